@@ -1,0 +1,110 @@
+/**
+ * The one error catalogue. Every error the API can answer carries the Elasticsearch error
+ * `type`, an HTTP status and a reason (connector-api.md §1.3). Domain code throws these; the
+ * API edge renders them into the Elasticsearch envelope. docs/errors.md lists the same
+ * entries (a test keeps the two in step).
+ */
+
+export interface ErrorCause {
+  type: string;
+  reason: string;
+}
+
+export class ApiError extends Error {
+  readonly type: string;
+  readonly status: number;
+  readonly reason: string;
+  readonly causedBy?: ErrorCause;
+  readonly extra?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    type: string,
+    status: number,
+    reason: string,
+    opts: { causedBy?: ErrorCause; extra?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ) {
+    super(reason);
+    this.type = type;
+    this.status = status;
+    this.reason = reason;
+    this.causedBy = opts.causedBy;
+    this.extra = opts.extra;
+    this.headers = opts.headers;
+  }
+}
+
+/** The catalogue: one constructor per Elasticsearch error type used by Tributary. */
+export const errors = {
+  /** Request `validate()` failures: messages numbered as Elasticsearch prints them. */
+  validation(messages: string[]): ApiError {
+    const reason = 'Validation Failed: ' + messages.map((m, i) => `${i + 1}: ${m};`).join('');
+    return new ApiError('action_request_validation_exception', 400, reason);
+  },
+  /** Body does not fit the request parser (unknown field, wrong JSON type, bad enum). */
+  parse(reason: string, causedBy?: ErrorCause): ApiError {
+    return new ApiError('x_content_parse_exception', 400, reason, { causedBy });
+  },
+  /** Malformed JSON or a missing body where one is required. */
+  badBody(reason: string): ApiError {
+    return new ApiError('parse_exception', 400, reason);
+  },
+  illegalArgument(reason: string): ApiError {
+    return new ApiError('illegal_argument_exception', 400, reason);
+  },
+  /** Business-rule violation (ElasticsearchStatusException with 400). */
+  status(reason: string, causedBy?: ErrorCause): ApiError {
+    return new ApiError('status_exception', 400, reason, { causedBy });
+  },
+  notFound(reason: string): ApiError {
+    return new ApiError('resource_not_found_exception', 404, reason);
+  },
+  conflict(reason: string): ApiError {
+    return new ApiError('version_conflict_engine_exception', 409, reason);
+  },
+  tooLarge(reason: string): ApiError {
+    return new ApiError('content_too_long_exception', 413, reason);
+  },
+  unsupportedMediaType(reason: string): ApiError {
+    return new ApiError('media_type_header_exception', 406, reason);
+  },
+  methodNotAllowed(reason: string, allowed: string[]): ApiError {
+    return new ApiError('method_not_allowed', 405, reason, { headers: { allow: allowed.join(',') } });
+  },
+  noHandler(reason: string): ApiError {
+    return new ApiError('no_handler_found_exception', 400, reason);
+  },
+  unauthenticated(reason: string): ApiError {
+    return new ApiError('security_exception', 401, reason, {
+      headers: { 'www-authenticate': 'Basic realm="security", charset="UTF-8", ApiKey' },
+    });
+  },
+  forbidden(reason: string): ApiError {
+    return new ApiError('security_exception', 403, reason);
+  },
+  unavailable(reason: string): ApiError {
+    return new ApiError('unavailable_shards_exception', 503, reason);
+  },
+  internal(reason: string): ApiError {
+    return new ApiError('exception', 500, reason);
+  },
+} as const;
+
+/** The error types the catalogue can produce, for docs/errors.md. */
+export const errorTypes = [
+  ['action_request_validation_exception', 400],
+  ['x_content_parse_exception', 400],
+  ['parse_exception', 400],
+  ['illegal_argument_exception', 400],
+  ['status_exception', 400],
+  ['no_handler_found_exception', 400],
+  ['security_exception', 401],
+  ['security_exception', 403],
+  ['resource_not_found_exception', 404],
+  ['method_not_allowed', 405],
+  ['media_type_header_exception', 406],
+  ['version_conflict_engine_exception', 409],
+  ['content_too_long_exception', 413],
+  ['exception', 500],
+  ['unavailable_shards_exception', 503],
+] as const;
