@@ -1,0 +1,46 @@
+/**
+ * What one REST endpoint is (architecture.md `api/`): its method, paths, accepted query
+ * parameters, the Elasticsearch action name it is authorised as, and a short handler. The
+ * registry (`api/registry.ts`) lists every endpoint; `api/server.ts` turns them into routes.
+ */
+import type { AppContext } from './app-context.js';
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
+
+/** Query parameter types, parsed strictly as Elasticsearch does (connector-api.md §1.6). */
+export type ParamType = 'boolean' | 'int' | 'string' | 'list' | 'time';
+
+export interface EndpointRequest {
+  /** Path parameters, URL-decoded. */
+  params: Record<string, string>;
+  /** Query parameters, parsed by their declared types. Undeclared ones were rejected. */
+  query: Record<string, unknown>;
+  /** Parsed JSON body (undefined when none was sent); for ndjson endpoints, the raw text. */
+  body: unknown;
+  /** The authenticated principal's name, when security is on. */
+  user?: string;
+  /** Raw path as requested (for error messages). */
+  path: string;
+}
+
+export interface EndpointReply {
+  status?: number;
+  /** A JS value to serialise, or a pre-serialised JSON string (`raw: true`). */
+  body?: unknown;
+  raw?: boolean;
+  headers?: Record<string, string>;
+}
+
+export interface Endpoint {
+  /** Spec name, e.g. `connector.put` (as in the REST API spec files). */
+  name: string;
+  method: HttpMethod;
+  /** Fastify-style paths, e.g. `/_connector/:connector_id/_name`. */
+  paths: string[];
+  params?: Record<string, ParamType>;
+  /** Elasticsearch action name checked by security, e.g. `cluster:admin/xpack/connector/put`. */
+  action: string;
+  /** Body content is ndjson (e.g. `_bulk`): the handler receives the raw string. */
+  ndjson?: boolean;
+  handler(req: EndpointRequest, app: AppContext): Promise<EndpointReply> | EndpointReply;
+}

@@ -1,0 +1,132 @@
+/**
+ * The source contract (runtime.md "Protocol", architecture.md `sources/`). A source turns a
+ * connector's configuration into a stream of documents. Every `service_type` folder under
+ * `sources/` exports one `SourceFactory` from its `datasource.ts`; `sources/registry.ts` maps
+ * service types to factories. All third-party I/O lives in the folder's `client.ts`.
+ *
+ * Shapes follow Elasticsearch's connector documents: the configuration schema is a map of
+ * configuration entries (connector-api.md §3.4), sync rules are the connector's active
+ * filtering (§3.3).
+ */
+
+/** One configuration entry as registered on the connector (connector-api.md §3.4). */
+export interface ConfigEntry {
+  label: string;
+  display?: 'text' | 'textbox' | 'textarea' | 'numeric' | 'toggle' | 'dropdown';
+  type?: 'str' | 'int' | 'list' | 'bool';
+  order?: number;
+  required?: boolean;
+  sensitive?: boolean;
+  default_value?: string | number | boolean | null;
+  value?: unknown;
+  tooltip?: string | null;
+  depends_on?: { field: string; value: string | number | boolean | null }[];
+  options?: { label: string; value: string | number }[];
+  validations?: { type: string; constraint: unknown }[];
+  ui_restrictions?: string[];
+  placeholder?: string;
+}
+
+export type ConfigSchema = Record<string, ConfigEntry>;
+
+/** Configuration values by key, as read from `configuration.<key>.value` (default_value when null). */
+export type ConfigValues = Record<string, unknown>;
+
+/** A document as a source yields it. `_id` is stable across syncs; other keys are fields. */
+export interface SourceDocument {
+  _id: string;
+  /** ISO-8601 last-modified time, when the source knows it. */
+  _timestamp?: string;
+  [field: string]: unknown;
+}
+
+/** A deletion seen by an incremental sync. */
+export interface SourceDeletion {
+  _id: string;
+  deleted: true;
+}
+
+/** Basic rule shape (connector-api.md §3.3 FilteringRule), already ordered by `order`. */
+export interface BasicRule {
+  id: string;
+  field: string;
+  policy: 'include' | 'exclude';
+  rule: 'contains' | 'ends_with' | 'equals' | '>' | '<' | 'regex' | 'starts_with';
+  value: string;
+  order: number;
+}
+
+/** What the runtime hands a source for one sync. */
+export interface SyncContext {
+  /** Aborted on cancellation, SIGTERM, or a failure elsewhere in the pipeline. */
+  signal: AbortSignal;
+  /** Active advanced rules (`filtering.active.advanced_snippet.value`), `{}` when none. */
+  advancedRules: unknown;
+  /** Active basic rules, ordered; the runtime applies them too, sources may push them down. */
+  basicRules: BasicRule[];
+  /** Cursor of the last successful (or checkpointed) sync; null on the first one. */
+  syncCursor: Record<string, unknown> | null;
+  /** Persist an intermediate cursor (checkpoint) so a suspended job can resume. */
+  checkpoint(cursor: Record<string, unknown>): Promise<void>;
+  log: { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void };
+}
+
+/** Result of validating advanced rules (draft filtering). */
+export interface RulesValidation {
+  valid: boolean;
+  /** Messages shown to the user when invalid; each says which rule and why. */
+  messages: string[];
+}
+
+/** An error a source raises with a message a user can act on (which setting, which table). */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    readonly options: { transient?: boolean; cause?: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+export interface Source {
+  /** Checks that the source is reachable with the configuration; throws SourceError if not. */
+  ping(): Promise<void>;
+  /** Full enumeration. Must stream: memory may not grow with the source's size. */
+  getDocs(ctx: SyncContext): AsyncIterable<SourceDocument>;
+  /**
+   * Documents changed since `ctx.syncCursor` (and deletions, when the source sees them).
+   * Returns the new cursor through `ctx.checkpoint` and as the generator's return value.
+   */
+  getDocsIncrementally?(ctx: SyncContext): AsyncGenerator<SourceDocument | SourceDeletion, Record<string, unknown> | void>;
+  /** Cursor to store after a successful full sync (so the next incremental starts there). */
+  cursorAfterFullSync?(): Record<string, unknown> | null;
+  /** Access-control documents for `.search-acl-filter-<index>`. */
+  getAccessControl?(ctx: SyncContext): AsyncIterable<SourceDocument>;
+  /** Validates `advanced_snippet.value` of a draft; sources without advanced rules omit it. */
+  validateAdvancedRules?(rules: unknown): Promise<RulesValidation>;
+  close(): Promise<void>;
+}
+
+export interface SourceFactory {
+  serviceType: string;
+  /** Human name, e.g. "PostgreSQL". */
+  displayName: string;
+  /** Configuration schema registered on connectors whose configuration is empty. */
+  configSchema(): ConfigSchema;
+  features: {
+    incremental_sync: boolean;
+    document_level_security: boolean;
+    sync_rules: { basic: boolean; advanced: boolean };
+  };
+  create(config: ConfigValues): Source;
+}
+
+/** Reads `value` of each entry, falling back to `default_value`. */
+export function configValues(configuration: Record<string, { value?: unknown; default_value?: unknown }>): ConfigValues {
+  const out: ConfigValues = {};
+  for (const [k, e] of Object.entries(configuration ?? {})) {
+    out[k] = e?.value ?? e?.default_value ?? null;
+  }
+  return out;
+}
