@@ -88,6 +88,42 @@ export const errors = {
   internal(reason: string): ApiError {
     return new ApiError('exception', 500, reason);
   },
+  /** Embedded content index: the named index does not exist. */
+  indexNotFound(index: string): ApiError {
+    return new ApiError('index_not_found_exception', 404, `no such index [${index}]`, {
+      extra: { 'resource.type': 'index_or_alias', 'resource.id': index, index_uuid: '_na_', index },
+    });
+  },
+  /** Embedded content index: index creation when the index exists. */
+  resourceAlreadyExists(index: string, uuid: string): ApiError {
+    return new ApiError('resource_already_exists_exception', 400, `index [${index}/${uuid}] already exists`, {
+      extra: { index_uuid: uuid, index },
+    });
+  },
+  /** Embedded content index: a name that breaks Elasticsearch's index naming rules. */
+  invalidIndexName(index: string, why: string): ApiError {
+    return new ApiError('invalid_index_name_exception', 400, `Invalid index name [${index}], ${why}`, {
+      extra: { index_uuid: '_na_', index },
+    });
+  },
+  /** Embedded content index: partial update of a document that does not exist. */
+  documentMissing(index: string, id: string): ApiError {
+    return new ApiError('document_missing_exception', 404, `[${id}]: document missing`, {
+      extra: { index_uuid: '_na_', shard: '0', index },
+    });
+  },
+  /** Embedded content index: a document value that does not fit the field's mapping. */
+  documentParsing(reason: string): ApiError {
+    return new ApiError('document_parsing_exception', 400, reason);
+  },
+  /** Embedded content index: a search body or query that cannot be parsed. */
+  parsing(reason: string): ApiError {
+    return new ApiError('parsing_exception', 400, reason);
+  },
+  /** Embedded content index: a query that parses but cannot run (bad value for a field type). */
+  queryShard(reason: string): ApiError {
+    return new ApiError('query_shard_exception', 400, reason);
+  },
 } as const;
 
 /** The error types the catalogue can produce, for docs/errors.md. */
@@ -107,4 +143,11 @@ export const errorTypes = [
   ['content_too_long_exception', 413],
   ['exception', 500],
   ['unavailable_shards_exception', 503],
+  ['index_not_found_exception', 404],
+  ['resource_already_exists_exception', 400],
+  ['invalid_index_name_exception', 400],
+  ['document_missing_exception', 404],
+  ['document_parsing_exception', 400],
+  ['parsing_exception', 400],
+  ['query_shard_exception', 400],
 ] as const;
