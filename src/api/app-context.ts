@@ -1,0 +1,58 @@
+/**
+ * What every endpoint handler receives: the store, the clock, id generation, security and
+ * server identity. Built once per process by `runtime/app.ts`.
+ */
+import type { Clock } from '../domain/shared/clock.js';
+import type { Store } from '../store/store.js';
+import type { Endpoint, EndpointRequest } from './endpoint.js';
+
+export interface Principal {
+  username: string;
+  roles: string[];
+  /** How the caller authenticated. */
+  realm: 'basic' | 'api_key' | 'anonymous';
+  /** API key id, when `realm` is `api_key`. */
+  apiKeyId?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Security port. With security off, `authenticate` returns an anonymous superuser and
+ * `authorize` allows everything.
+ */
+export interface SecurityPort {
+  readonly enabled: boolean;
+  /** Returns the principal, or throws 401 `security_exception`. */
+  authenticate(headers: Record<string, string | string[] | undefined>, remoteAddress: string): Promise<Principal>;
+  /** Throws 403 `security_exception` when `principal` may not run `endpoint`. */
+  authorize(principal: Principal, endpoint: Endpoint, req: EndpointRequest): Promise<void>;
+}
+
+export interface NodeIdentity {
+  name: string;
+  clusterName: string;
+  clusterUuid: string;
+  version: string;
+}
+
+export interface AppContext {
+  store: Store;
+  clock: Clock;
+  newId(): string;
+  security: SecurityPort;
+  identity: NodeIdentity;
+  /** Secret values pass through these (encryption at rest); identity when not configured. */
+  secretCodec: { encrypt(plain: string): string; decrypt(stored: string): string };
+  /** The embedded content index, when this process serves one. */
+  contentIndex?: unknown;
+  /** Things to close on shutdown, in reverse order. */
+  closers: (() => Promise<void> | void)[];
+}
+
+export const openSecurity: SecurityPort = {
+  enabled: false,
+  async authenticate() {
+    return { username: '_anonymous', roles: ['superuser'], realm: 'anonymous' };
+  },
+  async authorize() {},
+};

@@ -1,0 +1,21 @@
+/** `PUT /_connector/{connector_id}` and `PUT /_connector` — create or overwrite (§6.1). */
+import { newConnectorDoc } from '../../domain/connector/defaults.js';
+import { parseCreate } from '../../domain/connector/requests.js';
+import type { AppContext } from '../app-context.js';
+import type { Endpoint, EndpointRequest } from '../endpoint.js';
+import { ACTION } from './shared.js';
+
+export async function createConnector(req: EndpointRequest, app: AppContext) {
+  const fields = parseCreate(req.body);
+  const id = req.params.connector_id || app.newId();
+  const result = await app.store.connectors.put(id, newConnectorDoc(fields, app.clock.now()));
+  return { status: result === 'created' ? 201 : 200, body: { id, result } };
+}
+
+export const putConnector: Endpoint = {
+  name: 'connector.put',
+  method: 'PUT',
+  paths: ['/_connector/:connector_id', '/_connector'],
+  action: ACTION + 'put',
+  handler: createConnector,
+};

@@ -1,0 +1,40 @@
+/** Helpers shared by the connector endpoints (connector-api.md §6, §9.2). */
+import { errors } from '../../domain/errors.js';
+import type { ConnectorDoc } from '../../domain/connector/defaults.js';
+import type { Mutator, UpdateOptions } from '../../store/store.js';
+import type { AppContext } from '../app-context.js';
+import type { EndpointReply, EndpointRequest } from '../endpoint.js';
+
+export const ACTION = 'cluster:admin/xpack/connector/';
+
+/** The path id, which must not be empty (`/_connector//_name`). */
+export function connectorId(req: EndpointRequest, message = '[connector_id] cannot be [null] or [""].'): string {
+  const id = req.params.connector_id ?? '';
+  if (id === '') throw errors.validation([message]);
+  return id;
+}
+
+export function connectorNotFound(id: string) {
+  return errors.notFound(`connector [${id}] not found`);
+}
+
+/**
+ * Runs one atomic partial update. `preGet` handlers treat soft-deleted connectors as missing;
+ * direct-update handlers work on them too, as in Elasticsearch.
+ */
+export async function updateConnector(
+  app: AppContext,
+  id: string,
+  mutate: (doc: ConnectorDoc) => ConnectorDoc,
+  opts: UpdateOptions & { preGet?: boolean } = {},
+): Promise<EndpointReply> {
+  const out = await app.store.connectors.update(id, mutate as unknown as Mutator, { ...opts, skipDeleted: opts.preGet });
+  if (!out) throw connectorNotFound(id);
+  return { body: { result: out.result } };
+}
+
+/** Requires a body for endpoints whose body has required fields. */
+export function requireBody(req: EndpointRequest): unknown {
+  if (req.body === undefined) throw errors.badBody('request body is required');
+  return req.body;
+}

@@ -1,0 +1,31 @@
+/** `PUT /_connector/{id}/_configuration` — schema registration or `values` (§6.11). */
+import { errors } from '../../domain/errors.js';
+import { parseConfiguration } from '../../domain/connector/requests.js';
+import type { Endpoint } from '../endpoint.js';
+import { ACTION, connectorId, requireBody, updateConnector } from './shared.js';
+
+export const updateConfiguration: Endpoint = {
+  name: 'connector.update_configuration',
+  method: 'PUT',
+  paths: ['/_connector/:connector_id/_configuration'],
+  action: ACTION + 'update_configuration',
+  async handler(req, app) {
+    const id = connectorId(req);
+    const r = parseConfiguration(requireBody(req));
+    if (r.kind === 'schema') {
+      return updateConnector(app, id, (doc) => ({ ...doc, configuration: r.configuration, status: 'configured' }), { preGet: true, alwaysUpdated: true });
+    }
+    return updateConnector(app, id, (doc) => {
+      const current = doc.configuration ?? {};
+      const unknown = Object.keys(r.values).filter((k) => !(k in current));
+      if (unknown.length) {
+        throw errors.status(
+          `Unknown [configuration] fields in the request payload: [${unknown.join(', ')}]. Remove them from request or register their schema first.`,
+        );
+      }
+      const configuration = { ...current };
+      for (const [k, v] of Object.entries(r.values)) configuration[k] = { ...current[k], value: v };
+      return { ...doc, configuration, status: 'configured' };
+    }, { preGet: true });
+  },
+};

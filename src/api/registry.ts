@@ -1,0 +1,9 @@
+/**
+ * Every REST endpoint the server answers, like Elasticsearch's plugin list of REST handlers.
+ * Resource groups add their arrays here.
+ */
+import { connectorEndpoints } from './connector/index.js';
+import type { Endpoint } from './endpoint.js';
+import { getInfo, ping } from './root/info.js';
+
+export const endpoints: Endpoint[] = [getInfo, ping, ...connectorEndpoints];

@@ -1,0 +1,137 @@
+/**
+ * The HTTP server (Fastify) with Elasticsearch's conventions: `x-elastic-product` on every
+ * response, JSON and vendored `application/vnd.elasticsearch+json` / `+x-ndjson` bodies,
+ * strict query parameters, `pretty` / `filter_path`, the error envelope, 405 for a known path
+ * with the wrong method and 400 `no_handler_found_exception` for unknown paths.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ApiError, errors } from '../domain/errors.js';
+import type { AppContext } from './app-context.js';
+import type { Endpoint, EndpointReply, EndpointRequest } from './endpoint.js';
+import { parseQuery } from './query-params.js';
+import { endpoints as allEndpoints } from './registry.js';
+import { errorBody, filterPath } from './render.js';
+
+export interface ServerOptions {
+  /** Largest accepted request body in bytes (413 above). */
+  bodyLimit?: number;
+  logger?: boolean | object;
+  https?: { cert: Buffer; key: Buffer } | null;
+}
+
+const JSON_TYPES = /^(application\/(json|vnd\.elasticsearch\+json|x-www-form-urlencoded)|text\/json)\b/i;
+const NDJSON_TYPES = /^application\/(x-ndjson|vnd\.elasticsearch\+x-ndjson|json|vnd\.elasticsearch\+json)\b/i;
+const PRODUCT = { 'x-elastic-product': 'Elasticsearch' };
+
+function pathRegex(path: string): RegExp {
+  const body = path.split('/').map((seg) => (seg.startsWith(':') ? '[^/]*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+  return new RegExp(`^${body}/?$`);
+}
+
+export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints: Endpoint[] = allEndpoints): FastifyInstance {
+  const server = Fastify({
+    logger: opts.logger ?? false,
+    disableRequestLogging: true,
+    bodyLimit: opts.bodyLimit ?? 100 * 1024 * 1024,
+    maxParamLength: 4096,
+    exposeHeadRoutes: false,
+    return503OnClosing: true,
+    ...(opts.https ? { https: opts.https } : {}),
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  const routes = endpoints.flatMap((e) => e.paths.map((p) => ({ method: e.method, re: pathRegex(p) })));
+
+  for (const ep of endpoints) {
+    for (const url of ep.paths) {
+      server.route({ method: ep.method, url, handler: (req, reply) => handle(app, ep, req, reply) });
+    }
+  }
+
+  server.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    const allowed = [...new Set(routes.filter((r) => r.re.test(path)).map((r) => r.method))];
+    if (allowed.length) {
+      const reason = `Incorrect HTTP method for uri [${req.url}] and method [${req.method}], allowed: [${allowed.join(', ')}]`;
+      return send(reply, 405, { error: reason, status: 405 }, { allow: allowed.join(',') });
+    }
+    return sendError(reply, errors.noHandler(`no handler found for uri [${req.url}] and method [${req.method}]`));
+  });
+
+  server.setErrorHandler((err, req, reply) => {
+    if (err instanceof ApiError) return sendError(reply, err);
+    const e = err as { code?: string; statusCode?: number; message: string };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, errors.tooLarge(`Request body is too large: the limit is [${opts.bodyLimit ?? 100 * 1024 * 1024}] bytes`));
+    }
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendError(reply, errors.unsupportedMediaType(`Content-Type header [${req.headers['content-type']}] is not supported`));
+    }
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return sendError(reply, errors.badBody(e.message));
+    req.log.error({ err }, 'unhandled error');
+    return sendError(reply, errors.internal('Internal error; see the server log'));
+  });
+
+  server.addHook('onClose', async () => {
+    for (const close of [...app.closers].reverse()) await close();
+  });
+  return server;
+}
+
+function send(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): FastifyReply {
+  return reply
+    .code(status)
+    .headers({ ...PRODUCT, ...headers, 'content-type': 'application/json; charset=UTF-8' })
+    .send(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
+  return send(reply, e.status, errorBody(e), e.headers);
+}
+
+function parseBody(ep: Endpoint, req: FastifyRequest): unknown {
+  const raw = req.body;
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  const ct = String(req.headers['content-type'] ?? 'application/json');
+  if (ep.ndjson) {
+    if (!NDJSON_TYPES.test(ct)) throw errors.unsupportedMediaType(`Content-Type header [${ct}] is not supported`);
+    return raw;
+  }
+  if (!JSON_TYPES.test(ct)) throw errors.unsupportedMediaType(`Content-Type header [${ct}] is not supported`);
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    throw errors.parse(`Failed to parse request body: ${(err as Error).message}`);
+  }
+}
+
+async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const url = req.raw.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const principal = await app.security.authenticate(req.headers, req.ip);
+  const request: EndpointRequest = {
+    params: req.params as Record<string, string>,
+    query: parseQuery(path, q === -1 ? '' : url.slice(q + 1), ep.params),
+    body: parseBody(ep, req),
+    user: principal.username,
+    path,
+  };
+  await app.security.authorize(principal, ep, request);
+  const out: EndpointReply = await ep.handler(request, app);
+  const status = out.status ?? 200;
+  if (ep.method === 'HEAD') {
+    return reply.code(status).headers({ ...PRODUCT, 'content-type': 'application/json; charset=UTF-8', ...(out.headers ?? {}) }).send();
+  }
+  const pretty = request.query.pretty === true;
+  const fp = request.query.filter_path as string[] | undefined;
+  let body: unknown = out.body ?? {};
+  if (pretty || fp) {
+    let value = out.raw ? JSON.parse(body as string) : body;
+    if (fp) value = filterPath(value, fp);
+    body = JSON.stringify(value, null, pretty ? 2 : undefined) + (pretty ? '\n' : '');
+  }
+  return send(reply, status, body, out.headers);
+}

@@ -1,0 +1,78 @@
+/**
+ * `tributary serve`: the HTTP API (and, later, the in-process worker). Options also come from
+ * environment variables (TRIBUTARY_PORT, TRIBUTARY_HOST, TRIBUTARY_DATA, TRIBUTARY_STORE_URL).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { buildServer } from '../api/server.js';
+import { openApp } from '../runtime/app.js';
+
+export interface ServeOptions {
+  port: string;
+  host: string;
+  data: string;
+  store?: string;
+  config?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  maxBody: string;
+  logLevel: string;
+  worker: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
+  const securityEnabled = false;
+  if (!isLoopback(o.host) && !securityEnabled) {
+    throw new Error(
+      `Refusing to listen on [${o.host}] without authentication: enable security in a config file (--config, see docs/security.md) or bind to 127.0.0.1.`,
+    );
+  }
+  const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store });
+  const https = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : null;
+  const server = buildServer(app, {
+    bodyLimit: Number(o.maxBody),
+    logger: { level: o.logLevel, redact: ['req.headers.authorization'] },
+    https,
+  });
+  await server.listen({ port: Number(o.port), host: o.host });
+  server.log.info(`Tributary listening on ${https ? 'https' : 'http'}://${o.host}:${Number(o.port)} (data: ${resolve(o.data)}, store: ${app.store.kind})`);
+  return async () => {
+    await server.close();
+  };
+}
+
+export function serveCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the Elasticsearch-compatible Connector API')
+    .option('--port <port>', 'port to listen on', process.env.TRIBUTARY_PORT ?? '9200')
+    .option('--host <host>', 'address to bind', process.env.TRIBUTARY_HOST ?? '127.0.0.1')
+    .option('--data <dir>', 'data directory (SQLite state, content index)', process.env.TRIBUTARY_DATA ?? './data')
+    .option('--store <url>', 'state store URL (postgres://…); SQLite in --data when absent', process.env.TRIBUTARY_STORE_URL)
+    .option('--config <file>', 'YAML configuration file', process.env.TRIBUTARY_CONFIG)
+    .option('--tls-cert <file>', 'TLS certificate (PEM)', process.env.TRIBUTARY_TLS_CERT)
+    .option('--tls-key <file>', 'TLS private key (PEM)', process.env.TRIBUTARY_TLS_KEY)
+    .option('--max-body <bytes>', 'largest request body accepted (413 above)', process.env.TRIBUTARY_MAX_BODY ?? String(100 * 1024 * 1024))
+    .option('--log-level <level>', 'log level', process.env.TRIBUTARY_LOG_LEVEL ?? 'info')
+    .option('--no-worker', 'do not run the connector service in this process')
+    .action(async (o: ServeOptions) => {
+      try {
+        const stop = await serve(o);
+        const shutdown = () => {
+          stop().then(() => process.exit(0), () => process.exit(1));
+        };
+        process.once('SIGTERM', shutdown);
+        process.once('SIGINT', shutdown);
+      } catch (e) {
+        process.stderr.write(`tributary: ${(e as Error).message}\n`);
+        process.exit(1);
+      }
+    });
+}

@@ -1,0 +1,144 @@
+/**
+ * Declarative request-body parsing with Elasticsearch's ObjectParser semantics
+ * (connector-api.md §1.4): top-level parsers are strict (unknown field → 400
+ * `x_content_parse_exception`), nested parsers are lenient (unknown keys dropped),
+ * `declareString` fields reject `null`, required keys missing → `Required [k]`.
+ */
+import { errors, ApiError } from '../errors.js';
+import { isPlainObject } from './json.js';
+import { normaliseTimestamp } from './time.js';
+
+export type FieldParser = (value: unknown, field: string, parser: string) => unknown;
+
+export interface FieldSpec {
+  parse: FieldParser;
+  /** `null` accepted (declareStringOrNull and friends). */
+  nullable?: boolean;
+  /** Key must be present (constructor argument in Elasticsearch). */
+  required?: boolean;
+}
+
+export type ObjectSpec = Record<string, FieldSpec>;
+
+function typeName(v: unknown): string {
+  if (v === null) return 'VALUE_NULL';
+  if (Array.isArray(v)) return 'START_ARRAY';
+  if (typeof v === 'object') return 'START_OBJECT';
+  if (typeof v === 'string') return 'VALUE_STRING';
+  if (typeof v === 'boolean') return 'VALUE_BOOLEAN';
+  return 'VALUE_NUMBER';
+}
+
+function fieldError(parser: string, field: string, cause: string): ApiError {
+  return errors.parse(`[${parser}] failed to parse field [${field}]`, { type: 'illegal_argument_exception', reason: cause });
+}
+
+/** Parses `body` as an object with `spec`. Strict: unknown keys are errors. */
+export function parseStrict(parser: string, body: unknown, spec: ObjectSpec): Record<string, unknown> {
+  return parseObject(parser, body, spec, true);
+}
+
+/** Lenient nested parse: unknown keys are dropped. */
+export function parseLenient(parser: string, body: unknown, spec: ObjectSpec): Record<string, unknown> {
+  return parseObject(parser, body, spec, false);
+}
+
+function parseObject(parser: string, body: unknown, spec: ObjectSpec, strict: boolean): Record<string, unknown> {
+  if (body === undefined) body = {};
+  if (!isPlainObject(body)) {
+    throw errors.parse(`[${parser}] Expected START_OBJECT but found [${typeName(body)}]`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    const f = spec[k];
+    if (!f) {
+      if (strict) throw errors.parse(`[${parser}] unknown field [${k}]`);
+      continue;
+    }
+    if (v === null) {
+      if (!f.nullable) throw errors.parse(`[${parser}] [${k}] doesn't support values of type: VALUE_NULL`);
+      out[k] = null;
+      continue;
+    }
+    out[k] = f.parse(v, k, parser);
+  }
+  for (const [k, f] of Object.entries(spec)) {
+    if (f.required && !(k in body)) throw errors.illegalArgument(`Required [${k}]`);
+  }
+  return out;
+}
+
+/* Field parsers. Each throws the Elasticsearch-shaped error for a wrong JSON type. */
+
+export const str: FieldParser = (v, field, parser) => {
+  if (typeof v === 'string') return v;
+  // ObjectParser coerces numbers and booleans to strings for string fields.
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw fieldError(parser, field, `[${field}] doesn't support values of type: ${typeName(v)}`);
+};
+
+export const bool: FieldParser = (v, field, parser) => {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw fieldError(parser, field, `Failed to parse value [${String(v)}] as only [true] or [false] are allowed.`);
+};
+
+export const long: FieldParser = (v, field, parser) => {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+  if (typeof v === 'number') return Math.trunc(v);
+  throw fieldError(parser, field, `[${field}] expected a number but found ${typeName(v)}`);
+};
+
+export const object: FieldParser = (v, field, parser) => {
+  if (isPlainObject(v)) return v;
+  throw fieldError(parser, field, `[${field}] expected an object but found ${typeName(v)}`);
+};
+
+/** Timestamp: ISO-8601 string or a string of epoch millis; a JSON number is rejected. */
+export const timestamp: FieldParser = (v, field, parser) => {
+  if (typeof v !== 'string') throw fieldError(parser, field, `[${field}] expected a timestamp string but found ${typeName(v)}`);
+  const ts = normaliseTimestamp(v);
+  if (ts === undefined) throw fieldError(parser, field, `failed to parse date field [${v}]`);
+  return ts;
+};
+
+/** Case-insensitive enum, written lowercase; the error text follows Elasticsearch's enums. */
+export function enumOf(values: readonly string[], unknown: (v: string) => string, caseSensitive = false): FieldParser {
+  return (v, field, parser) => {
+    if (typeof v !== 'string') throw fieldError(parser, field, unknown(String(v)));
+    const hit = caseSensitive ? values.find((x) => x === v) : values.find((x) => x === v.toLowerCase());
+    if (hit === undefined) throw fieldError(parser, field, unknown(v));
+    return hit;
+  };
+}
+
+export function arrayOf(item: FieldParser): FieldParser {
+  return (v, field, parser) => {
+    if (!Array.isArray(v)) throw fieldError(parser, field, `[${field}] expected an array but found ${typeName(v)}`);
+    return v.map((x) => item(x, field, parser));
+  };
+}
+
+export function nested(name: string, spec: ObjectSpec): FieldParser {
+  return (v, field, parser) => {
+    if (!isPlainObject(v)) throw fieldError(parser, field, `[${name}] expected START_OBJECT but found ${typeName(v)}`);
+    return parseLenient(name, v, spec);
+  };
+}
+
+export const any: FieldParser = (v) => v;
+
+/** Scalar (string, number, boolean); objects and arrays rejected with ES's token message. */
+export const scalar: FieldParser = (v, field, parser) => {
+  if (typeof v === 'object' && v !== null) {
+    throw fieldError(parser, field, `Unsupported token [${typeName(v)}]`);
+  }
+  return v;
+};
+
+/** Drops keys whose value is undefined, keeping declared order. */
+export function compact<T extends Record<string, unknown>>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}

@@ -1,0 +1,69 @@
+/**
+ * Builds the application context of one process: opens the state store (SQLite under the
+ * data directory by default, PostgreSQL when a URL is given), the node identity, security.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { openSecurity, type AppContext, type NodeIdentity, type SecurityPort } from '../api/app-context.js';
+import { systemClock } from '../domain/shared/clock.js';
+import { openSqliteStore } from '../store/sqlite/index.js';
+import type { Store } from '../store/store.js';
+
+export const VERSION_NUMBER = '9.1.0';
+
+export interface AppOptions {
+  dataDir: string;
+  /** `postgres://…` selects the PostgreSQL store; absent = SQLite in `dataDir`. */
+  storeUrl?: string;
+  security?: SecurityPort;
+  secretCodec?: AppContext['secretCodec'];
+}
+
+/** Elasticsearch-style 20-character URL-safe ids. */
+export function newId(): string {
+  return randomBytes(15).toString('base64url');
+}
+
+function loadIdentity(dataDir: string): NodeIdentity {
+  const file = join(dataDir, 'node.json');
+  let uuid: string;
+  if (existsSync(file)) {
+    uuid = JSON.parse(readFileSync(file, 'utf8')).cluster_uuid;
+  } else {
+    uuid = randomUUID().replace(/-/g, '').slice(0, 22);
+    writeFileSync(file, JSON.stringify({ cluster_uuid: uuid }) + '\n');
+  }
+  return { name: hostname(), clusterName: 'tributary', clusterUuid: uuid, version: VERSION_NUMBER };
+}
+
+export type StoreOpener = (url: string) => Promise<Store>;
+const storeOpeners: Record<string, StoreOpener> = {};
+
+/** Backends other than SQLite register themselves here (keeps `pg` out of the default path). */
+export function registerStore(scheme: string, open: StoreOpener): void {
+  storeOpeners[scheme] = open;
+}
+
+export async function openStore(opts: Pick<AppOptions, 'dataDir' | 'storeUrl'>): Promise<Store> {
+  if (!opts.storeUrl) return openSqliteStore(opts.dataDir);
+  const scheme = opts.storeUrl.split(':')[0];
+  const open = storeOpeners[scheme] ?? storeOpeners[scheme.replace(/ql$/, '')];
+  if (!open) throw new Error(`Unsupported store URL scheme [${scheme}]: use postgres://user@host:5432/db, or omit --store for SQLite`);
+  return open(opts.storeUrl);
+}
+
+export async function openApp(opts: AppOptions): Promise<AppContext> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const store = await openStore(opts);
+  return {
+    store,
+    clock: systemClock,
+    newId,
+    security: opts.security ?? openSecurity,
+    identity: loadIdentity(opts.dataDir),
+    secretCodec: opts.secretCodec ?? { encrypt: (s) => s, decrypt: (s) => s },
+    closers: [() => store.close()],
+  };
+}

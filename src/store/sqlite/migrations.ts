@@ -1,0 +1,43 @@
+/**
+ * Versioned schema of the SQLite store. Append new versions; never edit an applied one.
+ * Documents are stored as JSON text; the columns the store filters on are generated from it,
+ * so they can never disagree with the document.
+ */
+export const migrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE connectors (
+        id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL,
+        index_name TEXT GENERATED ALWAYS AS (json_extract(doc, '$.index_name')) VIRTUAL,
+        name TEXT GENERATED ALWAYS AS (json_extract(doc, '$.name')) VIRTUAL,
+        service_type TEXT GENERATED ALWAYS AS (json_extract(doc, '$.service_type')) VIRTUAL,
+        description TEXT GENERATED ALWAYS AS (json_extract(doc, '$.description')) VIRTUAL,
+        deleted INTEGER GENERATED ALWAYS AS (coalesce(json_extract(doc, '$.deleted'), 0)) VIRTUAL
+      );
+      -- Index-name uniqueness among live connectors (connector-api.md §10.3), enforced
+      -- atomically instead of Elasticsearch's racy search-then-write.
+      CREATE UNIQUE INDEX connectors_index_name_live ON connectors (index_name)
+        WHERE deleted = 0 AND index_name IS NOT NULL;
+      CREATE INDEX connectors_sort ON connectors (index_name, id);
+
+      CREATE TABLE sync_jobs (
+        id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL,
+        connector_id TEXT GENERATED ALWAYS AS (json_extract(doc, '$.connector.id')) VIRTUAL,
+        status TEXT GENERATED ALWAYS AS (json_extract(doc, '$.status')) VIRTUAL,
+        job_type TEXT GENERATED ALWAYS AS (json_extract(doc, '$.job_type')) VIRTUAL,
+        created_at TEXT GENERATED ALWAYS AS (json_extract(doc, '$.created_at')) VIRTUAL,
+        seq INTEGER NOT NULL
+      );
+      CREATE INDEX sync_jobs_connector ON sync_jobs (connector_id);
+      CREATE INDEX sync_jobs_created ON sync_jobs (created_at DESC, seq DESC);
+
+      CREATE TABLE secrets (
+        id TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,107 @@
+/**
+ * The state store port (architecture.md `store/`): connectors, sync jobs and connector
+ * secrets, split by aggregate. Backends (`store/sqlite/`, `store/postgres/`) have the same
+ * files and pass one shared suite (`store.case.test.ts`).
+ *
+ * Every conditional write is atomic: `update` runs the pure `mutate` function inside one
+ * transaction holding the row (SQLite `BEGIN IMMEDIATE`, PostgreSQL `SELECT … FOR UPDATE`),
+ * so a check made in `mutate` (a state transition, a claim) cannot race another writer.
+ */
+
+export type Doc = Record<string, unknown>;
+
+export interface Stored<T = Doc> {
+  id: string;
+  doc: T;
+}
+
+/**
+ * Returns the new document, or throws to abort (the error reaches the caller unchanged).
+ * Must be pure and synchronous: it may run again if the backend retries a transaction.
+ */
+export type Mutator<T = Doc> = (doc: T) => T;
+
+export interface UpdateOptions {
+  /** Treat a soft-deleted connector as missing (handlers that pre-GET, connector-api.md §9.2). */
+  skipDeleted?: boolean;
+  /** Report `updated` even when nothing changed (scripted updates, check-ins). */
+  alwaysUpdated?: boolean;
+}
+
+export interface UpdateResult<T = Doc> {
+  result: 'updated' | 'noop';
+  doc: T;
+}
+
+export interface ConnectorQuery {
+  from: number;
+  size: number;
+  indexNames?: string[];
+  names?: string[];
+  serviceTypes?: string[];
+  query?: string;
+  includeDeleted?: boolean;
+}
+
+export interface ListResult {
+  count: number;
+  /** Each result as a JSON string `{"id":…,…}`, ready to splice into a response. */
+  results: string[];
+}
+
+export interface ConnectorStore {
+  get(id: string): Promise<Stored | null>;
+  /** The GET response body `{"id":…, …source}` as JSON, or null when missing. */
+  getJson(id: string, includeDeleted: boolean): Promise<string | null>;
+  /**
+   * Creates or overwrites. Throws 400 `status_exception` when another live connector holds
+   * the same `index_name` (checked atomically by a unique index, not a search).
+   */
+  put(id: string, doc: Doc): Promise<'created' | 'updated'>;
+  /** Null when missing (or soft-deleted with `skipDeleted`). Index-name clashes throw as in put. */
+  update(id: string, mutate: Mutator, opts?: UpdateOptions): Promise<UpdateResult | null>;
+  delete(id: string): Promise<boolean>;
+  list(q: ConnectorQuery): Promise<ListResult>;
+  /** Ids of connectors, for the worker's scheduling loop (live ones only). */
+  listAll(opts?: { serviceTypes?: string[] }): Promise<Stored[]>;
+}
+
+export interface SyncJobQuery {
+  from: number;
+  size: number;
+  connectorId?: string;
+  statuses?: string[];
+  jobTypes?: string[];
+}
+
+export interface SyncJobStore {
+  create(id: string, doc: Doc): Promise<void>;
+  get(id: string): Promise<Stored | null>;
+  getJson(id: string): Promise<string | null>;
+  update(id: string, mutate: Mutator, opts?: UpdateOptions): Promise<UpdateResult | null>;
+  delete(id: string): Promise<boolean>;
+  deleteByConnector(connectorId: string): Promise<number>;
+  list(q: SyncJobQuery): Promise<ListResult>;
+}
+
+export interface SecretStore {
+  /** Stored values are opaque here (the caller encrypts them). */
+  get(id: string): Promise<string | null>;
+  put(id: string, value: string): Promise<'created' | 'updated'>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  connectors: ConnectorStore;
+  syncJobs: SyncJobStore;
+  secrets: SecretStore;
+  /** Resolves when the store answers; rejects with the reason otherwise (health checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The uniqueness violation message (connector-api.md §6.1, §10.3). */
+export function indexNameInUse(name: string): string {
+  return `Index name [${name}] is used by another connector.`;
+}
