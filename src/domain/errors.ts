@@ -116,6 +116,10 @@ export const errors = {
   documentParsing(reason: string): ApiError {
     return new ApiError('document_parsing_exception', 400, reason);
   },
+  /** Embedded content index: a mapping definition that cannot be applied (unknown type, …). */
+  mapperParsing(reason: string): ApiError {
+    return new ApiError('mapper_parsing_exception', 400, reason);
+  },
   /** Embedded content index: a search body or query that cannot be parsed. */
   parsing(reason: string): ApiError {
     return new ApiError('parsing_exception', 400, reason);
@@ -150,4 +154,5 @@ export const errorTypes = [
   ['document_parsing_exception', 400],
   ['parsing_exception', 400],
   ['query_shard_exception', 400],
+  ['mapper_parsing_exception', 400],
 ] as const;
