@@ -40,6 +40,8 @@ export interface Endpoint {
   params?: Record<string, ParamType>;
   /** Elasticsearch action name checked by security, e.g. `cluster:admin/xpack/connector/put`. */
   action: string;
+  /** The index a static-path endpoint works on (system indices), for index privileges. */
+  index?: string;
   /** Body content is ndjson (e.g. `_bulk`): the handler receives the raw string. */
   ndjson?: boolean;
   handler(req: EndpointRequest, app: AppContext): Promise<EndpointReply> | EndpointReply;

@@ -5,5 +5,14 @@
 import { connectorEndpoints } from './connector/index.js';
 import type { Endpoint } from './endpoint.js';
 import { getInfo, ping } from './root/info.js';
+import { syncJobEndpoints } from './sync-job/index.js';
+import { updateConnectorDoc, updateSyncJobDoc } from './system-index/update-doc.js';
 
-export const endpoints: Endpoint[] = [getInfo, ping, ...connectorEndpoints];
+export const endpoints: Endpoint[] = [
+  getInfo,
+  ping,
+  ...connectorEndpoints,
+  ...syncJobEndpoints,
+  updateConnectorDoc,
+  updateSyncJobDoc,
+];

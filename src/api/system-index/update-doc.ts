@@ -1,0 +1,71 @@
+/**
+ * `POST /.elastic-connectors/_update/{id}` and `POST /.elastic-connectors-sync-jobs/_update/{id}`:
+ * the document updates Elastic's connector service sends to the connector system indices to
+ * finish, suspend or cancel jobs and to write stats (connector-api.md §7.12: "the connector
+ * service writes those directly to the index"). Tributary's worker uses them too, so it runs
+ * unchanged against Elasticsearch. Unlike a raw index write, a sync job status change is
+ * checked against the state machine, atomically.
+ */
+import { errors } from '../../domain/errors.js';
+import { deepMerge } from '../../domain/shared/json.js';
+import { parseStrict, object, any } from '../../domain/shared/parse.js';
+import { assertSyncTransition } from '../../domain/sync-job/state-machine.js';
+import type { SyncStatus } from '../../domain/connector/enums.js';
+import type { Mutator } from '../../store/store.js';
+import type { AppContext } from '../app-context.js';
+import type { Endpoint, EndpointRequest } from '../endpoint.js';
+import { requireBody } from '../connector/shared.js';
+
+const CONNECTORS = '.elastic-connectors';
+const SYNC_JOBS = '.elastic-connectors-sync-jobs';
+
+function parseUpdate(body: unknown): Record<string, unknown> {
+  const r = parseStrict('update_request', body, {
+    doc: { parse: object, required: true },
+    doc_as_upsert: { parse: any },
+    detect_noop: { parse: any },
+  });
+  return r.doc as Record<string, unknown>;
+}
+
+async function update(kind: 'connector' | 'job', req: EndpointRequest, app: AppContext) {
+  const id = req.params.id;
+  const patch = parseUpdate(requireBody(req));
+  const store = kind === 'connector' ? app.store.connectors : app.store.syncJobs;
+  const mutate: Mutator = (doc) => {
+    if (kind === 'job' && 'status' in patch && patch.status !== doc.status) {
+      if (typeof patch.status !== 'string') throw errors.illegalArgument('[status] must be a string');
+      assertSyncTransition(doc.status as SyncStatus, patch.status as SyncStatus);
+    }
+    return deepMerge(doc, patch);
+  };
+  const out = await store.update(id, mutate);
+  const index = kind === 'connector' ? CONNECTORS : SYNC_JOBS;
+  if (!out) throw errors.documentMissing(`${index}-v1`, id);
+  return {
+    body: {
+      _index: `${index}-v1`, _id: id, _version: 1, result: out.result,
+      _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1,
+    },
+  };
+}
+
+export const updateConnectorDoc: Endpoint = {
+  name: 'update',
+  method: 'POST',
+  paths: [`/${CONNECTORS}/_update/:id`],
+  index: CONNECTORS,
+  action: 'indices:data/write/update',
+  params: { refresh: 'string', retry_on_conflict: 'int', if_seq_no: 'int', if_primary_term: 'int' },
+  handler: (req, app) => update('connector', req, app),
+};
+
+export const updateSyncJobDoc: Endpoint = {
+  name: 'update',
+  method: 'POST',
+  paths: [`/${SYNC_JOBS}/_update/:id`],
+  index: SYNC_JOBS,
+  action: 'indices:data/write/update',
+  params: { refresh: 'string', retry_on_conflict: 'int', if_seq_no: 'int', if_primary_term: 'int' },
+  handler: (req, app) => update('job', req, app),
+};

@@ -1,0 +1,67 @@
+/** Request bodies of the sync job endpoints (connector-api.md §7). */
+import { errors } from '../errors.js';
+import { SYNC_JOB_TYPES, TRIGGER_METHODS, type SyncJobType, type TriggerMethod } from '../connector/enums.js';
+import { enumOf, long, object, parseStrict, str, timestamp } from '../shared/parse.js';
+
+export function parsePost(body: unknown): { id: string; jobType: SyncJobType; triggerMethod: TriggerMethod } {
+  const r = parseStrict('connector_sync_job_post_request', body, {
+    id: { parse: str, required: true, nullable: true },
+    job_type: { parse: enumOf(SYNC_JOB_TYPES, (v) => `Unknown ConnectorSyncJobType [${v}].`), nullable: true },
+    trigger_method: { parse: enumOf(TRIGGER_METHODS, (v) => `Unknown ConnectorSyncJobTriggerMethod [${v}].`), nullable: true },
+  });
+  if (!r.id) throw errors.validation(['[id] of the connector cannot be null or empty']);
+  return {
+    id: r.id as string,
+    jobType: (r.job_type ?? 'full') as SyncJobType,
+    triggerMethod: (r.trigger_method ?? 'on_demand') as TriggerMethod,
+  };
+}
+
+export function parseError(body: unknown): string {
+  const r = parseStrict('connector_sync_job_error_request', body, { error: { parse: str, required: true, nullable: true } });
+  if (!r.error) throw errors.validation(['[error] of the connector sync job cannot be null or empty']);
+  return r.error as string;
+}
+
+export function parseClaim(body: unknown): { workerHostname: string; syncCursor?: Record<string, unknown> } {
+  const r = parseStrict('connector_sync_job_claim_request', body, {
+    worker_hostname: { parse: str, nullable: true },
+    sync_cursor: { parse: object, nullable: true },
+  });
+  if (r.worker_hostname == null) throw errors.validation(['[worker_hostname] of the connector sync job cannot be null.']);
+  return { workerHostname: r.worker_hostname as string, syncCursor: (r.sync_cursor ?? undefined) as Record<string, unknown> | undefined };
+}
+
+export interface StatsRequest {
+  deleted_document_count: number;
+  indexed_document_count: number;
+  indexed_document_volume: number;
+  total_document_count?: number;
+  last_seen?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export function parseStats(body: unknown): StatsRequest {
+  const r = parseStrict('connector_sync_job_update_stats_request', body, {
+    deleted_document_count: { parse: long, required: true },
+    indexed_document_count: { parse: long, required: true },
+    indexed_document_volume: { parse: long, required: true },
+    total_document_count: { parse: long, nullable: true },
+    last_seen: { parse: timestamp, nullable: true },
+    metadata: { parse: object, nullable: true },
+  });
+  const msgs: string[] = [];
+  for (const k of ['deleted_document_count', 'indexed_document_count', 'indexed_document_volume', 'total_document_count']) {
+    if (typeof r[k] === 'number' && (r[k] as number) < 0) msgs.push(`[${k}] cannot be negative.`);
+  }
+  if (msgs.length) throw errors.validation(msgs);
+  const out: StatsRequest = {
+    deleted_document_count: r.deleted_document_count as number,
+    indexed_document_count: r.indexed_document_count as number,
+    indexed_document_volume: r.indexed_document_volume as number,
+  };
+  if (r.total_document_count != null) out.total_document_count = r.total_document_count as number;
+  if (r.last_seen != null) out.last_seen = r.last_seen as string;
+  if (r.metadata != null) out.metadata = r.metadata as Record<string, unknown>;
+  return out;
+}
