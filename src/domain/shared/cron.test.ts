@@ -234,6 +234,13 @@ describe('nextFireTime', () => {
     assert.equal(next('0 0 22-2 * * ?', '2025-03-10T23:30:00Z'), '2025-03-11T00:00:00.000Z');
   });
 
+  it('applies steps after names (docs/cron.md: Elasticsearch ignores them)', () => {
+    // MON-FRI/2 = Monday, Wednesday, Friday; Tuesday 2025-03-11 → Wednesday 12th.
+    assert.equal(next('0 0 0 ? * MON-FRI/2', '2025-03-11T00:00:00Z'), '2025-03-12T00:00:00.000Z');
+    assert.equal(next('0 0 0 ? * MON-FRI/2', '2025-03-14T00:00:00Z'), '2025-03-17T00:00:00.000Z');
+    assert.equal(next('0 0 0 1 JAN/3 ?', '2025-01-01T00:00:00Z'), '2025-04-01T00:00:00.000Z');
+  });
+
   it('year field', () => {
     assert.equal(next('0 0 * * * ? 2030', '2025-03-10T12:00:00Z'), '2030-01-01T00:00:00.000Z');
     assert.equal(next('0 0 * * * ? 2030', '2030-06-01T12:30:00Z'), '2030-06-01T13:00:00.000Z');
