@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs Elasticsearch's YAML REST tests for the Connector API (../shared/conformance) against a
+# freshly started Tributary server. Usage: scripts/conformance.sh [--store postgres://…]
+# With a security config (config/conformance-security.yml) the whole suite must pass; without
+# one, only the tests that need authentication (401/403) may fail, and they are listed by name.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUITE="${CONFORMANCE_DIR:-../shared/conformance}"
+if [ ! -d "$SUITE" ]; then
+  echo "conformance: $SUITE not found, skipping"
+  exit 0
+fi
+STORE_ARGS=()
+if [ "${1:-}" = "--store" ]; then STORE_ARGS=(--store "$2"); fi
+PORT="${CONFORMANCE_PORT:-$((20000 + RANDOM % 20000))}"
+DATA="$(mktemp -d)"
+CONFIG=config/conformance-security.yml
+SERVE_ARGS=(--port "$PORT" --data "$DATA" --log-level warn --no-worker "${STORE_ARGS[@]}")
+AUTH_ARGS=()
+if [ -f "$CONFIG" ]; then
+  SERVE_ARGS+=(--config "$CONFIG")
+  AUTH_ARGS=(--user entsearch-admin:entsearch-admin-password --admin-user entsearch-superuser:entsearch-superuser-password)
+fi
+node --import tsx src/cli/main.ts serve "${SERVE_ARGS[@]}" > "$DATA/server.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 100); do
+  curl -sf -o /dev/null ${AUTH_ARGS:+-u entsearch-superuser:entsearch-superuser-password} "http://127.0.0.1:$PORT/" && break
+  if ! kill -0 $PID 2>/dev/null; then cat "$DATA/server.log"; exit 1; fi
+  sleep 0.2
+done
+set +e
+node "$SUITE/run-yaml.mjs" --url "http://127.0.0.1:$PORT" "${AUTH_ARGS[@]}" "$SUITE/yaml" > "$DATA/result.txt" 2>&1
+STATUS=$?
+set -e
+grep -v '^PASS' "$DATA/result.txt" || true
+if [ $STATUS -ne 0 ] && [ ! -f "$CONFIG" ]; then
+  # Without security only tests about authentication/authorisation may fail.
+  if grep '^FAIL' "$DATA/result.txt" | grep -v -E 'unprivileged|unauthorized|without privileges|(catch: (forbidden|unauthorized))' ; then
+    echo "conformance: failures beyond the security tests"
+    exit 1
+  fi
+  echo "conformance: only security tests failed (no security config)"
+  exit 0
+fi
+exit $STATUS
