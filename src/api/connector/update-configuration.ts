@@ -1,6 +1,7 @@
 /** `PUT /_connector/{id}/_configuration` — schema registration or `values` (§6.11). */
 import { errors } from '../../domain/errors.js';
 import { parseConfiguration } from '../../domain/connector/requests.js';
+import { setOwn } from '../../domain/shared/json.js';
 import type { Endpoint } from '../endpoint.js';
 import { ACTION, connectorId, requireBody, updateConnector } from './shared.js';
 
@@ -17,14 +18,15 @@ export const updateConfiguration: Endpoint = {
     }
     return updateConnector(app, id, (doc) => {
       const current = doc.configuration ?? {};
-      const unknown = Object.keys(r.values).filter((k) => !(k in current));
+      // Own keys only: `toString` or `__proto__` are not registered fields.
+      const unknown = Object.keys(r.values).filter((k) => !Object.hasOwn(current, k));
       if (unknown.length) {
         throw errors.status(
           `Unknown [configuration] fields in the request payload: [${unknown.join(', ')}]. Remove them from request or register their schema first.`,
         );
       }
       const configuration = { ...current };
-      for (const [k, v] of Object.entries(r.values)) configuration[k] = { ...current[k], value: v };
+      for (const [k, v] of Object.entries(r.values)) setOwn(configuration, k, { ...current[k], value: v });
       return { ...doc, configuration, status: 'configured' };
     }, { preGet: true });
   },

@@ -3,7 +3,7 @@
  * parser and the normalised stored form written by the full-replace path.
  */
 import { errors } from '../errors.js';
-import { isPlainObject } from '../shared/json.js';
+import { isPlainObject, setOwn } from '../shared/json.js';
 import { any, arrayOf, bool, enumOf, long, nested, scalar, str, type FieldParser } from '../shared/parse.js';
 import { CONFIG_DISPLAY_TYPES, CONFIG_FIELD_TYPES, CONFIG_VALIDATION_TYPES } from './enums.js';
 
@@ -67,6 +67,6 @@ export const configurationMap: FieldParser = (v, f, p) => {
     throw errors.parse(`[${p}] failed to parse field [${f}]`, { type: 'illegal_argument_exception', reason: 'configuration must be an object' });
   }
   const out: Record<string, unknown> = {};
-  for (const [k, entry] of Object.entries(v)) out[k] = configurationEntry(entry, `${f}.${k}`, p);
+  for (const [k, entry] of Object.entries(v)) setOwn(out, k, configurationEntry(entry, `${f}.${k}`, p));
   return out;
 };

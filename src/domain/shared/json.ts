@@ -15,10 +15,19 @@ export function deepMerge<T extends object>(base: T, patch: object): T {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
-    const old = out[k];
-    out[k] = isPlainObject(v) && isPlainObject(old) ? deepMerge(old, v) : v;
+    const old = Object.hasOwn(out, k) ? out[k] : undefined;
+    setOwn(out, k, isPlainObject(v) && isPlainObject(old) ? deepMerge(old, v) : v);
   }
   return out as T;
+}
+
+/**
+ * `o[k] = v` that also works for the key `__proto__` (a legal JSON key, kept as data): plain
+ * assignment would change the object's prototype instead and silently drop the value.
+ */
+export function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }
 
 /** Structural equality of JSON values; key order of objects does not matter. */

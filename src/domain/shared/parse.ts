@@ -5,7 +5,7 @@
  * `declareString` fields reject `null`, required keys missing → `Required [k]`.
  */
 import { errors, ApiError } from '../errors.js';
-import { isPlainObject } from './json.js';
+import { isPlainObject, setOwn } from './json.js';
 import { normaliseTimestamp } from './time.js';
 
 export type FieldParser = (value: unknown, field: string, parser: string) => unknown;
@@ -50,31 +50,36 @@ function parseObject(parser: string, body: unknown, spec: ObjectSpec, strict: bo
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) {
-    const f = spec[k];
+    // Own keys only: `constructor`, `__proto__` or `toString` in a body are unknown fields,
+    // not Object.prototype members (they used to crash the handler with a 500).
+    const f = Object.hasOwn(spec, k) ? spec[k] : undefined;
     if (!f) {
       if (strict) throw errors.parse(`[${parser}] unknown field [${k}]`);
       continue;
     }
     if (v === null) {
-      if (!f.nullable) throw errors.parse(`[${parser}] [${k}] doesn't support values of type: VALUE_NULL`);
-      out[k] = null;
+      if (!f.nullable) throw errors.parse(`[${parser}] ${k} doesn't support values of type: VALUE_NULL`);
+      setOwn(out, k, null);
       continue;
     }
-    out[k] = f.parse(v, k, parser);
+    setOwn(out, k, f.parse(v, k, parser));
   }
   for (const [k, f] of Object.entries(spec)) {
-    if (f.required && !(k in body)) throw errors.illegalArgument(`Required [${k}]`);
+    if (f.required && !Object.hasOwn(body, k)) throw errors.illegalArgument(`Required [${k}]`);
   }
   return out;
 }
 
 /* Field parsers. Each throws the Elasticsearch-shaped error for a wrong JSON type. */
 
+/**
+ * ObjectParser's `ValueType.STRING` accepts only `VALUE_STRING`: a number, boolean, object or
+ * array is rejected with `[parser] field doesn't support values of type: <TOKEN>`
+ * (connector-api.md §6.6, §6.7, §6.15: "a non-string value gives 400").
+ */
 export const str: FieldParser = (v, field, parser) => {
   if (typeof v === 'string') return v;
-  // ObjectParser coerces numbers and booleans to strings for string fields.
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw fieldError(parser, field, `[${field}] doesn't support values of type: ${typeName(v)}`);
+  throw errors.parse(`[${parser}] ${field} doesn't support values of type: ${typeName(v)}`);
 };
 
 export const bool: FieldParser = (v, field, parser) => {
