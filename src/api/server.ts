@@ -36,6 +36,14 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
     maxParamLength: 4096,
     exposeHeadRoutes: false,
     return503OnClosing: true,
+    // Router-level failures (bad percent-encoding, a path segment over maxParamLength) bypass
+    // the error handler; without this they answered Fastify's own body with no product header.
+    frameworkErrors: (err: { code?: string }, _req: FastifyRequest, reply: FastifyReply) =>
+      sendError(reply, errors.illegalArgument(
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'path parameter is longer than [4096] characters'
+          : `invalid uri [${String(_req.raw.url ?? '').slice(0, 512)}]: bad percent-encoding`,
+      )),
     ...(opts.https ? { https: opts.https } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
