@@ -1,4 +1,5 @@
 /** `PUT /_connector/{connector_id}` and `PUT /_connector` — create or overwrite (§6.1). */
+import { errors } from '../../domain/errors.js';
 import { newConnectorDoc } from '../../domain/connector/defaults.js';
 import { parseCreate } from '../../domain/connector/requests.js';
 import type { AppContext } from '../app-context.js';
@@ -8,6 +9,9 @@ import { ACTION } from './shared.js';
 export async function createConnector(req: EndpointRequest, app: AppContext) {
   const fields = parseCreate(req.body);
   const id = req.params.connector_id || app.newId();
+  // Elasticsearch's document id limit (IndexRequest validation, connector-api.md §2, §10.4).
+  const bytes = Buffer.byteLength(id, 'utf8');
+  if (bytes > 512) throw errors.validation([`id [${id}] is too long, must be no longer than 512 bytes but was: ${bytes}`]);
   const result = await app.store.connectors.put(id, newConnectorDoc(fields, app.clock.now()));
   return { status: result === 'created' ? 201 : 200, body: { id, result } };
 }
