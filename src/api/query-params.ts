@@ -34,8 +34,12 @@ export function parseQuery(path: string, search: string, declared: Record<string
         out[name] = parseBoolean(name, value);
         break;
       case 'int': {
-        if (!/^-?\d+$/.test(value)) throw errors.illegalArgument(`Failed to parse int parameter [${name}] with value [${value}]`);
-        out[name] = Number(value);
+        // Integer.parseInt: digits only and within the 32-bit range.
+        const n = Number(value);
+        if (!/^[-+]?\d+$/.test(value) || n > 2147483647 || n < -2147483648) {
+          throw errors.illegalArgument(`Failed to parse int parameter [${name}] with value [${value}]`);
+        }
+        out[name] = n;
         break;
       }
       case 'list':
