@@ -1,6 +1,6 @@
 /** `DELETE /_connector/{connector_id}` — soft by default, `hard=true` removes it (§6.4). */
 import type { Endpoint } from '../endpoint.js';
-import { ACTION, connectorId, connectorNotFound, updateConnector } from './shared.js';
+import { ACTION, connectorId, connectorNotFound, updateConnector, rejectBody } from './shared.js';
 
 export const deleteConnector: Endpoint = {
   name: 'connector.delete',
@@ -10,6 +10,7 @@ export const deleteConnector: Endpoint = {
   action: ACTION + 'delete',
   async handler(req, app) {
     const id = connectorId(req, 'connector_id missing');
+    rejectBody(req, 'DELETE');
     if (req.query.hard === true) {
       if (!(await app.store.connectors.delete(id))) throw connectorNotFound(id);
     } else {

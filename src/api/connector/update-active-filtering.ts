@@ -2,7 +2,7 @@
 import { errors } from '../../domain/errors.js';
 import { firstFiltering } from '../../domain/connector/filtering.js';
 import type { Endpoint } from '../endpoint.js';
-import { ACTION, connectorId, updateConnector } from './shared.js';
+import { ACTION, connectorId, updateConnector, rejectBody } from './shared.js';
 
 export const updateActiveFiltering: Endpoint = {
   name: 'connector.update_active_filtering',
@@ -11,6 +11,7 @@ export const updateActiveFiltering: Endpoint = {
   action: ACTION + 'update_filtering',
   async handler(req, app) {
     const id = connectorId(req);
+    rejectBody(req, 'PUT');
     const now = app.clock.now();
     return updateConnector(app, id, (doc) => {
       const f = firstFiltering(doc, now);
