@@ -8,6 +8,8 @@
  * so a check made in `mutate` (a state transition, a claim) cannot race another writer.
  */
 
+import type { ApiKeyStore } from './api-key-store.js';
+
 export type Doc = Record<string, unknown>;
 
 export interface Stored<T = Doc> {
@@ -89,6 +91,8 @@ export interface SecretStore {
   get(id: string): Promise<string | null>;
   put(id: string, value: string): Promise<'created' | 'updated'>;
   delete(id: string): Promise<boolean>;
+  /** Every secret id (for re-encryption on key rotation, `tributary secrets rotate-key`). */
+  ids?(): Promise<string[]>;
 }
 
 export interface Store {
@@ -96,6 +100,8 @@ export interface Store {
   connectors: ConnectorStore;
   syncJobs: SyncJobStore;
   secrets: SecretStore;
+  /** API keys (store/api-key-store.ts); absent on backends that do not have them yet. */
+  apiKeys?: ApiKeyStore;
   /** Resolves when the store answers; rejects with the reason otherwise (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -40,4 +40,17 @@ export const migrations: { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // API keys (issue 4, store/api-key-store.ts): the secret part is stored as a salted hash.
+    version: 2,
+    sql: `
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL,
+        username TEXT GENERATED ALWAYS AS (json_extract(doc, '$.username')) VIRTUAL,
+        creation INTEGER GENERATED ALWAYS AS (json_extract(doc, '$.creation')) VIRTUAL
+      );
+      CREATE INDEX api_keys_owner ON api_keys (username);
+    `,
+  },
 ];

@@ -7,6 +7,7 @@ export function sqliteSecretStore(db: Db): SecretStore {
   const existsStmt = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM secrets WHERE id = ?');
   const putStmt = db.prepare('INSERT INTO secrets (id, value) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value');
   const deleteStmt = db.prepare('DELETE FROM secrets WHERE id = ?');
+  const idsStmt = db.prepare<[], { id: string }>('SELECT id FROM secrets ORDER BY id');
   const putTx = db.transaction((id: string, value: string) => {
     const existed = existsStmt.get(id) !== undefined;
     putStmt.run(id, value);
@@ -21,6 +22,9 @@ export function sqliteSecretStore(db: Db): SecretStore {
     },
     async delete(id) {
       return deleteStmt.run(id).changes > 0;
+    },
+    async ids() {
+      return idsStmt.all().map((r) => r.id);
     },
   };
 }
