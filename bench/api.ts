@@ -1,0 +1,239 @@
+/**
+ * `npm run bench:api`: create / get / list throughput and latency of the Connector API on
+ * loopback, each against a ceiling measured in the same run (a bare `node:http` server sending
+ * the same bytes and headers, see `ceiling.ts`), plus the raw SQLite insert rate for context.
+ *
+ * Every server runs in its own child process; the load generator (autocannon, programmatic)
+ * runs in this one. Options (or env): --duration N (BENCH_DURATION, seconds, default 10),
+ * --connections N (BENCH_CONNECTIONS, 50), --store URL (BENCH_STORE: also run Tributary on
+ * that store, e.g. postgres://postgres@127.0.0.1:5432/test; "not available" when it cannot
+ * start), --warmup N (seconds, 2), --seed N (connectors created before get/list, 1000),
+ * --rounds N (1), --only get,list,create, --cpu-prof DIR (profile the Tributary processes),
+ * --json FILE (raw results).
+ */
+import autocannon, { type RawRequest, type Result } from 'autocannon';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { freePort, startServer, type ServerProcess } from './procs.js';
+import { sqliteInsertRates } from './sqlite-insert.js';
+import { createBody } from './workload.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: env.BENCH_DURATION ?? '10' },
+    connections: { type: 'string', default: env.BENCH_CONNECTIONS ?? '50' },
+    store: { type: 'string', default: env.BENCH_STORE },
+    warmup: { type: 'string', default: env.BENCH_WARMUP ?? '2' },
+    seed: { type: 'string', default: env.BENCH_SEED ?? '1000' },
+    rounds: { type: 'string', default: env.BENCH_ROUNDS ?? '1' },
+    only: { type: 'string', default: env.BENCH_ONLY ?? 'get,list,create' },
+    'cpu-prof': { type: 'string' },
+    json: { type: 'string' },
+    'sqlite-seconds': { type: 'string', default: '2' },
+  },
+});
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const WARMUP = Number(args.warmup);
+const SEED = Number(args.seed);
+const ROUNDS = Number(args.rounds);
+const SCENARIOS = args.only!.split(',').map((s) => s.trim()) as Scenario[];
+
+type Scenario = 'get' | 'list' | 'create';
+const EXPECTED_STATUS: Record<Scenario, number> = { get: 200, list: 200, create: 201 };
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+interface Target {
+  label: string;
+  server: ServerProcess | null;
+  /** Why it could not run. */
+  unavailable?: string;
+  /** Prefix of the ids this target creates (unique per run: a shared PostgreSQL keeps rows). */
+  prefix: string;
+  seedIds: string[];
+  ceiling?: boolean;
+}
+
+interface Row {
+  round: number;
+  scenario: Scenario;
+  target: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ratio: number | null;
+  bad: number;
+  note?: string;
+  reason?: string;
+}
+
+const runId = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+
+function load(url: string, scenario: Scenario, target: Target, seconds: number, tag: string): Promise<Result> {
+  let n = 0;
+  let setup: (req: RawRequest) => RawRequest;
+  if (scenario === 'get') {
+    const ids = target.seedIds;
+    setup = (req) => ({ ...req, method: 'GET', path: `/_connector/${ids[n++ % ids.length]}` });
+  } else if (scenario === 'list') {
+    setup = (req) => ({ ...req, method: 'GET', path: '/_connector?size=20' });
+  } else {
+    setup = (req) => {
+      const u = `${target.prefix}-${tag}-${n++}`;
+      return { ...req, method: 'PUT', path: `/_connector/${u}`, headers: JSON_HEADERS, body: createBody(u) };
+    };
+  }
+  return new Promise((resolvePromise, reject) => {
+    autocannon(
+      { url, connections: CONNECTIONS, duration: seconds, timeout: 30, requests: [{ setupRequest: setup }] },
+      (err, result) => (err ? reject(err) : resolvePromise(result)),
+    );
+  });
+}
+
+async function seed(target: Target): Promise<void> {
+  const url = target.server!.url;
+  const ids = Array.from({ length: SEED }, (_, i) => `${target.prefix}-seed-${i}`);
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++];
+      const res = await fetch(`${url}/_connector/${id}`, { method: 'PUT', headers: JSON_HEADERS, body: createBody(id) });
+      const text = await res.text();
+      if (res.status !== 201 && res.status !== 200) throw new Error(`${target.label}: seeding ${id} answered ${res.status} ${text}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  target.seedIds = ids;
+}
+
+function tributaryArgs(port: number, data: string, store?: string): string[] {
+  const a = ['--import', 'tsx'];
+  if (args['cpu-prof']) a.push('--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`);
+  a.push(join(ROOT, 'src/cli/main.ts'), 'serve', '--port', String(port), '--data', data, '--log-level', 'warn');
+  if (store) a.push('--store', store);
+  return a;
+}
+
+async function runRound(round: number, tmp: string): Promise<Row[]> {
+  const targets: Target[] = [];
+  const stopAll = async () => {
+    for (const t of targets) await t.server?.stop();
+  };
+  try {
+    const sqlitePort = await freePort();
+    const sqlite: Target = {
+      label: 'tributary sqlite',
+      prefix: `bench-${runId}-r${round}-sqlite`,
+      seedIds: [],
+      server: await startServer('tributary (sqlite)', tributaryArgs(sqlitePort, join(tmp, `data-${round}`)), sqlitePort),
+    };
+    let pg: Target | null = null;
+    if (args.store) {
+      pg = { label: 'tributary postgres', prefix: `bench-${runId}-r${round}-pg`, seedIds: [], server: null };
+      try {
+        const port = await freePort();
+        pg.server = await startServer('tributary (--store)', tributaryArgs(port, join(tmp, `data-pg-${round}`), args.store), port);
+      } catch (e) {
+        pg.unavailable = (e as Error).message;
+      }
+    }
+    targets.push(sqlite, ...(pg ? [pg] : []));
+    for (const t of targets) if (t.server) await seed(t);
+
+    // The ceiling sends exactly the bytes Tributary sent for one GET and one list.
+    const get = await (await fetch(`${sqlite.server!.url}/_connector/${sqlite.seedIds[0]}`)).text();
+    const list = await (await fetch(`${sqlite.server!.url}/_connector?size=20`)).text();
+    const bodiesFile = join(tmp, `bodies-${round}.json`);
+    writeFileSync(bodiesFile, JSON.stringify({ get, list }));
+    const ceilingPort = await freePort();
+    const ceiling: Target = {
+      label: 'ceiling (node:http)',
+      prefix: `bench-${runId}-r${round}-ceiling`,
+      seedIds: sqlite.seedIds,
+      ceiling: true,
+      server: await startServer('ceiling', ['--import', 'tsx', join(ROOT, 'bench/ceiling.ts'), String(ceilingPort), bodiesFile], ceilingPort),
+    };
+    targets.unshift(ceiling);
+    process.stderr.write(`round ${round}: GET body ${Buffer.byteLength(get)} B, list body ${Buffer.byteLength(list)} B\n`);
+
+    const rows: Row[] = [];
+    for (const scenario of SCENARIOS) {
+      let ceilingRps = 0;
+      for (const t of targets) {
+        if (!t.server) {
+          rows.push({ round, scenario, target: t.label, rps: NaN, p50: NaN, p99: NaN, ratio: null, bad: 0, note: 'not available', reason: t.unavailable });
+          continue;
+        }
+        process.stderr.write(`round ${round}: ${scenario} × ${t.label} …\n`);
+        if (WARMUP > 0) await load(t.server.url, scenario, t, WARMUP, 'w');
+        const r = await load(t.server.url, scenario, t, DURATION, 'm');
+        const ok = r.statusCodeStats[String(EXPECTED_STATUS[scenario])]?.count ?? 0;
+        const total = Object.values(r.statusCodeStats).reduce((a, s) => a + Number(s.count), 0);
+        const rps = r.requests.total / r.duration;
+        if (t.ceiling) ceilingRps = rps;
+        rows.push({
+          round, scenario, target: t.label, rps, p50: r.latency.p50, p99: r.latency.p99,
+          ratio: t.ceiling ? null : rps / ceilingRps,
+          bad: total - Number(ok) + r.errors,
+        });
+      }
+    }
+    return rows;
+  } finally {
+    await stopAll();
+  }
+}
+
+function fmt(n: number, digits = 0): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '—';
+}
+
+function table(rows: Row[], showRound: boolean): string {
+  const head = [...(showRound ? ['round'] : []), 'scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'of ceiling', 'errors'];
+  const numeric = (i: number) => i >= head.length - 5;
+  const body = rows.map((r) => [
+    ...(showRound ? [String(r.round)] : []),
+    r.scenario, r.target, r.note ?? fmt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1),
+    r.ratio === null ? (r.note ? '—' : '100 %') : `${fmt(r.ratio * 100)} %`, String(r.bad),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (numeric(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (numeric(i) ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(head), rule, ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  process.stderr.write(`bench:api — ${CONNECTIONS} connections, ${DURATION} s per run (+${WARMUP} s warm-up), ${SEED} seeded connectors; ${machine}\n`);
+  const rows: Row[] = [];
+  try {
+    for (let round = 1; round <= ROUNDS; round++) rows.push(...(await runRound(round, tmp)));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const sqliteRates = sqliteInsertRates(Number(args['sqlite-seconds']));
+
+  const unavailable = rows.find((r) => r.note);
+  console.log(`\nConnector API on loopback: ${CONNECTIONS} connections, ${DURATION} s per run; ${machine}\n`);
+  console.log(table(rows, ROUNDS > 1));
+  if (unavailable) console.log(`\n${unavailable.target}: not available with --store ${args.store}: ${unavailable.reason}`);
+  console.log(`\nRaw SQLite insert rate (better-sqlite3, same pragmas/schema/statement, only the transaction timed):`);
+  for (const r of sqliteRates) console.log(`  ${r.perTx === 1 ? '1 document per transaction ' : `${r.perTx} documents per transaction`}: ${fmt(r.rowsPerSecond)} rows/s`);
+
+  console.log('\nTargets (issue 2): create ≥ 40 % and get ≥ 60 % of the ceiling, p99 ≤ 10 ms at 50 connections');
+  for (const r of rows.filter((x) => x.ratio !== null && x.scenario !== 'list')) {
+    const min = r.scenario === 'create' ? 0.4 : 0.6;
+    const pass = r.ratio! >= min && r.p99 <= 10 && r.bad === 0;
+    console.log(`  ${pass ? 'PASS' : 'FAIL'} ${ROUNDS > 1 ? `round ${r.round} ` : ''}${r.scenario} ${r.target}: ${fmt(r.ratio! * 100)} % (≥ ${min * 100} %), p99 ${fmt(r.p99, 1)} ms${r.bad ? `, ${r.bad} errors` : ''}`);
+  }
+  if (args.json) writeFileSync(args.json, JSON.stringify({ machine, connections: CONNECTIONS, duration: DURATION, rows, sqliteRates }, null, 2) + '\n');
+}
+
+await main();

@@ -1,0 +1,76 @@
+/** Child-process helpers for the benchmark: free ports, spawn a server, wait until it answers. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `node <args>` and waits until `GET <readyPath>` answers. Rejects with the child's
+ * stderr when it exits first (e.g. an unsupported `--store` URL) or does not answer in time.
+ */
+export async function startServer(name: string, args: string[], port: number, opts: { readyPath?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: opts.env ?? process.env });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (stderr.length > 20000) stderr = stderr.slice(-20000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let dead = false;
+  void exited.then(() => (dead = true));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (opts.timeoutMs ?? 30000);
+  for (;;) {
+    if (dead) throw new Error(`${name} exited before answering: ${cleanStderr(stderr) || '(no output)'}`);
+    try {
+      const res = await fetch(url + (opts.readyPath ?? '/'), { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not answer within ${opts.timeoutMs ?? 30000} ms: ${cleanStderr(stderr)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name,
+    url,
+    child,
+    async stop() {
+      if (dead) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** Drops Node's deprecation warnings from a child's stderr so the real reason shows. */
+function cleanStderr(s: string): string {
+  return s
+    .split('\n')
+    .filter((l) => l.trim() && !/Deprecation|FastifyWarning|--trace-warnings|--trace-deprecation/.test(l))
+    .join(' ')
+    .slice(0, 500);
+}
