@@ -64,9 +64,10 @@ function parseObject(parser: string, body: unknown, spec: ObjectSpec, strict: bo
     }
     setOwn(out, k, f.parse(v, k, parser));
   }
-  for (const [k, f] of Object.entries(spec)) {
-    if (f.required && !Object.hasOwn(body, k)) throw errors.illegalArgument(`Required [${k}]`);
-  }
+  // ConstructingObjectParser names every missing constructor argument at once, in declaration
+  // order: `Required [deleted_document_count, indexed_document_count]`.
+  const missing = Object.entries(spec).filter(([k, f]) => f.required && !Object.hasOwn(body as object, k)).map(([k]) => k);
+  if (missing.length) throw errors.illegalArgument(`Required [${missing.join(', ')}]`);
   return out;
 }
 

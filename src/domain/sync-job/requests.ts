@@ -1,13 +1,25 @@
-/** Request bodies of the sync job endpoints (connector-api.md §7). */
+/**
+ * Request bodies of the sync job endpoints (connector-api.md §7), parsed as Elasticsearch's
+ * ConstructingObjectParsers do: `declareString`/`declareLong`/`declareObject` fields reject
+ * JSON `null` (400 `x_content_parse_exception`), a missing constructor argument is
+ * `Required [k]`, and the `validate()` messages cover what parsing lets through (empty strings,
+ * negative counts).
+ */
 import { errors } from '../errors.js';
 import { SYNC_JOB_TYPES, TRIGGER_METHODS, type SyncJobType, type TriggerMethod } from '../connector/enums.js';
-import { enumOf, long, object, parseStrict, str, timestamp } from '../shared/parse.js';
+import { enumOf, long, object, parseStrict, str, timestamp, type FieldParser } from '../shared/parse.js';
+
+/** `declareString` first (a number or object is a type error), then the enum's `fromString`. */
+function stringEnum(values: readonly string[], unknown: (v: string) => string): FieldParser {
+  const toEnum = enumOf(values, unknown);
+  return (v, field, parser) => toEnum(str(v, field, parser), field, parser);
+}
 
 export function parsePost(body: unknown): { id: string; jobType: SyncJobType; triggerMethod: TriggerMethod } {
   const r = parseStrict('connector_sync_job_post_request', body, {
-    id: { parse: str, required: true, nullable: true },
-    job_type: { parse: enumOf(SYNC_JOB_TYPES, (v) => `Unknown ConnectorSyncJobType [${v}].`), nullable: true },
-    trigger_method: { parse: enumOf(TRIGGER_METHODS, (v) => `Unknown ConnectorSyncJobTriggerMethod [${v}].`), nullable: true },
+    id: { parse: str, required: true },
+    job_type: { parse: stringEnum(SYNC_JOB_TYPES, (v) => `Unknown ConnectorSyncJobType [${v}].`) },
+    trigger_method: { parse: stringEnum(TRIGGER_METHODS, (v) => `Unknown ConnectorSyncJobTriggerMethod [${v}].`) },
   });
   if (!r.id) throw errors.validation(['[id] of the connector cannot be null or empty']);
   return {
@@ -18,15 +30,15 @@ export function parsePost(body: unknown): { id: string; jobType: SyncJobType; tr
 }
 
 export function parseError(body: unknown): string {
-  const r = parseStrict('connector_sync_job_error_request', body, { error: { parse: str, required: true, nullable: true } });
+  const r = parseStrict('connector_sync_job_error_request', body, { error: { parse: str, required: true } });
   if (!r.error) throw errors.validation(['[error] of the connector sync job cannot be null or empty']);
   return r.error as string;
 }
 
 export function parseClaim(body: unknown): { workerHostname: string; syncCursor?: Record<string, unknown> } {
-  const r = parseStrict('connector_sync_job_claim_request', body, {
-    worker_hostname: { parse: str, nullable: true },
-    sync_cursor: { parse: object, nullable: true },
+  const r = parseStrict('claim_connector_sync_job', body, {
+    worker_hostname: { parse: str, required: true },
+    sync_cursor: { parse: object },
   });
   if (r.worker_hostname == null) throw errors.validation(['[worker_hostname] of the connector sync job cannot be null.']);
   return { workerHostname: r.worker_hostname as string, syncCursor: (r.sync_cursor ?? undefined) as Record<string, unknown> | undefined };
@@ -42,13 +54,13 @@ export interface StatsRequest {
 }
 
 export function parseStats(body: unknown): StatsRequest {
-  const r = parseStrict('connector_sync_job_update_stats_request', body, {
+  const r = parseStrict('connector_sync_job_update_ingestion_stats', body, {
     deleted_document_count: { parse: long, required: true },
     indexed_document_count: { parse: long, required: true },
     indexed_document_volume: { parse: long, required: true },
-    total_document_count: { parse: long, nullable: true },
-    last_seen: { parse: timestamp, nullable: true },
-    metadata: { parse: object, nullable: true },
+    total_document_count: { parse: long },
+    last_seen: { parse: timestamp },
+    metadata: { parse: object },
   });
   const msgs: string[] = [];
   for (const k of ['deleted_document_count', 'indexed_document_count', 'indexed_document_volume', 'total_document_count']) {
