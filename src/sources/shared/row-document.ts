@@ -1,0 +1,92 @@
+/**
+ * Row → document helpers shared by the database sources (issue 7 "Documents"): stable ids
+ * from primary key values or a hash of the row, exact numbers, ISO timestamps. Pure functions.
+ */
+import { createHash } from 'node:crypto';
+
+/** One id component: Buffers as hex, Dates as ISO, everything else as its string form. */
+export function idPart(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Buffer.isBuffer(v)) return v.toString('hex');
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** `<prefix>_<v1>_<v2>…`: the id of a row with a primary key. */
+export function keyId(prefix: string, values: unknown[]): string {
+  let id = prefix;
+  for (const v of values) id += '_' + idPart(v);
+  return id;
+}
+
+/**
+ * Id of a row without a usable key: SHA-1 of its values. Identical rows get the same id, so
+ * duplicates collapse into one document; an edited row gets a new id (the next full sync's
+ * sweep removes the old one).
+ */
+export function rowHash(values: unknown[]): string {
+  const h = createHash('sha1');
+  for (const v of values) {
+    h.update(idPart(v));
+    h.update('\u0000');
+  }
+  return h.digest('hex');
+}
+
+/** Canonical decimal text: no leading zeros, no trailing fraction zeros, no "-0". */
+function canonicalDecimal(s: string): string | null {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(s.trim());
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null;
+  const int = m[2].replace(/^0+(?=\d)/, '') || '0';
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  const body = frac ? `${int}.${frac}` : int;
+  return body === '0' || m[1] !== '-' ? body : '-' + body;
+}
+
+/**
+ * A decimal string (bigint, numeric, DECIMAL) as a number when a JS number holds it exactly
+ * (its shortest form reads back as the same decimal), else unchanged. "NaN" stays a string.
+ */
+export function exactNumber(s: string): number | string {
+  const canon = canonicalDecimal(s);
+  if (canon === null) return s;
+  const n = Number(canon);
+  if (!Number.isFinite(n)) return s;
+  return String(n) === canon ? n : s;
+}
+
+/** Integer text: a number when it is a safe integer, else the text. */
+export function exactInteger(s: string): number | string {
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : s;
+}
+
+const NAIVE_DATETIME = /^\d{4,}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$/;
+const ZONED_DATETIME = /^\d{4,}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d(:?\d\d)?)$/;
+const DATE_ONLY = /^\d{4}-\d\d-\d\d$/;
+
+/** "2024-01-02 03:04:05.123+00" → "2024-01-02T03:04:05.123Z"; other offsets as ±hh:mm. */
+export function isoFromSql(s: string): string {
+  let out = s.replace(' ', 'T');
+  const m = /([+-])(\d\d)(?::?(\d\d))?(?::?(\d\d))?$/.exec(out);
+  if (m && /T\d\d:\d\d/.test(out)) {
+    const off = `${m[1]}${m[2]}:${m[3] ?? '00'}`;
+    out = out.slice(0, m.index) + (off === '+00:00' || off === '-00:00' ? 'Z' : off);
+  }
+  return out;
+}
+
+/**
+ * `_timestamp` from an update-column value: a full ISO-8601 instant. Naive date-times are
+ * read as UTC; dates as midnight UTC; values that are not dates (e.g. a version number) give
+ * undefined.
+ */
+export function toTimestamp(v: unknown): string | undefined {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString();
+  if (typeof v !== 'string') return undefined;
+  if (ZONED_DATETIME.test(v)) return v.replace(' ', 'T');
+  if (NAIVE_DATETIME.test(v)) return v.replace(' ', 'T') + 'Z';
+  if (DATE_ONLY.test(v)) return `${v}T00:00:00Z`;
+  return undefined;
+}
