@@ -82,6 +82,22 @@ export const errors = {
   forbidden(reason: string): ApiError {
     return new ApiError('security_exception', 403, reason);
   },
+  /**
+   * 401 as Elasticsearch renders it for failed credentials: the `WWW-Authenticate` challenges
+   * in the header and in the body, plus optional metadata such as
+   * `additional_unsuccessful_credentials` (why an API key was refused).
+   */
+  authenticationFailed(reason: string, extra: Record<string, unknown> = {}): ApiError {
+    const challenges = ['Basic realm="security", charset="UTF-8"', 'ApiKey'];
+    return new ApiError('security_exception', 401, reason, {
+      extra: { ...extra, header: { 'WWW-Authenticate': challenges } },
+      headers: { 'www-authenticate': challenges.join(', ') },
+    });
+  },
+  /** Too many failed logins for one user (or API key) from one address (docs/security.md). */
+  tooManyFailedLogins(reason: string, retryAfterSeconds: number): ApiError {
+    return new ApiError('security_exception', 429, reason, { headers: { 'retry-after': String(retryAfterSeconds) } });
+  },
   unavailable(reason: string): ApiError {
     return new ApiError('unavailable_shards_exception', 503, reason);
   },
@@ -140,6 +156,7 @@ export const errorTypes = [
   ['no_handler_found_exception', 400],
   ['security_exception', 401],
   ['security_exception', 403],
+  ['security_exception', 429],
   ['resource_not_found_exception', 404],
   ['method_not_allowed', 405],
   ['media_type_header_exception', 406],
