@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { openSecurity, type AppContext, type NodeIdentity, type SecurityPort } from '../api/app-context.js';
 import { systemClock } from '../domain/shared/clock.js';
+import { openPostgres, postgresSchemes } from '../store/postgres/register.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/store.js';
 
@@ -45,6 +46,7 @@ const storeOpeners: Record<string, StoreOpener> = {};
 export function registerStore(scheme: string, open: StoreOpener): void {
   storeOpeners[scheme] = open;
 }
+for (const scheme of postgresSchemes) registerStore(scheme, openPostgres);
 
 export async function openStore(opts: Pick<AppOptions, 'dataDir' | 'storeUrl'>): Promise<Store> {
   if (!opts.storeUrl) return openSqliteStore(opts.dataDir);

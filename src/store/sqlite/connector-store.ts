@@ -2,7 +2,8 @@
 import { errors } from '../../domain/errors.js';
 import { applyMutation, withId } from '../mutation.js';
 import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type Doc, type ListResult, type Mutator, type Stored, type UpdateOptions, type UpdateResult } from '../store.js';
-import type { Db } from './database.js';
+import { CONNECTOR_ORDER, connectorWhere, countSql, pageSql } from '../list-query.js';
+import { sqliteDialect, type Db } from './database.js';
 
 function isIndexNameClash(e: unknown): boolean {
   return (e as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE' && String((e as Error).message).includes('index_name');
@@ -58,28 +59,13 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
       return deleteStmt.run(id).changes > 0;
     },
     async list(q: ConnectorQuery): Promise<ListResult> {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      const inList = (col: string, vals?: string[]) => {
-        if (!vals || vals.length === 0) return;
-        where.push(`${col} IN (${vals.map(() => '?').join(',')})`);
-        args.push(...vals);
-      };
-      if (!q.includeDeleted) where.push('deleted = 0');
-      inList('index_name', q.indexNames);
-      inList('name', q.names);
-      inList('service_type', q.serviceTypes);
-      if (q.query) {
-        // Wildcard *q* on keyword name/index_name (case-sensitive), per token on description.
-        where.push("(instr(name, ?) > 0 OR instr(index_name, ?) > 0 OR instr(lower(description), ?) > 0)");
-        args.push(q.query, q.query, q.query.toLowerCase());
-      }
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const count = (db.prepare(`SELECT count(*) AS n FROM connectors ${w}`).get(...args) as { n: number }).n;
+      const where = connectorWhere(q, sqliteDialect);
+      const count = (db.prepare(countSql('connectors', where)).get(...where.args) as { n: number }).n;
+      const page = pageSql(where, sqliteDialect, q);
       const rows = db
-        .prepare(`SELECT id, doc FROM connectors ${w} ORDER BY index_name IS NULL, index_name, id LIMIT ? OFFSET ?`)
-        .all(...args, q.size, q.from) as { id: string; doc: string }[];
-      return { count: Math.min(count, 10000), results: rows.map((r) => withId(r.id, r.doc)) };
+        .prepare(`SELECT id, doc FROM connectors ${where.sql} ORDER BY ${CONNECTOR_ORDER} ${page.sql}`)
+        .all(...page.args) as { id: string; doc: string }[];
+      return { count, results: rows.map((r) => withId(r.id, r.doc)) };
     },
     async listAll(opts = {}) {
       const rows = db.prepare('SELECT id, doc FROM connectors WHERE deleted = 0 ORDER BY id').all() as { id: string; doc: string }[];

@@ -6,9 +6,18 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { SqlDialect } from '../list-query.js';
 import { migrations } from './migrations.js';
 
 export type Db = Database.Database;
+
+/** SQLite's spelling of the shared list queries (`store/list-query.ts`). */
+export const sqliteDialect: SqlDialect = {
+  param: () => '?',
+  contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
+  asciiLower: (expr) => `lower(${expr})`,
+  live: 'deleted = 0',
+};
 
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -1,7 +1,8 @@
 /** Sync jobs in SQLite (see store.ts for the contract). */
 import { applyMutation, withId } from '../mutation.js';
 import type { Doc, ListResult, Mutator, SyncJobQuery, SyncJobStore, UpdateOptions, UpdateResult } from '../store.js';
-import type { Db } from './database.js';
+import { countSql, pageSql, syncJobWhere } from '../list-query.js';
+import { sqliteDialect, type Db } from './database.js';
 
 export function sqliteSyncJobStore(db: Db): SyncJobStore {
   const getStmt = db.prepare<[string], { doc: string }>('SELECT doc FROM sync_jobs WHERE id = ?');
@@ -40,25 +41,13 @@ export function sqliteSyncJobStore(db: Db): SyncJobStore {
       return deleteByConnectorStmt.run(connectorId).changes;
     },
     async list(q: SyncJobQuery): Promise<ListResult> {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      const inList = (col: string, vals?: string[]) => {
-        if (!vals || vals.length === 0) return;
-        where.push(`${col} IN (${vals.map(() => '?').join(',')})`);
-        args.push(...vals);
-      };
-      if (q.connectorId !== undefined) {
-        where.push('connector_id = ?');
-        args.push(q.connectorId);
-      }
-      inList('status', q.statuses);
-      inList('job_type', q.jobTypes);
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const count = (db.prepare(`SELECT count(*) AS n FROM sync_jobs ${w}`).get(...args) as { n: number }).n;
+      const where = syncJobWhere(q, sqliteDialect);
+      const count = (db.prepare(countSql('sync_jobs', where)).get(...where.args) as { n: number }).n;
+      const page = pageSql(where, sqliteDialect, q);
       const rows = db
-        .prepare(`SELECT id, doc FROM sync_jobs ${w} ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?`)
-        .all(...args, q.size, q.from) as { id: string; doc: string }[];
-      return { count: Math.min(count, 10000), results: rows.map((r) => withId(r.id, r.doc)) };
+        .prepare(`SELECT id, doc FROM sync_jobs ${where.sql} ORDER BY created_at DESC, seq DESC ${page.sql}`)
+        .all(...page.args) as { id: string; doc: string }[];
+      return { count, results: rows.map((r) => withId(r.id, r.doc)) };
     },
   };
 }

@@ -1,0 +1,84 @@
+/**
+ * Connectors in PostgreSQL (see store.ts for the contract). Writes are atomic across
+ * processes: `put` is one `INSERT … ON CONFLICT`, `update` locks the row with
+ * `SELECT … FOR UPDATE`, and index-name uniqueness is the partial unique index
+ * `connectors_index_name_live` (migrations.ts), not a search.
+ */
+import { errors } from '../../domain/errors.js';
+import { CONNECTOR_ORDER, connectorWhere, countSql, pageSql } from '../list-query.js';
+import { applyMutation, withId } from '../mutation.js';
+import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type Doc, type ListResult, type Stored } from '../store.js';
+import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
+
+/** Maps a failed write: a uniqueness clash to 400 `status_exception`, an unstorable doc to 400. */
+function writeError(e: unknown, doc: Doc): unknown {
+  const err = e as { code?: string; constraint?: string };
+  if (err?.code === '23505' && err.constraint === 'connectors_index_name_live') return errors.status(indexNameInUse(String(doc.index_name)));
+  if (isUnstorableDocument(e)) return unstorable(e);
+  return e;
+}
+
+export function pgConnectorStore(db: PgDatabase): ConnectorStore {
+  const t = `${db.s}.connectors`;
+  return {
+    async get(id) {
+      const r = await db.query<{ doc: Doc }>(`SELECT doc FROM ${t} WHERE id = $1`, [id]);
+      return r.rows[0] ? { id, doc: r.rows[0].doc } : null;
+    },
+    async getJson(id, includeDeleted) {
+      const r = await db.query<{ doc: string; deleted: boolean }>(`SELECT doc::text AS doc, deleted FROM ${t} WHERE id = $1`, [id]);
+      const row = r.rows[0];
+      if (!row || (row.deleted && !includeDeleted)) return null;
+      return withId(id, row.doc);
+    },
+    async put(id, doc) {
+      return db.tx(async (c) => {
+        try {
+          // xmax = 0 only on a freshly inserted row version: created vs overwritten, atomically.
+          const r = await c.query<{ created: boolean }>(
+            `INSERT INTO ${t} (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING (xmax = 0) AS created`,
+            [id, JSON.stringify(doc)],
+          );
+          return r.rows[0].created ? 'created' : 'updated';
+        } catch (e) {
+          throw writeError(e, doc);
+        }
+      });
+    },
+    async update(id, mutate, opts = {}) {
+      return db.tx(async (c) => {
+        const r = await c.query<{ doc: Doc; deleted: boolean }>(`SELECT doc, deleted FROM ${t} WHERE id = $1 FOR UPDATE`, [id]);
+        const row = r.rows[0];
+        if (!row || (opts.skipDeleted && row.deleted)) return null;
+        const out = applyMutation(row.doc, mutate, opts);
+        if (out.changed) {
+          try {
+            await c.query(`UPDATE ${t} SET doc = $2 WHERE id = $1`, [id, JSON.stringify(out.doc)]);
+          } catch (e) {
+            throw writeError(e, out.doc);
+          }
+        }
+        return { result: out.result, doc: out.doc };
+      });
+    },
+    async delete(id) {
+      return db.tx(async (c) => ((await c.query(`DELETE FROM ${t} WHERE id = $1`, [id])).rowCount ?? 0) > 0);
+    },
+    async list(q: ConnectorQuery): Promise<ListResult> {
+      const where = connectorWhere(q, pgDialect);
+      const page = pageSql(where, pgDialect, q);
+      return db.read(async (c) => {
+        const count = Number((await c.query(countSql(t, where), where.args)).rows[0].n);
+        const rows = (
+          await c.query<{ id: string; doc: string }>(`SELECT id, doc::text AS doc FROM ${t} ${where.sql} ORDER BY ${CONNECTOR_ORDER} ${page.sql}`, page.args)
+        ).rows;
+        return { count, results: rows.map((r) => withId(r.id, r.doc)) };
+      });
+    },
+    async listAll(opts = {}) {
+      const rows = (await db.query<{ id: string; doc: Doc }>(`SELECT id, doc FROM ${t} WHERE NOT deleted ORDER BY id`)).rows;
+      const out: Stored[] = rows.map((r) => ({ id: r.id, doc: r.doc }));
+      return opts.serviceTypes ? out.filter((c) => opts.serviceTypes!.includes(String(c.doc.service_type))) : out;
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The PostgreSQL store, for several Tributary processes on one shared, durable state:
+ * `--store postgres://user@host:5432/db[?schema=s&pool_max=n]` (docs/postgres.md).
+ */
+import type { Store } from '../store.js';
+import { parseStoreUrl, PgDatabase } from './database.js';
+import { pgConnectorStore } from './connector-store.js';
+import { pgSecretStore } from './secret-store.js';
+import { pgSyncJobStore } from './sync-job-store.js';
+
+export async function openPostgresStore(url: string): Promise<Store> {
+  const db = new PgDatabase(parseStoreUrl(url));
+  try {
+    await db.migrate();
+  } catch (e) {
+    await db.close().catch(() => {});
+    throw e;
+  }
+  return {
+    kind: 'postgres',
+    connectors: pgConnectorStore(db),
+    syncJobs: pgSyncJobStore(db),
+    secrets: pgSecretStore(db),
+    ping: () => db.ping(),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Versioned schema of the PostgreSQL store, the same shape as SQLite's (`sqlite/migrations.ts`).
+ * Append new versions; never edit an applied one. Each runs in one transaction with
+ * `search_path` set to the store's schema, so names here are unqualified.
+ *
+ * Documents are jsonb; the columns the store filters and sorts on are generated from them
+ * (so they cannot disagree with the document) and collate "C" (byte order, as SQLite sorts).
+ */
+export const migrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE connectors (
+        id text COLLATE "C" PRIMARY KEY,
+        doc jsonb NOT NULL,
+        index_name text COLLATE "C" GENERATED ALWAYS AS (doc ->> 'index_name') STORED,
+        name text COLLATE "C" GENERATED ALWAYS AS (doc ->> 'name') STORED,
+        service_type text COLLATE "C" GENERATED ALWAYS AS (doc ->> 'service_type') STORED,
+        description text COLLATE "C" GENERATED ALWAYS AS (doc ->> 'description') STORED,
+        deleted boolean GENERATED ALWAYS AS (coalesce(doc -> 'deleted' = 'true'::jsonb, false)) STORED
+      );
+      -- Index-name uniqueness among live connectors (connector-api.md §10.3), enforced
+      -- atomically across processes instead of Elasticsearch's racy search-then-write.
+      CREATE UNIQUE INDEX connectors_index_name_live ON connectors (index_name)
+        WHERE NOT deleted AND index_name IS NOT NULL;
+      CREATE INDEX connectors_sort ON connectors ((index_name IS NULL), index_name, id);
+
+      CREATE TABLE sync_jobs (
+        id text COLLATE "C" PRIMARY KEY,
+        doc jsonb NOT NULL,
+        connector_id text COLLATE "C" GENERATED ALWAYS AS (doc -> 'connector' ->> 'id') STORED,
+        status text COLLATE "C" GENERATED ALWAYS AS (doc ->> 'status') STORED,
+        job_type text COLLATE "C" GENERATED ALWAYS AS (doc ->> 'job_type') STORED,
+        created_at text COLLATE "C" GENERATED ALWAYS AS (doc ->> 'created_at') STORED,
+        -- Insertion order, the tie-break after created_at.
+        seq bigint GENERATED ALWAYS AS IDENTITY
+      );
+      CREATE INDEX sync_jobs_connector ON sync_jobs (connector_id);
+      CREATE INDEX sync_jobs_created ON sync_jobs (created_at DESC NULLS LAST, seq DESC);
+
+      CREATE TABLE secrets (
+        id text COLLATE "C" PRIMARY KEY,
+        value text NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,12 @@
+/**
+ * Opens the PostgreSQL store for `runtime/app.ts`'s URL-scheme dispatch (`postgres://`,
+ * `postgresql://`). `pg` loads only when such a URL is used, keeping the SQLite path lean.
+ */
+import type { Store } from '../store.js';
+
+export const postgresSchemes = ['postgres', 'postgresql'] as const;
+
+export async function openPostgres(url: string): Promise<Store> {
+  const { openPostgresStore } = await import('./index.js');
+  return openPostgresStore(url);
+}

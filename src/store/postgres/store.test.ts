@@ -1,0 +1,114 @@
+/**
+ * The shared store suite (store.case.test.ts) on PostgreSQL, a fresh schema per test and two
+ * pools per schema; then what only PostgreSQL has: URL options, concurrent migrations under
+ * the advisory lock, lost connections (retried, or 503) and recovery.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { ApiError } from '../../domain/errors.js';
+import { storeCases } from '../store.case.test.js';
+import { migrations } from './migrations.js';
+import { parseStoreUrl, PgDatabase } from './database.js';
+import { openPostgresStore } from './index.js';
+import { adminQuery, dropSchema, pgUrl, randomSchema, requirePg, terminateBackends } from './testing.js';
+
+describe('postgres store URL', () => {
+  it('parses schema and pool size, keeps the rest for pg, hides the password', () => {
+    const o = parseStoreUrl('postgres://u:secret@db.example:6543/app?schema=tenant_1&pool_max=3&sslmode=require');
+    assert.equal(o.schema, 'tenant_1');
+    assert.equal(o.poolMax, 3);
+    assert.equal(o.target, 'db.example:6543/app');
+    const u = new URL(o.connectionString);
+    assert.equal(u.searchParams.get('schema'), null);
+    assert.equal(u.searchParams.get('sslmode'), 'require');
+    assert.equal(u.searchParams.get('application_name'), 'tributary');
+    const d = parseStoreUrl('postgresql://u@localhost/db');
+    assert.deepEqual([d.schema, d.poolMax, d.target], ['public', 10, 'localhost:5432/db']);
+    assert.throws(() => parseStoreUrl('postgres://u@h/db?schema=bad;drop'), /Invalid schema name/);
+    assert.throws(() => parseStoreUrl('postgres://u@h/db?pool_max=0'), /pool_max/);
+  });
+
+  it('an unreachable server gives 503 unavailable_shards_exception with the reason, not a crash', async () => {
+    const db = new PgDatabase(parseStoreUrl('postgres://postgres@127.0.0.1:1/none?schema=x'));
+    try {
+      const started = Date.now();
+      await assert.rejects(db.query('SELECT 1'), (e) => {
+        assert.ok(e instanceof ApiError);
+        assert.equal(e.status, 503);
+        assert.equal(e.type, 'unavailable_shards_exception');
+        assert.match(e.reason, /PostgreSQL state store at \[127\.0\.0\.1:1\/none\] is unavailable \(.*ECONNREFUSED.*\); retry later/);
+        return true;
+      });
+      assert.ok(Date.now() - started < 3000, 'gives up within the retry budget');
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+if (await requirePg('postgres store')) {
+  storeCases({
+    kind: 'postgres',
+    async fresh() {
+      const schema = randomSchema();
+      return { open: () => openPostgresStore(pgUrl({ schema })), drop: () => dropSchema(schema) };
+    },
+  });
+
+  describe('postgres store: migrations and connections', () => {
+    it('several processes starting at once migrate once (advisory lock)', async () => {
+      const schema = randomSchema();
+      try {
+        const stores = await Promise.all(Array.from({ length: 6 }, () => openPostgresStore(pgUrl({ schema, pool_max: '2' }))));
+        const versions = (await adminQuery(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`)).rows.map((r) => r.version);
+        assert.deepEqual(versions, migrations.map((m) => m.version));
+        await stores[0].connectors.put('c1', { index_name: 'x' });
+        assert.equal((await stores[5].connectors.get('c1'))!.doc.index_name, 'x');
+        await Promise.all(stores.map((s) => s.close()));
+        // Reopening finds nothing to apply.
+        const again = await openPostgresStore(pgUrl({ schema }));
+        assert.equal((await again.connectors.get('c1'))!.doc.index_name, 'x');
+        await again.close();
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+
+    it('pooled connections killed by the server are replaced; reads and writes carry on', async () => {
+      const schema = randomSchema();
+      const app = `tributary_test_${randomBytes(4).toString('hex')}`;
+      const store = await openPostgresStore(pgUrl({ schema, application_name: app, pool_max: '4' }));
+      try {
+        let n = 0;
+        for (let round = 0; round < 5; round++) {
+          // Fill the pool with idle connections, then kill them all.
+          await Promise.all(Array.from({ length: 4 }, () => store.connectors.put(`c${n++}`, { name: 'x' })));
+          assert.ok((await terminateBackends(app)) > 0);
+          await new Promise((r) => setTimeout(r, 20 * round));
+          assert.equal(await store.connectors.put(`c${n++}`, { name: 'after' }), 'created');
+          assert.equal((await store.connectors.update('c0', (d) => ({ ...d, round })))!.result, 'updated');
+          await store.ping();
+        }
+        assert.equal((await store.connectors.list({ from: 0, size: 100 })).count, n);
+      } finally {
+        await store.close();
+        await dropSchema(schema);
+      }
+    });
+
+    it('a document jsonb cannot hold is a 400, not a 500', async () => {
+      const schema = randomSchema();
+      const store = await openPostgresStore(pgUrl({ schema }));
+      try {
+        await assert.rejects(store.connectors.put('c1', { name: 'a\u0000b' }), (e) => e instanceof ApiError && e.status === 400);
+        await assert.rejects(store.secrets.put('s1', 'a\u0000b'), (e) => e instanceof ApiError && e.status === 400);
+        assert.equal(await store.connectors.put('c1', { name: 'ünïcødé ✓ 𝄞' }), 'created');
+        assert.equal((await store.connectors.get('c1'))!.doc.name, 'ünïcødé ✓ 𝄞');
+      } finally {
+        await store.close();
+        await dropSchema(schema);
+      }
+    });
+  });
+}

@@ -1,0 +1,17 @@
+/** The shared store suite (store.case.test.ts) on SQLite: a fresh file per test, two connections. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeCases } from '../store.case.test.js';
+import { openSqliteStore } from './index.js';
+
+storeCases({
+  kind: 'sqlite',
+  async fresh() {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-store-'));
+    return {
+      open: async () => openSqliteStore(dir),
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+});
