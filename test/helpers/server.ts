@@ -21,7 +21,7 @@ import { openApp } from '../../src/runtime/app.js';
 export interface TestServer {
   /** `http://127.0.0.1:<port>` when started with `listen: true`, else ''. */
   url: string;
-  inject(opts: InjectOptions & { body?: unknown }): Promise<LightMyRequestResponse>;
+  inject(opts: Omit<InjectOptions, 'body'> & { body?: unknown }): Promise<LightMyRequestResponse>;
   app: AppContext;
   server: FastifyInstance;
   dataDir: string;
