@@ -1,0 +1,294 @@
+/**
+ * The embedded content index (runtime.md "The embedded content index"): Elasticsearch's index
+ * and document APIs over one SQLite file (FTS5 for full text). Every method takes and returns
+ * Elasticsearch's JSON shapes; failures are `ApiError`s with Elasticsearch's error types.
+ * Writes are transactional (one transaction per request, per bulk, per delete-by-query batch)
+ * and visible immediately, so `_refresh` has nothing to do.
+ */
+import { ApiError, errors } from '../../domain/errors.js';
+import { isPlainObject } from '../../domain/shared/json.js';
+import { errorItem, itemSource, okItem, parseBulk, writeBody, writeStatus, type BulkItem } from './bulk.js';
+import {
+  autoId, deleteByRowid, deleteDocument, putDocument, PRIMARY_TERM, updateDocument, type WriteOptions,
+} from './documents.js';
+import { Highlighter } from './highlight.js';
+import {
+  indexNames, insertIndex, loadIndexRow, mappingOf, parseCreateBody, putMapping, removeIndex, settingsOf,
+} from './index-admin.js';
+import { IndexHandle } from './index-handle.js';
+import { validateIndexName } from './index-names.js';
+import { openDatabase, type Db } from './schema.js';
+import { count, matchingRowids, search, SHARDS } from './search.js';
+import { bodyObject, parseCountQuery, parseSearchRequest, requestQuery, type SearchParams } from './search-request.js';
+import { applySourceFilter, parseSourceFilter } from './source-filter.js';
+import { StatementCache } from './statement-cache.js';
+
+export interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export interface DocWriteOptions extends WriteOptions {
+  opType?: 'index' | 'create';
+}
+
+export class ContentIndex {
+  readonly db: Db;
+  private readonly handles = new Map<string, IndexHandle>();
+  private readonly cache: StatementCache;
+  private readonly highlighter: Highlighter;
+
+  constructor(readonly path: string) {
+    this.db = openDatabase(path);
+    this.cache = new StatementCache(this.db);
+    this.highlighter = new Highlighter(this.db);
+  }
+
+  close(): void {
+    this.handles.clear();
+    this.cache.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- indices ---------------------------------------------------------------------------
+
+  createIndex(name: string, body?: unknown, opts: { language?: string | null } = {}) {
+    const parsed = parseCreateBody(body);
+    this.write(() => {
+      const row = insertIndex(this.db, name, parsed, opts.language);
+      const h = new IndexHandle(this.db, row);
+      if (parsed.mappings) h.fields.applyMapping(parsed.mappings);
+      this.handles.set(name, h);
+    });
+    return { acknowledged: true, shards_acknowledged: true, index: name };
+  }
+
+  exists(name: string): boolean {
+    return this.handle(name) !== undefined;
+  }
+
+  deleteIndex(name: string) {
+    const h = this.mustHandle(name);
+    this.write(() => removeIndex(this.db, h));
+    this.handles.delete(name);
+    this.cache.clear();
+    return { acknowledged: true };
+  }
+
+  getIndex(name: string) {
+    const h = this.mustHandle(name);
+    return { [name]: { aliases: {}, mappings: mappingOf(h), settings: settingsOf(h) } };
+  }
+
+  getMapping(name: string) {
+    return { [name]: { mappings: mappingOf(this.mustHandle(name)) } };
+  }
+
+  putMapping(name: string, body: unknown) {
+    const h = this.mustHandle(name);
+    this.write(() => putMapping(h, body));
+    return { acknowledged: true };
+  }
+
+  refresh(name: string) {
+    this.mustHandle(name);
+    return { _shards: { total: 1, successful: 1, failed: 0 } };
+  }
+
+  /** Rows for `GET /_cat/indices?format=json`. */
+  catIndices(): Record<string, string>[] {
+    return indexNames(this.db).map((name) => {
+      const h = this.mustHandle(name);
+      const docs = h.countDocs.get()!.n;
+      return {
+        health: 'green', status: 'open', index: name, uuid: h.uuid, pri: '1', rep: '0',
+        'docs.count': String(docs), 'docs.deleted': '0', 'store.size': '', 'pri.store.size': '', 'dataset.size': '',
+      };
+    });
+  }
+
+  listIndices(): string[] {
+    return indexNames(this.db);
+  }
+
+  // ---- documents -------------------------------------------------------------------------
+
+  getDocument(name: string, id: string, params: SearchParams = {}): Reply {
+    const h = this.mustHandle(name);
+    const doc = h.fullById.get(id);
+    if (!doc) return { status: 404, body: { _index: name, _id: id, found: false } };
+    const body: Record<string, unknown> = {
+      _index: name, _id: id, _version: doc.ver, _seq_no: doc.seq, _primary_term: PRIMARY_TERM, found: true,
+    };
+    const filter = parseSourceFilter(params._source, params._source_includes, params._source_excludes);
+    if (filter.enabled) body._source = applySourceFilter(JSON.parse(doc.src) as Record<string, unknown>, filter);
+    return { status: 200, body };
+  }
+
+  /** `PUT|POST /<index>/_doc/<id>`, `POST /<index>/_doc` (id undefined), `_create`. */
+  indexDocument(name: string, id: string | undefined, source: unknown, opts: DocWriteOptions = {}): Reply {
+    if (!isPlainObject(source)) throw errors.badBody('request body is required');
+    return this.write(() => {
+      const h = this.autoCreate(name);
+      const r = putDocument(h, id ?? autoId(), source, opts.opType ?? 'index', opts);
+      return { status: writeStatus(r), body: writeBody(name, r) };
+    });
+  }
+
+  updateDocument(name: string, id: string, body: unknown, opts: WriteOptions = {}): Reply {
+    return this.write(() => {
+      const upsert = isPlainObject(body) && (body.doc_as_upsert === true || body.upsert !== undefined);
+      const h = upsert ? this.autoCreate(name) : this.handle(name);
+      if (!h) throw errors.documentMissing(name, id);
+      const r = updateDocument(h, id, body, opts);
+      return { status: writeStatus(r), body: writeBody(name, r) };
+    });
+  }
+
+  deleteDocument(name: string, id: string, opts: WriteOptions = {}): Reply {
+    const h = this.mustHandle(name);
+    return this.write(() => {
+      const r = deleteDocument(h, id, opts);
+      return { status: writeStatus(r), body: writeBody(name, r) };
+    });
+  }
+
+  /** `_bulk`: an ndjson body (or parsed items), one transaction for the whole request. */
+  bulk(body: string | BulkItem[], defaultIndex?: string) {
+    const started = performance.now();
+    const items = typeof body === 'string' ? parseBulk(body, defaultIndex) : body;
+    let failed = false;
+    const results = this.write(() =>
+      items.map((item) => {
+        try {
+          return okItem(item, item.index, this.bulkItem(item));
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+          failed = true;
+          return errorItem(item, e);
+        }
+      }),
+    );
+    return { took: Math.round(performance.now() - started), errors: failed, items: results };
+  }
+
+  private bulkItem(item: BulkItem) {
+    const opts = { ifSeqNo: item.ifSeqNo, ifPrimaryTerm: item.ifPrimaryTerm };
+    switch (item.action) {
+      case 'index':
+      case 'create':
+        return putDocument(this.autoCreate(item.index), item.id ?? autoId(), itemSource(item), item.action, opts);
+      case 'update': {
+        if (item.id === undefined) throw errors.validation(['id is missing']);
+        const source = itemSource(item);
+        const upsert = source.doc_as_upsert === true || source.upsert !== undefined;
+        const h = upsert ? this.autoCreate(item.index) : this.handle(item.index);
+        if (!h) throw errors.documentMissing(item.index, item.id);
+        return updateDocument(h, item.id, source, opts);
+      }
+      case 'delete':
+        return deleteDocument(this.mustHandle(item.index), item.id!, opts);
+    }
+  }
+
+  // ---- search ----------------------------------------------------------------------------
+
+  search(name: string, body?: unknown, params: SearchParams = {}) {
+    const h = this.mustHandle(name);
+    return search(this.cache, this.highlighter, h, parseSearchRequest(body, params));
+  }
+
+  count(name: string, body?: unknown, params: SearchParams = {}) {
+    const h = this.mustHandle(name);
+    return count(this.cache, h, parseCountQuery(body, params));
+  }
+
+  /** Deletes matching documents in batches (one transaction each), yielding between them. */
+  async deleteByQuery(name: string, rawBody: unknown, params: SearchParams = {}) {
+    const started = performance.now();
+    const h = this.mustHandle(name);
+    const body = bodyObject(rawBody);
+    for (const k of Object.keys(body)) {
+      if (k !== 'query' && k !== 'max_docs') throw errors.parsing(`[${k}] is not supported by _delete_by_query here`);
+    }
+    if (body.query === undefined && params.q === undefined) throw errors.validation(['query is missing']);
+    const query = requestQuery(body, params);
+    const max = Number(params.max_docs ?? body.max_docs ?? Infinity);
+    const batch = Math.max(1, Math.min(10_000, Number(params.scroll_size ?? 1000)));
+    let deleted = 0;
+    let batches = 0;
+    let after = 0;
+    for (let cur = h; deleted < max; ) {
+      const rows = matchingRowids(this.cache, cur, query, after, Math.min(batch, max - deleted));
+      if (rows.length === 0) break;
+      const target = cur;
+      this.write(() => {
+        for (const r of rows) if (deleteByRowid(target, r)) deleted++;
+      });
+      after = rows[rows.length - 1];
+      batches++;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const now = this.handle(name); // the index may have been deleted or re-created meanwhile
+      if (!now || now.id !== h.id) break;
+      cur = now;
+    }
+    return {
+      took: Math.round(performance.now() - started), timed_out: false, total: deleted, deleted, batches,
+      version_conflicts: 0, noops: 0, retries: { bulk: 0, search: 0 }, throttled_millis: 0,
+      requests_per_second: -1.0, throttled_until_millis: 0, failures: [],
+    };
+  }
+
+  static readonly shards = SHARDS;
+
+  // ---- internals -------------------------------------------------------------------------
+
+  /** The open index, or undefined (names with wildcards or commas are refused). */
+  handle(name: string): IndexHandle | undefined {
+    const cached = this.handles.get(name);
+    if (cached) return cached;
+    if (/[*,]/.test(name) || name === '_all') {
+      throw errors.illegalArgument(`the embedded index serves one concrete index per request, got [${name}]`);
+    }
+    const row = loadIndexRow(this.db, name);
+    if (!row) return undefined;
+    const h = new IndexHandle(this.db, row);
+    this.handles.set(name, h);
+    return h;
+  }
+
+  private mustHandle(name: string): IndexHandle {
+    const h = this.handle(name);
+    if (!h) throw errors.indexNotFound(name);
+    return h;
+  }
+
+  /** Index APIs create a missing index on first write (`action.auto_create_index`). */
+  private autoCreate(name: string): IndexHandle {
+    const h = this.handle(name);
+    if (h) return h;
+    validateIndexName(name);
+    const row = insertIndex(this.db, name, {});
+    const created = new IndexHandle(this.db, row);
+    this.handles.set(name, created);
+    return created;
+  }
+
+  /**
+   * Runs `fn` in one transaction and persists `_seq_no` counters. On failure the cached handles
+   * are dropped: their registries and counters may be ahead of the rolled-back database.
+   */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(() => {
+        const out = fn();
+        for (const h of this.handles.values()) h.flush();
+        return out;
+      })();
+    } catch (e) {
+      this.handles.clear();
+      this.cache.clear();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Compound queries of the embedded index: `bool` (must / should / filter / must_not,
+ * `minimum_should_match`), `constant_score` and `dis_max`. Scores follow Elasticsearch: must and
+ * matching should clauses add up, filter and must_not do not score.
+ */
+import { errors } from '../../domain/errors.js';
+import { isPlainObject } from '../../domain/shared/json.js';
+import type { QueryContext, SqlNode } from './query-context.js';
+import { boostOf, compileQuery } from './query-compile.js';
+import { resolveMinimumShouldMatch } from './query-fts.js';
+
+const BOOL_KEYS = new Set(['must', 'should', 'filter', 'must_not', 'minimum_should_match', 'boost', '_name', 'adjust_pure_negative']);
+
+function clauses(ctx: QueryContext, v: unknown): SqlNode[] {
+  if (v === undefined) return [];
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((q) => compileQuery(ctx, q));
+}
+
+/** Score of a clause that counts only where it matches. */
+function scoreWhenMatched(n: SqlNode): string {
+  return n.zeroOutside ? n.score : `(CASE WHEN ${n.where} THEN ${n.score} ELSE 0 END)`;
+}
+
+export function compileBool(ctx: QueryContext, b: Record<string, unknown>): SqlNode {
+  for (const k of Object.keys(b)) if (!BOOL_KEYS.has(k)) throw errors.parsing(`[bool] query does not support [${k}]`);
+  const must = clauses(ctx, b.must);
+  const should = clauses(ctx, b.should);
+  const filter = clauses(ctx, b.filter);
+  const mustNot = clauses(ctx, b.must_not);
+  if (must.length + should.length + filter.length + mustNot.length === 0) {
+    return { where: '1', score: String(boostOf(b)), zeroOutside: false };
+  }
+  const wheres = [...must.map((n) => n.where), ...filter.map((n) => n.where), ...mustNot.map((n) => `NOT (${n.where})`)];
+  const defaultMsm = must.length + filter.length === 0 ? 1 : 0;
+  const msm = b.minimum_should_match === undefined ? defaultMsm : resolveMinimumShouldMatch(b.minimum_should_match, should.length);
+  if (should.length > 0 && msm > 0) {
+    if (msm === 1) wheres.push(`(${should.map((n) => `(${n.where})`).join(' OR ')})`);
+    else if (msm >= should.length) wheres.push(...should.map((n) => n.where));
+    else wheres.push(`((${should.map((n) => `(${n.where})`).join(' + ')}) >= ${msm})`);
+  }
+  if (should.length > 0 && b.minimum_should_match !== undefined && msm === 0 && resolvesAboveCount(b.minimum_should_match, should.length)) {
+    wheres.push('0');
+  }
+  const scores = [...must.map((n) => n.score), ...should.map(scoreWhenMatched)];
+  let score = scores.length ? scores.join(' + ') : '0';
+  const boost = boostOf(b);
+  if (boost !== 1) score = `((${score}) * ${boost})`;
+  return { where: wheres.length ? wheres.map((w) => `(${w})`).join(' AND ') : '1', score: `(${score})`, zeroOutside: false };
+}
+
+/** `minimum_should_match` larger than the number of should clauses: nothing can match. */
+function resolvesAboveCount(spec: unknown, n: number): boolean {
+  const v = Number(spec);
+  return Number.isInteger(v) && v > n;
+}
+
+export function compileConstantScore(ctx: QueryContext, b: Record<string, unknown>): SqlNode {
+  if (!isPlainObject(b.filter)) throw errors.parsing('[constant_score] requires a \'filter\' element');
+  const inner = compileQuery(ctx, b.filter);
+  return { where: inner.where, score: String(boostOf(b)), zeroOutside: false };
+}
+
+export function compileDisMax(ctx: QueryContext, b: Record<string, unknown>): SqlNode {
+  if (!Array.isArray(b.queries) || b.queries.length === 0) throw errors.parsing('[dis_max] requires \'queries\' field with at least one clause');
+  const nodes = clauses(ctx, b.queries);
+  const tie = Number(b.tie_breaker ?? 0);
+  const scores = nodes.map(scoreWhenMatched);
+  const max = scores.length === 1 ? scores[0] : `max(${scores.join(', ')})`;
+  let score = tie > 0 && scores.length > 1 ? `(${max} + ${tie} * ((${scores.join(' + ')}) - ${max}))` : max;
+  const boost = boostOf(b);
+  if (boost !== 1) score = `(${score} * ${boost})`;
+  return { where: `(${nodes.map((n) => `(${n.where})`).join(' OR ')})`, score, zeroOutside: true };
+}

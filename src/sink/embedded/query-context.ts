@@ -1,0 +1,140 @@
+/**
+ * What a compiled query is made of: SQL fragments over the documents table (aliased `d`),
+ * named parameters, the FTS5 sub-queries (materialised CTEs joined for their scores), and the
+ * full-text leaves the highlighter reuses. Also the SQL that reads a field's values from the
+ * JSONB `_source` (json_extract, json_each for arrays, json_tree below arrays of objects).
+ */
+import { errors } from '../../domain/errors.js';
+import { F_ARRAY, F_DOTTED, F_UNDER_ARRAY, type FieldInfo } from './fields.js';
+import type { IndexHandle } from './index-handle.js';
+import { DOC_BITS, DOC_MASK } from './schema.js';
+
+/** A compiled query node: a boolean SQL condition and a numeric SQL score. */
+export interface SqlNode {
+  where: string;
+  score: string;
+  /** The score is already 0 for documents that do not match (true for full-text leaves). */
+  zeroOutside: boolean;
+}
+
+export interface HighlightLeaf {
+  expr: string;
+  /** Field paths the leaf searched; null for every text field. */
+  fields: string[] | null;
+}
+
+export const MATCH_NONE: SqlNode = { where: '0', score: '0', zeroOutside: true };
+
+export class QueryContext {
+  readonly params: Record<string, unknown> = {};
+  readonly ctes: string[] = [];
+  readonly joins: string[] = [];
+  readonly leaves: HighlightLeaf[] = [];
+  private n = 0;
+
+  constructor(readonly h: IndexHandle) {}
+
+  /** Binds a value; returns its placeholder. */
+  p(value: unknown): string {
+    const name = `p${this.n++}`;
+    this.params[name] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    return `@${name}`;
+  }
+
+  field(path: string): FieldInfo | undefined {
+    return this.h.fields.get(path);
+  }
+
+  /**
+   * A full-text leaf: `expr` (FTS5 syntax) over the given text fields (null: all of them).
+   * `agg` combines a document's per-field scores: best field (max) or all fields (sum).
+   */
+  fts(expr: string, fields: { f: FieldInfo; boost: number }[] | null, agg: 'max' | 'sum', boost = 1): SqlNode {
+    if (expr === '' || (fields !== null && fields.length === 0)) return MATCH_NONE;
+    const t = this.h.fts;
+    const m = `m${this.n}`;
+    const boosts = fields?.filter((x) => x.boost !== 1) ?? [];
+    const weight = boosts.length
+      ? ` * (CASE rowid >> ${DOC_BITS} ${boosts.map((x) => `WHEN ${x.f.fid} THEN ${Number(x.boost)}`).join(' ')} ELSE 1 END)`
+      : '';
+    let sql = `SELECT rowid & ${DOC_MASK} AS doc, -bm25(${t})${weight} AS s FROM ${t} WHERE ${t} MATCH ${this.p(expr)}`;
+    if (fields && fields.length === 1) {
+      const lo = fields[0].f.fid * 2 ** DOC_BITS;
+      sql += ` AND rowid BETWEEN ${lo} AND ${lo + DOC_MASK}`;
+    } else {
+      if (fields) sql += ` AND (rowid >> ${DOC_BITS}) IN (${fields.map((x) => x.f.fid).join(',')})`;
+      // bm25() may not run inside an aggregate: score the rows first, then group them.
+      this.ctes.push(`${m}r(doc, s) AS MATERIALIZED (${sql})`);
+      sql = `SELECT doc, ${agg}(s) AS s FROM ${m}r GROUP BY doc`;
+    }
+    this.ctes.push(`${m}(doc, s) AS MATERIALIZED (${sql})`);
+    this.joins.push(`LEFT JOIN ${m} ON ${m}.doc = d.r`);
+    this.leaves.push({ expr, fields: fields && fields.map((x) => x.f.path) });
+    const score = boost === 1 ? `COALESCE(${m}.s, 0)` : `(COALESCE(${m}.s, 0) * ${Number(boost)})`;
+    return { where: `d.r IN (SELECT doc FROM ${m})`, score, zeroOutside: true };
+  }
+
+  /** `pred(x)` over the field's values, x being one value at a time (arrays: any element). */
+  values(f: FieldInfo, pred: (x: string) => string): string {
+    if (f.flags & (F_UNDER_ARRAY | F_DOTTED)) {
+      return `EXISTS (SELECT 1 FROM json_tree(d.src) AS j WHERE j.atom IS NOT NULL AND es_path(j.fullkey) = ${this.p(f.src)} AND ${pred('j.atom')})`;
+    }
+    const path = this.p(jsonPath(f.src));
+    if (f.flags & F_ARRAY) return `EXISTS (SELECT 1 FROM json_each(d.src, ${path}) AS j WHERE ${pred('j.atom')})`;
+    return pred(`json_extract(d.src, ${path})`);
+  }
+
+  /** A sort key for the field: its value, or the min / max element of an array. */
+  sortValue(f: FieldInfo, mode: 'min' | 'max'): string {
+    const conv = (x: string) => convert(f, x);
+    if (f.flags & (F_UNDER_ARRAY | F_DOTTED)) {
+      return `(SELECT ${mode}(${conv('j.atom')}) FROM json_tree(d.src) AS j WHERE j.atom IS NOT NULL AND es_path(j.fullkey) = ${this.p(f.src)})`;
+    }
+    const path = this.p(jsonPath(f.src));
+    if (f.flags & F_ARRAY) return `(SELECT ${mode}(${conv('j.atom')}) FROM json_each(d.src, ${path}) AS j)`;
+    return conv(`json_extract(d.src, ${path})`);
+  }
+}
+
+export function jsonPath(path: string): string {
+  return '$' + path.split('.').map((s) => `."${s}"`).join('');
+}
+
+/** SQL that turns a stored value into the field type's comparable form. */
+export function convert(f: FieldInfo, x: string): string {
+  switch (f.kind) {
+    case 'number':
+      return `(${x} + 0)`;
+    case 'date':
+      return `es_ms(${x})`;
+    case 'boolean':
+      return `(${x} IN (1, 'true'))`;
+    default:
+      return x;
+  }
+}
+
+/** Coerces a query value to the field's type (number, epoch millis, 0/1, string). */
+export function coerce(f: FieldInfo, value: unknown, parseDate: (v: unknown) => number): number | string {
+  if (value === null || typeof value === 'object') throw errors.parsing(`[${f.path}] query value must be a scalar`);
+  switch (f.kind) {
+    case 'number': {
+      const n = typeof value === 'number' ? value : Number(String(value).trim() || NaN);
+      if (!Number.isFinite(n)) throw errors.queryShard(`failed to create query: For input string: "${String(value)}"`);
+      return n;
+    }
+    case 'date': {
+      const ms = parseDate(value);
+      if (Number.isNaN(ms)) {
+        throw errors.queryShard(`failed to parse date field [${String(value)}] with format [strict_date_optional_time||epoch_millis]`);
+      }
+      return ms;
+    }
+    case 'boolean':
+      if (value === true || value === 'true') return 1;
+      if (value === false || value === 'false' || value === '') return 0;
+      throw errors.queryShard(`Can't parse boolean value [${String(value)}], expected [true] or [false]`);
+    default:
+      return String(value);
+  }
+}

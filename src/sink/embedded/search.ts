@@ -1,0 +1,147 @@
+/**
+ * Runs compiled queries against one index: `_search` (hits, totals, sort, paging, `_source`
+ * filtering, highlight), `_count`, and the matching-rowid pages `_delete_by_query` walks.
+ * Memory stays bounded by `from + size` (SQLite keeps only the top rows of an ORDER BY … LIMIT);
+ * `_source` is read only for the page of hits returned.
+ */
+import { isPlainObject } from '../../domain/shared/json.js';
+import type { Highlighter } from './highlight.js';
+import type { IndexHandle } from './index-handle.js';
+import { compileQuery } from './query-compile.js';
+import { QueryContext, type SqlNode } from './query-context.js';
+import { PRIMARY_TERM } from './documents.js';
+import type { SearchRequest } from './search-request.js';
+import { compileSort } from './sort.js';
+import { applySourceFilter } from './source-filter.js';
+import type { StatementCache } from './statement-cache.js';
+
+export const SHARDS = { total: 1, successful: 1, skipped: 0, failed: 0 };
+
+interface Compiled {
+  ctx: QueryContext;
+  node: SqlNode;
+  with: string;
+}
+
+function compile(h: IndexHandle, query: unknown): Compiled {
+  const ctx = new QueryContext(h);
+  const node = compileQuery(ctx, query);
+  return { ctx, node, with: ctx.ctes.length ? `WITH ${ctx.ctes.join(', ')} ` : '' };
+}
+
+/** Number of matching documents, counting at most `cap` (+1 to tell "more than cap"). */
+function countMatches(cache: StatementCache, h: IndexHandle, c: Compiled, cap: number, minScore?: number): number {
+  const scoreFilter = minScore === undefined ? '' : ` AND (${c.node.score}) >= ${Number(minScore)}`;
+  const joins = minScore === undefined ? '' : c.ctx.joins.join(' ');
+  const inner = `SELECT 1 FROM ${h.docs} AS d ${joins} WHERE (${c.node.where})${scoreFilter}`;
+  const sql = Number.isFinite(cap)
+    ? `${c.with}SELECT count(*) AS n FROM (${inner} LIMIT ${Math.max(0, Math.floor(cap))})`
+    : `${c.with}SELECT count(*) AS n FROM (${inner})`;
+  return (cache.get(sql).get(c.ctx.params) as { n: number }).n;
+}
+
+export function count(cache: StatementCache, h: IndexHandle, query: unknown) {
+  return { count: countMatches(cache, h, compile(h, query), Infinity), _shards: SHARDS };
+}
+
+interface HitRow {
+  r: number;
+  sc: number;
+  [k: string]: unknown;
+}
+
+export function search(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest) {
+  const started = performance.now();
+  const c = compile(h, req.query);
+  const sortKeys = req.sort.length ? req.sort : [{ kind: 'score' as const, desc: true, missingFirst: false, mode: 'max' as const }];
+  const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
+  const { orderBy, columns } = compileSort(c.ctx, sortKeys);
+  const scoreExpr = scoring ? c.node.score : 'NULL';
+  const joins = scoring ? c.ctx.joins.join(' ') : '';
+  const minScore = req.minScore === undefined ? '' : ` AND sc >= ${Number(req.minScore)}`;
+  const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${h.docs} AS d ${joins} WHERE (${c.node.where})`;
+  const rows = req.size === 0 ? [] : (cache
+    .get(`${c.with}SELECT * FROM (${select}) AS d WHERE 1${minScore} ORDER BY ${orderBy} LIMIT ${req.size} OFFSET ${req.from}`)
+    .all(c.ctx.params) as HitRow[]);
+
+  const hits = rows.map((row) => buildHit(hl, h, req, c, row, scoring));
+  let total: number | undefined;
+  if (req.trackTotal) total = countMatches(cache, h, c, req.totalCap === Infinity ? Infinity : req.totalCap + 1, req.minScore);
+  let maxScore: number | null = null;
+  if (scoring) {
+    const scoreFirst = sortKeys[0].kind === 'score' && sortKeys[0].desc;
+    if (scoreFirst && req.from === 0) maxScore = rows.length ? Number(rows[0].sc) : null;
+    else {
+      const m = cache.get(`${c.with}SELECT max(sc) AS m FROM (${select}) WHERE 1${minScore}`).get(c.ctx.params) as { m: number | null };
+      maxScore = m.m;
+    }
+  }
+  const out: Record<string, unknown> = {};
+  if (total !== undefined) {
+    const capped = Number.isFinite(req.totalCap) && total > req.totalCap;
+    const value = capped ? req.totalCap : total;
+    out.total = req.totalAsInt ? value : { value, relation: capped ? 'gte' : 'eq' };
+  }
+  out.max_score = maxScore;
+  out.hits = hits;
+  return {
+    took: Math.round(performance.now() - started),
+    timed_out: false,
+    _shards: SHARDS,
+    hits: out,
+  };
+}
+
+function buildHit(hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, row: HitRow, scoring: boolean) {
+  const doc = h.fullByRowid.get(row.r)!;
+  const hit: Record<string, unknown> = { _index: h.name, _id: doc.id };
+  if (req.version) hit._version = doc.ver;
+  if (req.seqNoPrimaryTerm) {
+    hit._seq_no = doc.seq;
+    hit._primary_term = PRIMARY_TERM;
+  }
+  hit._score = scoring ? Number(row.sc) : null;
+  const source = JSON.parse(doc.src) as Record<string, unknown>;
+  if (req.source.enabled) hit._source = applySourceFilter(source, req.source);
+  if (req.fields) hit.fields = fieldValues(h, source, req.fields);
+  if (req.highlight) {
+    const highlight = hl.highlight(h, req.highlight, c.ctx.leaves, source);
+    if (highlight) hit.highlight = highlight;
+  }
+  if (req.sort.length) hit.sort = req.sort.map((k, i) => (k.kind === 'score' ? Number(row.sc) : (row[`k${i}`] ?? null)));
+  return hit;
+}
+
+/** The `fields` option: values per requested field (wildcards allowed), always arrays. */
+function fieldValues(h: IndexHandle, source: Record<string, unknown>, patterns: string[]) {
+  const out: Record<string, unknown[]> = {};
+  for (const p of patterns) {
+    const re = new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    for (const f of h.fields.all()) {
+      if (f.kind === 'object' || !re.test(f.path)) continue;
+      const values = collect(source, f.src.split('.'));
+      if (values.length) out[f.path] = values;
+    }
+  }
+  return out;
+}
+
+function collect(v: unknown, path: string[]): unknown[] {
+  if (v === null || v === undefined) return [];
+  if (Array.isArray(v)) return v.flatMap((x) => collect(x, path));
+  if (path.length === 0) return isPlainObject(v) ? [] : [v];
+  if (!isPlainObject(v)) return [];
+  const out: unknown[] = [];
+  for (let i = 1; i <= path.length; i++) {
+    const key = path.slice(0, i).join('.');
+    if (key in v) out.push(...collect(v[key], path.slice(i)));
+  }
+  return out;
+}
+
+/** One page of matching rowids above `after`, in rowid order (delete by query walks these). */
+export function matchingRowids(cache: StatementCache, h: IndexHandle, query: unknown, after: number, limit: number): number[] {
+  const c = compile(h, query);
+  const sql = `${c.with}SELECT d.r AS r FROM ${h.docs} AS d WHERE (${c.node.where}) AND d.r > @__after ORDER BY d.r LIMIT ${Math.floor(limit)}`;
+  return (cache.get(sql).all({ ...c.ctx.params, __after: after }) as { r: number }[]).map((x) => x.r);
+}
