@@ -5,6 +5,8 @@
 import { connectorEndpoints } from './connector/index.js';
 import type { Endpoint } from './endpoint.js';
 import { getInfo, ping } from './root/info.js';
+import { secretEndpoints } from './secret/index.js';
+import { securityEndpoints } from './security/index.js';
 import { syncJobEndpoints } from './sync-job/index.js';
 import { updateConnectorDoc, updateSyncJobDoc } from './system-index/update-doc.js';
 
@@ -13,6 +15,8 @@ export const endpoints: Endpoint[] = [
   ping,
   ...connectorEndpoints,
   ...syncJobEndpoints,
+  ...secretEndpoints,
+  ...securityEndpoints,
   updateConnectorDoc,
   updateSyncJobDoc,
 ];

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
 import { openApp } from '../runtime/app.js';
+import { loadSecurityConfig, parseSecurityConfig } from '../security/config.js';
 
 export interface ServeOptions {
   port: string;
@@ -28,21 +29,25 @@ export function isLoopback(host: string): boolean {
 }
 
 export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
-  const securityEnabled = false;
-  if (!isLoopback(o.host) && !securityEnabled) {
+  const securityConfig = o.config ? await loadSecurityConfig(resolve(o.config)) : await parseSecurityConfig(undefined);
+  if (!isLoopback(o.host) && !securityConfig.enabled) {
     throw new Error(
       `Refusing to listen on [${o.host}] without authentication: enable security in a config file (--config, see docs/security.md) or bind to 127.0.0.1.`,
     );
   }
-  const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store });
+  if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new Error('TLS needs both --tls-cert and --tls-key');
   const https = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : null;
+  const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig });
   const server = buildServer(app, {
     bodyLimit: Number(o.maxBody),
     logger: { level: o.logLevel, redact: ['req.headers.authorization'] },
     https,
   });
   await server.listen({ port: Number(o.port), host: o.host });
-  server.log.info(`Tributary listening on ${https ? 'https' : 'http'}://${o.host}:${Number(o.port)} (data: ${resolve(o.data)}, store: ${app.store.kind})`);
+  server.log.info(`Tributary listening on ${https ? 'https' : 'http'}://${o.host}:${Number(o.port)} (data: ${resolve(o.data)}, store: ${app.store.kind}, security: ${securityConfig.enabled ? 'on' : 'off'})`);
+  if (securityConfig.enabled && !https && !isLoopback(o.host)) {
+    server.log.warn('Security is on without TLS: passwords and API keys cross the network in clear text; use --tls-cert/--tls-key or a TLS proxy (docs/security.md)');
+  }
   return async () => {
     await server.close();
   };

@@ -8,6 +8,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { openSecurity, type AppContext, type NodeIdentity, type SecurityPort } from '../api/app-context.js';
 import { systemClock } from '../domain/shared/clock.js';
+import type { SecurityConfig } from '../security/config.js';
+import { createCodec, loadKeyring } from '../security/secret-codec.js';
+import { createSecurity } from '../security/security.js';
 import { openPostgres, postgresSchemes } from '../store/postgres/register.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/store.js';
@@ -19,6 +22,9 @@ export interface AppOptions {
   /** `postgres://…` selects the PostgreSQL store; absent = SQLite in `dataDir`. */
   storeUrl?: string;
   security?: SecurityPort;
+  /** The config file's `security` section; when enabled (and `security` is not given) it builds the port. */
+  securityConfig?: SecurityConfig;
+  /** Default: AES-256-GCM with the key from TRIBUTARY_SECRET_KEY or `<dataDir>/secret.key`. */
   secretCodec?: AppContext['secretCodec'];
 }
 
@@ -58,14 +64,23 @@ export async function openStore(opts: Pick<AppOptions, 'dataDir' | 'storeUrl'>):
 
 export async function openApp(opts: AppOptions): Promise<AppContext> {
   mkdirSync(opts.dataDir, { recursive: true });
+  const secretCodec = opts.secretCodec ?? createCodec(loadKeyring(opts.dataDir));
   const store = await openStore(opts);
+  const security =
+    opts.security ??
+    (opts.securityConfig?.enabled
+      ? createSecurity(opts.securityConfig, {
+          apiKeyStore: store.apiKeys,
+          apiKeysUnavailable: `API keys are not available with the [${store.kind}] state store yet`,
+        })
+      : openSecurity);
   return {
     store,
     clock: systemClock,
     newId,
-    security: opts.security ?? openSecurity,
+    security,
     identity: loadIdentity(opts.dataDir),
-    secretCodec: opts.secretCodec ?? { encrypt: (s) => s, decrypt: (s) => s },
+    secretCodec,
     closers: [() => store.close()],
   };
 }

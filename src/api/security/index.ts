@@ -1,0 +1,8 @@
+/** The `_security` endpoints Tributary answers (issue 4): API keys and `_authenticate`. */
+import type { Endpoint } from '../endpoint.js';
+import { authenticate } from './authenticate.js';
+import { createApiKey, createApiKeyPut } from './create-api-key.js';
+import { getApiKey } from './get-api-key.js';
+import { invalidateApiKey } from './invalidate-api-key.js';
+
+export const securityEndpoints: Endpoint[] = [createApiKey, createApiKeyPut, getApiKey, invalidateApiKey, authenticate];

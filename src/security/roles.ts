@@ -1,0 +1,135 @@
+/**
+ * Roles in Elasticsearch's role-descriptor shape (`{cluster: [...], indices: [{names,
+ * privileges}]}`), validated once and compiled into a permission check (issue 4). Used for the
+ * roles of the config file and for the `role_descriptors` of API keys. The built-in
+ * `superuser` role may do everything.
+ */
+import {
+  clusterPrivilegeNames,
+  grants,
+  indexPrivilegeNames,
+  resolveCluster,
+  resolveIndex,
+  wildcard,
+  type NamedPrivilege,
+} from './privileges.js';
+
+export interface IndicesPrivileges {
+  names: string[];
+  privileges: string[];
+  allow_restricted_indices?: boolean;
+}
+
+export interface RoleDescriptor {
+  cluster: string[];
+  indices: IndicesPrivileges[];
+  description?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export const SUPERUSER: RoleDescriptor = {
+  cluster: ['all'],
+  indices: [{ names: ['*'], privileges: ['all'], allow_restricted_indices: true }],
+  metadata: { _reserved: true },
+};
+
+export const builtinRoles: Record<string, RoleDescriptor> = { superuser: SUPERUSER };
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function stringList(v: unknown, what: string): string[] {
+  if (typeof v === 'string') return [v];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new Error(`${what} must be a list of strings`);
+  return v as string[];
+}
+
+/**
+ * Validates one descriptor; throws an Error naming `where` (the role) on a problem. Fields
+ * Tributary cannot enforce (`run_as`, `applications`, field or document level security,
+ * remote indices) are refused rather than ignored, so a role never grants more than it says.
+ */
+export function parseRoleDescriptor(where: string, raw: unknown): RoleDescriptor {
+  if (raw === null || raw === undefined) return { cluster: [], indices: [] };
+  if (!isObject(raw)) throw new Error(`role [${where}]: expected an object with [cluster] and [indices]`);
+  const out: RoleDescriptor = { cluster: [], indices: [] };
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === 'cluster') {
+      out.cluster = stringList(v, `role [${where}]: [cluster]`);
+      for (const p of out.cluster) {
+        if (!resolveCluster(p)) {
+          throw new Error(
+            `role [${where}]: unknown cluster privilege [${p}]. a privilege must be either one of the predefined cluster privilege names [${clusterPrivilegeNames.join(',')}] or a pattern over one of the available cluster actions`,
+          );
+        }
+      }
+    } else if (k === 'indices' || k === 'index') {
+      if (!Array.isArray(v)) throw new Error(`role [${where}]: [indices] must be a list of {names, privileges}`);
+      out.indices = v.map((e, i) => parseIndices(`${where}].indices[${i}`, e));
+    } else if (k === 'description') {
+      if (typeof v !== 'string') throw new Error(`role [${where}]: [description] must be a string`);
+      out.description = v;
+    } else if (k === 'metadata' || k === 'transient_metadata') {
+      if (!isObject(v)) throw new Error(`role [${where}]: [${k}] must be an object`);
+      if (k === 'metadata') out.metadata = v;
+    } else if (k === 'run_as' || k === 'applications' || k === 'remote_indices' || k === 'remote_cluster' || k === 'global') {
+      if (Array.isArray(v) && v.length === 0) continue;
+      throw new Error(`role [${where}]: [${k}] is not supported by Tributary`);
+    } else {
+      throw new Error(`role [${where}]: unknown field [${k}]`);
+    }
+  }
+  return out;
+}
+
+function parseIndices(where: string, raw: unknown): IndicesPrivileges {
+  if (!isObject(raw)) throw new Error(`role [${where}]: expected {names, privileges}`);
+  let names: string[] | undefined;
+  let privileges: string[] | undefined;
+  let allow: boolean | undefined;
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === 'names') names = stringList(v, `role [${where}]: [names]`);
+    else if (k === 'privileges') privileges = stringList(v, `role [${where}]: [privileges]`);
+    else if (k === 'allow_restricted_indices') {
+      if (typeof v !== 'boolean') throw new Error(`role [${where}]: [allow_restricted_indices] must be a boolean`);
+      allow = v;
+    } else if (k === 'field_security' || k === 'query') {
+      throw new Error(`role [${where}]: [${k}] (field and document level security) is not supported by Tributary`);
+    } else throw new Error(`role [${where}]: unknown field [${k}]`);
+  }
+  if (!names || names.length === 0) throw new Error(`role [${where}]: [names] is required`);
+  if (!privileges || privileges.length === 0) throw new Error(`role [${where}]: [privileges] is required`);
+  for (const p of privileges) {
+    if (!resolveIndex(p)) {
+      throw new Error(
+        `role [${where}]: unknown index privilege [${p}]. a privilege must be either one of the predefined fixed indices privileges [${indexPrivilegeNames.join(',')}] or a pattern over one of the available index actions`,
+      );
+    }
+  }
+  return { names, privileges, ...(allow !== undefined ? { allow_restricted_indices: allow } : {}) };
+}
+
+/** What a set of roles may do. */
+export interface Permission {
+  /** Cluster action allowed whatever the request (`manage_own_api_key` is not counted here). */
+  cluster(action: string): boolean;
+  /** Holds `manage_own_api_key`: API key actions on the caller's own keys. */
+  ownApiKeys: boolean;
+  /** May run index `action` on the index (or alias) `index`. */
+  index(action: string, index: string): boolean;
+}
+
+export function compile(descriptors: RoleDescriptor[]): Permission {
+  const held = descriptors.flatMap((d) => d.cluster.map((p) => resolveCluster(p)!));
+  const cluster = held.filter((p) => p.name !== 'manage_own_api_key');
+  const groups = descriptors.flatMap((d) =>
+    d.indices.map((g) => ({ names: g.names.map((n) => wildcard(n)), privileges: g.privileges.map((p) => resolveIndex(p)!) })),
+  );
+  return {
+    cluster: (action) => cluster.some((p) => grants(p, action)),
+    ownApiKeys: held.some((p) => p.name === 'manage_own_api_key'),
+    index: (action, index) =>
+      groups.some((g) => g.names.some((re) => re.test(index)) && g.privileges.some((p) => grants(p, action))),
+  };
+}
