@@ -4,6 +4,7 @@
  */
 import { connectorEndpoints } from './connector/index.js';
 import type { Endpoint } from './endpoint.js';
+import { clusterHealth } from './root/cluster-health.js';
 import { getInfo, ping } from './root/info.js';
 import { secretEndpoints } from './secret/index.js';
 import { securityEndpoints } from './security/index.js';
@@ -13,6 +14,7 @@ import { updateConnectorDoc, updateSyncJobDoc } from './system-index/update-doc.
 export const endpoints: Endpoint[] = [
   getInfo,
   ping,
+  clusterHealth,
   ...connectorEndpoints,
   ...syncJobEndpoints,
   ...secretEndpoints,

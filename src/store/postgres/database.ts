@@ -126,7 +126,7 @@ export class PgDatabase {
 
   /** Runs read-only work (a statement or a few), retrying when the connection fails. */
   async read<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.attempt(async (c) => ({ value: await fn(c), committing: false }));
+    return this.attempt(async (c) => fn(c));
   }
 
   /** One statement, retried like `read`. */
@@ -136,11 +136,13 @@ export class PgDatabase {
 
   /**
    * Runs `fn` in one transaction (READ COMMITTED; rows locked with FOR UPDATE by the caller).
-   * An error thrown by `fn` rolls back and reaches the caller unchanged.
+   * An error thrown by `fn` rolls back and reaches the caller unchanged. The transaction id is
+   * taken with BEGIN (same round trip) so that a connection lost during COMMIT can be settled
+   * afterwards with `txid_status`: committed counts as done, aborted is retried.
    */
   async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.attempt(async (c, state) => {
-      await c.query('BEGIN');
+    return this.attempt(async (c, commit) => {
+      const begun = (await c.query('BEGIN; SELECT txid_current()::text AS xid')) as unknown as pg.QueryResult[];
       let value: T;
       try {
         value = await fn(c);
@@ -148,23 +150,24 @@ export class PgDatabase {
         if (!isConnectionError(e)) await c.query('ROLLBACK').catch(() => {});
         throw e;
       }
-      state.committing = true;
+      commit.pending = { xid: begun[1].rows[0].xid as string, value };
       await c.query('COMMIT');
-      return { value, committing: true };
+      return value;
     });
   }
 
-  private async attempt<T>(run: (c: pg.PoolClient, state: { committing: boolean }) => Promise<{ value: T; committing: boolean }>): Promise<T> {
+  private async attempt<T>(run: (c: pg.PoolClient, commit: { pending?: { xid: string; value: T } }) => Promise<T>): Promise<T> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       const retry = attempt < ATTEMPTS && Date.now() - started < RETRY_BUDGET_MS;
+      const backoff = () => sleep(50 * 3 ** (attempt - 1));
       let client: pg.PoolClient;
       try {
         client = await this.pool.connect();
       } catch (e) {
         if (!isConnectionError(e)) throw e;
         if (retry) {
-          await sleep(50 * 3 ** (attempt - 1));
+          await backoff();
           continue;
         }
         throw this.unavailable(e);
@@ -172,19 +175,24 @@ export class PgDatabase {
       // A checked-out client whose connection drops between statements emits 'error'.
       const onError = () => {};
       client.on('error', onError);
-      const state = { committing: false };
+      const commit: { pending?: { xid: string; value: T } } = {};
       try {
-        const out = await run(client, state);
+        const value = await run(client, commit);
         client.removeListener('error', onError);
         client.release();
-        return out.value;
+        return value;
       } catch (e) {
         client.removeListener('error', onError);
         if (isConnectionError(e)) {
           client.release(true);
-          if (state.committing) throw this.unavailable(e, true);
+          if (commit.pending) {
+            const outcome = await this.commitOutcome(commit.pending.xid);
+            if (outcome === 'committed') return commit.pending.value;
+            if (outcome !== 'aborted') throw this.unavailable(e, true);
+          }
+          // Nothing was committed: run it again.
           if (retry) {
-            await sleep(50 * 3 ** (attempt - 1));
+            await backoff();
             continue;
           }
           throw this.unavailable(e);
@@ -193,6 +201,23 @@ export class PgDatabase {
         if (isRetryableConflict(e) && attempt < ATTEMPTS) continue;
         throw e;
       }
+    }
+  }
+
+  /** Whether a transaction whose COMMIT lost its connection committed, asked on a new connection. */
+  private async commitOutcome(xid: string): Promise<'committed' | 'aborted' | 'unknown'> {
+    const deadline = Date.now() + 1000;
+    for (;;) {
+      try {
+        const r = await this.pool.query<{ s: string | null }>('SELECT txid_status($1::bigint) AS s', [xid]);
+        const s = r.rows[0]?.s;
+        if (s === 'committed' || s === 'aborted') return s;
+        // 'in progress': the terminated backend is still rolling back.
+      } catch {
+        // still unreachable
+      }
+      if (Date.now() > deadline) return 'unknown';
+      await sleep(50);
     }
   }
 

@@ -97,6 +97,48 @@ if (await requirePg('postgres store')) {
       }
     });
 
+    it('a connection lost at COMMIT is settled with txid_status: aborted runs again, committed is done', async () => {
+      const schema = randomSchema();
+      const app = `tributary_test_${randomBytes(4).toString('hex')}`;
+      const db = new PgDatabase(parseStoreUrl(pgUrl({ schema, application_name: app })));
+      try {
+        await db.migrate();
+        const t = `"${schema}".secrets`;
+        // Killed between the last statement and COMMIT: PostgreSQL rolled back, so it runs again.
+        let runs = 0;
+        const out = await db.tx(async (c) => {
+          runs++;
+          await c.query(`INSERT INTO ${t} (id, value) VALUES ($1, 'v')`, [`a${runs}`]);
+          if (runs === 1) {
+            await terminateBackends(app);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          return runs;
+        });
+        assert.equal(out, 2);
+        assert.deepEqual((await db.query(`SELECT id FROM ${t} ORDER BY id`)).rows.map((r) => r.id), ['a2']);
+        // The COMMIT went through but its answer was lost: acknowledged once, not run again.
+        let runs2 = 0;
+        const out2 = await db.tx(async (c) => {
+          runs2++;
+          await c.query(`INSERT INTO ${t} (id, value) VALUES ($1, 'v')`, [`b${runs2}`]);
+          const query = c.query.bind(c) as (...a: unknown[]) => Promise<unknown>;
+          (c as unknown as { query: unknown }).query = async (...a: unknown[]) => {
+            const r = await query(...a);
+            if (a[0] === 'COMMIT') throw new Error('Connection terminated unexpectedly');
+            return r;
+          };
+          return 'done';
+        });
+        assert.equal(out2, 'done');
+        assert.equal(runs2, 1);
+        assert.deepEqual((await db.query(`SELECT id FROM ${t} ORDER BY id`)).rows.map((r) => r.id), ['a2', 'b1']);
+      } finally {
+        await db.close();
+        await dropSchema(schema);
+      }
+    });
+
     it('a document jsonb cannot hold is a 400, not a 500', async () => {
       const schema = randomSchema();
       const store = await openPostgresStore(pgUrl({ schema }));
