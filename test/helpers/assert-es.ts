@@ -8,8 +8,15 @@
  * `reason` may be a string (exact) or a RegExp.
  */
 import assert from 'node:assert/strict';
-import type { LightMyRequestResponse } from 'fastify';
 import { ApiError } from '../../src/domain/errors.js';
+
+/** What the assertions need of a response: `server.inject`'s result, or anything shaped like it. */
+export interface EsResponse {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+  json(): any;
+}
 
 export interface EsErrorBody {
   error: { root_cause: { type: string; reason: string }[]; type: string; reason: string; caused_by?: { type: string; reason: string } };
@@ -17,7 +24,7 @@ export interface EsErrorBody {
 }
 
 /** Checks the Elasticsearch error envelope, status, type and (optionally) reason; returns the body. */
-export function assertError(res: LightMyRequestResponse, status: number, type: string, reason?: string | RegExp): EsErrorBody {
+export function assertError(res: EsResponse, status: number, type: string, reason?: string | RegExp): EsErrorBody {
   const where = `${res.statusCode} ${res.body}`;
   assert.equal(res.statusCode, status, where);
   assert.equal(res.headers['x-elastic-product'], 'Elasticsearch', 'product header on errors');
@@ -32,7 +39,7 @@ export function assertError(res: LightMyRequestResponse, status: number, type: s
 }
 
 /** Asserts a 2xx (or the given status) with the product header and returns the JSON body. */
-export function ok<T = any>(res: LightMyRequestResponse, status = 200): T {
+export function ok<T = any>(res: EsResponse, status = 200): T {
   assert.equal(res.statusCode, status, `${res.statusCode} ${res.body}`);
   assert.equal(res.headers['x-elastic-product'], 'Elasticsearch');
   return res.json() as T;
