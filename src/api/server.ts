@@ -6,6 +6,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApiError, errors } from '../domain/errors.js';
+import { MAX_NESTING_DEPTH, nestingDepthExceeds } from '../domain/shared/json.js';
 import type { AppContext } from './app-context.js';
 import type { Endpoint, EndpointReply, EndpointRequest } from './endpoint.js';
 import { parseQuery } from './query-params.js';
@@ -108,11 +109,17 @@ function parseBody(ep: Endpoint, req: FastifyRequest): unknown {
     return raw;
   }
   if (!JSON_TYPES.test(ct)) throw errors.unsupportedMediaType(`Content-Type header [${ct}] is not supported`);
+  let parsed: unknown;
   try {
-    return JSON.parse(raw);
+    parsed = JSON.parse(raw);
   } catch (err) {
     throw errors.parse(`Failed to parse request body: ${(err as Error).message}`);
   }
+  // Deeply nested bodies (sync_cursor, snippet values) used to reach the store and fail there (500).
+  if (nestingDepthExceeds(parsed)) {
+    throw errors.parse(`Document nesting depth (${MAX_NESTING_DEPTH + 1}) exceeds the maximum allowed (${MAX_NESTING_DEPTH})`);
+  }
+  return parsed;
 }
 
 async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deepEqual, deepMerge, isPlainObject, omitNulls, setOwn } from './json.js';
+import { deepEqual, deepMerge, isPlainObject, MAX_NESTING_DEPTH, nestingDepthExceeds, omitNulls, setOwn } from './json.js';
 
 describe('deepMerge (connector-api.md §1.5)', () => {
   it('merges maps recursively', () => {
@@ -69,5 +69,22 @@ describe('small helpers', () => {
     setOwn(o, 'x', 2);
     assert.equal(JSON.stringify(o), '{"__proto__":1,"x":2}');
     assert.equal(Object.getPrototypeOf(o), Object.prototype);
+  });
+});
+
+describe('nestingDepthExceeds', () => {
+  const deep = (n: number): unknown => JSON.parse('['.repeat(n) + ']'.repeat(n));
+  it('counts object and array levels; scalars are depth 0', () => {
+    assert.equal(nestingDepthExceeds(1, 0), false);
+    assert.equal(nestingDepthExceeds({}, 0), true);
+    assert.equal(nestingDepthExceeds({}, 1), false);
+    assert.equal(nestingDepthExceeds({ a: [{}] }, 2), true);
+    assert.equal(nestingDepthExceeds({ a: [{}] }, 3), false);
+    assert.equal(nestingDepthExceeds({ a: 1, b: { c: [1, 2, { d: null }] } }, 3), false);
+  });
+  it(`defaults to MAX_NESTING_DEPTH (${MAX_NESTING_DEPTH}) and copes with any depth without recursion`, () => {
+    assert.equal(nestingDepthExceeds(deep(MAX_NESTING_DEPTH)), false);
+    assert.equal(nestingDepthExceeds(deep(MAX_NESTING_DEPTH + 1)), true);
+    assert.equal(nestingDepthExceeds(deep(200_000)), true);
   });
 });

@@ -52,3 +52,25 @@ export function omitNulls<T extends Record<string, unknown>>(o: T): T {
   for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null) out[k] = v;
   return out as T;
 }
+
+/**
+ * Largest nesting depth accepted in a request body. Elasticsearch's JSON parser stops at 1000
+ * (Jackson's StreamReadConstraints); Tributary stops at 500 so a stored document (body plus the
+ * few levels it is nested under) stays within SQLite's JSON depth limit of 1000, and recursive
+ * helpers (deepMerge, deepEqual) stay far from the stack limit.
+ */
+export const MAX_NESTING_DEPTH = 500;
+
+/** True when `value` nests objects/arrays deeper than `max` levels. Iterative: safe on any input. */
+export function nestingDepthExceeds(value: unknown, max = MAX_NESTING_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
