@@ -80,7 +80,8 @@ describe('nestingDepthExceeds', () => {
     assert.equal(nestingDepthExceeds({}, 1), false);
     assert.equal(nestingDepthExceeds({ a: [{}] }, 2), true);
     assert.equal(nestingDepthExceeds({ a: [{}] }, 3), false);
-    assert.equal(nestingDepthExceeds({ a: 1, b: { c: [1, 2, { d: null }] } }, 3), false);
+    assert.equal(nestingDepthExceeds({ a: 1, b: { c: [1, 2, { d: null }] } }, 3), true);
+    assert.equal(nestingDepthExceeds({ a: 1, b: { c: [1, 2, { d: null }] } }, 4), false);
   });
   it(`defaults to MAX_NESTING_DEPTH (${MAX_NESTING_DEPTH}) and copes with any depth without recursion`, () => {
     assert.equal(nestingDepthExceeds(deep(MAX_NESTING_DEPTH)), false);
