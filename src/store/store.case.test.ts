@@ -1,13 +1,14 @@
 /**
  * The store suite every backend runs (`sqlite/store.test.ts`, `postgres/store.test.ts`):
  * each operation of store.ts, `noop` detection, index-name uniqueness, list filters, paging
- * and sort, sync-job lists, secrets, and concurrency (many claimers, one winner; concurrent
+ * and sort, sync-job lists, secrets, API keys, and concurrency (many claimers, one winner; concurrent
  * creates with one index name, one success; no lost updates). Concurrent callers use two
  * store handles on one database, as two processes would.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError, errors } from '../domain/errors.js';
+import type { ApiKeyDoc } from './api-key-store.js';
 import type { Doc, Store } from './store.js';
 
 export interface StoreDatabase {
@@ -56,6 +57,13 @@ async function ids(store: Store, q: Parameters<Store['connectors']['list']>[0]):
 
 function job(connectorId: string, extra: Doc = {}): Doc {
   return { connector: { id: connectorId, index_name: 'idx' }, status: 'pending', job_type: 'full', created_at: '2024-05-01T00:00:00.000Z', ...extra };
+}
+
+function apiKey(id: number, username: string, realm: string, creation: number): ApiKeyDoc {
+  return {
+    name: `key-${id}`, key_hash: `salt$hash${id}`, username, realm, realm_type: realm, creation, expiration: null,
+    invalidated: false, invalidation: null, role_descriptors: {}, metadata: { n: id },
+  };
 }
 
 export function storeCases(backend: StoreBackend): void {
@@ -292,6 +300,44 @@ export function storeCases(backend: StoreBackend): void {
       assert.equal(await a.secrets.get('s1'), null);
       assert.equal(await a.secrets.put('s1', ''), 'created');
       assert.equal(await a.secrets.get('s1'), '');
+    });
+
+    t('ids: every secret id, sorted', async (a) => {
+      assert.ok(a.secrets.ids, 'secrets.ids');
+      assert.deepEqual(await a.secrets.ids(), []);
+      for (const id of ['b', 'a', 'C']) await a.secrets.put(id, 'v');
+      assert.deepEqual(await a.secrets.ids(), ['C', 'a', 'b']);
+    });
+  });
+
+  describe(`${backend.kind} store: API keys`, () => {
+    t('create, get, list (by ids, owner, realm; creation then id), invalidate', async (a, b) => {
+      assert.ok(a.apiKeys && b.apiKeys, 'apiKeys');
+      assert.equal(await a.apiKeys.get('k1'), null);
+      await a.apiKeys.create('k2', apiKey(2, 'u1', 'native', 2000));
+      await a.apiKeys.create('k1', apiKey(1, 'u2', 'file', 1000));
+      await b.apiKeys.create('k3', apiKey(3, 'u1', 'file', 2000));
+      await assert.rejects(a.apiKeys.create('k1', apiKey(9, 'u9', 'file', 1)));
+      assert.deepEqual(await b.apiKeys.get('k1'), apiKey(1, 'u2', 'file', 1000));
+      const list = async (q: object) => (await a.apiKeys!.list(q)).map((k) => k.id);
+      assert.deepEqual(await list({}), ['k1', 'k2', 'k3']);
+      assert.deepEqual(await list({ username: 'u1' }), ['k2', 'k3']);
+      assert.deepEqual(await list({ ids: ['k3', 'nope'] }), ['k3']);
+      assert.deepEqual(await list({ realm: 'file' }), ['k1', 'k3']);
+      assert.deepEqual(await list({ username: 'u1', realm: 'file' }), ['k3']);
+      assert.deepEqual(await list({ username: 'nobody' }), []);
+      assert.deepEqual((await a.apiKeys.list({ ids: ['k2'] }))[0], { id: 'k2', doc: apiKey(2, 'u1', 'native', 2000) });
+      assert.equal(await a.apiKeys.invalidate('k1', 5000), 'invalidated');
+      assert.equal(await b.apiKeys.invalidate('k1', 6000), 'already_invalidated');
+      assert.equal(await a.apiKeys.invalidate('nope', 5000), 'missing');
+      assert.deepEqual(await b.apiKeys.get('k1'), { ...apiKey(1, 'u2', 'file', 1000), invalidated: true, invalidation: 5000 });
+    });
+
+    t('concurrent invalidations: exactly one invalidates', async (a, b) => {
+      await a.apiKeys!.create('k', apiKey(1, 'u', 'native', 1));
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? b : a).apiKeys!.invalidate('k', i)));
+      assert.equal(results.filter((r) => r === 'invalidated').length, 1);
+      assert.equal(results.filter((r) => r === 'already_invalidated').length, 9);
     });
   });
 

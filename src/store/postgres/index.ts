@@ -3,6 +3,7 @@
  * `--store postgres://user@host:5432/db[?schema=s&pool_max=n]` (docs/postgres.md).
  */
 import type { Store } from '../store.js';
+import { pgApiKeyStore } from './api-key-store.js';
 import { parseStoreUrl, PgDatabase } from './database.js';
 import { pgConnectorStore } from './connector-store.js';
 import { pgSecretStore } from './secret-store.js';
@@ -21,6 +22,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     connectors: pgConnectorStore(db),
     syncJobs: pgSyncJobStore(db),
     secrets: pgSecretStore(db),
+    apiKeys: pgApiKeyStore(db),
     ping: () => db.ping(),
     close: () => db.close(),
   };

@@ -44,4 +44,19 @@ export const migrations: { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // API keys (issue 4, store/api-key-store.ts): the secret part is stored as a salted hash.
+    version: 2,
+    sql: `
+      CREATE TABLE api_keys (
+        id text COLLATE "C" PRIMARY KEY,
+        doc jsonb NOT NULL,
+        username text COLLATE "C" GENERATED ALWAYS AS (doc ->> 'username') STORED,
+        creation numeric GENERATED ALWAYS AS (
+          CASE WHEN jsonb_typeof(doc -> 'creation') = 'number' THEN (doc -> 'creation')::numeric END
+        ) STORED
+      );
+      CREATE INDEX api_keys_owner ON api_keys (username);
+    `,
+  },
 ];

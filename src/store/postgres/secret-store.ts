@@ -25,5 +25,8 @@ export function pgSecretStore(db: PgDatabase): SecretStore {
     async delete(id) {
       return db.tx(async (c) => ((await c.query(`DELETE FROM ${t} WHERE id = $1`, [id])).rowCount ?? 0) > 0);
     },
+    async ids() {
+      return (await db.query<{ id: string }>(`SELECT id FROM ${t} ORDER BY id`)).rows.map((r) => r.id);
+    },
   };
 }
