@@ -41,7 +41,7 @@ export function parseStoreUrl(url: string): PgOptions {
   u.searchParams.delete('schema');
   u.searchParams.delete('pool_max');
   if (!u.searchParams.has('application_name')) u.searchParams.set('application_name', 'tributary');
-  const target = `${u.hostname || 'localhost'}:${u.port || 5432}${u.pathname}`;
+  const target = `${u.hostname || u.searchParams.get('host') || 'localhost'}:${u.port || 5432}${u.pathname}`;
   return { connectionString: u.toString(), schema, poolMax, target };
 }
 
