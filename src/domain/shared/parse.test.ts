@@ -76,10 +76,15 @@ describe('field parsers', () => {
   it('bool: booleans and the strings "true"/"false"', () => {
     assert.equal(bool(true, 'f', 'p'), true);
     assert.equal(bool('false', 'f', 'p'), false);
-    for (const v of ['TRUE', 'yes', 1, 0, '', {}]) {
+    for (const v of ['TRUE', 'yes', '']) {
       const e = throwsApi(() => bool(v, 'f', 'p'), X, '[p] failed to parse field [f]');
-      assert.equal(e.causedBy?.type, 'illegal_argument_exception');
+      assert.deepEqual(e.causedBy, { type: 'illegal_argument_exception', reason: `Failed to parse value [${v}] as only [true] or [false] are allowed.` });
     }
+    for (const [v, tok] of [[1, 'VALUE_NUMBER'], [{}, 'START_OBJECT'], [[true], 'START_ARRAY']] as const) {
+      throwsApi(() => bool(v, 'f', 'p'), X, `[p] f doesn't support values of type: ${tok}`);
+    }
+    // An object owning a non-function toString must not crash the error message (was a 500).
+    throwsApi(() => bool(JSON.parse('{"toString":1}'), 'f', 'p'), X, "[p] f doesn't support values of type: START_OBJECT");
   });
 
   it('long: integers, integral strings, truncated decimals', () => {
@@ -107,7 +112,8 @@ describe('field parsers', () => {
     assert.equal(e('A_B', 'f', 'p'), 'a_b');
     const err = throwsApi(() => e('z', 'f', 'p'), X, '[p] failed to parse field [f]');
     assert.deepEqual(err.causedBy, { type: 'illegal_argument_exception', reason: 'Unknown E [z].' });
-    throwsApi(() => e(1, 'f', 'p'), X);
+    throwsApi(() => e(1, 'f', 'p'), X, "[p] f doesn't support values of type: VALUE_NUMBER");
+    throwsApi(() => e(JSON.parse('[{"toString":1}]'), 'f', 'p'), X, "[p] f doesn't support values of type: START_ARRAY");
     const exact = enumOf(['>', 'abc'], (v) => v, true);
     assert.equal(exact('>', 'f', 'p'), '>');
     throwsApi(() => exact('ABC', 'f', 'p'), X);

@@ -80,13 +80,20 @@ function parseObject(parser: string, body: unknown, spec: ObjectSpec, strict: bo
  */
 export const str: FieldParser = (v, field, parser) => {
   if (typeof v === 'string') return v;
-  throw errors.parse(`[${parser}] ${field} doesn't support values of type: ${typeName(v)}`);
+  return unsupported(parser, field, v);
 };
 
+/** Throws ObjectParser's wrong-token error. Never stringifies `v` (a body object may own a `toString`). */
+function unsupported(parser: string, field: string, v: unknown): never {
+  throw errors.parse(`[${parser}] ${field} doesn't support values of type: ${typeName(v)}`);
+}
+
+/** ObjectParser BOOLEAN: VALUE_BOOLEAN, or the strings "true"/"false". */
 export const bool: FieldParser = (v, field, parser) => {
   if (typeof v === 'boolean') return v;
+  if (typeof v !== 'string') unsupported(parser, field, v);
   if (v === 'true' || v === 'false') return v === 'true';
-  throw fieldError(parser, field, `Failed to parse value [${String(v)}] as only [true] or [false] are allowed.`);
+  throw fieldError(parser, field, `Failed to parse value [${v}] as only [true] or [false] are allowed.`);
 };
 
 export const long: FieldParser = (v, field, parser) => {
@@ -112,7 +119,8 @@ export const timestamp: FieldParser = (v, field, parser) => {
 /** Case-insensitive enum, written lowercase; the error text follows Elasticsearch's enums. */
 export function enumOf(values: readonly string[], unknown: (v: string) => string, caseSensitive = false): FieldParser {
   return (v, field, parser) => {
-    if (typeof v !== 'string') throw fieldError(parser, field, unknown(String(v)));
+    // Enums are string fields in Elasticsearch: another JSON type is a wrong token.
+    if (typeof v !== 'string') unsupported(parser, field, v);
     const hit = caseSensitive ? values.find((x) => x === v) : values.find((x) => x === v.toLowerCase());
     if (hit === undefined) throw fieldError(parser, field, unknown(v));
     return hit;
