@@ -25,11 +25,39 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
     }
   };
 
-  const putTx = db.transaction((id: string, doc: Doc): 'created' | 'updated' => {
+  const putTx = db.transaction((id: string, json: string, indexName: unknown): 'created' | 'updated' => {
     const existed = existsStmt.get(id) !== undefined;
-    writeChecked(() => insertStmt.run(id, JSON.stringify(doc)), doc.index_name);
+    writeChecked(() => insertStmt.run(id, json), indexName);
     return existed ? 'updated' : 'created';
   });
+
+  // Group commit: the puts of one event-loop turn share one transaction (under WAL the commit
+  // costs several times the row), each in its own savepoint (a nested better-sqlite3
+  // transaction) so a failing put, e.g. an index-name clash, rolls back alone. Each caller is
+  // answered only after the shared COMMIT, so acknowledged writes stay durable.
+  type PendingPut = { id: string; json: string; indexName: unknown; resolve(r: 'created' | 'updated'): void; reject(e: unknown): void };
+  let pending: PendingPut[] = [];
+  const putBatchTx = db.transaction((batch: PendingPut[]) =>
+    batch.map((p) => {
+      try {
+        return { ok: true as const, result: putTx(p.id, p.json, p.indexName) };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    }),
+  );
+  const flushPuts = () => {
+    const batch = pending;
+    pending = [];
+    let out: ReturnType<typeof putBatchTx>;
+    try {
+      out = putBatchTx.immediate(batch);
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    out.forEach((o, i) => (o.ok ? batch[i].resolve(o.result) : batch[i].reject(o.error)));
+  };
 
   const updateTx = db.transaction((id: string, mutate: Mutator, opts: UpdateOptions): UpdateResult | null => {
     const row = getStmt.get(id);
@@ -49,8 +77,12 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
       if (!row || (row.deleted && !includeDeleted)) return null;
       return withId(id, row.doc);
     },
-    async put(id, doc) {
-      return putTx.immediate(id, doc);
+    put(id, doc) {
+      return new Promise((resolve, reject) => {
+        const json = JSON.stringify(doc);
+        if (pending.length === 0) setImmediate(flushPuts);
+        pending.push({ id, json, indexName: doc.index_name, resolve, reject });
+      });
     },
     async update(id, mutate, opts = {}) {
       return updateTx.immediate(id, mutate, opts);
