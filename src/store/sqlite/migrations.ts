@@ -53,4 +53,13 @@ export const migrations: { version: number; sql: string }[] = [
       CREATE INDEX api_keys_owner ON api_keys (username);
     `,
   },
+  {
+    // Connector list (store/list-query.ts CONNECTOR_ORDER, live only): count and page walk this
+    // index instead of extracting index_name/deleted from every document and sorting them all
+    // (bench:api `GET /_connector?size=20` at 1000 connectors: ~7 ms → ~0.15 ms of SQLite).
+    version: 3,
+    sql: `
+      CREATE INDEX connectors_live_order ON connectors (index_name IS NULL, index_name, id) WHERE deleted = 0;
+    `,
+  },
 ];
