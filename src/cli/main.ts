@@ -1,8 +1,12 @@
 /** The `tributary` command line. Each command lives in its own file and holds no logic. */
 import { Command } from 'commander';
+import { secretsCommand } from './secrets.js';
 import { serveCommand } from './serve.js';
+import { usersCommand } from './users.js';
 
 const program = new Command();
 program.name('tributary').description('Self-hosted connector platform, wire-compatible with the Elasticsearch Connector API');
 serveCommand(program);
+usersCommand(program);
+secretsCommand(program);
 await program.parseAsync(process.argv);

@@ -58,11 +58,17 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
 }
 
 /**
- * A hash to verify against when the user does not exist, so an unknown user name costs the
- * same time as a wrong password (no user enumeration by timing).
+ * A hash to verify against when the user does not exist, with the cost of `like` (a real
+ * user's hash), so an unknown user name costs the same time as a wrong password (no user
+ * enumeration by timing).
  */
-let decoy: Promise<string> | null = null;
-export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(16).toString('hex'), { ln: DEFAULT.ln });
-  return decoy;
+const decoys = new Map<number, Promise<string>>();
+export function decoyHash(like?: string): Promise<string> {
+  const ln = (like && parse(like)?.ln) || DEFAULT.ln;
+  let d = decoys.get(ln);
+  if (!d) {
+    d = hashPassword(randomBytes(16).toString('hex'), { ln });
+    decoys.set(ln, d);
+  }
+  return d;
 }
