@@ -164,6 +164,13 @@ describe('PUT _index_name (§6.7)', () => {
     assertError(res, 400, 'status_exception', 'Index name [search-freed] is used by another connector.');
   });
 
+  it('the uniqueness check comes first, as Elasticsearch searches before it reads (§6.7)', async () => {
+    assertError(await update(srv, 'ix-missing', '_index_name', { index_name: 'search-freed' }), 400, 'status_exception',
+      'Index name [search-freed] is used by another connector.');
+    const res = await expectUnchanged(srv, 'ix-native', () => update(srv, 'ix-native', '_index_name', { index_name: 'search-freed' }), 400);
+    assertError(res, 400, 'status_exception', 'Index name [search-freed] is used by another connector.');
+  });
+
   it('a soft-deleted connector does not hold its name', async () => {
     await createConnector(srv, 'ix-gone', { index_name: 'search-ix-gone' });
     ok(await srv.inject({ method: 'DELETE', url: '/_connector/ix-gone' }));

@@ -2,6 +2,7 @@
 import { errors } from '../../domain/errors.js';
 import { MANAGED_INDEX_PREFIX } from '../../domain/connector/enums.js';
 import { parseIndexName } from '../../domain/connector/requests.js';
+import { indexNameInUse } from '../../store/store.js';
 import type { Endpoint } from '../endpoint.js';
 import { ACTION, connectorId, requireBody, updateConnector } from './shared.js';
 
@@ -13,6 +14,13 @@ export const updateIndexName: Endpoint = {
   async handler(req, app) {
     const id = connectorId(req);
     const indexName = parseIndexName(requireBody(req));
+    // Elasticsearch searches for the name before it reads the connector, so a clash wins over
+    // a missing connector (404) and over the managed-prefix rule. The store's unique index
+    // still decides atomically at write time.
+    if (indexName !== null) {
+      const holders = await app.store.connectors.list({ from: 0, size: 2, indexNames: [indexName] });
+      if (holders.results.some((json) => (JSON.parse(json) as { id: string }).id !== id)) throw errors.status(indexNameInUse(indexName));
+    }
     return updateConnector(app, id, (doc) => {
       if (doc.is_native && indexName !== null && !indexName.startsWith(MANAGED_INDEX_PREFIX)) {
         throw errors.status(
