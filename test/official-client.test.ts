@@ -6,6 +6,7 @@
  * files together call every method the clients have.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Client as Client9, errors as errors9 } from '@elastic/elasticsearch';
 import { Client as Client8, errors as errors8 } from 'es8';
@@ -334,6 +335,9 @@ describe('coverage', () => {
       const all = Object.getOwnPropertyNames(Object.getPrototypeOf(client.connector)).filter((m) => m !== 'constructor');
       const here = all.filter((m) => !m.startsWith('syncJob'));
       assert.deepEqual(here.filter((m) => !called[name].has(m)), [], `${name}: methods not called here`);
+      const syncJobFile = readFileSync(new URL('./official-client-sync-job.test.ts', import.meta.url), 'utf8');
+      const missing = all.filter((m) => m.startsWith('syncJob') && !syncJobFile.includes(`.${m}(`));
+      assert.deepEqual(missing, [], `${name}: sync-job methods not driven by official-client-sync-job.test.ts`);
       assert.ok(all.length >= 34, `${name}: ${all.length} methods`);
       void client.close();
     }
