@@ -4,7 +4,7 @@
  * optimistic concurrency through `if_seq_no` / `if_primary_term`. Callers run these inside a
  * transaction (one per request or per bulk).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ApiError, errors } from '../../domain/errors.js';
 import { deepEqual, deepMerge, isPlainObject } from '../../domain/shared/json.js';
 import { analyzeDocument, type FieldTexts } from './analyze.js';
@@ -50,17 +50,25 @@ function checkConcurrency(h: IndexHandle, id: string, old: StoredDoc | undefined
   }
 }
 
-function textFids(texts: FieldTexts): string | null {
-  return texts.size === 0 ? null : [...texts.keys()].join(',');
+/**
+ * The `tf` column: the field ids with a full-text row, and a digest of their text. A rewrite
+ * whose text is unchanged (the usual case when a sync re-indexes a document) skips FTS work:
+ * deleting from a contentless FTS5 table is its most expensive operation.
+ */
+function textFingerprint(texts: FieldTexts): string | null {
+  if (texts.size === 0) return null;
+  const hash = createHash('md5');
+  for (const [fid, text] of texts) hash.update(`${fid}\u0000${text}\u0000`);
+  return `${[...texts.keys()].join(',')}|${hash.digest('base64url').slice(0, 16)}`;
 }
 
 function writeTexts(h: IndexHandle, r: number, texts: FieldTexts): void {
-  for (const [fid, text] of texts) h.insertText.run(IndexHandle.ftsRowid(fid, r), text);
+  for (const [fid, text] of texts) h.addText(IndexHandle.ftsRowid(fid, r), text);
 }
 
 function clearTexts(h: IndexHandle, old: StoredDoc): void {
   if (!old.tf) return;
-  for (const fid of old.tf.split(',')) h.deleteText.run(IndexHandle.ftsRowid(Number(fid), old.r));
+  for (const fid of old.tf.split('|')[0].split(',')) h.removeText(IndexHandle.ftsRowid(Number(fid), old.r));
 }
 
 /** Stores `source` under `id`, replacing any previous version (or failing, for `create`). */
@@ -84,10 +92,12 @@ function store(h: IndexHandle, id: string, source: unknown, old: StoredDoc | und
   const texts = analyzeDocument(source, h.fields, h.dynamic, id);
   const json = JSON.stringify(source);
   const seqNo = h.nextSeq();
-  const tf = textFids(texts);
+  const tf = textFingerprint(texts);
   if (old) {
-    clearTexts(h, old);
-    writeTexts(h, old.r, texts);
+    if (tf !== old.tf) {
+      clearTexts(h, old);
+      writeTexts(h, old.r, texts);
+    }
     h.updateDoc.run(json, old.ver + 1, seqNo, tf, old.r);
     return { id, result: 'updated', version: old.ver + 1, seqNo };
   }

@@ -96,9 +96,35 @@ export class IndexHandle {
     return ++this.seq;
   }
 
-  /** Persists the `_seq_no` counter; called inside the write transaction. */
+  /**
+   * Full-text rows written by this transaction, applied in rowid order at its end: FTS5 flushes
+   * its pending terms whenever a rowid is not above the previous one, and rowids here are
+   * field-major, so writing them as documents arrive would flush once per document.
+   */
+  private readonly textInserts = new Map<number, string>();
+  private readonly textDeletes: number[] = [];
+
+  addText(rowid: number, text: string): void {
+    this.textInserts.set(rowid, text);
+    this.dirty = true;
+  }
+
+  removeText(rowid: number): void {
+    if (!this.textInserts.delete(rowid)) this.textDeletes.push(rowid);
+    this.dirty = true;
+  }
+
+  /** Applies queued full-text rows and persists `_seq_no`; called inside the write transaction. */
   flush(): void {
     if (!this.dirty) return;
+    if (this.textDeletes.length) {
+      for (const rowid of this.textDeletes.sort((a, b) => a - b)) this.deleteText.run(rowid);
+      this.textDeletes.length = 0;
+    }
+    if (this.textInserts.size) {
+      for (const rowid of [...this.textInserts.keys()].sort((a, b) => a - b)) this.insertText.run(rowid, this.textInserts.get(rowid)!);
+      this.textInserts.clear();
+    }
     this.saveSeq.run(this.seq, this.id);
     this.dirty = false;
   }

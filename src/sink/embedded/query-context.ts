@@ -25,10 +25,23 @@ export interface HighlightLeaf {
 
 export const MATCH_NONE: SqlNode = { where: '0', score: '0', zeroOutside: true };
 
+/**
+ * A full-text leaf's scores, to be written into `temp.<name>` (doc INTEGER PRIMARY KEY, s) before
+ * a scored search: joining a keyed temp table is a lookup, where joining a CTE is a scan per row.
+ */
+export interface ScoredLeaf {
+  name: string;
+  fill: string;
+  params: Record<string, unknown>;
+}
+
 export class QueryContext {
   readonly params: Record<string, unknown> = {};
+  /** CTE definitions for unscored statements (count, delete by query, sort by field). */
   readonly ctes: string[] = [];
+  /** Joins for scores; valid once the `scored` temp tables are filled. */
   readonly joins: string[] = [];
+  readonly scored: ScoredLeaf[] = [];
   readonly leaves: HighlightLeaf[] = [];
   private n = 0;
 
@@ -52,22 +65,28 @@ export class QueryContext {
   fts(expr: string, fields: { f: FieldInfo; boost: number }[] | null, agg: 'max' | 'sum', boost = 1): SqlNode {
     if (expr === '' || (fields !== null && fields.length === 0)) return MATCH_NONE;
     const t = this.h.fts;
-    const m = `m${this.n}`;
+    const m = `ci_m${this.scored.length}`;
     const boosts = fields?.filter((x) => x.boost !== 1) ?? [];
     const weight = boosts.length
       ? ` * (CASE rowid >> ${DOC_BITS} ${boosts.map((x) => `WHEN ${x.f.fid} THEN ${Number(x.boost)}`).join(' ')} ELSE 1 END)`
       : '';
-    let sql = `SELECT rowid & ${DOC_MASK} AS doc, -bm25(${t})${weight} AS s FROM ${t} WHERE ${t} MATCH ${this.p(expr)}`;
+    const pExpr = this.p(expr);
+    let sql = `SELECT rowid & ${DOC_MASK} AS doc, -bm25(${t})${weight} AS s FROM ${t} WHERE ${t} MATCH ${pExpr}`;
+    let fill: string;
     if (fields && fields.length === 1) {
       const lo = fields[0].f.fid * 2 ** DOC_BITS;
       sql += ` AND rowid BETWEEN ${lo} AND ${lo + DOC_MASK}`;
+      fill = `INSERT INTO temp.${m} (doc, s) ${sql}`;
     } else {
       if (fields) sql += ` AND (rowid >> ${DOC_BITS}) IN (${fields.map((x) => x.f.fid).join(',')})`;
       // bm25() may not run inside an aggregate: score the rows first, then group them.
-      this.ctes.push(`${m}r(doc, s) AS MATERIALIZED (${sql})`);
+      const inner = `${m}r(doc, s) AS MATERIALIZED (${sql})`;
+      this.ctes.push(inner);
       sql = `SELECT doc, ${agg}(s) AS s FROM ${m}r GROUP BY doc`;
+      fill = `WITH ${inner} INSERT INTO temp.${m} (doc, s) ${sql}`;
     }
     this.ctes.push(`${m}(doc, s) AS MATERIALIZED (${sql})`);
+    this.scored.push({ name: m, fill, params: { [pExpr.slice(1)]: expr } });
     this.joins.push(`LEFT JOIN ${m} ON ${m}.doc = d.r`);
     this.leaves.push({ expr, fields: fields && fields.map((x) => x.f.path) });
     const score = boost === 1 ? `COALESCE(${m}.s, 0)` : `(COALESCE(${m}.s, 0) * ${Number(boost)})`;

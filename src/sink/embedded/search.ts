@@ -20,6 +20,7 @@ export const SHARDS = { total: 1, successful: 1, skipped: 0, failed: 0 };
 interface Compiled {
   ctx: QueryContext;
   node: SqlNode;
+  /** The WITH clause defining the full-text leaves; '' once they sit in temp tables. */
   with: string;
 }
 
@@ -27,6 +28,26 @@ function compile(h: IndexHandle, query: unknown): Compiled {
   const ctx = new QueryContext(h);
   const node = compileQuery(ctx, query);
   return { ctx, node, with: ctx.ctes.length ? `WITH ${ctx.ctes.join(', ')} ` : '' };
+}
+
+const tempTables = new WeakMap<object, number>();
+
+/**
+ * Writes each full-text leaf's (doc, score) rows into a keyed temp table of the same name as its
+ * CTE, so the scored query joins by primary key; returns the cleanup.
+ */
+function fillScores(cache: StatementCache, c: Compiled): () => void {
+  const db = cache.db;
+  const made = tempTables.get(db) ?? 0;
+  for (let i = made; i < c.ctx.scored.length; i++) {
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS ci_m${i} (doc INTEGER PRIMARY KEY, s REAL)`);
+  }
+  tempTables.set(db, Math.max(made, c.ctx.scored.length));
+  for (const leaf of c.ctx.scored) cache.get(leaf.fill).run(leaf.params);
+  c.with = '';
+  return () => {
+    for (const leaf of c.ctx.scored) cache.get(`DELETE FROM temp.${leaf.name}`).run();
+  };
 }
 
 /** Number of matching documents, counting at most `cap` (+1 to tell "more than cap"). */
@@ -53,8 +74,19 @@ interface HitRow {
 export function search(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest) {
   const started = performance.now();
   const c = compile(h, req.query);
+  return cache.db.transaction(() => {
+    const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
+    const cleanup = scoring && c.ctx.scored.length > 0 ? fillScores(cache, c) : () => {};
+    try {
+      return run(cache, hl, h, req, c, scoring, started);
+    } finally {
+      cleanup();
+    }
+  })();
+}
+
+function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, scoring: boolean, started: number) {
   const sortKeys = req.sort.length ? req.sort : [{ kind: 'score' as const, desc: true, missingFirst: false, mode: 'max' as const }];
-  const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
   const { orderBy, columns } = compileSort(c.ctx, sortKeys);
   const scoreExpr = scoring ? c.node.score : 'NULL';
   const joins = scoring ? c.ctx.joins.join(' ') : '';

@@ -9,7 +9,7 @@ export class StatementCache {
   private readonly map = new Map<string, Statement>();
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     private readonly capacity = 128,
   ) {}
 
