@@ -62,8 +62,9 @@ const NETWORK_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
   'ENETUNREACH', 'ECONNABORTED', 'EHOSTDOWN', 'ENETDOWN',
 ]);
-// admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, idle_session_timeout
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57P05']);
+// admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, idle_session_timeout,
+// idle_in_transaction_session_timeout
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57P05', '25P03']);
 const CONNECTION_MESSAGES =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Query read timeout|server closed the connection|Connection refused/i;
 
@@ -90,6 +91,14 @@ export function isUnstorableDocument(e: unknown): boolean {
 export function unstorable(e: unknown): ApiError {
   return errors.illegalArgument(`The PostgreSQL state store cannot store this document: ${(e as Error).message}`);
 }
+
+/**
+ * Opens a transaction in one round trip. The idle-in-transaction timeout bounds how long a
+ * backend whose client vanished (a network partition, a frozen process) can hold row locks
+ * that other processes wait on; Tributary's transactions are never idle for more than
+ * milliseconds. `txid_current()` is what `commitOutcome` asks about if COMMIT loses its answer.
+ */
+const BEGIN = 'BEGIN; SET LOCAL idle_in_transaction_session_timeout = 15000; SELECT txid_current()::text AS xid';
 
 const ATTEMPTS = 4;
 const RETRY_BUDGET_MS = 2000;
@@ -142,7 +151,7 @@ export class PgDatabase {
    */
   async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     return this.attempt(async (c, commit) => {
-      const begun = (await c.query('BEGIN; SELECT txid_current()::text AS xid')) as unknown as pg.QueryResult[];
+      const begun = (await c.query(BEGIN)) as unknown as pg.QueryResult[];
       let value: T;
       try {
         value = await fn(c);
@@ -150,20 +159,37 @@ export class PgDatabase {
         if (!isConnectionError(e)) await c.query('ROLLBACK').catch(() => {});
         throw e;
       }
-      commit.pending = { xid: begun[1].rows[0].xid as string, value };
+      commit.pending = { xid: begun[2].rows[0].xid as string, value };
       await c.query('COMMIT');
       return value;
     });
   }
 
+  /**
+   * Checks a client out with `onError` already listening. A checked-out client whose
+   * connection drops between statements emits 'error', which would crash the process without
+   * a listener. The callback form matters: a new connection's first answer and a FATAL right
+   * behind it can arrive in one read, so the listener must be on before the promise resolves.
+   */
+  private checkout(onError: (e: Error) => void): Promise<pg.PoolClient> {
+    return new Promise((resolve, reject) => {
+      this.pool.connect((err, client) => {
+        if (err || !client) return reject(err ?? new Error('no client'));
+        client.on('error', onError);
+        resolve(client);
+      });
+    });
+  }
+
   private async attempt<T>(run: (c: pg.PoolClient, commit: { pending?: { xid: string; value: T } }) => Promise<T>): Promise<T> {
     const started = Date.now();
+    const onError = () => {};
     for (let attempt = 1; ; attempt++) {
       const retry = attempt < ATTEMPTS && Date.now() - started < RETRY_BUDGET_MS;
       const backoff = () => sleep(50 * 3 ** (attempt - 1));
       let client: pg.PoolClient;
       try {
-        client = await this.pool.connect();
+        client = await this.checkout(onError);
       } catch (e) {
         if (!isConnectionError(e)) throw e;
         if (retry) {
@@ -172,9 +198,6 @@ export class PgDatabase {
         }
         throw this.unavailable(e);
       }
-      // A checked-out client whose connection drops between statements emits 'error'.
-      const onError = () => {};
-      client.on('error', onError);
       const commit: { pending?: { xid: string; value: T } } = {};
       try {
         const value = await run(client, commit);
@@ -234,9 +257,8 @@ export class PgDatabase {
    * starts take turns: the first applies, the others then find nothing left to do.
    */
   async migrate(): Promise<void> {
-    const client = await this.connectForStartup();
     const onError = () => {};
-    client.on('error', onError);
+    const client = await this.connectForStartup(onError);
     const lockArgs = ['tributary.migrations', this.opts.schema];
     try {
       await client.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', lockArgs);
@@ -270,11 +292,11 @@ export class PgDatabase {
   }
 
   /** At startup the server may come up before PostgreSQL: wait up to 10 s for it. */
-  private async connectForStartup(): Promise<pg.PoolClient> {
+  private async connectForStartup(onError: (e: Error) => void): Promise<pg.PoolClient> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
-        return await this.pool.connect();
+        return await this.checkout(onError);
       } catch (e) {
         if (!isConnectionError(e) || Date.now() > deadline) {
           throw new Error(`Cannot connect to the PostgreSQL state store at [${this.opts.target}]: ${(e as Error).message}`);

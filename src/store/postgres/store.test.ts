@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../domain/errors.js';
 import { storeCases } from '../store.case.test.js';
@@ -43,6 +44,45 @@ describe('postgres store URL', () => {
       assert.ok(Date.now() - started < 3000, 'gives up within the retry budget');
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('postgres store: a connection killed right after it opened', () => {
+  // A fake server that accepts the startup and, in the same packet as ReadyForQuery, sends
+  // FATAL 57P01 (what pg_terminate_backend looks like when it hits a brand-new backend).
+  function msg(type: string, body: Buffer): Buffer {
+    const len = Buffer.alloc(4);
+    len.writeInt32BE(body.length + 4);
+    return Buffer.concat([Buffer.from(type), len, body]);
+  }
+  const int32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(n);
+    return b;
+  };
+  const field = (code: string, value: string) => Buffer.from(`${code}${value}\0`);
+  const fatal = msg('E', Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', '57P01'), field('M', 'terminating connection due to administrator command'), Buffer.from('\0')]));
+
+  it('does not crash the process: the request is retried, then 503', async () => {
+    let connections = 0;
+    const server = net.createServer((sock) => {
+      connections++;
+      sock.once('data', () => {
+        sock.write(Buffer.concat([msg('R', int32(0)), msg('Z', Buffer.from('I')), fatal]));
+        sock.end();
+      });
+      sock.on('error', () => {});
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const db = new PgDatabase(parseStoreUrl(`postgres://u@127.0.0.1:${port}/db`));
+    try {
+      await assert.rejects(db.query('SELECT 1'), (e) => e instanceof ApiError && e.status === 503 && /administrator command|not queryable|terminated/.test(e.reason));
+      assert.ok(connections >= 2, `retried (${connections} connections)`);
+    } finally {
+      await db.close();
+      server.close();
     }
   });
 });
@@ -136,6 +176,19 @@ if (await requirePg('postgres store')) {
       } finally {
         await db.close();
         await dropSchema(schema);
+      }
+    });
+
+    it('transactions bound how long a vanished client can hold row locks', async () => {
+      const db = new PgDatabase(parseStoreUrl(pgUrl({})));
+      try {
+        const inTx = await db.tx(async (c) => (await c.query('SHOW idle_in_transaction_session_timeout')).rows[0]);
+        assert.deepEqual(inTx, { idle_in_transaction_session_timeout: '15s' });
+        // SET LOCAL: pooled sessions keep the server's default outside Tributary's transactions.
+        const outside = await db.query('SHOW idle_in_transaction_session_timeout');
+        assert.notEqual(outside.rows[0].idle_in_transaction_session_timeout, '15s');
+      } finally {
+        await db.close();
       }
     });
 
