@@ -207,7 +207,7 @@ class ConfigSecurity implements SecurityAdmin {
     const src = op === 'get' ? req.query : req.body;
     if (field(src, 'owner') === true) return true;
     const username = field(src, 'username');
-    const realm = field(src, op === 'get' ? 'realm_name' : 'realm_name');
+    const realm = field(src, 'realm_name');
     if (username === p.username && (realm === undefined || realm === this.realmOf(p).name)) return true;
     if (p.realm === 'api_key') {
       const ids = op === 'get' ? [field(src, 'id')] : ((field(src, 'ids') as unknown[] | undefined) ?? [field(src, 'id')]);
