@@ -236,6 +236,13 @@ describe('routing', () => {
     assert.equal((await srv.inject({ method: 'PATCH', url: '/_connector/w1', body: {} })).statusCode, 405);
   });
 
+  it('a trailing slash is an unknown path, never a 405 that allows the method used', async () => {
+    for (const [method, url] of [['GET', '/_connector/w1/'], ['GET', '/_connector//'], ['PUT', '/_connector/w1/_name/']] as const) {
+      const res = await srv.inject({ method, url, ...(method === 'PUT' ? { body: { name: 'x' } } : {}) });
+      assertError(res, 400, 'no_handler_found_exception', `no handler found for uri [${url}] and method [${method}]`);
+    }
+  });
+
   it('empty ids → 400', async () => {
     assertError(await srv.inject({ method: 'PUT', url: '/_connector//_name', body: { name: 'x' } }), 400, 'action_request_validation_exception',
       'Validation Failed: 1: [connector_id] cannot be [null] or [""].;');
