@@ -1,0 +1,43 @@
+/**
+ * The create-index body of a content index on an Elasticsearch / OpenSearch cluster (issue 8:
+ * "index creation on first sync with sensible mappings and the connector's language
+ * analyser"). Dynamic mapping stays on — sources add their own fields — but strings get the
+ * language analyser plus a `.keyword` sub-field, and the fields the runtime relies on are
+ * typed up front so the first document cannot guess them wrong.
+ */
+import { analyzerFor } from './language.js';
+
+/** The runtime's mark-and-sweep stamp (`runtime/sync/shape.ts` GENERATION_FIELD; a test keeps them equal). */
+export const DEFAULT_GENERATION_FIELD = '_tributary_generation';
+
+export const ACL_INDEX_PREFIX = '.search-acl-filter-';
+
+export interface IndexBody {
+  settings?: Record<string, unknown>;
+  mappings: Record<string, unknown>;
+}
+
+export function indexBody(index: string, language: string | null | undefined, generationField = DEFAULT_GENERATION_FIELD): IndexBody {
+  // Identities (user:alice, group:eng) must not be stemmed, whatever the connector's language.
+  const analyzer = index.startsWith(ACL_INDEX_PREFIX) ? 'standard' : analyzerFor(language);
+  return {
+    mappings: {
+      dynamic: true,
+      dynamic_templates: [
+        {
+          strings: {
+            match_mapping_type: 'string',
+            mapping: { type: 'text', analyzer, fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+          },
+        },
+      ],
+      properties: {
+        id: { type: 'keyword' },
+        _timestamp: { type: 'date' },
+        body: { type: 'text', analyzer },
+        _allow_permissions: { type: 'keyword' },
+        [generationField]: { type: 'long' },
+      },
+    },
+  };
+}
