@@ -64,7 +64,7 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
     const allowed = [...new Set(routes.filter((r) => r.re.test(path)).map((r) => r.method))];
     // A path the router did not match but whose pattern allows this very method (a trailing or
     // doubled slash: `/_connector/c1/`) is not a method problem; a 405 naming it would contradict itself.
-    if (allowed.length && !allowed.includes(req.method)) {
+    if (allowed.length && !(allowed as string[]).includes(req.method)) {
       const reason = `Incorrect HTTP method for uri [${req.url}] and method [${req.method}], allowed: [${allowed.join(', ')}]`;
       return send(reply, 405, { error: reason, status: 405 }, { allow: allowed.join(',') });
     }
