@@ -91,7 +91,8 @@ class Walker {
   private value(path: string, value: unknown, dynamic: DynamicMode, flags: number, inArray: boolean): void {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
-      for (const v of value) this.value(path, v, dynamic, flags, true);
+      // arrays of arrays flatten as in Elasticsearch; json_each alone would not reach them
+      for (const v of value) this.value(path, v, dynamic, inArray ? flags | F_UNDER_ARRAY : flags, true);
       return;
     }
     if (isPlainObject(value)) {
