@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openSink, parseContentConfig } from '../../src/sink/registry.js';
+import { ElasticsearchApi } from '../../src/sink/elasticsearch.js';
+import { OpenSearchApi } from '../../src/sink/opensearch.js';
+import { ClusterSink } from '../../src/sink/shared/cluster-sink.js';
+
+test('content.target elasticsearch / opensearch opens the cluster sink with its settings', async () => {
+  const es = parseContentConfig({ target: 'elasticsearch', url: 'http://127.0.0.1:9', bulk: { max_docs: 7 } }, 'tributary.yml');
+  assert.equal(es.cluster?.urls[0], 'http://127.0.0.1:9');
+  const sink = await openSink(es, {});
+  assert.ok(sink instanceof ClusterSink);
+  assert.ok(sink.api instanceof ElasticsearchApi);
+  assert.equal(sink.limits.maxDocs, 7);
+  await sink.close();
+  const os = await openSink(parseContentConfig({ target: 'opensearch', urls: ['http://127.0.0.1:9'] }), {});
+  assert.ok((os as ClusterSink).api instanceof OpenSearchApi);
+  await os.close();
+});
+
+test('a cluster target without a URL is refused at configuration time', () => {
+  assert.throws(() => parseContentConfig({ target: 'opensearch' }, 'tributary.yml'), /tributary\.yml: content\.url is required for content\.target: opensearch/);
+  assert.deepEqual(parseContentConfig({ target: 'embedded' }), { target: 'embedded' });
+});
