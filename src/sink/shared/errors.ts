@@ -33,7 +33,7 @@ export function errorReason(error: unknown): string {
 function hint(status: number | undefined, text: string): string {
   if (status === 401) return ' — check content.api_key, or content.username and content.password';
   if (status === 403) {
-    return ' — the credentials lack a privilege: the sink needs create_index, index, delete and read on the content indices and on .search-acl-filter-*';
+    return ' — the credentials lack a privilege: the sink needs create_index, view_index_metadata, maintenance, write and read on the content indices and on .search-acl-filter-* (docs/external-targets.md)';
   }
   if (status === 400 && /compatible|Accept version|media_type_header/i.test(text)) {
     return ' — for an Elasticsearch 8 cluster set content.compatible_with: 8';
