@@ -218,3 +218,14 @@ test('a permanent error (401) is not retried and says what to do', async () => {
     `Cannot write to index [faults-auth]: checking index [faults-auth] on Elasticsearch at ${proxy.url} failed: HTTP 401 — check content.api_key, or content.username and content.password`,
   );
 });
+
+test('the Elasticsearch sink pointed at OpenSearch (no product header) says to use target: opensearch', async () => {
+  const sink = sinkFor('elasticsearch', { budget_seconds: 10 });
+  proxy.fault = () => ({ status: 200, headers: { 'x-elastic-product': 'OpenSearch-like' }, body: '' });
+  await assert.rejects(sink.ensureIndex('faults-product'), {
+    name: 'SinkRequestError',
+    message: `checking index [faults-product] on Elasticsearch at ${proxy.url} failed: the server did not identify itself as Elasticsearch (no "x-elastic-product: Elasticsearch" header on a successful response); if it is OpenSearch, set content.target: opensearch`,
+  });
+  assert.equal(proxy.requests.length, 1);
+  await sink.close();
+});
