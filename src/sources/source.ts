@@ -69,6 +69,24 @@ export interface SyncContext {
   /** Persist an intermediate cursor (checkpoint) so a suspended job can resume. */
   checkpoint(cursor: Record<string, unknown>): Promise<void>;
   log: { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void };
+  /**
+   * The connector's ingest pipeline settings (connector-api.md §3.7). Sources that extract
+   * text from binary files honour `extract_binary_content`; the runtime applies
+   * `reduce_whitespace`. Absent pipeline = both true (Kibana's defaults).
+   */
+  pipeline?: { extract_binary_content: boolean; reduce_whitespace: boolean };
+  /**
+   * Records a per-document failure the source noticed (a file over the size limit, an
+   * unreadable file, text extraction that failed). The runtime counts it and lists it, with
+   * the reason, in the job's `metadata`; it does not fail the job.
+   */
+  reportFailure?(id: string, reason: string): void;
+  /**
+   * An incremental run calls this when it yields every live document after all (it could not
+   * tell deletions apart and re-enumerated). After a successful run the runtime then deletes
+   * documents this run did not write, as after a full sync.
+   */
+  completeEnumeration?(): void;
 }
 
 /** Result of validating advanced rules (draft filtering). */

@@ -1,0 +1,77 @@
+/**
+ * Configuration of the `directory` source (docs/sources/directory.md): the schema registered
+ * on connectors (Elasticsearch configuration entries, connector-api.md §3.4) and its parsing
+ * into typed settings. Errors name the configuration field to fix.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { SourceError, type ConfigEntry, type ConfigSchema, type ConfigValues } from '../source.js';
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+export const DEFAULT_EXCLUDE = '**/.git/**, **/node_modules/**';
+
+export interface DirectorySettings {
+  /** Absolute path of the root folder. */
+  root: string;
+  include: string[];
+  exclude: string[];
+  /** Files larger than this (bytes) are indexed without content, recorded as failures. */
+  maxFileSize: number;
+}
+
+function entry(e: ConfigEntry): ConfigEntry {
+  const out: ConfigEntry = { required: false, sensitive: false, tooltip: null, ui_restrictions: [], validations: [], ...e };
+  out.default_value ??= null;
+  if (out.value === undefined) out.value = out.default_value ?? '';
+  return out;
+}
+
+export function directoryConfigSchema(): ConfigSchema {
+  return {
+    path: entry({
+      label: 'Folder path', display: 'text', type: 'str', order: 1, required: true,
+      tooltip: 'Absolute path of the folder to index, as seen by the worker process.',
+    }),
+    include: entry({
+      label: 'Include globs', display: 'textarea', type: 'list', order: 2,
+      tooltip: 'Comma-separated globs of files to index (relative to the folder, e.g. "docs/**, *.md"). Empty = every file. A glob without "/" matches file names anywhere.',
+    }),
+    exclude: entry({
+      label: 'Exclude globs', display: 'textarea', type: 'list', order: 3, default_value: DEFAULT_EXCLUDE,
+      tooltip: 'Comma-separated globs of files or folders to skip (e.g. "**/.git/**, tmp/**").',
+    }),
+    max_file_size: entry({
+      label: 'Maximum file size (bytes)', display: 'numeric', type: 'int', order: 4, default_value: DEFAULT_MAX_FILE_SIZE,
+      validations: [{ type: 'greater_than', constraint: 0 }],
+      tooltip: 'Larger files are indexed without their content and reported as per-document failures.',
+    }),
+  };
+}
+
+/** A `list` value: an array, or a comma-separated string (how Kibana stores lists). */
+export function listValue(v: unknown, field: string): string[] {
+  if (v === null || v === undefined || v === '') return [];
+  if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter((x) => x !== '');
+  if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  throw new SourceError(`Configuration field [${field}] must be a comma-separated list of globs, got ${JSON.stringify(v)}`);
+}
+
+export function readDirectorySettings(c: ConfigValues): DirectorySettings {
+  const path = c.path;
+  if (typeof path !== 'string' || path.trim() === '') {
+    throw new SourceError('Configuration field [path] is required: set it to the absolute path of the folder to index');
+  }
+  if (!isAbsolute(path.trim())) {
+    throw new SourceError(`Configuration field [path] must be an absolute path, got [${path}]`);
+  }
+  const raw = c.max_file_size ?? DEFAULT_MAX_FILE_SIZE;
+  const maxFileSize = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof maxFileSize !== 'number' || !Number.isInteger(maxFileSize) || maxFileSize <= 0) {
+    throw new SourceError(`Configuration field [max_file_size] must be a positive integer (bytes), got ${JSON.stringify(raw)}`);
+  }
+  return {
+    root: resolve(path.trim()),
+    include: listValue(c.include, 'include'),
+    exclude: listValue(c.exclude ?? DEFAULT_EXCLUDE, 'exclude'),
+    maxFileSize,
+  };
+}

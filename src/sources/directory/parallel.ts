@@ -1,0 +1,15 @@
+/**
+ * Ordered concurrent map over an async iterable: up to `n` calls of `fn` in flight, results
+ * in input order. Lets the directory source read and extract several files at once (file I/O
+ * runs on libuv's thread pool) while the walk stays a stream.
+ */
+export async function* mapOrdered<T, R>(src: AsyncIterable<T>, n: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
+  const window: Promise<R>[] = [];
+  for await (const item of src) {
+    const p = fn(item);
+    p.catch(() => {}); // rejections surface when awaited below, in order
+    window.push(p);
+    if (window.length >= n) yield await window.shift()!;
+  }
+  while (window.length) yield await window.shift()!;
+}
