@@ -1,0 +1,256 @@
+/**
+ * One sync, from source to index (runtime.md "Sync semantics", "Robustness"):
+ *
+ *   source.getDocs / getDocsIncrementally / getAccessControl   (async generator; each next()
+ *     │                                                        raced with stop + idle timeout)
+ *     ▼  basic sync rules of the active filtering (first match wins; not for access control)
+ *     ▼  shaping: _id → bulk id + `id`, _timestamp, body (reduce_whitespace), generation stamp
+ *     ▼  size check: a document over maxDocumentBytes → per-document failure, not indexed
+ *     ▼  ByteQueue (bounded in serialized bytes; the producer waits when it is full)
+ *     ▼  consumer: bulk batches bounded in count and bytes → sink.bulk → stats, failures;
+ *     │  checkpoints travel in the queue and are persisted once what precedes them is written
+ *     ▼  end: after a full enumeration that ran to its end, delete older generations (sweep);
+ *        refresh
+ *
+ * Structured concurrency: producer and consumer run together; the first failure of either
+ * stops the other and the sync rejects with it (the worker ends the job `error`). A stop
+ * (cancel, SIGTERM) ends production, the consumer writes what is queued, and the sync
+ * resolves with `finished: false` — never sweeping.
+ */
+import { compileBasicRules, type DocumentMatcher } from '../../domain/sync-rules.js';
+import type { BulkOperation, Sink } from '../../sink/sink.js';
+import type { BasicRule, Source, SourceDocument, SyncContext } from '../../sources/source.js';
+import { ByteQueue } from './byte-queue.js';
+import type { SyncLimits } from './limits.js';
+import { GENERATION_FIELD, shapeDocument } from './shape.js';
+import { closeQuietly, nextWithin, STOPPED } from './source-reader.js';
+import { MIB, type SyncStats } from './stats.js';
+
+export type JobType = 'full' | 'incremental' | 'access_control';
+
+export interface SyncSpec {
+  jobType: JobType;
+  serviceType: string;
+  /** Target index (for access control, already `.search-acl-filter-<index>`). */
+  index: string;
+  language: string | null;
+  pipeline: { extract_binary_content: boolean; reduce_whitespace: boolean };
+  rules: BasicRule[];
+  advancedRules: unknown;
+  syncCursor: Record<string, unknown> | null;
+}
+
+export interface Logger {
+  info(msg: string, extra?: object): void;
+  warn(msg: string, extra?: object): void;
+}
+
+export interface SyncRun {
+  source: Source;
+  sink: Sink;
+  spec: SyncSpec;
+  limits: SyncLimits;
+  /** Mark-and-sweep generation; grows with every sync attempt of an index. */
+  generation: number;
+  stats: SyncStats;
+  /** Soft stop (cancel, suspend): stop reading, write what is queued, do not sweep. */
+  stop: AbortSignal;
+  /** Persists a checkpoint cursor (called once the documents before it are written). */
+  checkpoint(cursor: Record<string, unknown>): Promise<void>;
+  log: Logger;
+}
+
+export interface SyncResult {
+  /** The source was read to its end. */
+  finished: boolean;
+  /** Cursor to store on the connector; null = leave it as it is. */
+  cursor: Record<string, unknown> | null;
+}
+
+type Item =
+  | { kind: 'index'; id: string; doc: Record<string, unknown>; bytes: number }
+  | { kind: 'delete'; id: string; bytes: number }
+  | { kind: 'checkpoint'; cursor: Record<string, unknown>; bytes: number };
+
+function isDeletion(x: SourceDocument): boolean {
+  return (x as { deleted?: unknown }).deleted === true && Object.keys(x).length === 2;
+}
+
+export class SinkError extends Error {
+  constructor(index: string, cause: unknown) {
+    super(`Cannot write to index [${index}]: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'SinkError';
+    this.cause = cause;
+  }
+}
+
+export async function runSync(r: SyncRun): Promise<SyncResult> {
+  const { spec, limits, stats, sink } = r;
+  const queue = new ByteQueue<Item>(limits.queueBytes);
+  const sourceAbort = new AbortController();
+  let firstError: unknown = null;
+  let complete = spec.jobType !== 'incremental';
+  let checkpointed: Record<string, unknown> | null = null;
+
+  const fail = (err: unknown) => {
+    if (firstError === null) firstError = err;
+    sourceAbort.abort(err);
+    queue.fail(err);
+  };
+  const onStop = () => sourceAbort.abort(r.stop.reason);
+  if (r.stop.aborted) onStop();
+  else r.stop.addEventListener('abort', onStop, { once: true });
+
+  const matcher: DocumentMatcher | null = spec.jobType !== 'access_control' && spec.rules.length > 0 ? compileBasicRules(spec.rules) : null;
+  const now = new Date().toISOString();
+  const ctx: SyncContext = {
+    signal: sourceAbort.signal,
+    advancedRules: spec.advancedRules ?? {},
+    basicRules: spec.rules,
+    syncCursor: spec.syncCursor,
+    checkpoint: (cursor) => queue.push({ kind: 'checkpoint', cursor, bytes: 0 }),
+    log: r.log,
+    pipeline: spec.pipeline,
+    reportFailure: (id, reason) => stats.fail(id, reason),
+    completeEnumeration: () => {
+      complete = true;
+    },
+  };
+
+  await sink.ensureIndex(spec.index, { language: spec.language }).catch((e) => {
+    throw new SinkError(spec.index, e);
+  });
+
+  const produce = async (): Promise<{ finished: boolean; returned: unknown }> => {
+    const iterable =
+      spec.jobType === 'full'
+        ? r.source.getDocs(ctx)
+        : spec.jobType === 'incremental'
+          ? r.source.getDocsIncrementally!(ctx)
+          : r.source.getAccessControl!(ctx);
+    const it = (iterable as AsyncIterable<SourceDocument>)[Symbol.asyncIterator]() as AsyncIterator<SourceDocument, unknown>;
+    let done = false;
+    try {
+      for (;;) {
+        const res = await nextWithin(it, limits.sourceIdleTimeoutMs, sourceAbort.signal, spec.serviceType);
+        if (res === STOPPED) {
+          if (firstError !== null) throw firstError;
+          return { finished: false, returned: undefined };
+        }
+        if (res.done) {
+          done = true;
+          return { finished: true, returned: res.value };
+        }
+        await accept(res.value);
+      }
+    } finally {
+      if (!done) closeQuietly(it);
+    }
+  };
+
+  const accept = async (item: SourceDocument) => {
+    if (spec.jobType === 'incremental' && isDeletion(item)) {
+      await queue.push({ kind: 'delete', id: String(item._id), bytes: 64 });
+      return;
+    }
+    if (matcher && !matcher(item)) {
+      stats.skipped++;
+      return;
+    }
+    const shaped = shapeDocument(item, { generation: r.generation, reduceWhitespace: spec.pipeline.reduce_whitespace, now });
+    if (shaped.bytes > limits.maxDocumentBytes) {
+      stats.fail(
+        shaped.id,
+        `Document is ${(shaped.bytes / MIB).toFixed(1)} MiB serialized, over the worker's limit of ${(limits.maxDocumentBytes / MIB).toFixed(1)} MiB: not indexed. ` +
+          'Exclude it with a sync rule, lower the source\'s size limit, or raise --max-document-bytes.',
+      );
+      return;
+    }
+    await queue.push({ kind: 'index', id: shaped.id, doc: shaped.doc, bytes: shaped.bytes });
+  };
+
+  const consume = async (): Promise<void> => {
+    for (;;) {
+      const batch = await queue.take(limits.batchDocs, limits.batchBytes);
+      if (batch.length === 0) return;
+      const ops: BulkOperation[] = [];
+      const sizes = new Map<string, number>();
+      for (const it of batch) {
+        if (it.kind === 'index') {
+          ops.push({ op: 'index', index: spec.index, id: it.id, doc: it.doc });
+          sizes.set(it.id, it.bytes);
+        } else if (it.kind === 'delete') {
+          ops.push({ op: 'delete', index: spec.index, id: it.id });
+        }
+      }
+      if (ops.length > 0) await write(ops, sizes);
+      for (const it of batch) {
+        if (it.kind === 'checkpoint') {
+          await r.checkpoint(it.cursor);
+          checkpointed = it.cursor;
+        }
+      }
+    }
+  };
+
+  const write = async (ops: BulkOperation[], sizes: Map<string, number>) => {
+    let res;
+    try {
+      res = await sink.bulk(ops);
+    } catch (e) {
+      throw new SinkError(spec.index, e);
+    }
+    const failed = new Map<string, { op: string; status: number; reason: string }>();
+    for (const f of res.failures) failed.set(`${f.op}:${f.id}`, f);
+    for (const op of ops) {
+      const f = failed.get(`${op.op}:${op.id}`);
+      if (op.op === 'delete') {
+        if (!f) stats.deleted++;
+        else if (f.status !== 404) stats.fail(op.id, `delete failed with status ${f.status}: ${f.reason}`);
+      } else if (f) {
+        stats.fail(op.id, `the index rejected the document (status ${f.status}): ${f.reason}`);
+      } else {
+        stats.indexed++;
+        stats.indexedBytes += sizes.get(op.id) ?? 0;
+      }
+    }
+  };
+
+  const producer = produce().then(
+    (res) => {
+      queue.close();
+      return res;
+    },
+    (err) => {
+      fail(err);
+      throw err;
+    },
+  );
+  const consumer = consume().catch((err) => {
+    fail(err);
+    throw err;
+  });
+  const [p] = await Promise.allSettled([producer, consumer]);
+  r.stop.removeEventListener('abort', onStop);
+  if (firstError !== null) throw firstError;
+  const { finished, returned } = (p as PromiseFulfilledResult<{ finished: boolean; returned: unknown }>).value;
+
+  if (finished && complete) {
+    try {
+      stats.deleted += await sink.deleteOlderThan(spec.index, GENERATION_FIELD, r.generation);
+    } catch (e) {
+      throw new SinkError(spec.index, e);
+    }
+    stats.total = stats.indexed;
+  }
+  await sink.refresh(spec.index).catch((e) => {
+    throw new SinkError(spec.index, e);
+  });
+
+  let cursor: Record<string, unknown> | null;
+  if (spec.jobType === 'access_control') cursor = null;
+  else if (!finished) cursor = checkpointed;
+  else if (spec.jobType === 'full') cursor = r.source.cursorAfterFullSync?.() ?? null;
+  else cursor = (returned as Record<string, unknown> | undefined) ?? checkpointed;
+  return { finished, cursor };
+}

@@ -1,0 +1,41 @@
+/**
+ * Content shaping (runtime.md "Content"): a source document becomes the document written to
+ * the index — `_id` moves to the bulk metadata (and to an `id` field, as Elastic's connectors
+ * do), `_timestamp` defaults to now, `body` has its whitespace reduced when the connector's
+ * pipeline says `reduce_whitespace`, and every document carries the sync generation stamp
+ * used by mark and sweep. The serialized size is measured once, for the byte-bounded queue.
+ */
+import type { SourceDocument } from '../../sources/source.js';
+
+/** The mark-and-sweep stamp: documents below the current generation are swept after a full sync. */
+export const GENERATION_FIELD = '_tributary_generation';
+
+export interface ShapeOptions {
+  generation: number;
+  reduceWhitespace: boolean;
+  now: string;
+}
+
+export interface ShapedDocument {
+  id: string;
+  doc: Record<string, unknown>;
+  /** Serialized JSON size in bytes. */
+  bytes: number;
+}
+
+export function reduceWhitespace(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export function shapeDocument(src: SourceDocument, o: ShapeOptions): ShapedDocument {
+  const { _id, ...fields } = src;
+  if (typeof _id !== 'string' && typeof _id !== 'number') {
+    throw new Error(`Source yielded a document without a string _id (got ${JSON.stringify(_id)}): a source bug`);
+  }
+  const id = String(_id);
+  const doc: Record<string, unknown> = { id, ...fields };
+  doc._timestamp ??= o.now;
+  if (o.reduceWhitespace && typeof doc.body === 'string') doc.body = reduceWhitespace(doc.body);
+  doc[GENERATION_FIELD] = o.generation;
+  return { id, doc, bytes: Buffer.byteLength(JSON.stringify(doc)) + id.length + 64 };
+}

@@ -1,0 +1,108 @@
+/**
+ * Connector bootstrap and draft filtering (runtime.md "Protocol", "Sync rules"), one
+ * connector at a time, each step one Connector API call:
+ *
+ *   empty configuration → `_status` needs_configuration (from created) → `_configuration`
+ *     with the source's schema (which sets configured) → `_status` needs_configuration again
+ *     while a required field has no value; `_features` whenever they differ from the source's
+ *   needs_configuration with every required value → `_status` configured
+ *   configured / error → source ping → `_status` connected (or `_error` null) | `_error` msg
+ *   draft filtering `edited` → basic rules (validateBasicRules) + advanced rules (the source)
+ *     → `_filtering/_validation` → `_filtering/_activate` when valid
+ */
+import { deepEqual } from '../../domain/shared/json.js';
+import { validateBasicRules, type BasicRule } from '../../domain/sync-rules.js';
+import { configValues, type SourceFactory } from '../../sources/source.js';
+import type { ConnectorApi, ConnectorDoc } from './api-client.js';
+import { isEmptyRules } from './job-spec.js';
+
+type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void };
+
+export function missingRequired(c: Pick<ConnectorDoc, 'configuration'>): string[] {
+  return Object.entries(c.configuration ?? {})
+    .filter(([, e]) => e?.required && [null, undefined, ''].includes((e.value ?? e.default_value) as never))
+    .map(([k, e]) => `${k} (${e.label ?? k})`);
+}
+
+export function featuresOf(f: SourceFactory): Record<string, unknown> {
+  return {
+    document_level_security: { enabled: f.features.document_level_security },
+    incremental_sync: { enabled: f.features.incremental_sync },
+    sync_rules: { advanced: { enabled: f.features.sync_rules.advanced }, basic: { enabled: f.features.sync_rules.basic } },
+  };
+}
+
+function pingMessage(f: SourceFactory, err: unknown): string {
+  return `${f.displayName} source cannot connect: ${(err as Error)?.message ?? String(err)}`;
+}
+
+/** Returns the status the connector ends with. */
+export async function bootstrapConnector(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log): Promise<string> {
+  let status = c.status;
+  if (Object.keys(c.configuration ?? {}).length === 0) {
+    if (status === 'created') await api.setStatus(c.id, 'needs_configuration');
+    await api.registerConfiguration(c.id, f.configSchema());
+    c = { ...c, configuration: f.configSchema() as ConnectorDoc['configuration'] };
+    status = 'configured';
+    log.info(`connector [${c.id}]: registered the ${f.displayName} configuration schema`);
+    if (missingRequired(c).length) {
+      await api.setStatus(c.id, 'needs_configuration');
+      status = 'needs_configuration';
+    }
+  }
+  const features = featuresOf(f);
+  if (!c.features || !deepEqual(pick(c.features, features), features)) await api.setFeatures(c.id, features);
+
+  if (status === 'needs_configuration' && missingRequired(c).length === 0) {
+    await api.setStatus(c.id, 'configured');
+    status = 'configured';
+  }
+  if (status === 'configured' || status === 'error') {
+    const source = f.create(configValues(c.configuration as never));
+    try {
+      await source.ping();
+      if (status === 'error') await api.setError(c.id, null);
+      else await api.setStatus(c.id, 'connected');
+      status = 'connected';
+      log.info(`connector [${c.id}]: connected`);
+    } catch (err) {
+      const msg = pingMessage(f, err);
+      if (c.error !== msg) await api.setError(c.id, msg);
+      status = 'error';
+    } finally {
+      await source.close().catch(() => {});
+    }
+  }
+  return status;
+}
+
+function pick(have: Record<string, unknown>, like: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(like)) out[k] = have[k];
+  return out;
+}
+
+/** Validates an `edited` draft and activates it when valid. */
+export async function validateDraft(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log): Promise<void> {
+  const draft = c.filtering?.[0]?.draft as { rules?: BasicRule[]; advanced_snippet?: { value?: unknown }; validation?: { state?: string } } | undefined;
+  if (!draft || draft.validation?.state !== 'edited') return;
+  const errors = validateBasicRules(draft.rules ?? []);
+  const advanced = draft.advanced_snippet?.value;
+  if (!isEmptyRules(advanced)) {
+    if (!f.features.sync_rules.advanced) {
+      errors.push({ ids: ['advanced_snippet'], messages: [`${f.displayName} has no advanced sync rules; remove the advanced snippet`] });
+    } else {
+      const source = f.create(configValues(c.configuration as never));
+      try {
+        const v = (await source.validateAdvancedRules?.(advanced)) ?? { valid: true, messages: [] };
+        if (!v.valid) errors.push({ ids: ['advanced_snippet'], messages: v.messages });
+      } finally {
+        await source.close().catch(() => {});
+      }
+    }
+  }
+  const state = errors.length ? 'invalid' : 'valid';
+  await api.setFilteringValidation(c.id, { state, errors });
+  if (state === 'valid') await api.activateFiltering(c.id);
+  log.info(`connector [${c.id}]: draft filtering ${state}${state === 'valid' ? ' and activated' : ''}`);
+}

@@ -1,0 +1,104 @@
+/**
+ * The connector loop (runtime.md "Loops" 1): for every connector of a served service type,
+ * bootstrap and draft filtering (bootstrap.ts), connector `_check_in`, then scheduling:
+ * due cron runs (schedule.ts) and `sync_now` become jobs, at most one pending (or suspended)
+ * job per connector and job type.
+ */
+import type { SourceFactory } from '../../sources/source.js';
+import type { ConnectorApi, ConnectorDoc, JobType } from './api-client.js';
+import { bootstrapConnector, validateDraft } from './bootstrap.js';
+import type { ResolvedOptions } from './options.js';
+import { dueJobs, LAST_SCHEDULED_FIELD } from './schedule.js';
+
+const SCHEDULABLE = new Set(['connected', 'error']);
+
+export class ConnectorLoop {
+  /** When this worker first saw each schedule (connector, type, interval). */
+  private readonly firstSeen = new Map<string, Date>();
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly o: ResolvedOptions,
+    /** Called after jobs were created, to wake the job loop. */
+    private readonly onJobsCreated: () => void,
+  ) {}
+
+  private get api(): ConnectorApi {
+    return this.o.api;
+  }
+
+  async tick(): Promise<void> {
+    const connectors = (await this.api.listConnectors(this.o.serviceTypes)).filter(
+      (c) => !c.deleted && (!this.o.connectorIds || this.o.connectorIds.includes(c.id)),
+    );
+    const waiting = await this.waitingJobs();
+    let created = 0;
+    for (const c of connectors) {
+      const f = this.o.sources[c.service_type ?? ''];
+      if (!f) continue;
+      try {
+        created += await this.handle(c, f, waiting);
+      } catch (err) {
+        this.o.log.warn(`connector [${c.id}]: ${(err as Error).message}`);
+      }
+    }
+    if (created > 0) this.onJobsCreated();
+  }
+
+  /** connector id → job types with a pending or suspended job. */
+  private async waitingJobs(): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    for (const status of ['pending', 'suspended']) {
+      for (const j of await this.api.listJobs({ status })) {
+        const set = out.get(j.connector.id) ?? new Set<string>();
+        set.add(j.job_type);
+        out.set(j.connector.id, set);
+      }
+    }
+    return out;
+  }
+
+  private async handle(c: ConnectorDoc, f: SourceFactory, waiting: Map<string, Set<string>>): Promise<number> {
+    const status = await bootstrapConnector(this.api, c, f, this.o.log);
+    await validateDraft(this.api, c, f, this.o.log);
+    await this.api.checkInConnector(c.id);
+    if (!SCHEDULABLE.has(status) || !c.index_name) return 0;
+
+    const types = waiting.get(c.id) ?? new Set<string>();
+    let created = 0;
+    const create = async (type: JobType, trigger: 'scheduled' | 'on_demand') => {
+      if (types.has(type)) return;
+      const id = await this.api.createJob(c.id, type, trigger);
+      types.add(type);
+      created++;
+      this.o.log.info(`connector [${c.id}]: created ${trigger} ${type} sync job [${id}]`);
+    };
+
+    if (c.sync_now) {
+      await create('full', 'on_demand');
+      await this.api.updateConnectorDoc(c.id, { sync_now: false });
+    }
+
+    const allowed = new Set<JobType>(['full']);
+    const features = c.features as { incremental_sync?: { enabled?: boolean }; document_level_security?: { enabled?: boolean } } | undefined;
+    if (f.features.incremental_sync && features?.incremental_sync?.enabled !== false) allowed.add('incremental');
+    if (f.features.document_level_security && features?.document_level_security?.enabled) allowed.add('access_control');
+    const now = new Date();
+    const { due, problems } = dueJobs(c, now, allowed, (type, interval) => {
+      const key = `${c.id}\u0000${type}\u0000${interval}`;
+      let d = this.firstSeen.get(key);
+      if (!d) this.firstSeen.set(key, (d = now));
+      return d;
+    });
+    for (const p of problems) {
+      const key = `${c.id}:${p.jobType}:${p.reason}`;
+      if (!this.reported.has(key)) this.o.log.warn(`connector [${c.id}]: ${p.jobType} schedule ignored: ${p.reason}`);
+      this.reported.add(key);
+    }
+    for (const d of due) {
+      await create(d.jobType, 'scheduled');
+      await this.api.setLastSync(c.id, { [LAST_SCHEDULED_FIELD[d.jobType]]: now.toISOString() });
+    }
+    return created;
+  }
+}

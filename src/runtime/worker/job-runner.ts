@@ -1,0 +1,237 @@
+/**
+ * Runs one claimed sync job to a final status (runtime.md "Loops" 2–4): builds the source from
+ * the job's connector snapshot, runs the pipeline (runtime/sync/pipeline.ts) and, alongside:
+ *
+ *   heartbeat (every heartbeatMs)  job `_check_in`, connector `_check_in`, `_stats`
+ *   watch     (every cancelPollMs) job status: `canceling` → stop and flush → `canceled`;
+ *             deleted or moved on by someone else (cleanup) → stop without writing
+ *
+ * and ends the job exactly once: completed | canceled | suspended (SIGTERM; the checkpointed
+ * cursor stays on the job so the next claim resumes) | error with an actionable message, then
+ * `_last_sync` (and `_error`) on the connector.
+ */
+import { SourceError, type Source, type SourceFactory } from '../../sources/source.js';
+import { runSync, type SyncResult } from '../sync/pipeline.js';
+import { nextWithin, STOPPED } from '../sync/source-reader.js';
+import { SyncStats } from '../sync/stats.js';
+import { reasonOf, statusOf, type ConnectorApi, type SyncJobDoc } from './api-client.js';
+import { jobConfig, syncSpec } from './job-spec.js';
+import type { ResolvedOptions } from './options.js';
+
+export type StopReason = 'cancel' | 'suspend' | 'lost';
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+export class JobRunner {
+  readonly stats = new SyncStats();
+  private readonly stopCtl = new AbortController();
+  private stopReason: StopReason | null = null;
+  private lostWhy = '';
+  private timers: NodeJS.Timeout[] = [];
+  private beating = false;
+  private watching = false;
+  private lastStats = '';
+  private factory: SourceFactory | undefined;
+
+  constructor(
+    readonly job: SyncJobDoc,
+    private readonly o: ResolvedOptions,
+  ) {}
+
+  get id(): string {
+    return this.job.id;
+  }
+
+  get connectorId(): string {
+    return this.job.connector.id;
+  }
+
+  private get api(): ConnectorApi {
+    return this.o.api;
+  }
+
+  /** Soft stop: the pipeline stops reading, writes what is queued, and the job ends per reason. */
+  stop(reason: StopReason, why = ''): void {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.lostWhy = why;
+    this.stopCtl.abort(reason);
+  }
+
+  async run(): Promise<void> {
+    this.timers.push(setInterval(() => void this.heartbeat(), this.o.heartbeatMs));
+    this.timers.push(setInterval(() => void this.watch(), this.o.cancelPollMs));
+    let source: Source | undefined;
+    try {
+      const job = await this.api.getJob(this.id);
+      if (!job) return this.stop('lost', 'the job was deleted');
+      const type = job.connector.service_type ?? '';
+      const factory = (this.factory = Object.hasOwn(this.o.sources, type) ? this.o.sources[type] : undefined);
+      if (!factory) throw new Error(`This worker has no source for service type [${type}]`);
+      const spec = syncSpec(job, factory);
+      source = factory.create(jobConfig(job));
+      if (spec.jobType === 'incremental' && !source.getDocsIncrementally) {
+        throw new Error(`${factory.displayName} does not support incremental syncs: run a full sync or disable the incremental schedule`);
+      }
+      if (spec.jobType === 'access_control' && !source.getAccessControl) {
+        throw new Error(`${factory.displayName} does not support document-level security: access-control syncs cannot run`);
+      }
+      await this.ping(source, factory);
+      this.o.log.info(`job [${this.id}]: ${spec.jobType} sync of connector [${this.connectorId}] into [${spec.index}] started`);
+      const result = await runSync({
+        source, sink: this.o.sink, spec, limits: this.o.limits, generation: Date.now(), stats: this.stats,
+        stop: this.stopCtl.signal, log: this.o.log,
+        checkpoint: async (cursor) => {
+          await this.api.updateJobDoc(this.id, { connector: { sync_cursor: null } });
+          await this.api.updateJobDoc(this.id, { connector: { sync_cursor: cursor } });
+        },
+      });
+      await this.finish(result);
+    } catch (err) {
+      await this.fail(err);
+    } finally {
+      for (const t of this.timers) clearInterval(t);
+      await source?.close().catch(() => {});
+    }
+  }
+
+  private async ping(source: Source, f: SourceFactory): Promise<void> {
+    const it = (async function* () {
+      yield await source.ping();
+    })();
+    try {
+      const r = await nextWithin(it, this.o.limits.sourceIdleTimeoutMs, this.stopCtl.signal, f.serviceType);
+      if (r === STOPPED) return;
+    } catch (err) {
+      throw new SourceError(`${f.displayName} source cannot connect: ${(err as Error).message}`);
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
+    try {
+      if (!(await this.api.checkInJob(this.id))) return this.stop('lost', 'the job was deleted');
+      await this.api.checkInConnector(this.connectorId);
+      const key = this.stats.key();
+      if (key !== this.lastStats) {
+        await this.api.updateStats(this.id, this.stats.body());
+        this.lastStats = key;
+      }
+    } catch (err) {
+      this.o.log.warn(`job [${this.id}]: heartbeat failed: ${reasonOf(err)}`);
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  private async watch(): Promise<void> {
+    if (this.watching || this.stopReason) return;
+    this.watching = true;
+    try {
+      const job = await this.api.getJob(this.id);
+      if (!job) this.stop('lost', 'the job was deleted');
+      else if (job.status === 'canceling') this.stop('cancel');
+      else if (job.status !== 'in_progress') this.stop('lost', `the job is now [${job.status}]${job.error ? ` (${job.error})` : ''}`);
+    } catch (err) {
+      this.o.log.warn(`job [${this.id}]: status check failed: ${reasonOf(err)}`);
+    } finally {
+      this.watching = false;
+    }
+  }
+
+  private counts(): Record<string, unknown> {
+    const { metadata, ...counts } = this.stats.body();
+    return { ...counts, metadata, last_seen: now() };
+  }
+
+  private lastSyncFields(status: string, error?: string): Record<string, unknown> {
+    const acl = this.job.job_type === 'access_control';
+    const out: Record<string, unknown> = { [acl ? 'last_access_control_sync_status' : 'last_sync_status']: status };
+    if (error) out[acl ? 'last_access_control_sync_error' : 'last_sync_error'] = error;
+    return out;
+  }
+
+  /** Writes the job's final status; false when the job moved on meanwhile (then it is left alone). */
+  private async endJob(doc: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.api.updateJobDoc(this.id, doc);
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      if (statusOf(err) !== 400) throw err;
+      const job = await this.api.getJob(this.id);
+      if (job?.status === 'canceling' && doc.status !== 'canceled' && doc.status !== 'error') {
+        // Cancelled while finishing: honour the cancellation.
+        const t = now();
+        await this.api.updateJobDoc(this.id, { ...doc, status: 'canceled', canceled_at: t, completed_at: t });
+        return true;
+      }
+      this.o.log.warn(`job [${this.id}]: could not end as [${doc.status}], it is [${job?.status ?? 'deleted'}]: ${reasonOf(err)}`);
+      return false;
+    }
+  }
+
+  private async finish(result: SyncResult): Promise<void> {
+    const t = now();
+    if (this.stopReason === 'lost') {
+      this.o.log.warn(`job [${this.id}]: stopped without a final write: ${this.lostWhy}`);
+      return;
+    }
+    if (this.stopReason === 'cancel') {
+      await this.api.setLastSync(this.connectorId, this.lastSyncFields('canceled'));
+      await this.endJob({ ...this.counts(), status: 'canceled', canceled_at: t, completed_at: t });
+      this.o.log.info(`job [${this.id}]: canceled after ${this.stats.indexed} documents`);
+      return;
+    }
+    if (this.stopReason === 'suspend') {
+      await this.api.setLastSync(this.connectorId, this.lastSyncFields('suspended'));
+      await this.endJob({ ...this.counts(), status: 'suspended' });
+      this.o.log.info(`job [${this.id}]: suspended after ${this.stats.indexed} documents`);
+      return;
+    }
+    // The connector's summary first: whoever sees the job completed also sees the connector updated.
+    const acl = this.job.job_type === 'access_control';
+    const connector = await this.api.getConnector(this.connectorId);
+    if (connector) {
+      const clear: Record<string, unknown> = {};
+      if (result.cursor) clear.sync_cursor = null; // `_last_sync` deep-merges cursors; replace instead
+      const errorField = acl ? 'last_access_control_sync_error' : 'last_sync_error';
+      if (connector[errorField]) clear[errorField] = null;
+      if (Object.keys(clear).length) await this.api.updateConnectorDoc(this.connectorId, clear);
+      await this.api.setLastSync(this.connectorId, {
+        ...this.lastSyncFields('completed'),
+        ...(acl ? {} : { last_synced: t, last_indexed_document_count: this.stats.indexed, last_deleted_document_count: this.stats.deleted }),
+        ...(result.cursor ? { sync_cursor: result.cursor } : {}),
+      });
+      if (connector.status === 'error') await this.api.setError(this.connectorId, null);
+    }
+    await this.endJob({ ...this.counts(), status: 'completed', completed_at: t });
+    this.o.log.info(`job [${this.id}]: completed: ${this.stats.indexed} indexed, ${this.stats.deleted} deleted, ${this.stats.failed} failed`);
+  }
+
+  private message(err: unknown): string {
+    const m = (err as Error)?.message ?? String(err);
+    if (err instanceof SourceError && this.factory && !m.includes(this.factory.displayName)) return `${this.factory.displayName} source: ${m}`;
+    return m;
+  }
+
+  private async fail(err: unknown): Promise<void> {
+    if (this.stopReason === 'lost') {
+      this.o.log.warn(`job [${this.id}]: ${this.lostWhy}; last error: ${(err as Error)?.message}`);
+      return;
+    }
+    const msg = this.message(err);
+    this.o.log.warn(`job [${this.id}]: failed: ${msg}`);
+    try {
+      await this.api.setLastSync(this.connectorId, this.lastSyncFields('error', msg)).catch(() => {});
+      await this.api.setError(this.connectorId, msg).catch(() => {});
+      await this.endJob({ ...this.counts(), status: 'error', error: msg, completed_at: now() });
+    } catch (e) {
+      // The cleanup loop of a live worker ends the job once its heartbeat is stale.
+      this.o.log.error(`job [${this.id}]: could not record the failure (${reasonOf(e)}): ${msg}`);
+    }
+  }
+}

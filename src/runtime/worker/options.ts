@@ -1,0 +1,80 @@
+/**
+ * Worker options and their defaults (docs/runtime.md "Options"). Every interval is
+ * configurable so tests run in seconds; the defaults suit a quick start and a production
+ * worker alike.
+ */
+import { hostname } from 'node:os';
+import type { Sink } from '../../sink/sink.js';
+import { sources as registry } from '../../sources/registry.js';
+import type { SourceFactory } from '../../sources/source.js';
+import { DEFAULT_LIMITS, type SyncLimits } from '../sync/limits.js';
+import type { Logger } from '../sync/pipeline.js';
+import type { ConnectorApi } from './api-client.js';
+
+export interface WorkerOptions {
+  api: ConnectorApi;
+  sink: Sink;
+  /** service_type → factory; defaults to sources/registry.ts. */
+  sources?: Readonly<Record<string, SourceFactory>>;
+  /** Served service types (default: every source known). */
+  serviceTypes?: string[];
+  /** Serve only these connectors (default: all of the served types). */
+  connectorIds?: string[];
+  /** Sync jobs run at the same time by this worker. */
+  concurrency?: number;
+  /** Connector loop (bootstrap, draft filtering, scheduling, `sync_now`). */
+  pollIntervalMs?: number;
+  /** How often pending jobs are looked for. */
+  jobPollIntervalMs?: number;
+  /** Job and connector `_check_in` and `_stats` while a job runs. */
+  heartbeatMs?: number;
+  /** A job whose last heartbeat is older is taken as orphaned (default 1.5 × heartbeat). */
+  staleAfterMs?: number;
+  /** Cleanup loop interval (default heartbeat / 2: orphans end within two heartbeats). */
+  cleanupIntervalMs?: number;
+  /** How often a running job checks whether it was cancelled. */
+  cancelPollMs?: number;
+  /** On stop: how long running jobs get to flush and suspend. */
+  shutdownTimeoutMs?: number;
+  limits?: Partial<SyncLimits>;
+  /** `worker_hostname` written on claimed jobs. */
+  workerName?: string;
+  log?: Logger & { error?(msg: string, extra?: object): void };
+}
+
+export type ResolvedOptions = Required<Omit<WorkerOptions, 'connectorIds' | 'limits' | 'log'>> & {
+  connectorIds: string[] | null;
+  limits: SyncLimits;
+  log: Logger & { error(msg: string, extra?: object): void };
+};
+
+export const silentLog = { info() {}, warn() {}, error() {} };
+
+export function resolveOptions(o: WorkerOptions): ResolvedOptions {
+  const sources = o.sources ?? registry;
+  const heartbeatMs = o.heartbeatMs ?? 10_000;
+  const log = o.log ?? silentLog;
+  const serviceTypes = o.serviceTypes?.length ? o.serviceTypes : Object.keys(sources);
+  const unknown = serviceTypes.filter((t) => !Object.hasOwn(sources, t));
+  if (unknown.length) throw new Error(`Unknown service type(s) [${unknown.join(', ')}]; known: ${Object.keys(sources).sort().join(', ')}`);
+  const concurrency = o.concurrency ?? 2;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${o.concurrency}`);
+  return {
+    api: o.api,
+    sink: o.sink,
+    sources,
+    serviceTypes,
+    connectorIds: o.connectorIds?.length ? o.connectorIds : null,
+    concurrency,
+    pollIntervalMs: o.pollIntervalMs ?? 10_000,
+    jobPollIntervalMs: o.jobPollIntervalMs ?? 2_000,
+    heartbeatMs,
+    staleAfterMs: o.staleAfterMs ?? Math.round(heartbeatMs * 1.5),
+    cleanupIntervalMs: o.cleanupIntervalMs ?? Math.max(100, Math.round(heartbeatMs / 2)),
+    cancelPollMs: o.cancelPollMs ?? 1_000,
+    shutdownTimeoutMs: o.shutdownTimeoutMs ?? 20_000,
+    limits: { ...DEFAULT_LIMITS, ...(o.limits ?? {}) },
+    workerName: o.workerName ?? `${hostname()}:${process.pid}`,
+    log: { error: log.error ?? log.warn, info: log.info, warn: log.warn },
+  };
+}

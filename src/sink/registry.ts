@@ -1,0 +1,57 @@
+/**
+ * Chooses the sink by configuration `content.target` (docs/runtime.md "Content target"):
+ *
+ *   embedded       the embedded content index (SQLite FTS5): in `tributary serve`, the index
+ *                  this process serves (`<data>/content.db`); in a standalone worker, the
+ *                  index of the Tributary server it works for, over HTTP (embedded-http-sink)
+ *   elasticsearch  an Elasticsearch cluster (issue 8)
+ *   opensearch     an OpenSearch cluster (issue 8)
+ */
+import type { Client } from '@elastic/elasticsearch';
+import { openClusterSink } from './cluster.js';
+import { HttpSink } from './embedded-http-sink.js';
+import { parseClusterConfig, type ClusterConfig } from './shared/config.js';
+import type { Sink } from './sink.js';
+
+export const CONTENT_TARGETS = ['embedded', 'elasticsearch', 'opensearch'] as const;
+export type ContentTarget = (typeof CONTENT_TARGETS)[number];
+
+export interface ContentConfig {
+  target: ContentTarget;
+  /** elasticsearch / opensearch: URLs, credentials, TLS, bulk and retry (sink/shared/config.ts). */
+  cluster?: ClusterConfig;
+}
+
+export const DEFAULT_CONTENT: ContentConfig = { target: 'embedded' };
+
+/** Reads the `content` section of the YAML configuration file (absent = embedded). */
+export function parseContentConfig(raw: unknown, file = 'config'): ContentConfig {
+  if (raw === undefined || raw === null) return DEFAULT_CONTENT;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: content: expected a mapping`);
+  const target = (raw as Record<string, unknown>).target ?? 'embedded';
+  if (typeof target !== 'string' || !(CONTENT_TARGETS as readonly string[]).includes(target)) {
+    throw new Error(`${file}: content.target must be one of ${CONTENT_TARGETS.join(', ')}, got ${JSON.stringify(target)}`);
+  }
+  if (target === 'embedded') return { target };
+  const t = target as 'elasticsearch' | 'opensearch';
+  return { target: t, cluster: parseClusterConfig(t, raw as Record<string, unknown>, file) };
+}
+
+export interface SinkEnvironment {
+  /** In-process: a sink over the embedded index this process already serves. */
+  embedded?: () => Sink | Promise<Sink>;
+  /** Standalone worker: a client of the Tributary server whose embedded index gets content. */
+  server?: Client;
+}
+
+export async function openSink(cfg: ContentConfig, env: SinkEnvironment): Promise<Sink> {
+  switch (cfg.target) {
+    case 'embedded':
+      if (env.embedded) return env.embedded();
+      if (env.server) return new HttpSink(env.server);
+      throw new Error('content.target is embedded but there is no embedded index here: run the worker inside `tributary serve` or give it the server --url');
+    case 'elasticsearch':
+    case 'opensearch':
+      return openClusterSink(cfg.cluster ?? parseClusterConfig(cfg.target, {}, 'config'));
+  }
+}
