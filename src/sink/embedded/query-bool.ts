@@ -39,9 +39,7 @@ export function compileBool(ctx: QueryContext, b: Record<string, unknown>): SqlN
     else if (msm >= should.length) wheres.push(...should.map((n) => n.where));
     else wheres.push(`((${should.map((n) => `(${n.where})`).join(' + ')}) >= ${msm})`);
   }
-  if (should.length > 0 && b.minimum_should_match !== undefined && msm === 0 && resolvesAboveCount(b.minimum_should_match, should.length)) {
-    wheres.push('0');
-  }
+  if (b.minimum_should_match !== undefined && resolvesAboveCount(b.minimum_should_match, should.length)) wheres.push('0');
   const scores = [...must.map((n) => n.score), ...should.map(scoreWhenMatched)];
   let score = scores.length ? scores.join(' + ') : '0';
   const boost = boostOf(b);

@@ -93,24 +93,31 @@ export class QueryContext {
     return { where: `d.r IN (SELECT doc FROM ${m})`, score, zeroOutside: true };
   }
 
+  /** How the values were seen: a multi-field (`title.keyword`) has its parent's shape. */
+  private flagsOf(f: FieldInfo): number {
+    return f.multi ? (this.h.fields.get(f.src)?.flags ?? f.flags) : f.flags;
+  }
+
   /** `pred(x)` over the field's values, x being one value at a time (arrays: any element). */
   values(f: FieldInfo, pred: (x: string) => string): string {
-    if (f.flags & (F_UNDER_ARRAY | F_DOTTED)) {
+    const flags = this.flagsOf(f);
+    if (flags & (F_UNDER_ARRAY | F_DOTTED)) {
       return `EXISTS (SELECT 1 FROM json_tree(d.src) AS j WHERE j.atom IS NOT NULL AND es_path(j.fullkey) = ${this.p(f.src)} AND ${pred('j.atom')})`;
     }
     const path = this.p(jsonPath(f.src));
-    if (f.flags & F_ARRAY) return `EXISTS (SELECT 1 FROM json_each(d.src, ${path}) AS j WHERE ${pred('j.atom')})`;
+    if (flags & F_ARRAY) return `EXISTS (SELECT 1 FROM json_each(d.src, ${path}) AS j WHERE ${pred('j.atom')})`;
     return pred(`json_extract(d.src, ${path})`);
   }
 
   /** A sort key for the field: its value, or the min / max element of an array. */
   sortValue(f: FieldInfo, mode: 'min' | 'max'): string {
     const conv = (x: string) => convert(f, x);
-    if (f.flags & (F_UNDER_ARRAY | F_DOTTED)) {
+    const flags = this.flagsOf(f);
+    if (flags & (F_UNDER_ARRAY | F_DOTTED)) {
       return `(SELECT ${mode}(${conv('j.atom')}) FROM json_tree(d.src) AS j WHERE j.atom IS NOT NULL AND es_path(j.fullkey) = ${this.p(f.src)})`;
     }
     const path = this.p(jsonPath(f.src));
-    if (f.flags & F_ARRAY) return `(SELECT ${mode}(${conv('j.atom')}) FROM json_each(d.src, ${path}) AS j)`;
+    if (flags & F_ARRAY) return `(SELECT ${mode}(${conv('j.atom')}) FROM json_each(d.src, ${path}) AS j)`;
     return conv(`json_extract(d.src, ${path})`);
   }
 }
