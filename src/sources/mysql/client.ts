@@ -154,6 +154,12 @@ export class MysqlClient implements SqlDriver {
     const rs = query.stream({ highWaterMark: batchSize });
     const onAbort = () => rs.destroy(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
+    // A streamed query has no callback, so mysql2 reports a lost connection on the connection
+    // only; without this the stream would wait forever.
+    const onLost = (err?: unknown) =>
+      rs.destroy(err instanceof Error ? err : Object.assign(new Error('Connection lost: the server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+    c.on('error', onLost);
+    c.on('end', onLost);
     let complete = false;
     try {
       let fields: FieldSpec[] | null = null;
@@ -170,6 +176,8 @@ export class MysqlClient implements SqlDriver {
       if (rows.length) yield { fields: fields ?? this.fields(fieldDefs), rows };
     } finally {
       signal.removeEventListener('abort', onAbort);
+      c.off('error', onLost);
+      c.off('end', onLost);
       // An unfinished unbuffered result cannot be abandoned on a live connection: drop it.
       if (!complete && this.conn === c) {
         this.conn = null;
@@ -196,7 +204,7 @@ export class MysqlClient implements SqlDriver {
 
   toSourceError(err: unknown, ctx: OpContext): SourceError {
     const e = asErr(err);
-    const msg = e.message ?? String(err);
+    const msg = (e.message ?? String(err)).replace(/\.+$/, '');
     const where = this.where;
     const db = this.s.database;
     const tableName = ctx.table ? `\`${db}\`.\`${ctx.table}\`` : null;

@@ -24,6 +24,18 @@ const TRANSIENT = new Set([
 ]);
 const LOST = /Connection terminated|connection error and is not queryable|terminating connection/i;
 
+/** The pg-cursor behind a QueryStream (its declared `cursor` member). */
+interface PortalCursor {
+  read(rows: number): Promise<unknown[][]>;
+  close(): Promise<void>;
+  state: string;
+  _result: { fields: FieldDef[] };
+}
+
+function delay<T>(ms: number, value: T): Promise<T> {
+  return new Promise((r) => setTimeout(() => r(value), ms).unref());
+}
+
 function code(err: unknown): string {
   return String((err as { code?: unknown })?.code ?? '');
 }
@@ -137,23 +149,30 @@ export class PgClient implements SqlDriver {
     const c = await this.connect();
     const qs = new QueryStream(sql.text, sql.values, { batchSize, rowMode: 'array' });
     c.query(qs);
-    const onAbort = () => qs.destroy(signal.reason as Error);
+    // Read the portal in batches through the stream's cursor rather than through the Readable:
+    // the Readable's destroy waits for a ReadyForQuery that never comes once the connection
+    // has died, which would hang the sync instead of failing it.
+    const cursor = qs.cursor as PortalCursor;
+    const onAbort = () => void this.reset();
     signal.addEventListener('abort', onAbort, { once: true });
+    let finished = false;
     try {
       let fields: FieldSpec[] | null = null;
-      let rows: unknown[][] = [];
-      for await (const row of qs) {
-        rows.push(row as unknown[]);
-        if (rows.length >= batchSize) {
-          fields ??= this.fields(qs._result.fields);
-          yield { fields, rows };
-          rows = [];
-        }
+      for (;;) {
+        const rows = await cursor.read(batchSize);
+        signal.throwIfAborted();
+        if (rows.length === 0) break;
+        fields ??= this.fields(cursor._result.fields);
+        yield { fields, rows };
       }
-      if (rows.length) yield { fields: fields ?? this.fields(qs._result.fields), rows };
+      finished = true;
     } finally {
       signal.removeEventListener('abort', onAbort);
-      if (!qs.destroyed) qs.destroy();
+      if (!finished) {
+        // Left early (consumer stopped, abort, error): close the portal, or drop a dead connection.
+        const closed = cursor.state !== 'error' && this.client === c && (await Promise.race([cursor.close().then(() => true, () => false), delay(2000, false)]));
+        if (!closed && this.client === c) await this.reset();
+      }
     }
   }
 
@@ -173,7 +192,7 @@ export class PgClient implements SqlDriver {
 
   toSourceError(err: unknown, ctx: OpContext): SourceError {
     const c = code(err);
-    const msg = (err as Error)?.message ?? String(err);
+    const msg = ((err as Error)?.message ?? String(err)).replace(/\.+$/, '');
     const where = this.where;
     const table = ctx.table ? `table "${this.s.schema}"."${ctx.table}"` : ctx.rule ? `advanced rule ${ctx.rule}` : null;
     const during = table ? ` while reading ${table}${ctx.rows ? ` (after ${ctx.rows} rows)` : ''}` : '';

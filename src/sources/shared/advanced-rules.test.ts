@@ -4,7 +4,7 @@ import { firstKeyword, hasAdvancedRules, parseAdvancedRules, validateQueryRules 
 
 test('no rules: {} [] null', () => {
   for (const v of [{}, [], null, undefined]) assert.equal(hasAdvancedRules(v), false);
-  assert.deepEqual(parseAdvancedRules({}), { rules: [], messages: [] });
+  assert.deepEqual(parseAdvancedRules({}), { rules: [], messages: [], positions: [] });
 });
 
 test('shape errors name the rule and the reason', () => {
@@ -24,7 +24,7 @@ test('shape errors name the rule and the reason', () => {
     'Rule 5: must be an object with "tables" and "query".',
   ]);
   const ok = parseAdvancedRules([{ tables: ['t'], query: "  SELECT ';' FROM t; ", id_columns: ['id'] }]);
-  assert.deepEqual(ok, { rules: [{ tables: ['t'], query: "SELECT ';' FROM t", id_columns: ['id'] }], messages: [] });
+  assert.deepEqual(ok, { rules: [{ tables: ['t'], query: "SELECT ';' FROM t", id_columns: ['id'] }], messages: [], positions: [0] });
   assert.equal(firstKeyword('/* c */ -- x\n ( with q as (select 1) select * from q)'), 'WITH');
 });
 
@@ -35,4 +35,6 @@ test('validateQueryRules checks tables and server parsing', async () => {
     valid: false,
     messages: ['Rule 1: tables not found or not readable in schema "s": c.', 'Rule 1: the query does not parse: syntax error.'],
   });
+  const mixed = await validateQueryRules(checker, [{ tables: ['c'], query: 'SELECT 1' }, { tables: [] }], 'schema "s"');
+  assert.deepEqual(mixed.messages.map((m) => m.slice(0, 6)), ['Rule 1', 'Rule 2', 'Rule 2']);
 });

@@ -41,16 +41,18 @@ function hasSecondStatement(sql: string): boolean {
 }
 
 /** Shape check. Returns the rules and, when invalid, one message per problem. */
-export function parseAdvancedRules(value: unknown): { rules: QueryRule[]; messages: string[] } {
-  if (!hasAdvancedRules(value)) return { rules: [], messages: [] };
+export function parseAdvancedRules(value: unknown): { rules: QueryRule[]; messages: string[]; positions: number[] } {
+  if (!hasAdvancedRules(value)) return { rules: [], messages: [], positions: [] };
   if (!Array.isArray(value)) {
     return {
       rules: [],
+      positions: [],
       messages: ['Advanced rules must be a list of {"tables": [...], "query": "SELECT ..."} objects; got ' + (typeof value === 'object' ? 'an object' : `a ${typeof value}`) + '.'],
     };
   }
   const messages: string[] = [];
   const rules: QueryRule[] = [];
+  const positions: number[] = [];
   value.forEach((r: unknown, i) => {
     const n = `Rule ${i + 1}`;
     if (typeof r !== 'object' || r === null || Array.isArray(r)) {
@@ -73,6 +75,7 @@ export function parseAdvancedRules(value: unknown): { rules: QueryRule[]; messag
     }
     if (o.id_columns !== undefined && !stringList(o.id_columns)) messages.push(`${n}: "id_columns" must be a non-empty list of column names.`);
     if (messages.length === before) {
+      positions.push(i);
       rules.push({
         tables: (o.tables as string[]).map((t) => t.trim()),
         query: (o.query as string).trim().replace(/;\s*$/, ''),
@@ -80,7 +83,7 @@ export function parseAdvancedRules(value: unknown): { rules: QueryRule[]; messag
       });
     }
   });
-  return { rules, messages };
+  return { rules, messages, positions };
 }
 
 /** What validation needs from an engine client. */
@@ -100,15 +103,18 @@ export async function validateQueryRules(
   value: unknown,
   namespace: string,
 ): Promise<{ valid: boolean; messages: string[] }> {
-  const { rules, messages } = parseAdvancedRules(value);
-  if (messages.length) return { valid: false, messages };
-  if (rules.length === 0) return { valid: true, messages: [] };
+  const { rules, messages, positions } = parseAdvancedRules(value);
+  if (rules.length === 0) return { valid: messages.length === 0, messages };
+  // Rules of a valid shape are checked on the server even when others are malformed, so
+  // the user sees every problem at once.
   const known = new Set(await checker.listTables());
-  for (const [i, rule] of rules.entries()) {
+  for (const [j, rule] of rules.entries()) {
+    const i = positions[j];
     const missing = rule.tables.filter((t) => !known.has(t));
     if (missing.length) messages.push(`Rule ${i + 1}: tables not found or not readable in ${namespace}: ${missing.join(', ')}.`);
     const err = await checker.checkQuery(rule.query);
     if (err) messages.push(`Rule ${i + 1}: the query does not parse: ${err}.`);
   }
-  return { valid: messages.length === 0, messages };
+  const order = (m: string) => Number(/^Rule (\d+)/.exec(m)?.[1] ?? 0);
+  return { valid: messages.length === 0, messages: messages.sort((a, b) => order(a) - order(b)) };
 }
