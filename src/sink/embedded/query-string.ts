@@ -31,7 +31,7 @@ function tokenizeQuery(input: string): Tok[] {
   let i = 0;
   const readWord = (): string => {
     let w = '';
-    while (i < input.length && !SPECIAL.has(input[i])) {
+    while (i < input.length && !SPECIAL.has(input[i]) && input[i] !== '^' && input[i] !== '~') {
       if (input[i] === '\\' && i + 1 < input.length) w += input[++i];
       else w += input[i];
       i++;
