@@ -97,7 +97,7 @@ describe('embedded index: indices', () => {
     assert.deepEqual(m.properties.body, { type: 'text', analyzer: 'english' });
     assert.deepEqual(m.properties.price, { type: 'scaled_float', scaling_factor: 100 });
     assert.equal(m.properties.extra.type, 'text');
-    const got = t.ci.getIndex('expl').expl as { aliases: object; settings: { index: Record<string, unknown> } };
+    const got = t.ci.getIndex('expl').expl as unknown as { aliases: object; settings: { index: Record<string, unknown> } };
     assert.deepEqual(got.aliases, {});
     assert.equal(got.settings.index.number_of_shards, '1');
     assert.equal(got.settings.index.number_of_replicas, '0');
