@@ -241,7 +241,7 @@ export async function runSync(r: SyncRun): Promise<SyncResult> {
     } catch (e) {
       throw new SinkError(spec.index, e);
     }
-    stats.total = stats.indexed;
+    if (!stats.resumed) stats.total = stats.indexed;
   }
   await sink.refresh(spec.index).catch((e) => {
     throw new SinkError(spec.index, e);

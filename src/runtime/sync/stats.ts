@@ -22,8 +22,19 @@ export class SyncStats {
   readonly startedAt = Date.now();
   /** Documents in the index after the sync, when known (full syncs). */
   total: number | null = null;
+  /** Mark-and-sweep generation of the job (kept in metadata so a resumed job reuses it). */
+  generation: number | null = null;
+  /** A resumed job's counters include the earlier attempt's; the total is then unknown. */
+  resumed = false;
 
   constructor(readonly maxListedFailures = 100) {}
+
+  resume(before: { indexed: number; deleted: number; bytes: number }): void {
+    this.indexed = before.indexed;
+    this.deleted = before.deleted;
+    this.indexedBytes = before.bytes;
+    this.resumed = true;
+  }
 
   fail(id: string, reason: string): void {
     this.failed++;
@@ -57,6 +68,7 @@ export class SyncStats {
         failures: this.failures,
         failures_truncated: this.failed > this.failures.length,
         docs_per_second: this.rate(),
+        ...(this.generation !== null ? { generation: this.generation } : {}),
       },
     };
   }

@@ -79,9 +79,10 @@ export class JobRunner {
         throw new Error(`${factory.displayName} does not support document-level security: access-control syncs cannot run`);
       }
       await this.ping(source, factory);
+      const generation = await this.generation(job);
       this.o.log.info(`job [${this.id}]: ${spec.jobType} sync of connector [${this.connectorId}] into [${spec.index}] started`);
       const result = await runSync({
-        source, sink: this.o.sink, spec, limits: this.o.limits, generation: Date.now(), stats: this.stats,
+        source, sink: this.o.sink, spec, limits: this.o.limits, generation, stats: this.stats,
         stop: this.stopCtl.signal, log: this.o.log,
         checkpoint: async (cursor) => {
           await this.api.updateJobDoc(this.id, { connector: { sync_cursor: null } });
@@ -95,6 +96,27 @@ export class JobRunner {
       for (const t of this.timers) clearInterval(t);
       await source?.close().catch(() => {});
     }
+  }
+
+  /**
+   * The mark-and-sweep generation. A resumed (once suspended) job keeps the one it started
+   * with, stored in its metadata, so documents written before the suspension survive the
+   * sweep; its counters carry on too.
+   */
+  private async generation(job: SyncJobDoc): Promise<number> {
+    const meta = (job.metadata as { tributary?: { generation?: unknown } } | undefined)?.tributary;
+    if (typeof meta?.generation === 'number') {
+      this.stats.resume({
+        indexed: Number(job.indexed_document_count ?? 0),
+        deleted: Number(job.deleted_document_count ?? 0),
+        bytes: Number((meta as { indexed_bytes?: unknown }).indexed_bytes ?? 0),
+      });
+      return meta.generation;
+    }
+    const generation = Date.now();
+    this.stats.generation = generation;
+    await this.api.updateJobDoc(this.id, { metadata: { tributary: { generation } } });
+    return generation;
   }
 
   private async ping(source: Source, f: SourceFactory): Promise<void> {
