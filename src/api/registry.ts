@@ -4,6 +4,7 @@
  */
 import { connectorEndpoints } from './connector/index.js';
 import type { Endpoint } from './endpoint.js';
+import { indexEndpoints } from './index/index.js';
 import { clusterHealth } from './root/cluster-health.js';
 import { getInfo, ping } from './root/info.js';
 import { secretEndpoints } from './secret/index.js';
@@ -21,4 +22,5 @@ export const endpoints: Endpoint[] = [
   ...securityEndpoints,
   updateConnectorDoc,
   updateSyncJobDoc,
+  ...indexEndpoints,
 ];

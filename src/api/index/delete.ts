@@ -1,0 +1,11 @@
+/** `DELETE /<index>`: delete an index and all its documents (indices.delete). */
+import { A, INDICES_OPTIONS, indexEndpoint } from './shared.js';
+
+export const deleteIndex = indexEndpoint({
+  name: 'indices.delete',
+  method: 'DELETE',
+  paths: ['/:index'],
+  params: { ...INDICES_OPTIONS, timeout: 'time', master_timeout: 'time' },
+  action: A.delete,
+  run: (req, ci) => ({ body: ci.deleteIndex(req.params.index) }),
+});

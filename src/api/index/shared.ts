@@ -1,0 +1,141 @@
+/**
+ * Shared pieces of the embedded content index endpoints (runtime.md "The embedded content
+ * index"): the endpoint factory, which resolves the engine and, when this process serves no
+ * content index (or the name is a reserved `_…` one), answers exactly as if no such route
+ * existed (400 `no_handler_found_exception`, or 405 when the path exists for other methods);
+ * and the query parameters the document APIs share.
+ */
+import { errors } from '../../domain/errors.js';
+import type { ContentIndex } from '../../sink/embedded/content-index.js';
+import type { AppContext } from '../app-context.js';
+import type { Endpoint, EndpointReply, EndpointRequest, HttpMethod, ParamType } from '../endpoint.js';
+
+export interface IndexEndpointDef {
+  name: string;
+  method: HttpMethod;
+  paths: string[];
+  params?: Record<string, ParamType>;
+  action: string;
+  ndjson?: boolean;
+  run(req: EndpointRequest, ci: ContentIndex): Promise<EndpointReply> | EndpointReply;
+}
+
+/** The endpoints made here: left out when working out what the server would answer without them. */
+const ours = new WeakSet<Endpoint>();
+
+export function indexEndpoint(def: IndexEndpointDef): Endpoint {
+  const { run, ...rest } = def;
+  const endpoint: Endpoint = {
+    ...rest,
+    async handler(req, app) {
+      const ci = app.contentIndex as ContentIndex | undefined;
+      const name = req.params.index;
+      if (!ci || (name !== undefined && name.startsWith('_'))) return noRoute(req, def.method, app);
+      return run(req, ci);
+    },
+  };
+  ours.add(endpoint);
+  return endpoint;
+}
+
+function pathRegex(path: string): RegExp {
+  const body = path.split('/').map((seg) => (seg.startsWith(':') ? '[^/]*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+  return new RegExp(`^${body}/?$`);
+}
+
+/** What the server would answer for this request if the index endpoints did not exist. */
+async function noRoute(req: EndpointRequest, method: HttpMethod, _app: AppContext): Promise<EndpointReply> {
+  const { endpoints } = await import('../registry.js');
+  const allowed = [
+    ...new Set(
+      endpoints
+        .filter((e) => !ours.has(e) && e.paths.some((p) => pathRegex(p).test(req.path)))
+        .map((e) => e.method),
+    ),
+  ];
+  if (allowed.length) {
+    const reason = `Incorrect HTTP method for uri [${req.path}] and method [${method}], allowed: [${allowed.join(', ')}]`;
+    return { status: 405, body: { error: reason, status: 405 }, headers: { allow: allowed.join(',') } };
+  }
+  throw errors.noHandler(`no handler found for uri [${req.path}] and method [${method}]`);
+}
+
+/** Parameters of single-document writes that Tributary accepts and has no use for. */
+export const WRITE_PARAMS: Record<string, ParamType> = {
+  refresh: 'string',
+  routing: 'string',
+  timeout: 'time',
+  wait_for_active_shards: 'string',
+  require_alias: 'boolean',
+  require_data_stream: 'boolean',
+  pipeline: 'string',
+  if_seq_no: 'int',
+  if_primary_term: 'int',
+  version: 'int',
+  version_type: 'string',
+};
+
+export const SOURCE_PARAMS: Record<string, ParamType> = {
+  _source: 'string',
+  _source_includes: 'list',
+  _source_excludes: 'list',
+};
+
+/** Index-targeting options Elasticsearch accepts on most index APIs. */
+export const INDICES_OPTIONS: Record<string, ParamType> = {
+  allow_no_indices: 'boolean',
+  ignore_unavailable: 'boolean',
+  expand_wildcards: 'list',
+};
+
+export const QUERY_PARAMS: Record<string, ParamType> = {
+  q: 'string',
+  df: 'string',
+  default_operator: 'string',
+  analyzer: 'string',
+  analyze_wildcard: 'boolean',
+  lenient: 'boolean',
+  routing: 'string',
+  preference: 'string',
+  ...INDICES_OPTIONS,
+};
+
+export function concurrency(req: EndpointRequest): { ifSeqNo?: number; ifPrimaryTerm?: number } {
+  if (req.query.version !== undefined || req.query.version_type !== undefined) {
+    throw errors.illegalArgument('external versioning is not supported by the embedded index; use if_seq_no and if_primary_term');
+  }
+  const out: { ifSeqNo?: number; ifPrimaryTerm?: number } = {};
+  if (req.query.if_seq_no !== undefined) out.ifSeqNo = req.query.if_seq_no as number;
+  if (req.query.if_primary_term !== undefined) out.ifPrimaryTerm = req.query.if_primary_term as number;
+  return out;
+}
+
+/** Source-filtering query parameters in the engine's shape. */
+export function sourceParams(req: EndpointRequest): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(SOURCE_PARAMS)) if (req.query[k] !== undefined) out[k] = req.query[k];
+  return out;
+}
+
+export function rejectBody(req: EndpointRequest): void {
+  if (req.body !== undefined) {
+    throw errors.illegalArgument(`request [${req.path}] does not support having a body`);
+  }
+}
+
+export const A = {
+  create: 'indices:admin/create',
+  get: 'indices:admin/get',
+  delete: 'indices:admin/delete',
+  getMapping: 'indices:admin/mappings/get',
+  putMapping: 'indices:admin/mapping/put',
+  refresh: 'indices:admin/refresh',
+  index: 'indices:data/write/index',
+  getDoc: 'indices:data/read/get',
+  deleteDoc: 'indices:data/write/delete',
+  update: 'indices:data/write/update',
+  bulk: 'indices:data/write/bulk',
+  search: 'indices:data/read/search',
+  deleteByQuery: 'indices:data/write/delete/byquery',
+  stats: 'indices:monitor/stats',
+} as const;
