@@ -2,11 +2,15 @@
 import { Command } from 'commander';
 import { secretsCommand } from './secrets.js';
 import { serveCommand } from './serve.js';
+import { syncCommand } from './sync.js';
 import { usersCommand } from './users.js';
+import { workerCommand } from './worker.js';
 
 const program = new Command();
 program.name('tributary').description('Self-hosted connector platform, wire-compatible with the Elasticsearch Connector API');
 serveCommand(program);
+workerCommand(program);
+syncCommand(program);
 usersCommand(program);
 secretsCommand(program);
 await program.parseAsync(process.argv);

@@ -1,13 +1,23 @@
 /**
- * `tributary serve`: the HTTP API (and, later, the in-process worker). Options also come from
- * environment variables (TRIBUTARY_PORT, TRIBUTARY_HOST, TRIBUTARY_DATA, TRIBUTARY_STORE_URL).
+ * `tributary serve`: the HTTP API and, unless `--no-worker`, the connector service in the same
+ * process (docs/runtime.md), talking to this server over loopback HTTP like any other worker.
+ * Options also come from environment variables (TRIBUTARY_PORT, TRIBUTARY_HOST, TRIBUTARY_DATA,
+ * TRIBUTARY_STORE_URL, TRIBUTARY_WORKER_API_KEY).
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
 import { openApp } from '../runtime/app.js';
 import { loadSecurityConfig, parseSecurityConfig } from '../security/config.js';
+import { ContentIndex } from '../sink/embedded/content-index.js';
+import { EmbeddedSink } from '../sink/embedded-sink.js';
+import { openSink } from '../sink/registry.js';
+import { ConnectorApi } from '../runtime/worker/api-client.js';
+import { loadFileSettings, WORKER_API_KEY_ENV } from '../runtime/worker/config.js';
+import { pinoLog } from '../runtime/worker/logger.js';
+import { Worker } from '../runtime/worker/worker.js';
 
 export interface ServeOptions {
   port: string;
@@ -37,7 +47,13 @@ export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
   }
   if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new Error('TLS needs both --tls-cert and --tls-key');
   const https = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : null;
+  const settings = loadFileSettings(o.config ? resolve(o.config) : undefined);
   const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig });
+  if (settings.content.target === 'embedded' && !app.contentIndex) {
+    const index = new ContentIndex(join(resolve(o.data), 'content.db'));
+    app.contentIndex = index;
+    app.closers.push(() => index.close());
+  }
   const server = buildServer(app, {
     bodyLimit: Number(o.maxBody),
     logger: { level: o.logLevel, redact: ['req.headers.authorization'] },
@@ -48,7 +64,26 @@ export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
   if (securityConfig.enabled && !https && !isLoopback(o.host)) {
     server.log.warn('Security is on without TLS: passwords and API keys cross the network in clear text; use --tls-cert/--tls-key or a TLS proxy (docs/security.md)');
   }
+  let worker: Worker | null = null;
+  if (o.worker) {
+    const apiKey = process.env[WORKER_API_KEY_ENV] ?? settings.worker.apiKey;
+    if (securityConfig.enabled && !apiKey) {
+      server.log.error(
+        `Security is on and the in-process worker has no credentials: create an API key with the manage_connector privilege and write access to the content indices, and set worker.api_key in the config file (or ${WORKER_API_KEY_ENV}); or run with --no-worker. No syncs run until then.`,
+      );
+    } else {
+      const port = (server.server.address() as AddressInfo).port;
+      const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
+      const api = ConnectorApi.connect({ url: `${https ? 'https' : 'http'}://${host}:${port}`, apiKey, insecureTls: Boolean(https) });
+      const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex as ContentIndex) });
+      const { apiKey: _key, ...opts } = settings.worker;
+      worker = new Worker({ ...opts, api, sink, log: pinoLog(server.log as never) }).start();
+      app.closers.push(() => api.close());
+    }
+  }
   return async () => {
+    // Suspends running jobs through the API, so the server closes after the worker.
+    await worker?.stop();
     await server.close();
   };
 }

@@ -2,15 +2,16 @@
  * Chooses the sink by configuration `content.target` (docs/runtime.md "Content target"):
  *
  *   embedded       the embedded content index (SQLite FTS5): in `tributary serve`, the index
- *                  this process serves (`<data>/content.db`); in a standalone worker, the
- *                  index of the Tributary server it works for, over HTTP (embedded-http-sink)
- *   elasticsearch  an Elasticsearch cluster (issue 8)
+ *                  this process serves (`<data>/content.db`, embedded-sink.ts); in a
+ *                  standalone worker, the index of the Tributary server it works for, over
+ *                  HTTP (embedded-http-sink.ts)
+ *   elasticsearch  an Elasticsearch cluster (issue 8, cluster.ts; settings in shared/config.ts)
  *   opensearch     an OpenSearch cluster (issue 8)
  */
 import type { Client } from '@elastic/elasticsearch';
 import { openClusterSink } from './cluster.js';
 import { HttpSink } from './embedded-http-sink.js';
-import { parseClusterConfig, type ClusterConfig } from './shared/config.js';
+import { parseClusterConfig } from './shared/config.js';
 import type { Sink } from './sink.js';
 
 export const CONTENT_TARGETS = ['embedded', 'elasticsearch', 'opensearch'] as const;
@@ -18,27 +19,27 @@ export type ContentTarget = (typeof CONTENT_TARGETS)[number];
 
 export interface ContentConfig {
   target: ContentTarget;
-  /** elasticsearch / opensearch: URLs, credentials, TLS, bulk and retry (sink/shared/config.ts). */
-  cluster?: ClusterConfig;
+  /** The whole `content` section (cluster settings are parsed when the sink opens). */
+  raw: Record<string, unknown>;
+  /** Where it came from, for error messages. */
+  file: string;
 }
 
-export const DEFAULT_CONTENT: ContentConfig = { target: 'embedded' };
+export const DEFAULT_CONTENT: ContentConfig = { target: 'embedded', raw: {}, file: 'defaults' };
 
 /** Reads the `content` section of the YAML configuration file (absent = embedded). */
 export function parseContentConfig(raw: unknown, file = 'config'): ContentConfig {
-  if (raw === undefined || raw === null) return DEFAULT_CONTENT;
+  if (raw === undefined || raw === null) return { ...DEFAULT_CONTENT, file };
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: content: expected a mapping`);
   const target = (raw as Record<string, unknown>).target ?? 'embedded';
   if (typeof target !== 'string' || !(CONTENT_TARGETS as readonly string[]).includes(target)) {
     throw new Error(`${file}: content.target must be one of ${CONTENT_TARGETS.join(', ')}, got ${JSON.stringify(target)}`);
   }
-  if (target === 'embedded') return { target };
-  const t = target as 'elasticsearch' | 'opensearch';
-  return { target: t, cluster: parseClusterConfig(t, raw as Record<string, unknown>, file) };
+  return { target: target as ContentTarget, raw: raw as Record<string, unknown>, file };
 }
 
 export interface SinkEnvironment {
-  /** In-process: a sink over the embedded index this process already serves. */
+  /** In-process: a sink over the embedded index this process serves. */
   embedded?: () => Sink | Promise<Sink>;
   /** Standalone worker: a client of the Tributary server whose embedded index gets content. */
   server?: Client;
@@ -52,6 +53,6 @@ export async function openSink(cfg: ContentConfig, env: SinkEnvironment): Promis
       throw new Error('content.target is embedded but there is no embedded index here: run the worker inside `tributary serve` or give it the server --url');
     case 'elasticsearch':
     case 'opensearch':
-      return openClusterSink(cfg.cluster ?? parseClusterConfig(cfg.target, {}, 'config'));
+      return openClusterSink(parseClusterConfig(cfg.target, cfg.raw, cfg.file));
   }
 }

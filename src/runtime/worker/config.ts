@@ -1,0 +1,89 @@
+/**
+ * Worker settings from the `worker` section of the YAML configuration file, the environment
+ * and command-line flags (flags win, then the environment, then the file). Durations are
+ * Elasticsearch time values (`500ms`, `10s`, `5m`). docs/runtime.md "Options" lists them.
+ *
+ *   worker:
+ *     api_key: <encoded API key>        # TRIBUTARY_WORKER_API_KEY; needed when security is on
+ *     service_types: [directory]        # default: every source
+ *     connector_ids: []                 # default: all connectors of those types
+ *     concurrency: 2
+ *     poll_interval: 10s                # connector loop
+ *     job_poll_interval: 2s
+ *     heartbeat: 10s
+ *     stale_after: 15s                  # default 1.5 × heartbeat
+ *     cancel_poll: 1s
+ *     shutdown_timeout: 20s
+ *     source_idle_timeout: 5m
+ *     max_document_bytes: 20971520
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { parseTimeValue } from '../../security/time-value.js';
+import { parseContentConfig, type ContentConfig } from '../../sink/registry.js';
+import type { WorkerOptions } from './options.js';
+
+export type WorkerSettings = Omit<WorkerOptions, 'api' | 'sink' | 'sources' | 'log'> & { apiKey?: string };
+
+const DURATIONS: Record<string, keyof WorkerSettings> = {
+  poll_interval: 'pollIntervalMs',
+  job_poll_interval: 'jobPollIntervalMs',
+  heartbeat: 'heartbeatMs',
+  stale_after: 'staleAfterMs',
+  cleanup_interval: 'cleanupIntervalMs',
+  cancel_poll: 'cancelPollMs',
+  shutdown_timeout: 'shutdownTimeoutMs',
+};
+const KEYS = new Set([...Object.keys(DURATIONS), 'api_key', 'service_types', 'connector_ids', 'concurrency', 'source_idle_timeout', 'max_document_bytes']);
+
+function list(v: unknown, where: string): string[] {
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  throw new Error(`${where}: expected a list of strings`);
+}
+
+function duration(v: unknown, where: string): number {
+  if (typeof v === 'number' && v >= 0) return v;
+  if (typeof v === 'string') return parseTimeValue(v, where);
+  throw new Error(`${where}: expected a time value such as 10s`);
+}
+
+export function parseWorkerSection(raw: unknown, file = 'config'): WorkerSettings {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: worker: expected a mapping`);
+  const out: WorkerSettings = {};
+  const limits: NonNullable<WorkerSettings['limits']> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    const where = `${file}: worker.${k}`;
+    if (!KEYS.has(k)) throw new Error(`${where}: unknown key; expected one of ${[...KEYS].join(', ')}`);
+    if (k in DURATIONS) (out as Record<string, unknown>)[DURATIONS[k]] = duration(v, where);
+    else if (k === 'api_key') out.apiKey = String(v);
+    else if (k === 'service_types') out.serviceTypes = list(v, where);
+    else if (k === 'connector_ids') out.connectorIds = list(v, where);
+    else if (k === 'concurrency') out.concurrency = Number(v);
+    else if (k === 'source_idle_timeout') limits.sourceIdleTimeoutMs = duration(v, where);
+    else if (k === 'max_document_bytes') limits.maxDocumentBytes = Number(v);
+  }
+  if (Object.keys(limits).length) out.limits = limits;
+  return out;
+}
+
+export interface FileSettings {
+  worker: WorkerSettings;
+  content: ContentConfig;
+}
+
+/** The `worker` and `content` sections of a configuration file (or defaults without one). */
+export function loadFileSettings(file: string | undefined): FileSettings {
+  if (!file) return { worker: {}, content: parseContentConfig(undefined) };
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: cannot read the config file: ${(e as Error).message}`);
+  }
+  const o = (doc && typeof doc === 'object' ? doc : {}) as Record<string, unknown>;
+  return { worker: parseWorkerSection(o.worker, file), content: parseContentConfig(o.content, file) };
+}
+
+export const WORKER_API_KEY_ENV = 'TRIBUTARY_WORKER_API_KEY';
