@@ -17,7 +17,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freePort, startServer, type ServerProcess } from './procs.js';
+import { cpuTimeMs, freePort, startServer, type ServerProcess } from './procs.js';
 import { sqliteInsertRates } from './sqlite-insert.js';
 import { createBody } from './workload.js';
 
@@ -67,6 +67,10 @@ interface Row {
   p50: number;
   p99: number;
   ratio: number | null;
+  /** Server CPU time (user + system) per request, µs: stable where req/s is noisy. */
+  cpuUs: number;
+  /** This process's (autocannon's) CPU time per request, µs. */
+  clientCpuUs: number;
   bad: number;
   note?: string;
   reason?: string;
@@ -167,19 +171,24 @@ async function runRound(round: number, tmp: string): Promise<Row[]> {
       let ceilingRps = 0;
       for (const t of targets) {
         if (!t.server) {
-          rows.push({ round, scenario, target: t.label, rps: NaN, p50: NaN, p99: NaN, ratio: null, bad: 0, note: 'not available', reason: t.unavailable });
+          rows.push({ round, scenario, target: t.label, rps: NaN, p50: NaN, p99: NaN, ratio: null, cpuUs: NaN, clientCpuUs: NaN, bad: 0, note: 'not available', reason: t.unavailable });
           continue;
         }
         process.stderr.write(`round ${round}: ${scenario} × ${t.label} …\n`);
         if (WARMUP > 0) await load(t.server.url, scenario, t, WARMUP, 'w');
+        const cpu0 = cpuTimeMs(t.server.child.pid);
+        const client0 = process.cpuUsage();
         const r = await load(t.server.url, scenario, t, DURATION, 'm');
+        const client = process.cpuUsage(client0);
+        const cpuUs = ((cpuTimeMs(t.server.child.pid) - cpu0) * 1000) / r.requests.total;
+        const clientCpuUs = (client.user + client.system) / r.requests.total;
         const ok = r.statusCodeStats[String(EXPECTED_STATUS[scenario])]?.count ?? 0;
         const total = Object.values(r.statusCodeStats).reduce((a, s) => a + Number(s.count), 0);
         const rps = r.requests.total / r.duration;
         if (t.ceiling) ceilingRps = rps;
         rows.push({
           round, scenario, target: t.label, rps, p50: r.latency.p50, p99: r.latency.p99,
-          ratio: t.ceiling ? null : rps / ceilingRps,
+          ratio: t.ceiling ? null : rps / ceilingRps, cpuUs, clientCpuUs,
           bad: total - Number(ok) + r.errors,
         });
       }
@@ -195,12 +204,12 @@ function fmt(n: number, digits = 0): string {
 }
 
 function table(rows: Row[], showRound: boolean): string {
-  const head = [...(showRound ? ['round'] : []), 'scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'of ceiling', 'errors'];
-  const numeric = (i: number) => i >= head.length - 5;
+  const head = [...(showRound ? ['round'] : []), 'scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'of ceiling', 'server CPU µs/req', 'load-gen CPU µs/req', 'errors'];
+  const numeric = (i: number) => i >= head.length - 7;
   const body = rows.map((r) => [
     ...(showRound ? [String(r.round)] : []),
     r.scenario, r.target, r.note ?? fmt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1),
-    r.ratio === null ? (r.note ? '—' : '100 %') : `${fmt(r.ratio * 100)} %`, String(r.bad),
+    r.ratio === null ? (r.note ? '—' : '100 %') : `${fmt(r.ratio * 100)} %`, fmt(r.cpuUs), fmt(r.clientCpuUs), String(r.bad),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (numeric(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
