@@ -1,15 +1,12 @@
 /**
- * A sink that writes through the Elasticsearch document APIs over HTTP, using the official
- * client: `indices.exists/create`, `_bulk`, `_search` + `_bulk` delete for the sweep,
- * `_refresh`. Its purpose is the standalone worker (`tributary worker --url …`) writing into
- * the embedded content index of the Tributary server it works for; it only uses the Query DSL
- * subset that index serves (a `range` query, `_source: false`), so it also works against an
- * Elasticsearch cluster, but issue 8's Elasticsearch / OpenSearch sinks are the tuned ones.
+ * A sink that writes through the Elasticsearch document APIs over HTTP, with the official
+ * client: `indices.exists/create`, `_bulk`, `_delete_by_query` for the sweep, `_refresh`. It
+ * serves the standalone worker (`tributary worker --url …`) writing into the embedded content
+ * index of the Tributary server it works for. It only uses what that index serves, so it also
+ * works against Elasticsearch, but issue 8's cluster sinks (cluster.ts) are the tuned ones.
  */
 import type { Client } from '@elastic/elasticsearch';
 import type { BulkItemFailure, BulkOperation, BulkResult, EnsureIndexOptions, Sink } from './sink.js';
-
-const SWEEP_PAGE = 1000;
 
 function errorType(err: unknown): string | undefined {
   return (err as { body?: { error?: { type?: string } } })?.body?.error?.type;
@@ -59,19 +56,13 @@ export class HttpSink implements Sink {
   }
 
   async deleteOlderThan(index: string, field: string, generation: number): Promise<number> {
-    let deleted = 0;
-    await this.client.indices.refresh({ index });
-    for (;;) {
-      const res = await this.client.search({ index, size: SWEEP_PAGE, _source: false, query: { range: { [field]: { lt: generation } } } });
-      const ids = res.hits.hits.map((h) => h._id).filter((id): id is string => typeof id === 'string');
-      if (ids.length === 0) return deleted;
-      const r = await this.bulk(ids.map((id) => ({ op: 'delete' as const, index, id })));
-      deleted += r.succeeded;
-      if (r.succeeded === 0) {
-        throw new Error(`sweep of [${index}] made no progress: ${r.failures[0]?.reason ?? 'unknown reason'}`);
-      }
-      await this.client.indices.refresh({ index });
-    }
+    if (!(await this.client.indices.exists({ index }))) return 0;
+    const res = await this.client.deleteByQuery(
+      { index, query: { range: { [field]: { lt: generation } } }, refresh: true, conflicts: 'proceed' },
+      { requestTimeout: 30 * 60_000 },
+    );
+    if (res.failures?.length) throw new Error(`sweep of [${index}] failed: ${JSON.stringify(res.failures[0])}`);
+    return res.deleted ?? 0;
   }
 
   async refresh(index: string): Promise<void> {

@@ -31,9 +31,9 @@ after(async () => {
   removeDir(root);
 });
 
-function assertIndexMatchesTree(name = 'docs', filter: (rel: string) => boolean = () => true) {
+async function assertIndexMatchesTree(name = 'docs', filter: (rel: string) => boolean = () => true) {
   const expected = listTree(root).filter(filter);
-  const ids = indexIds(s.index, name);
+  const ids = await indexIds(s, name);
   assert.equal(ids.size, expected.length, 'document count');
   for (const rel of expected) assert.equal(ids.get(docId(rel)), rel, `document for ${rel}`);
 }
@@ -52,7 +52,7 @@ test('full sync indexes exactly the tree', async () => {
   assert.equal(job.indexed_document_count, N);
   assert.equal(job.deleted_document_count, 0);
   assert.equal(job.total_document_count, N);
-  assertIndexMatchesTree();
+  await assertIndexMatchesTree();
   console.log(`# full sync of ${N} files: ${ms} ms, ${Math.round((N / ms) * 1000)} docs/s`);
 
   const c = (await s.call('GET', '/_connector/docs')).body;
@@ -60,13 +60,14 @@ test('full sync indexes exactly the tree', async () => {
   assert.equal(c.last_indexed_document_count, N);
   assert.equal(c.sync_cursor.version, 1);
 
-  const hit = s.index.search('docs', { query: { match: { body: 'tok17x' } } }) as any;
+  const hit = (await s.call('POST', '/docs/_search', { query: { match: { body: 'tok17x' } } })).body;
   assert.equal(hit.hits.total.value, 1);
   assert.equal(hit.hits.hits[0]._source.path, 'a7/b1/f17.json');
   // HTML text without tags and scripts; whitespace reduced.
-  const html = s.index.getDocument('docs', docId('a3/b0/f3.html')).body as any;
+  const html = (await s.call('GET', `/docs/_doc/${docId('a3/b0/f3.html')}`)).body;
   assert.equal(html._source.body, 'Page tok3x');
   assert.equal(html._source.extension, 'html');
+  assert.equal(html._source.title, 'f3.html');
 });
 
 test('incremental sync picks up changed and added files only', async () => {
@@ -76,8 +77,8 @@ test('incremental sync picks up changed and added files only', async () => {
   const { job } = await sync('incremental');
   assert.equal(job.indexed_document_count, 30, 'only changed and added files are read');
   assert.equal(job.deleted_document_count, 0);
-  assertIndexMatchesTree();
-  const hit = s.index.search('docs', { query: { match: { body: 'newtoken3' } } }) as any;
+  await assertIndexMatchesTree();
+  const hit = (await s.call('POST', '/docs/_search', { query: { match: { body: 'newtoken3' } } })).body;
   assert.equal(hit.hits.total.value, 1);
 });
 
@@ -87,7 +88,7 @@ test('incremental sync detects deletions', async () => {
   rmSync(join(root, 'a9/b4'), { recursive: true });
   const { job } = await sync('incremental');
   assert.ok(job.deleted_document_count >= gone.length, `deleted ${job.deleted_document_count}`);
-  assertIndexMatchesTree();
+  await assertIndexMatchesTree();
 });
 
 test('full sync after more changes matches the tree', async () => {
@@ -95,7 +96,7 @@ test('full sync after more changes matches the tree', async () => {
   writeFile(root, 'a0/b0/extra.txt', 'extra');
   const { job } = await sync('full');
   assert.equal(job.deleted_document_count, 1);
-  assertIndexMatchesTree();
+  await assertIndexMatchesTree();
 });
 
 test('a sync rule excluding a subfolder removes its documents', async () => {
@@ -111,7 +112,7 @@ test('a sync rule excluding a subfolder removes its documents', async () => {
   const excluded = listTree(root).filter((p) => p.startsWith('a3/')).length;
   assert.ok(excluded > 0);
   assert.equal(job.deleted_document_count, excluded);
-  assertIndexMatchesTree('docs', (p) => !p.startsWith('a3/'));
+  await assertIndexMatchesTree('docs', (p) => !p.startsWith('a3/'));
 });
 
 test('advanced rules (globs) apply, and invalid ones are reported, not activated', async () => {
@@ -129,5 +130,5 @@ test('advanced rules (globs) apply, and invalid ones are reported, not activated
     return c.filtering[0].active.advanced_snippet.value.exclude?.[0] === '**/*.csv';
   });
   await sync('incremental'); // the selection changed: re-enumerates and sweeps
-  assertIndexMatchesTree('docs', (p) => !p.startsWith('a3/') && !p.endsWith('.csv'));
+  await assertIndexMatchesTree('docs', (p) => !p.startsWith('a3/') && !p.endsWith('.csv'));
 });

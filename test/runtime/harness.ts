@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { ContentIndex } from '../../src/sink/embedded/content-index.js';
+import { EmbeddedSink } from '../../src/sink/embedded-sink.js';
 import type { Sink } from '../../src/sink/sink.js';
 import { ConnectorApi, Worker, type WorkerOptions } from '../../src/runtime/worker/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { ContentIndexSink } from './content-index-sink.js';
 
 export const FAST = {
   pollIntervalMs: 100,
@@ -36,7 +36,8 @@ export interface Stack {
 export async function startStack(o: { worker?: Partial<WorkerOptions> | false } = {}): Promise<Stack> {
   const srv = await startServer({ listen: true });
   const index = new ContentIndex(join(srv.dataDir, 'content.db'));
-  const sink = new ContentIndexSink(index);
+  srv.app.contentIndex = index; // serves `_search`, `_count`, `_bulk` … over HTTP too
+  const sink = new EmbeddedSink(index);
   const api = ConnectorApi.connect({ url: srv.url });
   const workers: Worker[] = [];
   const stack: Stack = {
@@ -162,13 +163,20 @@ export function listTree(root: string, dir = root, out: string[] = []): string[]
   return out;
 }
 
-/** Every document id of an index, with its path. */
-export function indexIds(index: ContentIndex, name: string): Map<string, string> {
-  const total = index.count(name).count;
+/** Every document id of an index with its path, read over HTTP (`_count`, then `_search`). */
+export async function indexIds(s: Stack, name: string): Promise<Map<string, string>> {
+  const count = await s.call('POST', `/${name}/_count`, { query: { match_all: {} } });
+  if (count.status !== 200) throw new Error(`_count: ${JSON.stringify(count.body)}`);
   const out = new Map<string, string>();
-  for (let from = 0; from < total; from += 5000) {
-    const r = index.search(name, { size: 5000, from, _source: ['path']} as never) as any;
-    for (const h of r.hits.hits) out.set(h._id, h._source?.path);
+  for (let from = 0; from < count.body.count; from += 5000) {
+    const r = await s.call('POST', `/${name}/_search`, { from, size: 5000, _source: ['path'] });
+    for (const h of r.body.hits.hits) out.set(h._id, h._source?.path);
   }
+  if (out.size !== count.body.count) throw new Error(`_search returned ${out.size} ids, _count ${count.body.count}`);
   return out;
+}
+
+export async function countDocs(s: Stack, name: string): Promise<number> {
+  const r = await s.call('GET', `/${name}/_count`);
+  return r.status === 404 ? 0 : r.body.count;
 }

@@ -42,7 +42,7 @@ export class Cleanup {
   private staleReason(job: SyncJobDoc, age: number): string {
     return (
       `Worker [${job.worker_hostname ?? 'unknown'}] stopped sending heartbeats: the last one was at [${job.last_seen}], ` +
-      `${Math.round(age / 1000)} s ago (limit ${Math.round(this.o.staleAfterMs / 1000)} s). ` +
+      `${(age / 1000).toFixed(1)} s ago (limit ${(this.o.staleAfterMs / 1000).toFixed(1)} s). ` +
       `Marked as failed by worker [${this.o.workerName}]; the next sync starts over.`
     );
   }
