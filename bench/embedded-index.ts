@@ -20,17 +20,18 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 // A Zipf-ish vocabulary so that some words are common and some rare, like real text.
 const WORDS = Array.from({ length: 5000 }, (_, i) => {
   let s = '';
-  let x = i * 2654435761 + 12345;
+  let x = (Math.imul(i + 1, 2654435761) + 12345) >>> 0;
   const len = 3 + (i % 7);
   for (let j = 0; j < len; j++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    s += String.fromCharCode(97 + (x % 26));
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    s += String.fromCharCode(97 + ((x >>> 16) % 26));
   }
-  return s;
+  return s + (i % 10); // unique even where two draws spell the same letters
 });
 
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+// 32-bit LCG with exact integer arithmetic (a float multiply would lose bits and cycle early)
+const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
 const word = () => WORDS[Math.floor(WORDS.length * rand() ** 3)];
 const words = (n: number) => Array.from({ length: n }, word).join(' ');
 
