@@ -76,6 +76,10 @@ function isDeletion(x: SourceDocument): boolean {
   return (x as { deleted?: unknown }).deleted === true && Object.keys(x).length === 2;
 }
 
+function human(bytes: number): string {
+  return bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${bytes} bytes`;
+}
+
 export class SinkError extends Error {
   constructor(index: string, cause: unknown) {
     super(`Cannot write to index [${index}]: ${(cause as Error)?.message ?? String(cause)}`);
@@ -161,7 +165,7 @@ export async function runSync(r: SyncRun): Promise<SyncResult> {
     if (shaped.bytes > limits.maxDocumentBytes) {
       stats.fail(
         shaped.id,
-        `Document is ${(shaped.bytes / MIB).toFixed(1)} MiB serialized, over the worker's limit of ${(limits.maxDocumentBytes / MIB).toFixed(1)} MiB: not indexed. ` +
+        `Document is ${human(shaped.bytes)} serialized, over the worker's limit of ${human(limits.maxDocumentBytes)}: not indexed. ` +
           'Exclude it with a sync rule, lower the source\'s size limit, or raise --max-document-bytes.',
       );
       return;

@@ -11,7 +11,7 @@ import type { RulesValidation } from '../source.js';
 
 type Matcher = (path: string) => boolean;
 
-const OPTIONS: picomatch.PicomatchOptions = { dot: true, basename: true };
+const OPTIONS: picomatch.PicomatchOptions = { dot: true };
 
 export interface FileFilter {
   /** Whether a file (relative path) is indexed. */
@@ -27,13 +27,18 @@ export interface GlobSets {
 
 function compile(globs: string[]): Matcher | null {
   if (globs.length === 0) return null;
-  return picomatch(globs, OPTIONS);
+  // picomatch's `basename` option would apply to every glob; only slash-less ones want it.
+  const names = globs.filter((g) => !g.includes('/'));
+  const paths = globs.filter((g) => g.includes('/'));
+  const byName = names.length ? picomatch(names, { ...OPTIONS, basename: true }) : null;
+  const byPath = paths.length ? picomatch(paths, OPTIONS) : null;
+  return (rel) => (byName !== null && byName(rel)) || (byPath !== null && byPath(rel));
 }
 
 function prefixMatcher(excludes: string[]): Matcher | null {
   const prefixes = excludes.filter((g) => g.endsWith('/**') && g.length > 3).map((g) => g.slice(0, -3));
-  // No `basename` here: `a/**` covers the folder `a` at the root only, as the file glob does.
-  return prefixes.length ? picomatch(prefixes, { dot: true }) : null;
+  // `a/**` covers the folder `a` at the root only, as the file glob does.
+  return prefixes.length ? picomatch(prefixes, OPTIONS) : null;
 }
 
 export function fileFilter(sets: GlobSets[]): FileFilter {
