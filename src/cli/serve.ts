@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
 import { openApp } from '../runtime/app.js';
-import { loadSecurityConfig, parseSecurityConfig } from '../security/config.js';
+import { loadSecurityConfig, parseSecurityConfig } from '../runtime/security/config.js';
 import { ContentIndex } from '../sink/embedded/content-index.js';
 import { EmbeddedSink } from '../sink/embedded-sink.js';
 import { openSink } from '../sink/registry.js';

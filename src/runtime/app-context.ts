@@ -1,10 +1,28 @@
 /**
- * What every endpoint handler receives: the store, the clock, id generation, security and
- * server identity. Built once per process by `runtime/app.ts`.
+ * The application context of one process: the store, the clock, id generation, security and
+ * server identity. Built once per process by `runtime/app.ts`; every API endpoint receives it.
  */
 import type { Clock } from '../domain/shared/clock.js';
 import type { Store } from '../store/store.js';
-import type { Endpoint, EndpointRequest } from './endpoint.js';
+
+/** What security needs to know about the endpoint being called (an api `Endpoint` is one). */
+export interface GuardedAction {
+  name: string;
+  method: string;
+  /** Elasticsearch action name, e.g. `cluster:admin/xpack/connector/put`. */
+  action: string;
+  /** The index a static-path endpoint works on (system indices). */
+  index?: string;
+}
+
+/** What security needs to know about the request (an api `EndpointRequest` is one). */
+export interface GuardedRequest {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
+  path: string;
+  user?: string;
+}
 
 export interface Principal {
   username: string;
@@ -25,7 +43,7 @@ export interface SecurityPort {
   /** Returns the principal, or throws 401 `security_exception`. */
   authenticate(headers: Record<string, string | string[] | undefined>, remoteAddress: string): Promise<Principal>;
   /** Throws 403 `security_exception` when `principal` may not run `endpoint`. */
-  authorize(principal: Principal, endpoint: Endpoint, req: EndpointRequest): Promise<void>;
+  authorize(principal: Principal, endpoint: GuardedAction, req: GuardedRequest): Promise<void>;
 }
 
 export interface NodeIdentity {

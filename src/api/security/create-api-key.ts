@@ -5,7 +5,7 @@
  */
 import { errors } from '../../domain/errors.js';
 import { object, parseStrict, str } from '../../domain/shared/parse.js';
-import { parseTimeValue } from '../../security/time-value.js';
+import { parseTimeValue } from '../../domain/shared/time-value.js';
 import { requireBody } from '../connector/shared.js';
 import type { Endpoint, EndpointRequest } from '../endpoint.js';
 import type { CreateApiKeyRequest } from './port.js';

@@ -6,7 +6,7 @@
  */
 import { errors } from '../../domain/errors.js';
 import type { AppContext, Principal, SecurityPort } from '../app-context.js';
-import type { EndpointRequest } from '../endpoint.js';
+import type { GuardedRequest as EndpointRequest } from '../app-context.js';
 
 export interface CreateApiKeyRequest {
   name: string;

@@ -6,7 +6,7 @@
  * people choose, get scrypt instead (password.ts).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyDoc, ApiKeyStore } from '../store/api-key-store.js';
+import type { ApiKeyDoc, ApiKeyStore } from '../../store/api-key-store.js';
 import { wildcard } from './privileges.js';
 
 export const API_KEY_REALM = { name: '_es_api_key', type: '_es_api_key' };

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { hashPassword, isPasswordHash } from './password.js';
 import { builtinRoles, parseRoleDescriptor, type RoleDescriptor } from './roles.js';
-import { parseTimeValue } from './time-value.js';
+import { parseTimeValue } from '../../domain/shared/time-value.js';
 
 export interface UserEntry {
   passwordHash: string;

@@ -7,7 +7,7 @@
  * - reencrypt: re-encrypts values not under the current key (after changing
  *   `TRIBUTARY_SECRET_KEY`, or after a `keepOld` rotation), optionally pruning the old keys.
  */
-import type { Store } from '../store/store.js';
+import type { Store } from '../../store/store.js';
 import { createCodec, loadKeyring, newKey, writeKeyFile, type Keyring } from './secret-codec.js';
 
 export interface RotationResult {

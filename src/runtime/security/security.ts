@@ -9,11 +9,11 @@
  * `authorize` receives. The credentials are checked (and failures counted) at once.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ApiError, errors } from '../domain/errors.js';
-import type { Principal } from '../api/app-context.js';
-import type { Endpoint, EndpointRequest } from '../api/endpoint.js';
-import type { ApiKeyAdmin, CreateApiKeyRequest, GetApiKeyRequest, InvalidateApiKeyRequest, SecurityAdmin } from '../api/security/port.js';
-import type { ApiKeyDoc, ApiKeyStore } from '../store/api-key-store.js';
+import { ApiError, errors } from '../../domain/errors.js';
+import type { Principal } from '../app-context.js';
+import type { GuardedAction as Endpoint, GuardedRequest as EndpointRequest } from '../app-context.js';
+import type { ApiKeyAdmin, CreateApiKeyRequest, GetApiKeyRequest, InvalidateApiKeyRequest, SecurityAdmin } from './admin-port.js';
+import type { ApiKeyDoc, ApiKeyStore } from '../../store/api-key-store.js';
 import { API_KEY_REALM, ApiKeyService, renderApiKey, type Owner } from './api-keys.js';
 import { authorizeAction, type ActionRequest, type Subject } from './authorize.js';
 import type { SecurityConfig, UserEntry } from './config.js';

@@ -19,7 +19,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { parseTimeValue } from '../../security/time-value.js';
+import { parseTimeValue } from '../../domain/shared/time-value.js';
 import { parseContentConfig, type ContentConfig } from '../../sink/registry.js';
 import type { WorkerOptions } from './options.js';
 
