@@ -33,12 +33,15 @@ export class MysqlClient implements SqlDriver {
   readonly where: string;
   private conn: Connection | null = null;
   private connecting: Promise<Connection> | null = null;
+  /** Set by close(): a read still retrying in the background must not reconnect. */
+  private closed = false;
 
   constructor(private readonly s: SqlSettings) {
     this.where = `MySQL at ${s.host}:${s.port}`;
   }
 
   private connect(): Promise<Connection> {
+    if (this.closed) return Promise.reject(new SourceError(`The connection to ${this.where} was closed.`));
     if (this.conn) return Promise.resolve(this.conn);
     this.connecting ??= (async () => {
       const c = mysql.createConnection({
@@ -246,6 +249,7 @@ export class MysqlClient implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const c = this.conn;
     this.conn = null;
     if (c) await new Promise<void>((res) => c.end(() => res()));

@@ -44,12 +44,15 @@ export class PgClient implements SqlDriver {
   readonly where: string;
   private client: pg.Client | null = null;
   private connecting: Promise<pg.Client> | null = null;
+  /** Set by close(): a read still retrying in the background must not reconnect. */
+  private closed = false;
 
   constructor(private readonly s: SqlSettings) {
     this.where = `PostgreSQL at ${s.host}:${s.port}`;
   }
 
   private connect(): Promise<pg.Client> {
+    if (this.closed) return Promise.reject(new SourceError(`The connection to ${this.where} was closed.`));
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= (async () => {
       const c = new pg.Client({
@@ -234,6 +237,7 @@ export class PgClient implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.reset();
   }
 }
