@@ -39,10 +39,27 @@ export class ByteQueue<T extends Sized> {
     this.wake('consumer');
   }
 
-  /** Up to `maxItems` / `maxBytes` (at least one item); [] once closed and drained. */
-  async take(maxItems: number, maxBytes: number): Promise<T[]> {
-    while (this.error === null && this.length === 0 && !this.closed) {
-      await new Promise<void>((r) => (this.wakeConsumer = r));
+  /**
+   * Up to `maxItems` / `maxBytes` (at least one item); [] once closed and drained. Once an item
+   * is there, waits up to `lingerMs` for a fuller batch: one bulk request per document would
+   * cost a round trip (or a transaction) each.
+   */
+  async take(maxItems: number, maxBytes: number, lingerMs = 0): Promise<T[]> {
+    let deadline = 0;
+    while (this.error === null && !this.closed && this.length < maxItems && this.used < maxBytes) {
+      if (this.length === 0) {
+        await new Promise<void>((r) => (this.wakeConsumer = r));
+        continue;
+      }
+      deadline ||= Date.now() + lingerMs;
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((r) => {
+        this.wakeConsumer = r;
+        timer = setTimeout(r, left);
+      });
+      clearTimeout(timer);
     }
     if (this.error !== null) throw this.error;
     const out: T[] = [];

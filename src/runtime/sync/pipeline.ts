@@ -175,7 +175,7 @@ export async function runSync(r: SyncRun): Promise<SyncResult> {
 
   const consume = async (): Promise<void> => {
     for (;;) {
-      const batch = await queue.take(limits.batchDocs, limits.batchBytes);
+      const batch = await queue.take(limits.batchDocs, limits.batchBytes, limits.batchLingerMs);
       if (batch.length === 0) return;
       const ops: BulkOperation[] = [];
       const sizes = new Map<string, number>();
