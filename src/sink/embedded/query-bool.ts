@@ -44,7 +44,8 @@ export function compileBool(ctx: QueryContext, b: Record<string, unknown>): SqlN
   let score = scores.length ? scores.join(' + ') : '0';
   const boost = boostOf(b);
   if (boost !== 1) score = `((${score}) * ${boost})`;
-  return { where: wheres.length ? wheres.map((w) => `(${w})`).join(' AND ') : '1', score: `(${score})`, zeroOutside: false };
+  const driver = [...must, ...filter].find((n) => n.driver)?.driver ?? (should.length === 1 && msm >= 1 ? should[0].driver : undefined);
+  return { where: wheres.length ? wheres.map((w) => `(${w})`).join(' AND ') : '1', score: `(${score})`, zeroOutside: false, driver };
 }
 
 /** `minimum_should_match` larger than the number of should clauses: nothing can match. */
@@ -56,7 +57,7 @@ function resolvesAboveCount(spec: unknown, n: number): boolean {
 export function compileConstantScore(ctx: QueryContext, b: Record<string, unknown>): SqlNode {
   if (!isPlainObject(b.filter)) throw errors.parsing('[constant_score] requires a \'filter\' element');
   const inner = compileQuery(ctx, b.filter);
-  return { where: inner.where, score: String(boostOf(b)), zeroOutside: false };
+  return { where: inner.where, score: String(boostOf(b)), zeroOutside: false, driver: inner.driver };
 }
 
 export function compileDisMax(ctx: QueryContext, b: Record<string, unknown>): SqlNode {
@@ -68,5 +69,5 @@ export function compileDisMax(ctx: QueryContext, b: Record<string, unknown>): Sq
   let score = tie > 0 && scores.length > 1 ? `(${max} + ${tie} * ((${scores.join(' + ')}) - ${max}))` : max;
   const boost = boostOf(b);
   if (boost !== 1) score = `(${score} * ${boost})`;
-  return { where: `(${nodes.map((n) => `(${n.where})`).join(' OR ')})`, score, zeroOutside: true };
+  return { where: `(${nodes.map((n) => `(${n.where})`).join(' OR ')})`, score, zeroOutside: true, driver: nodes.length === 1 ? nodes[0].driver : undefined };
 }

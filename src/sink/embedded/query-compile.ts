@@ -152,7 +152,8 @@ function multiMatch(ctx: QueryContext, o: Body): SqlNode {
       const where = msm >= tokens.length
         ? perToken.map((n) => n.where).join(' AND ')
         : `(${perToken.map((n) => `(${n.where})`).join(' + ')}) >= ${msm}`;
-      nodes.push({ where: `(${where})`, score: `(${perToken.map((n) => n.score).join(' + ')})`, zeroOutside: true });
+      const driver = msm >= tokens.length ? perToken[0].driver : undefined;
+      nodes.push({ where: `(${where})`, score: `(${perToken.map((n) => n.score).join(' + ')})`, zeroOutside: true, driver });
     } else {
       let expr: string;
       if (type === 'phrase' || type === 'phrase_prefix') expr = phraseExpr(tokens, Number(o.slop ?? 0), type === 'phrase_prefix');
@@ -172,7 +173,8 @@ function multiMatch(ctx: QueryContext, o: Body): SqlNode {
   const where = nodes.length === 1 ? nodes[0].where : `(${nodes.map((n) => `(${n.where})`).join(' OR ')})`;
   const scores = nodes.map((n) => (n.zeroOutside ? n.score : `(CASE WHEN ${n.where} THEN ${n.score} ELSE 0 END)`));
   const score = scores.length === 1 ? scores[0] : `max(${scores.join(', ')})`;
-  return { where, score: boost === 1 ? score : `(${score} * ${boost})`, zeroOutside: true };
+  const driver = nodes.length === 1 ? nodes[0].driver : undefined;
+  return { where, score: boost === 1 ? score : `(${score} * ${boost})`, zeroOutside: true, driver };
 }
 
 function queryString(ctx: QueryContext, o: Body, simple: boolean): SqlNode {

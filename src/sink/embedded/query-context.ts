@@ -15,6 +15,11 @@ export interface SqlNode {
   score: string;
   /** The score is already 0 for documents that do not match (true for full-text leaves). */
   zeroOutside: boolean;
+  /**
+   * A full-text leaf (its CTE / temp table name) every match of this node is in: a query that
+   * needs nothing else of the documents table can then run on that leaf's rows alone.
+   */
+  driver?: string;
 }
 
 export interface HighlightLeaf {
@@ -90,7 +95,7 @@ export class QueryContext {
     this.joins.push(`LEFT JOIN ${m} ON ${m}.doc = d.r`);
     this.leaves.push({ expr, fields: fields && fields.map((x) => x.f.path) });
     const score = boost === 1 ? `COALESCE(${m}.s, 0)` : `(COALESCE(${m}.s, 0) * ${Number(boost)})`;
-    return { where: `d.r IN (SELECT doc FROM ${m})`, score, zeroOutside: true };
+    return { where: `d.r IN (SELECT doc FROM ${m})`, score, zeroOutside: true, driver: m };
   }
 
   /** How the values were seen: a multi-field (`title.keyword`) has its parent's shape. */

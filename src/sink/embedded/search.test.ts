@@ -319,6 +319,34 @@ describe('embedded index: search', () => {
     assert.deepEqual(h, { body: ['The runners were <em>running</em> quickly'] });
   });
 
+  it('scored, unscored and counted paths agree', () => {
+    const queries: unknown[] = [
+      { match: { body: 'quick' } },
+      { match: { body: 'quick fox' } },
+      { multi_match: { query: 'fox bread', fields: ['title', 'body'] } },
+      { multi_match: { query: 'quick afternoon', type: 'cross_fields', operator: 'and' } },
+      { bool: { must: { match: { body: 'quick' } }, must_not: { match: { title: 'bread' } } } },
+      { bool: { filter: { match: { title: 'fox' } }, should: { term: { n: 5 } } } },
+      { bool: { should: [{ match: { title: 'fox' } }], minimum_should_match: 1, must_not: { term: { n: 5 } } } },
+      { bool: { should: [{ match: { title: 'fox' } }, { term: { n: 7 } }] } },
+      { bool: { must_not: { match: { body: 'quick' } } } },
+      { constant_score: { filter: { match: { body: 'the' } } } },
+      { dis_max: { queries: [{ match: { body: 'nap' } }] } },
+      { query_string: { query: 'quick AND NOT status:closed' } },
+    ];
+    for (const query of queries) {
+      const scored = q(query).sort();
+      const byField = q(query, { sort: [{ n: 'asc' }] }).sort();
+      const byDoc = q(query, { sort: ['_doc'] }).sort();
+      const total = (t.ci.search('s', { query, track_total_hits: true, size: 0 }) as any).hits.total.value;
+      const count = t.ci.count('s', { query }).count;
+      assert.deepEqual(byField, scored, JSON.stringify(query));
+      assert.deepEqual(byDoc, scored, JSON.stringify(query));
+      assert.equal(total, scored.length, JSON.stringify(query));
+      assert.equal(count, scored.length, JSON.stringify(query));
+    }
+  });
+
   it('count with a query and with q', () => {
     assert.equal(t.ci.count('s', { query: { match: { body: 'quick' } } }).count, 3);
     assert.equal(t.ci.count('s', undefined, { q: 'status:open' }).count, 2);

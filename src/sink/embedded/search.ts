@@ -30,6 +30,17 @@ function compile(h: IndexHandle, query: unknown): Compiled {
   return { ctx, node, with: ctx.ctes.length ? `WITH ${ctx.ctes.join(', ')} ` : '' };
 }
 
+/**
+ * The FROM clause: the documents table, or — when the query only needs rowids and scores and
+ * all its matches are in one full-text leaf — that leaf's rows alone (no row of the documents
+ * table is read until the page of hits is fetched).
+ */
+function from(h: IndexHandle, c: Compiled, extra: string[] = []): string {
+  const driver = c.node.driver;
+  const needsDocs = [c.node.where, c.node.score, ...extra].some((sql) => /\bd\.(src|id)\b/.test(sql));
+  return driver && !needsDocs ? `(SELECT doc AS r FROM ${driver}) AS d` : `${h.docs} AS d`;
+}
+
 const tempTables = new WeakMap<object, number>();
 
 /**
@@ -54,7 +65,7 @@ function fillScores(cache: StatementCache, c: Compiled): () => void {
 function countMatches(cache: StatementCache, h: IndexHandle, c: Compiled, cap: number, minScore?: number): number {
   const scoreFilter = minScore === undefined ? '' : ` AND (${c.node.score}) >= ${Number(minScore)}`;
   const joins = minScore === undefined ? '' : c.ctx.joins.join(' ');
-  const inner = `SELECT 1 FROM ${h.docs} AS d ${joins} WHERE (${c.node.where})${scoreFilter}`;
+  const inner = `SELECT 1 FROM ${from(h, c)} ${joins} WHERE (${c.node.where})${scoreFilter}`;
   const sql = Number.isFinite(cap)
     ? `${c.with}SELECT count(*) AS n FROM (${inner} LIMIT ${Math.max(0, Math.floor(cap))})`
     : `${c.with}SELECT count(*) AS n FROM (${inner})`;
@@ -91,7 +102,7 @@ function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: Search
   const scoreExpr = scoring ? c.node.score : 'NULL';
   const joins = scoring ? c.ctx.joins.join(' ') : '';
   const minScore = req.minScore === undefined ? '' : ` AND sc >= ${Number(req.minScore)}`;
-  const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${h.docs} AS d ${joins} WHERE (${c.node.where})`;
+  const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} ${joins} WHERE (${c.node.where})`;
   const rows = req.size === 0 ? [] : (cache
     .get(`${c.with}SELECT * FROM (${select}) AS d WHERE 1${minScore} ORDER BY ${orderBy} LIMIT ${req.size} OFFSET ${req.from}`)
     .all(c.ctx.params) as HitRow[]);
@@ -174,6 +185,6 @@ function collect(v: unknown, path: string[]): unknown[] {
 /** One page of matching rowids above `after`, in rowid order (delete by query walks these). */
 export function matchingRowids(cache: StatementCache, h: IndexHandle, query: unknown, after: number, limit: number): number[] {
   const c = compile(h, query);
-  const sql = `${c.with}SELECT d.r AS r FROM ${h.docs} AS d WHERE (${c.node.where}) AND d.r > @__after ORDER BY d.r LIMIT ${Math.floor(limit)}`;
+  const sql = `${c.with}SELECT d.r AS r FROM ${from(h, c)} WHERE (${c.node.where}) AND d.r > @__after ORDER BY d.r LIMIT ${Math.floor(limit)}`;
   return (cache.get(sql).all({ ...c.ctx.params, __after: after }) as { r: number }[]).map((x) => x.r);
 }
