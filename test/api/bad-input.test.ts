@@ -41,7 +41,7 @@ const ENDPOINTS: { method: 'PUT' | 'POST' | 'DELETE'; path: string; fields: Reco
       last_incremental_sync_scheduled_at: ['string', 'null'], last_indexed_document_count: ['number', 'null'],
       last_seen: ['string', 'null'], last_sync_error: ['string', 'null'], last_sync_scheduled_at: ['string', 'null'],
       last_sync_status: ['string', 'null'], last_synced: ['string', 'null'],
-      sync_cursor: ['string', 'number', 'boolean', 'null', 'array', 'object'],
+      sync_cursor: ['null', 'object'],
     },
   },
   { method: 'PUT', path: `/_connector/${ID}/_features`, fields: { features: ['object'] } },

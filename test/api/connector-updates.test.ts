@@ -369,6 +369,7 @@ describe('PUT _last_sync (§6.17)', () => {
     ['unknown sync status', { last_access_control_sync_status: 'done' }, X, '[connector_update_last_sync_stats_request] failed to parse field [last_access_control_sync_status]'],
     ['count not a number', { last_indexed_document_count: 'many' }, X, '[connector_update_last_sync_stats_request] failed to parse field [last_indexed_document_count]'],
     ['unknown field', { last_sync: 'x' }, X, '[connector_update_last_sync_stats_request] unknown field [last_sync]'],
+    ['sync_cursor not an object', { sync_cursor: 'page-2' }, X, '[connector_update_last_sync_stats_request] failed to parse field [sync_cursor]'],
   ];
   for (const [name, body, type, reason] of bad) {
     it(`400 ${name}`, async () => void assertError(await expectUnchanged(srv, 'ls', () => update(srv, 'ls', '_last_sync', body), 400), 400, type, reason));

@@ -266,6 +266,7 @@ describe('_last_sync (§6.17)', () => {
     assert.equal(e.causedBy?.reason, 'Unknown ConnectorSyncStatus [done].');
     throwsApi(() => parseLastSync({ last_indexed_document_count: 'many' }), X);
     throwsApi(() => parseLastSync({ last_sync_error: 5 }), X);
+    for (const cursor of ['page-2', 2, true, [1]]) throwsApi(() => parseLastSync({ sync_cursor: cursor }), X, /failed to parse field \[sync_cursor\]/);
   });
 });
 

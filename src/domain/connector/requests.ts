@@ -6,7 +6,7 @@
 import { errors } from '../errors.js';
 import { isPlainObject } from '../shared/json.js';
 import {
-  any, bool, enumOf, long, nested, object, parseStrict, str, timestamp, type FieldParser,
+  bool, enumOf, long, nested, object, parseStrict, str, timestamp, type FieldParser,
 } from '../shared/parse.js';
 import { validateCron } from '../shared/cron.js';
 import { configurationMap } from './configuration.js';
@@ -199,7 +199,8 @@ export function parseLastSync(body: unknown): Record<string, unknown> {
     last_sync_scheduled_at: { parse: timestamp, nullable: true },
     last_sync_status: { parse: syncStatus, nullable: true },
     last_synced: { parse: timestamp, nullable: true },
-    sync_cursor: { parse: any, nullable: true },
+    // declareObjectOrNull in Elasticsearch: a string, number or array is a 400.
+    sync_cursor: { parse: object, nullable: true },
   });
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (v !== null && v !== undefined) out[k] = v;
