@@ -78,6 +78,16 @@ describe('values', () => {
     assert.deepEqual(c.port, stored.port);
   });
 
+  it('an object value merges into an object value key by key (partial-doc deep merge, §1.5); other values replace', async () => {
+    ok(await update(srv, 'cv', '_configuration', { values: { password: { user: 'u', secret: true } } }));
+    assert.equal(await result('cv', { values: { password: { secret: false, extra: [1] } } }), 'updated');
+    assert.deepEqual((await getConnector(srv, 'cv')).configuration.password.value, { secret: false, user: 'u', extra: [1] });
+    assert.equal(await result('cv', { values: { password: 'plain' } }), 'updated');
+    assert.equal((await getConnector(srv, 'cv')).configuration.password.value, 'plain');
+    assert.equal(await result('cv', { values: { password: { secret: true } } }), 'updated');
+    assert.deepEqual((await getConnector(srv, 'cv')).configuration.password.value, { secret: true });
+  });
+
   it('same values again → noop; null is a value', async () => {
     assert.equal(await result('cv', { values: { host: 'db.example' } }), 'noop');
     assert.equal(await result('cv', { values: { host: null } }), 'updated');

@@ -1,7 +1,7 @@
 /** `PUT /_connector/{id}/_configuration` — schema registration or `values` (§6.11). */
 import { errors } from '../../domain/errors.js';
 import { parseConfiguration } from '../../domain/connector/requests.js';
-import { setOwn } from '../../domain/shared/json.js';
+import { deepMerge, setOwn } from '../../domain/shared/json.js';
 import type { Endpoint } from '../endpoint.js';
 import { ACTION, connectorId, requireBody, updateConnector } from './shared.js';
 
@@ -26,7 +26,9 @@ export const updateConfiguration: Endpoint = {
         );
       }
       const configuration = { ...current };
-      for (const [k, v] of Object.entries(r.values)) setOwn(configuration, k, { ...current[k], value: v });
+      // Elasticsearch writes the partial doc {configuration: {k: {value: v}}}: an object value
+      // merges into an object value key by key (connector-api.md §1.5), anything else replaces it.
+      for (const [k, v] of Object.entries(r.values)) setOwn(configuration, k, deepMerge(current[k], { value: v }));
       return { ...doc, configuration, status: 'configured' };
     }, { preGet: true });
   },
