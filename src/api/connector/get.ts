@@ -1,6 +1,6 @@
 /** `GET /_connector/{connector_id}` (§6.2). */
 import type { Endpoint } from '../endpoint.js';
-import { ACTION, connectorId, connectorNotFound, rejectBody } from './shared.js';
+import { ACTION, connectorId, connectorNotFound } from './shared.js';
 
 export const getConnector: Endpoint = {
   name: 'connector.get',
@@ -10,7 +10,6 @@ export const getConnector: Endpoint = {
   action: ACTION + 'get',
   async handler(req, app) {
     const id = connectorId(req, 'connector_id missing');
-    rejectBody(req, 'GET');
     const json = await app.store.connectors.getJson(id, req.query.include_deleted === true);
     if (json === null) throw connectorNotFound(id);
     return { body: json, raw: true };

@@ -3,7 +3,7 @@ import { errors } from '../../domain/errors.js';
 import { indexNameMessage } from '../../domain/connector/index-name.js';
 import type { Endpoint } from '../endpoint.js';
 import { paging } from '../query-params.js';
-import { ACTION, rejectBody } from './shared.js';
+import { ACTION } from './shared.js';
 
 export const listConnectors: Endpoint = {
   name: 'connector.list',
@@ -15,7 +15,6 @@ export const listConnectors: Endpoint = {
   },
   action: ACTION + 'list',
   async handler(req, app) {
-    rejectBody(req, 'GET');
     const q = req.query;
     const { from, size } = paging(q);
     const indexNames = q.index_name as string[] | undefined;
