@@ -98,8 +98,13 @@ export function search(cache: StatementCache, hl: Highlighter, h: IndexHandle, r
 
 function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, scoring: boolean, started: number) {
   const sortKeys = req.sort.length ? req.sort : [{ kind: 'score' as const, desc: true, missingFirst: false, mode: 'max' as const }];
-  const { orderBy, columns } = compileSort(c.ctx, sortKeys);
+  const sorted = compileSort(c.ctx, sortKeys);
+  const { columns } = sorted;
   const scoreExpr = scoring ? c.node.score : 'NULL';
+  // A score that is the same for every row (filters, match_all) orders nothing: dropping it lets
+  // SQLite walk the table in rowid order and stop after the page instead of sorting every match.
+  const constant = !/\bd\.|ci_m\d/.test(scoreExpr);
+  const orderBy = constant ? sorted.orderBy.replace(/^sc (ASC|DESC), /, '').replace(/, sc (ASC|DESC)/g, '') : sorted.orderBy;
   const joins = scoring ? c.ctx.joins.join(' ') : '';
   const minScore = req.minScore === undefined ? '' : ` AND sc >= ${Number(req.minScore)}`;
   const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} ${joins} WHERE (${c.node.where})`;
