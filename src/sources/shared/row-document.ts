@@ -48,7 +48,11 @@ function canonicalDecimal(s: string): string | null {
  * A decimal string (bigint, numeric, DECIMAL) as a number when a JS number holds it exactly
  * (its shortest form reads back as the same decimal), else unchanged. "NaN" stays a string.
  */
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
 export function exactNumber(s: string): number | string {
+  // Fast path: at most 15 digits always survive the round trip through a double.
+  if (s.length <= 15 && PLAIN_DECIMAL.test(s)) return Number(s) || 0; // || 0: no -0
   const canon = canonicalDecimal(s);
   if (canon === null) return s;
   const n = Number(canon);
@@ -68,6 +72,8 @@ const DATE_ONLY = /^\d{4}-\d\d-\d\d$/;
 
 /** "2024-01-02 03:04:05.123+00" → "2024-01-02T03:04:05.123Z"; other offsets as ±hh:mm. */
 export function isoFromSql(s: string): string {
+  // Fast path: PostgreSQL's timestamptz text in a UTC session ("… hh:mm:ss[.ffffff]+00").
+  if (s.length > 19 && s.charCodeAt(10) === 32 && s.endsWith('+00')) return `${s.slice(0, 10)}T${s.slice(11, -3)}Z`;
   let out = s.replace(' ', 'T');
   const m = /([+-])(\d\d)(?::?(\d\d))?(?::?(\d\d))?$/.exec(out);
   if (m && /T\d\d:\d\d/.test(out)) {
