@@ -113,6 +113,20 @@ test('a job whose worker stopped heartbeating ends in error naming the host and 
   assert.equal((await s.call('GET', '/_connector/orphan')).body.last_sync_status, 'error');
 });
 
+test('a running job whose connector was deleted ends in error saying so', async () => {
+  await connector('deleted', 'counter', { count: 10 });
+  let id = '';
+  for (let i = 0; i < 10 && !id; i++) {
+    const j = await syncNow(s, 'deleted');
+    if (await s.api.claimJob(j, 'ghost-host:7')) id = j;
+    else await waitForJob(s, j, ['completed', 'error']);
+  }
+  assert.ok(id, 'the ghost won a claim');
+  assert.equal((await s.call('DELETE', '/_connector/deleted')).status, 200);
+  const job = await waitForJob(s, id, ['error'], 5_000);
+  assert.match(job.error, /Connector \[deleted\] no longer exists; the job run by worker \[ghost-host:7\] was marked as failed/);
+});
+
 test('a cron schedule with seconds runs by itself; at most one pending job', async () => {
   await connector('cron', 'counter', { count: 5 });
   const r = await s.call('PUT', '/_connector/cron/_scheduling', {

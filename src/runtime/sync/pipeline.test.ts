@@ -178,3 +178,56 @@ test('shapeDocument keeps a source id field and measures bytes', () => {
   assert.deepEqual(s.doc, { id: 'custom', body: 'a b', _timestamp: 'T', [GENERATION_FIELD]: 5 });
   assert.ok(s.bytes > JSON.stringify(s.doc).length);
 });
+
+test('memory is bounded: a fast source waits for a slow sink (queue bounded in bytes)', async () => {
+  let produced = 0;
+  let written = 0;
+  let maxAhead = 0;
+  const fast: Source = {
+    async ping() {},
+    async *getDocs() {
+      for (let i = 0; i < 3000; i++) {
+        produced++;
+        yield { _id: `m${i}`, body: 'x'.repeat(1000) };
+      }
+    },
+    async close() {},
+  };
+  const slow = new MemorySink();
+  const bulk = slow.bulk.bind(slow);
+  slow.bulk = async (ops) => {
+    maxAhead = Math.max(maxAhead, produced - written);
+    await new Promise((r) => setTimeout(r, 2));
+    written += ops.length;
+    return bulk(ops);
+  };
+  // ~1.1 KB per document: a 20 KB queue holds ~18, a batch 10.
+  const r = run(fast, slow, { limits: { queueBytes: 20_000, batchDocs: 10, batchBytes: 1_000_000 } });
+  await r.done;
+  assert.equal(slow.docs.size, 3000);
+  assert.ok(maxAhead <= 18 + 10 + 2, `the source ran ${maxAhead} documents ahead of the sink`);
+});
+
+test('access control: documents go to the given index, without sync rules, and sweep', async () => {
+  const sink = new MemorySink();
+  sink.docs.set('stale-identity', { [GENERATION_FIELD]: 1 });
+  const acl: Source = {
+    async ping() {},
+    getDocs: () => (async function* () {})(),
+    async *getAccessControl() {
+      yield { _id: 'user:ann', identity: { username: 'ann' }, query: { template: { params: { access_control: ['user:ann'] } } } };
+    },
+    async close() {},
+  };
+  const rules = [{ id: 'all-out', field: '_id', rule: 'regex' as const, value: '.*', policy: 'exclude' as const, order: 0 }];
+  const indexed: string[] = [];
+  const bulk = sink.bulk.bind(sink);
+  sink.bulk = async (ops) => {
+    indexed.push(...ops.map((o) => `${o.index}/${o.id}`));
+    return bulk(ops);
+  };
+  const r = run(acl, sink, { spec: { jobType: 'access_control', index: '.search-acl-filter-idx', rules } });
+  assert.deepEqual(await r.done, { finished: true, cursor: null });
+  assert.deepEqual(indexed, ['.search-acl-filter-idx/user:ann']);
+  assert.deepEqual([...sink.docs.keys()], ['user:ann']);
+});
