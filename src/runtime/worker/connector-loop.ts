@@ -2,7 +2,7 @@
  * The connector loop (runtime.md "Loops" 1): for every connector of a served service type,
  * bootstrap and draft filtering (bootstrap.ts), connector `_check_in`, then scheduling:
  * due cron runs (schedule.ts) and `sync_now` become jobs, at most one pending (or suspended)
- * job per connector and job type.
+ * job per connector and job type — also when several workers race (the oldest pending wins).
  */
 import type { SourceFactory } from '../../sources/source.js';
 import type { ConnectorApi, ConnectorDoc, JobType } from './api-client.js';
@@ -70,6 +70,14 @@ export class ConnectorLoop {
       if (types.has(type)) return;
       const id = await this.api.createJob(c.id, type, trigger);
       types.add(type);
+      // Several workers may schedule the same run at once (the API has no conditional create):
+      // all keep the oldest pending job and cancel the others, so they converge on one.
+      const pending = (await this.api.listJobs({ status: 'pending', connectorId: c.id, jobTypes: [type] }))
+        .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+      if (pending.length > 1 && pending[0].id !== id) {
+        await this.api.cancelJob(id).catch(() => {});
+        return;
+      }
       created++;
       this.o.log.info(`connector [${c.id}]: created ${trigger} ${type} sync job [${id}]`);
     };
