@@ -32,6 +32,8 @@ export interface ServerProcess {
   name: string;
   url: string;
   child: ChildProcess;
+  /** The tail of the child's stderr (deprecation warnings dropped). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startServer(name: string, args: string[], port: number, op
     name,
     url,
     child,
+    stderr: () => cleanStderr(stderr),
     async stop() {
       if (dead) return;
       child.kill('SIGTERM');
@@ -86,5 +89,5 @@ function cleanStderr(s: string): string {
     .split('\n')
     .filter((l) => l.trim() && !/Deprecation|FastifyWarning|--trace-warnings|--trace-deprecation/.test(l))
     .join(' ')
-    .slice(0, 500);
+    .slice(-2000);
 }
