@@ -4,7 +4,7 @@
  * strict query parameters, `pretty` / `filter_path`, the error envelope, 405 for a known path
  * with the wrong method and 400 `no_handler_found_exception` for unknown paths.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApiError, errors } from '../domain/errors.js';
 import { MAX_NESTING_DEPTH, nestingDepthExceeds } from '../domain/shared/json.js';
 import type { AppContext } from './app-context.js';
@@ -24,17 +24,19 @@ const JSON_TYPES = /^(application\/(json|vnd\.elasticsearch\+json|x-www-form-url
 const NDJSON_TYPES = /^application\/(x-ndjson|vnd\.elasticsearch\+x-ndjson|json|vnd\.elasticsearch\+json)\b/i;
 const PRODUCT = { 'x-elastic-product': 'Elasticsearch' };
 
+/** Matches a route pattern for the 405 check; the router ignores one trailing slash, so does this. */
 function pathRegex(path: string): RegExp {
-  const body = path.split('/').map((seg) => (seg.startsWith(':') ? '[^/]*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+  const body = path.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
   return new RegExp(`^${body}/?$`);
 }
 
 export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints: Endpoint[] = allEndpoints): FastifyInstance {
   const server = Fastify({
     logger: opts.logger ?? false,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 100 * 1024 * 1024,
-    maxParamLength: 4096,
+    // Elasticsearch serves `/_connector/c1/` as `/_connector/c1`.
+    routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: true },
     exposeHeadRoutes: false,
     return503OnClosing: true,
     // Router-level failures (bad percent-encoding, a path segment over maxParamLength) bypass
