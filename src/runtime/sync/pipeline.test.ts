@@ -231,3 +231,24 @@ test('access control: documents go to the given index, without sync rules, and s
   assert.deepEqual(indexed, ['.search-acl-filter-idx/user:ann']);
   assert.deepEqual([...sink.docs.keys()], ['user:ann']);
 });
+
+test("the connector's pipeline.name reaches every index operation as the bulk pipeline", async () => {
+  const sink = new MemorySink();
+  const seen: (string | undefined)[] = [];
+  const bulk = sink.bulk.bind(sink);
+  sink.bulk = async (ops) => {
+    for (const o of ops) if (o.op === 'index') seen.push(o.pipeline);
+    return bulk(ops);
+  };
+  await run(source(docs(3)), sink, { spec: { ingestPipeline: 'search-default-ingestion' } }).done;
+  assert.deepEqual(seen, ['search-default-ingestion', 'search-default-ingestion', 'search-default-ingestion']);
+  const plain: (string | undefined)[] = [];
+  const sink2 = new MemorySink();
+  const bulk2 = sink2.bulk.bind(sink2);
+  sink2.bulk = async (ops) => {
+    for (const o of ops) if (o.op === 'index') plain.push(o.pipeline);
+    return bulk2(ops);
+  };
+  await run(source(docs(2)), sink2).done;
+  assert.deepEqual(plain, [undefined, undefined]);
+});

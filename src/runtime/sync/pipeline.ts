@@ -35,6 +35,8 @@ export interface SyncSpec {
   index: string;
   language: string | null;
   pipeline: { extract_binary_content: boolean; reduce_whitespace: boolean };
+  /** Ingest pipeline for the target's bulk `pipeline` parameter (the connector's `pipeline.name`). */
+  ingestPipeline?: string | null;
   rules: BasicRule[];
   advancedRules: unknown;
   syncCursor: Record<string, unknown> | null;
@@ -181,7 +183,9 @@ export async function runSync(r: SyncRun): Promise<SyncResult> {
       const sizes = new Map<string, number>();
       for (const it of batch) {
         if (it.kind === 'index') {
-          ops.push({ op: 'index', index: spec.index, id: it.id, doc: it.doc });
+          ops.push(spec.ingestPipeline
+            ? { op: 'index', index: spec.index, id: it.id, doc: it.doc, pipeline: spec.ingestPipeline }
+            : { op: 'index', index: spec.index, id: it.id, doc: it.doc });
           sizes.set(it.id, it.bytes);
         } else if (it.kind === 'delete') {
           ops.push({ op: 'delete', index: spec.index, id: it.id });

@@ -51,6 +51,8 @@ export function syncSpec(job: SyncJobDoc, factory: SourceFactory): SyncSpec {
       extract_binary_content: c.pipeline?.extract_binary_content ?? true,
       reduce_whitespace: c.pipeline?.reduce_whitespace ?? true,
     },
+    // Access-control documents are not run through the content pipeline (as in Elastic's service).
+    ingestPipeline: job.job_type === 'access_control' ? null : ((c.pipeline?.name as string | undefined) ?? null),
     rules,
     advancedRules,
     syncCursor: (c.sync_cursor as Record<string, unknown> | null | undefined) ?? null,
