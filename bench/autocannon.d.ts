@@ -25,6 +25,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string | Buffer;
     requests?: RequestSpec[];
+    overallRate?: number;
+    connectionRate?: number;
     title?: string;
   }
 
