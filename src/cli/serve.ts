@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
 import { openApp } from '../runtime/app.js';
+import { securityAdmin } from '../runtime/security/admin-port.js';
 import { loadSecurityConfig, parseSecurityConfig } from '../runtime/security/config.js';
 import { ContentIndex } from '../sink/embedded/content-index.js';
 import { EmbeddedSink } from '../sink/embedded-sink.js';
@@ -66,7 +67,9 @@ export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
   }
   let worker: Worker | null = null;
   if (o.worker) {
-    const apiKey = process.env[WORKER_API_KEY_ENV] ?? settings.worker.apiKey;
+    // With security on, the in-process worker uses a configured key, else an in-memory
+    // credential of this process (never stored; see docs/security.md).
+    const apiKey = process.env[WORKER_API_KEY_ENV] ?? settings.worker.apiKey ?? securityAdmin(app)?.internalCredential?.();
     if (securityConfig.enabled && !apiKey) {
       server.log.error(
         `Security is on and the in-process worker has no credentials: create an API key with the manage_connector privilege and write access to the content indices, and set worker.api_key in the config file (or ${WORKER_API_KEY_ENV}); or run with --no-worker. No syncs run until then.`,

@@ -49,6 +49,12 @@ export interface SecurityAdmin extends SecurityPort {
   apiKeys?: ApiKeyAdmin;
   /** Why `apiKeys` is absent, for the 400 reason. */
   apiKeysUnavailable?: string;
+  /**
+   * An `ApiKey` credential for this process's own connector service: held in memory only (never
+   * stored, gone with the process), authenticating the internal user `_tributary_worker` with
+   * `manage_connector` and all privileges on content indices.
+   */
+  internalCredential?(): string;
 }
 
 export function securityAdmin(app: AppContext): SecurityAdmin | null {

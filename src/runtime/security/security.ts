@@ -26,6 +26,8 @@ export const FILE_REALM = { name: 'default_file', type: 'file' };
 const GENERIC_401 = 'unable to authenticate with provided credentials and anonymous access is not allowed for this request';
 const API_KEY_ACTION = 'cluster:admin/xpack/security/api_key/';
 const CACHE_TTL_MS = 20 * 60_000;
+/** The in-process connector service's own user (see `internalCredential`). */
+const INTERNAL_USER = '_tributary_worker';
 /** Failures allowed from one address over all user names, as a multiple of the per-user limit. */
 const ADDRESS_FACTOR = 10;
 
@@ -62,6 +64,7 @@ class ConfigSecurity implements SecurityAdmin {
   private readonly cacheKey = randomBytes(32);
   private readonly verified = new Map<string, { digest: Buffer; expires: number }>();
   private readonly sampleHash?: string;
+  private internal?: { id: string; secret: Buffer; permission: Permission };
 
   constructor(
     private readonly config: SecurityConfig,
@@ -149,7 +152,31 @@ class ConfigSecurity implements SecurityAdmin {
     return true;
   }
 
+  internalCredential(): string {
+    if (!this.internal) {
+      const permission = compile([parseRoleDescriptor(INTERNAL_USER, {
+        cluster: ['manage_connector'],
+        indices: [{ names: ['*'], privileges: ['all'] }],
+      })]);
+      this.internal = { id: `${INTERNAL_USER}-${randomBytes(8).toString('hex')}`, secret: randomBytes(32), permission };
+    }
+    return Buffer.from(`${this.internal.id}:${this.internal.secret.toString('base64url')}`).toString('base64');
+  }
+
+  private internalPrincipal(id: string, secret: string): Principal | null {
+    const own = this.internal;
+    if (!own || id !== own.id) return null;
+    const given = Buffer.from(secret);
+    const expected = Buffer.from(own.secret.toString('base64url'));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const p: Principal = { username: INTERNAL_USER, roles: [], realm: 'api_key', apiKeyId: id, apiKeyName: INTERNAL_USER };
+    this.subjects.set(p, { username: INTERNAL_USER, roles: [], permission: own.permission });
+    return p;
+  }
+
   private async apiKey(id: string, secret: string, address: string): Promise<Principal> {
+    const internal = this.internalPrincipal(id, secret);
+    if (internal) return internal;
     const key = `api_key:${id}|${address}`;
     this.throttle(key, address, `API key [${id}]`);
     const refuse = (why: string) => {

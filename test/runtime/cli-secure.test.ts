@@ -1,0 +1,83 @@
+/**
+ * `tributary serve` with security on and no worker key configured: the in-process worker
+ * authenticates with the process's in-memory internal credential and syncs; that credential is
+ * never stored, and ordinary requests still need their own credentials.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { makeTree, waitFor } from './harness.js';
+
+const BIN = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
+const AUTH = 'Basic ' + Buffer.from('admin:admin-password').toString('base64');
+let dir: string;
+let server: ChildProcess;
+let url: string;
+let log = '';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function call(method: string, path: string, body?: unknown, auth: string | null = AUTH) {
+  const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
+  if (auth) headers.authorization = auth;
+  const res = await fetch(url + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tributary-cli-secure-'));
+  makeTree(join(dir, 'docs'), 50);
+  writeFileSync(join(dir, 'tributary.yml'), [
+    'security:',
+    '  enabled: true',
+    '  users:',
+    '    admin:',
+    '      password: admin-password',
+    '      roles: [superuser]',
+    'worker:',
+    '  poll_interval: 200ms',
+    '  job_poll_interval: 200ms',
+    '  heartbeat: 1s',
+    '',
+  ].join('\n'));
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data', join(dir, 'data'), '--config', join(dir, 'tributary.yml'), '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout!.on('data', (d) => (log += d));
+  server.stderr!.on('data', (d) => (log += d));
+  await waitFor('server', async () => (await call('GET', '/')).status === 200, 20_000, 200);
+});
+
+after(async () => {
+  server?.kill('SIGTERM');
+  await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('security on: the in-process worker syncs with its internal credential', async () => {
+  assert.equal((await call('GET', '/_connector', undefined, null)).status, 401);
+  assert.equal((await call('PUT', '/_connector/secure-docs', { index_name: 'secure-docs', service_type: 'directory' })).status, 201);
+  await waitFor('schema', async () => (await call('GET', '/_connector/secure-docs')).body.status === 'needs_configuration', 20_000, 200);
+  assert.equal((await call('PUT', '/_connector/secure-docs/_configuration', { values: { path: join(dir, 'docs') } })).status, 200);
+  await waitFor('connected', async () => (await call('GET', '/_connector/secure-docs')).body.status === 'connected', 20_000, 200);
+  const job = await call('POST', '/_connector/_sync_job', { id: 'secure-docs' });
+  assert.equal(job.status, 201);
+  await waitFor('completed', async () => (await call('GET', `/_connector/_sync_job/${job.body.id}`)).body.status === 'completed', 30_000, 200);
+  assert.equal((await call('POST', '/secure-docs/_count', { query: { match_all: {} } })).body.count, 50);
+  assert.equal((await call('POST', '/secure-docs/_count', { query: { match_all: {} } }, null)).status, 401);
+  assert.doesNotMatch(log, /no credentials/);
+  // The internal credential lives in memory only: nothing about it in the state database.
+  assert.doesNotMatch(readFileSync(join(dir, 'data', 'state.db')).toString('latin1'), /_tributary_worker/);
+});
