@@ -205,9 +205,14 @@ export class SqlSource implements Source {
     return this.call(() => this.o.driver.queryColumns(rule.query), { phase: 'read', rule: i + 1 });
   }
 
-  private builder(fields: FieldSpec[], idColumns: string[] | null, tables: string[], what: string): Build {
+  /**
+   * Row → document for one result shape. `table` is a table's name, or a custom query's
+   * table list (Elastic's `Table` is then the list).
+   */
+  private builder(fields: FieldSpec[], idColumns: string[] | null, table: string | string[], what: string): Build {
+    const tables = Array.isArray(table) ? table : [table];
     const prefix = this.o.idPrefix(tables);
-    const meta = Object.entries(this.o.metadata(tables.length === 1 && what.startsWith('table') ? tables[0] : tables));
+    const meta = Object.entries(this.o.metadata(table));
     const names = fields.map((f) => f.name);
     let idIdx: number[] | null = null;
     if (idColumns?.length) {
@@ -246,7 +251,7 @@ export class SqlSource implements Source {
 
   private async *readTable(info: TableInfo, w: Window | null, ctx: SyncContext): AsyncGenerator<SourceDocument> {
     const what = `table ${info.name}`;
-    const make = (fields: FieldSpec[]) => this.builder(fields, info.primaryKey.length ? info.primaryKey : null, [info.name], what);
+    const make = (fields: FieldSpec[]) => this.builder(fields, info.primaryKey.length ? info.primaryKey : null, info.name, what);
     if (info.primaryKey.length && info.keyset) yield* this.keysetRead(info, w, ctx, make);
     else yield* this.streamRead({ table: info }, w, ctx, make, { phase: 'read', table: info.name });
   }
@@ -354,6 +359,11 @@ export function brokenSource(err: unknown): Source {
     getDocs: async function* () {
       fail();
     },
+    // eslint-disable-next-line require-yield
+    getDocsIncrementally: async function* () {
+      fail();
+    },
+    cursorAfterFullSync: () => null,
     validateAdvancedRules: async () => fail(),
     close: async () => {},
   };
