@@ -24,10 +24,10 @@ const JSON_TYPES = /^(application\/(json|vnd\.elasticsearch\+json|x-www-form-url
 const NDJSON_TYPES = /^application\/(x-ndjson|vnd\.elasticsearch\+x-ndjson|json|vnd\.elasticsearch\+json)\b/i;
 const PRODUCT = { 'x-elastic-product': 'Elasticsearch' };
 
-/** Matches a route pattern for the 405 check; the router ignores one trailing slash, so does this. */
+/** Matches a route pattern for the 405 check (non-empty parameters; a trailing slash is another path). */
 function pathRegex(path: string): RegExp {
   const body = path.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
-  return new RegExp(`^${body}/?$`);
+  return new RegExp(`^${body}$`);
 }
 
 export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints: Endpoint[] = allEndpoints): FastifyInstance {
@@ -35,8 +35,9 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
     logger: opts.logger ?? false,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 100 * 1024 * 1024,
-    // Elasticsearch serves `/_connector/c1/` as `/_connector/c1`.
-    routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: true },
+    // A trailing slash is not ignored: `/_connector/` must reach the empty-id checks of get and
+    // delete (connector-api.md §6), see docs/compatibility.md.
+    routerOptions: { maxParamLength: 4096 },
     exposeHeadRoutes: false,
     return503OnClosing: true,
     // Router-level failures (bad percent-encoding, a path segment over maxParamLength) bypass

@@ -236,22 +236,19 @@ describe('routing', () => {
     assert.equal((await srv.inject({ method: 'PATCH', url: '/_connector/w1', body: {} })).statusCode, 405);
   });
 
-  it('a trailing slash is ignored, as in Elasticsearch (its router drops trailing empty segments)', async () => {
-    const get = await srv.inject({ method: 'GET', url: '/_connector/w1/' });
-    assert.equal(get.statusCode, 200, get.body);
-    assert.equal(get.json().id, 'w1');
-    const name = await srv.inject({ method: 'PUT', url: '/_connector/w1/_name/', body: { name: 'slash' } });
-    assert.equal(name.statusCode, 200, name.body);
-    assert.equal((await srv.inject({ method: 'GET', url: '/_connector/' })).statusCode, 200);
-    // `/_connector/` is the collection, which has no DELETE.
-    const del = await srv.inject({ method: 'DELETE', url: '/_connector/' });
-    assert.equal(del.statusCode, 405);
+  it('a trailing slash is an unknown path, never a 405 that allows the method used', async () => {
+    for (const [method, url] of [['GET', '/_connector/w1/'], ['GET', '/_connector//'], ['PUT', '/_connector/w1/_name/']] as const) {
+      const res = await srv.inject({ method, url, ...(method === 'PUT' ? { body: { name: 'x' } } : {}) });
+      assertError(res, 400, 'no_handler_found_exception', `no handler found for uri [${url}] and method [${method}]`);
+    }
   });
 
   it('empty ids → 400', async () => {
     assertError(await srv.inject({ method: 'PUT', url: '/_connector//_name', body: { name: 'x' } }), 400, 'action_request_validation_exception',
       'Validation Failed: 1: [connector_id] cannot be [null] or [""].;');
     assertError(await srv.inject({ method: 'PUT', url: '/_connector//_check_in' }), 400, 'action_request_validation_exception');
+    assertError(await srv.inject({ method: 'DELETE', url: '/_connector/' }), 400, 'action_request_validation_exception',
+      'Validation Failed: 1: connector_id missing;');
   });
 
   it('unicode ids round-trip (percent-encoded UTF-8)', async () => {
