@@ -2,9 +2,10 @@
  * Connector bootstrap and draft filtering (runtime.md "Protocol", "Sync rules"), one
  * connector at a time, each step one Connector API call:
  *
- *   empty configuration → `_status` needs_configuration (from created) → `_configuration`
- *     with the source's schema (which sets configured) → `_status` needs_configuration again
- *     while a required field has no value; `_features` whenever they differ from the source's
+ *   empty configuration → `_configuration` with the source's schema (which sets configured)
+ *     → `_status` needs_configuration while a required field has no value (so a client that
+ *     waits for needs_configuration always finds the schema in place); `_features` whenever
+ *     they differ from the source's
  *   needs_configuration with every required value → `_status` configured
  *   configured / error → source ping → `_status` connected (or `_error` null) | `_error` msg
  *   draft filtering `edited` → basic rules (validateBasicRules) + advanced rules (the source)
@@ -40,7 +41,6 @@ function pingMessage(f: SourceFactory, err: unknown): string {
 export async function bootstrapConnector(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log): Promise<string> {
   let status = c.status;
   if (Object.keys(c.configuration ?? {}).length === 0) {
-    if (status === 'created') await api.setStatus(c.id, 'needs_configuration');
     await api.registerConfiguration(c.id, f.configSchema());
     c = { ...c, configuration: f.configSchema() as ConnectorDoc['configuration'] };
     status = 'configured';
