@@ -43,6 +43,25 @@ type Log = SyncContext['log'];
 type Build = (row: unknown[]) => SourceDocument;
 const quietLog: Log = { info() {}, warn() {} };
 const EMPTY: unknown[] = [];
+/** About the bytes one keyset page may hold; `fetch_size` caps the rows. */
+const PAGE_BYTES = 8 * 2 ** 20;
+const FIRST_PAGE_ROWS = 10;
+
+/** Rough in-memory size of a row, from up to 16 sampled rows of a batch. */
+export function approxRowBytes(rows: unknown[][]): number {
+  const step = Math.max(1, Math.floor(rows.length / 16));
+  let total = 0;
+  let n = 0;
+  for (let i = 0; i < rows.length; i += step, n++) {
+    for (const v of rows[i]) {
+      if (typeof v === 'string') total += 2 * v.length + 16;
+      else if (Buffer.isBuffer(v)) total += v.length + 64;
+      else if (v !== null && typeof v === 'object') total += 2 * JSON.stringify(v).length + 64;
+      else total += 16;
+    }
+  }
+  return Math.max(1, total / Math.max(1, n));
+}
 
 /** Cursor persisted between syncs. */
 export interface SqlCursor {
@@ -269,7 +288,9 @@ export class SqlSource implements Source {
   }
 
   private async *keysetRead(info: TableInfo, w: Window | null, ctx: SyncContext, make: (f: FieldSpec[]) => Build): AsyncGenerator<SourceDocument> {
-    const limit = this.s.fetchSize;
+    // Wide rows (documents stored in the database) get pages smaller than fetch_size: the first
+    // page is small, later ones are sized from the rows seen so a page stays near PAGE_BYTES.
+    let limit = Math.min(this.s.fetchSize, FIRST_PAGE_ROWS);
     let rows = 0;
     const fetch = (after: unknown[] | null): Promise<RowBatch> => {
       const p = this.call(() => this.o.driver.readPage(info, after, limit, w), { phase: 'read', table: info.name, rows }, ctx.signal);
@@ -296,8 +317,10 @@ export class SqlSource implements Source {
         throw new SourceError(`Keyset pagination did not advance on table ${info.name} (primary key ${info.primaryKey.join(', ')}); this is a bug, please report it.`);
       }
       after = next;
+      const full = n >= limit;
+      limit = Math.max(1, Math.min(this.s.fetchSize, Math.floor(PAGE_BYTES / approxRowBytes(batch.rows))));
       // Prefetch: the server reads the next page while this one is converted and consumed.
-      pending = n < limit ? null : fetch(after);
+      pending = full ? fetch(after) : null;
       yield* this.drain(batch.rows, build);
       rows += n;
     }
