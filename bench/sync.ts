@@ -302,6 +302,7 @@ async function main(): Promise<void> {
 
   console.log(`rows: ${rows.toLocaleString('en-US')} of about 1 KB; phases run one at a time, each in its own process`);
   const lines: string[] = [];
+  const verdicts: string[] = [];
   for (const db of dbs) {
     await (db === 'postgresql' ? loadPostgres(rows) : loadMysql(rows));
     const read = await runPhase('raw-read', db, rows);
@@ -315,6 +316,12 @@ async function main(): Promise<void> {
     const sync = await runPhase('full-sync', db, rows);
     console.log(`${db} full sync: ${fmtRate(sync.rate)} docs/s, peak RSS ${mb(sync.peakAtMark)} MB at 100k, ${mb(sync.peak)} MB at end`);
     const slower = Math.min(read.rate, insert.rate);
+    const yes = (ok: boolean) => (ok ? 'met' : 'missed');
+    verdicts.push(
+      `${db === 'postgresql' ? 'PostgreSQL' : 'MySQL'}: rate ${yes(sync.rate >= 0.5 * slower)}, ` +
+        `peak RSS ≤ 200 MB ${yes(sync.peak <= 200 * 2 ** 20)} (getDocs alone ${yes(docs.peak <= 200 * 2 ** 20)}), ` +
+        `flat ${yes(!(sync.peak > 1.1 * sync.peakAtMark) && !(docs.peak > 1.25 * docs.peakAtMark))}`,
+    );
     lines.push(
       `| ${db === 'postgresql' ? 'PostgreSQL' : 'MySQL (MariaDB)'} | ${fmtRate(read.rate)} | ${fmtRate(docs.rate)} (${Math.round((docs.rate / read.rate) * 100)} %) | ` +
         `${fmtRate(insert.rate)} | **${fmtRate(sync.rate)}** | ${Math.round((sync.rate / slower) * 100)} % | ` +
@@ -325,6 +332,8 @@ async function main(): Promise<void> {
     '| database | raw stream read (rows/s) | source getDocs (docs/s, % of raw) | raw embedded insert (docs/s) | full sync into embedded index (docs/s) | sync / slower raw | peak RSS MB at 100k → end: getDocs | raw insert | full sync |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...lines,
+    '',
+    `Against the targets: ${verdicts.join('; ')}.`,
   ].join('\n');
   console.log('\n' + table);
   if (writeDocs) writeSection(rows, table);
