@@ -15,7 +15,7 @@ export interface SyncLimits {
 }
 
 export const DEFAULT_LIMITS: SyncLimits = {
-  queueBytes: 32 * 1024 * 1024,
+  queueBytes: 8 * 1024 * 1024,
   batchDocs: 500,
   batchBytes: 8 * 1024 * 1024,
   batchLingerMs: 50,

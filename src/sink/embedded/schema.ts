@@ -28,7 +28,7 @@ export function openDatabase(path: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -32000');
+  db.pragma('cache_size = -8000');
   migrate(db);
   // `a.b[0].c` style json_tree keys → `a.b.c`, for fields that sit under arrays of objects.
   db.function('es_path', { deterministic: true }, (fullkey: unknown) =>
