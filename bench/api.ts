@@ -18,7 +18,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cpuTimeMs, freePort, startServer, type ServerProcess } from './procs.js';
+import { cpuTimeMs, freePort, machineCpu, startServer, type ServerProcess } from './procs.js';
 import { sqliteInsertRates } from './sqlite-insert.js';
 import { createBody } from './workload.js';
 
@@ -74,6 +74,8 @@ interface Row {
   cpuUs: number;
   /** This process's (autocannon's) CPU time per request, µs. */
   clientCpuUs: number;
+  /** Share of all cores idle during the run (0–100 %): near 0 means the run was CPU-bound. */
+  idlePct: number;
   bad: number;
   note?: string;
   reason?: string;
@@ -181,15 +183,18 @@ async function runRound(round: number, tmp: string): Promise<Row[]> {
       let ceilingRps = 0;
       for (const t of targets) {
         if (!t.server) {
-          rows.push({ round, scenario, target: t.label, rps: NaN, p50: NaN, p99: NaN, ratio: null, cpuUs: NaN, clientCpuUs: NaN, bad: 0, note: 'not available', reason: t.unavailable });
+          rows.push({ round, scenario, target: t.label, rps: NaN, p50: NaN, p99: NaN, ratio: null, cpuUs: NaN, clientCpuUs: NaN, idlePct: NaN, bad: 0, note: 'not available', reason: t.unavailable });
           continue;
         }
         process.stderr.write(`round ${round}: ${scenario} × ${t.label} …\n`);
         if (WARMUP > 0) await load(t.server.url, scenario, t, WARMUP, 'w');
         const cpu0 = cpuTimeMs(t.server.child.pid);
         const client0 = process.cpuUsage();
+        const machine0 = machineCpu();
         const r = await load(t.server.url, scenario, t, DURATION, 'm');
         const client = process.cpuUsage(client0);
+        const machine1 = machineCpu();
+        const idlePct = 100 * (1 - (machine1.busy - machine0.busy) / (machine1.total - machine0.total));
         const cpuUs = ((cpuTimeMs(t.server.child.pid) - cpu0) * 1000) / r.requests.total;
         const clientCpuUs = (client.user + client.system) / r.requests.total;
         const ok = r.statusCodeStats[String(EXPECTED_STATUS[scenario])]?.count ?? 0;
@@ -198,7 +203,7 @@ async function runRound(round: number, tmp: string): Promise<Row[]> {
         if (t.ceiling) ceilingRps = rps;
         rows.push({
           round, scenario, target: t.label, rps, p50: r.latency.p50, p99: r.latency.p99,
-          ratio: t.ceiling ? null : rps / ceilingRps, cpuUs, clientCpuUs,
+          ratio: t.ceiling ? null : rps / ceilingRps, cpuUs, clientCpuUs, idlePct,
           bad: total - Number(ok) + r.errors,
         });
       }
@@ -226,7 +231,7 @@ function medianRows(rows: Row[]): Row[] {
       round: 0,
       rps: m((r) => r.rps), p50: m((r) => r.p50), p99: m((r) => r.p99),
       ratio: first.ratio === null ? null : m((r) => r.ratio ?? NaN),
-      cpuUs: m((r) => r.cpuUs), clientCpuUs: m((r) => r.clientCpuUs),
+      cpuUs: m((r) => r.cpuUs), clientCpuUs: m((r) => r.clientCpuUs), idlePct: m((r) => r.idlePct),
       bad: group.reduce((a, r) => a + r.bad, 0),
     };
   });
@@ -237,12 +242,12 @@ function fmt(n: number, digits = 0): string {
 }
 
 function table(rows: Row[], showRound: boolean): string {
-  const head = [...(showRound ? ['round'] : []), 'scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'of ceiling', 'server CPU µs/req', 'load-gen CPU µs/req', 'errors'];
-  const numeric = (i: number) => i >= head.length - 7;
+  const head = [...(showRound ? ['round'] : []), 'scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'of ceiling', 'server CPU µs/req', 'load-gen CPU µs/req', 'machine idle', 'errors'];
+  const numeric = (i: number) => i >= head.length - 8;
   const body = rows.map((r) => [
     ...(showRound ? [String(r.round)] : []),
     r.scenario, r.target, r.note ?? fmt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1),
-    r.ratio === null ? (r.note ? '—' : '100 %') : `${fmt(r.ratio * 100)} %`, fmt(r.cpuUs), fmt(r.clientCpuUs), String(r.bad),
+    r.ratio === null ? (r.note ? '—' : '100 %') : `${fmt(r.ratio * 100)} %`, fmt(r.cpuUs), fmt(r.clientCpuUs), `${fmt(r.idlePct)} %`, String(r.bad),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (numeric(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;

@@ -28,6 +28,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Machine-wide CPU counters (Linux `/proc/stat`, all cores): busy and total jiffies. */
+export function machineCpu(): { busy: number; total: number } {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
 export interface ServerProcess {
   name: string;
   url: string;
