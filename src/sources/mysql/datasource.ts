@@ -5,38 +5,16 @@
  * `Database` and `Table`. Streaming, incremental by `timestamp_column`; the algorithm is
  * shared with `postgresql` (`shared/sql-source.ts`), the MySQL I/O is in `client.ts`.
  */
-import type { ConfigValues, SourceFactory } from '../source.js';
-import { readSqlSettings, sqlConfigSchema, type SqlSchemaOptions } from '../shared/sql-config.js';
-import { brokenSource, SqlSource } from '../shared/sql-source.js';
+import { sqlSourceFactory } from '../shared/sql-factory.js';
 import { MysqlClient } from './client.js';
 import { validateAdvancedRules } from './rules.js';
 
-const schemaOptions: SqlSchemaOptions = { userKey: 'user', defaultPort: 3306, withSchema: false };
-
-export const mysqlSource: SourceFactory = {
+export const mysqlSource = sqlSourceFactory({
   serviceType: 'mysql',
   displayName: 'MySQL',
-  configSchema: () => sqlConfigSchema(schemaOptions),
-  features: {
-    incremental_sync: true,
-    document_level_security: false,
-    sync_rules: { basic: true, advanced: true },
-  },
-  create(config: ConfigValues) {
-    let settings;
-    try {
-      settings = readSqlSettings(config, schemaOptions);
-    } catch (err) {
-      return brokenSource(err);
-    }
-    const s = settings;
-    const client = new MysqlClient(s);
-    return new SqlSource({
-      driver: client,
-      settings: s,
-      idPrefix: (tables) => `${s.database}_${tables.join('_')}`,
-      metadata: (tables) => ({ Database: s.database, Table: tables }),
-      validateRules: (value) => validateAdvancedRules(client, s.database, value),
-    });
-  },
-};
+  schemaOptions: { userKey: 'user', defaultPort: 3306, withSchema: false },
+  driver: (s) => new MysqlClient(s),
+  idPrefix: (s, tables) => `${s.database}_${tables.join('_')}`,
+  metadata: (s, tables) => ({ Database: s.database, Table: tables }),
+  validateRules: (client, s, value) => validateAdvancedRules(client, s.database, value),
+});

@@ -1,0 +1,48 @@
+/**
+ * Builds the `SourceFactory` of a SQL engine (`postgresql`, `mysql`) from what differs between
+ * engines: configuration options, the driver, id prefix, metadata fields and rule validation.
+ * The reading algorithm is `sql-source.ts`.
+ */
+import type { ConfigValues, RulesValidation, SourceFactory } from '../source.js';
+import { readSqlSettings, sqlConfigSchema, type SqlSchemaOptions, type SqlSettings } from './sql-config.js';
+import type { SqlDriver } from './sql-driver.js';
+import { brokenSource, SqlSource } from './sql-source.js';
+
+export interface SqlEngine<D extends SqlDriver> {
+  serviceType: string;
+  displayName: string;
+  schemaOptions: SqlSchemaOptions;
+  driver(s: SqlSettings): D;
+  idPrefix(s: SqlSettings, tables: string[]): string;
+  metadata(s: SqlSettings, tables: string[] | string): Record<string, unknown>;
+  validateRules(driver: D, s: SqlSettings, value: unknown): Promise<RulesValidation>;
+}
+
+export function sqlSourceFactory<D extends SqlDriver>(e: SqlEngine<D>): SourceFactory {
+  return {
+    serviceType: e.serviceType,
+    displayName: e.displayName,
+    configSchema: () => sqlConfigSchema(e.schemaOptions),
+    features: {
+      incremental_sync: true,
+      document_level_security: false,
+      sync_rules: { basic: true, advanced: true },
+    },
+    create(config: ConfigValues) {
+      let s: SqlSettings;
+      try {
+        s = readSqlSettings(config, e.schemaOptions);
+      } catch (err) {
+        return brokenSource(err);
+      }
+      const driver = e.driver(s);
+      return new SqlSource({
+        driver,
+        settings: s,
+        idPrefix: (tables) => e.idPrefix(s, tables),
+        metadata: (tables) => e.metadata(s, tables),
+        validateRules: (value) => e.validateRules(driver, s, value),
+      });
+    },
+  };
+}
