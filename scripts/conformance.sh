@@ -11,7 +11,17 @@ if [ ! -d "$SUITE" ]; then
   exit 0
 fi
 STORE_ARGS=()
-if [ "${1:-}" = "--store" ]; then STORE_ARGS=(--store "$2"); fi
+SCHEMA=""
+if [ "${1:-}" = "--store" ]; then
+  STORE_URL="$2"
+  BASE_STORE_URL="$2"
+  # A schema of its own, so nothing else writing to the same database can disturb the run.
+  if [[ "$STORE_URL" == postgres* && "$STORE_URL" != *schema=* ]]; then
+    SCHEMA="tributary_conformance_$$_$RANDOM"
+    if [[ "$STORE_URL" == *\?* ]]; then STORE_URL="$STORE_URL&schema=$SCHEMA"; else STORE_URL="$STORE_URL?schema=$SCHEMA"; fi
+  fi
+  STORE_ARGS=(--store "$STORE_URL")
+fi
 PORT="${CONFORMANCE_PORT:-$((20000 + RANDOM % 20000))}"
 DATA="$(mktemp -d)"
 CONFIG=config/conformance-security.yml
@@ -23,7 +33,15 @@ if [ -f "$CONFIG" ]; then
 fi
 node --import tsx src/cli/main.ts serve "${SERVE_ARGS[@]}" > "$DATA/server.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
+cleanup() {
+  kill $PID 2>/dev/null || true
+  wait $PID 2>/dev/null || true
+  rm -rf "$DATA"
+  if [ -n "$SCHEMA" ]; then
+    node -e 'const pg=require("pg");const u=new URL(process.argv[1]);u.search="";const c=new pg.Client({connectionString:u.toString()});c.connect().then(()=>c.query(`DROP SCHEMA IF EXISTS "${process.argv[2]}" CASCADE`)).finally(()=>c.end())' "$BASE_STORE_URL" "$SCHEMA" || true
+  fi
+}
+trap cleanup EXIT
 for _ in $(seq 1 100); do
   curl -sf -o /dev/null ${AUTH_ARGS:+-u entsearch-superuser:entsearch-superuser-password} "http://127.0.0.1:$PORT/" && break
   if ! kill -0 $PID 2>/dev/null; then cat "$DATA/server.log"; exit 1; fi
