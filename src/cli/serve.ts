@@ -78,7 +78,7 @@ export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
       const port = (server.server.address() as AddressInfo).port;
       const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
       const api = ConnectorApi.connect({ url: `${https ? 'https' : 'http'}://${host}:${port}`, apiKey, insecureTls: Boolean(https) });
-      const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex as ContentIndex) });
+      const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex as ContentIndex), log: pinoLog(server.log as never) });
       const { apiKey: _key, ...opts } = settings.worker;
       worker = new Worker({ ...opts, api, sink, log: pinoLog(server.log as never) }).start();
       app.closers.push(() => api.close());

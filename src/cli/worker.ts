@@ -36,8 +36,8 @@ export async function runWorker(o: WorkerCliOptions): Promise<Worker> {
   };
   const apiKey = o.apiKey ?? process.env[WORKER_API_KEY_ENV] ?? settings.apiKey;
   const api = ConnectorApi.connect({ url: o.url, apiKey, insecureTls: o.insecure });
-  const sink = await openSink(file.content, { server: api.client });
   const log = pinoLog(pino({ level: o.logLevel }));
+  const sink = await openSink(file.content, { server: api.client, log });
   const { apiKey: _key, ...opts } = settings;
   return new Worker({ ...opts, api, sink, log }).start();
 }

@@ -43,6 +43,8 @@ export interface SinkEnvironment {
   embedded?: () => Sink | Promise<Sink>;
   /** Standalone worker: a client of the Tributary server whose embedded index gets content. */
   server?: Client;
+  /** Where cluster sinks report the retries they make (429, 5xx, lost connections). */
+  log?: { warn(msg: string, extra?: object): void };
 }
 
 export async function openSink(cfg: ContentConfig, env: SinkEnvironment): Promise<Sink> {
@@ -53,6 +55,8 @@ export async function openSink(cfg: ContentConfig, env: SinkEnvironment): Promis
       throw new Error('content.target is embedded but there is no embedded index here: run the worker inside `tributary serve` or give it the server --url');
     case 'elasticsearch':
     case 'opensearch':
-      return openClusterSink(parseClusterConfig(cfg.target, cfg.raw, cfg.file));
+      return openClusterSink(parseClusterConfig(cfg.target, cfg.raw, cfg.file), {
+        onRetry: (e) => env.log?.warn(`${cfg.target} sink: ${e.what} failed (${e.cause}); retry ${e.attempt} in ${e.delayMs} ms`),
+      });
   }
 }
