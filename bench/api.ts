@@ -77,6 +77,8 @@ interface Row {
   /** Share of all cores idle during the run (0–100 %): near 0 means the run was CPU-bound. */
   idlePct: number;
   bad: number;
+  /** Unexpected status codes and socket errors, e.g. `404×12`. */
+  badDetail?: string;
   note?: string;
   reason?: string;
 }
@@ -153,7 +155,8 @@ async function runRound(round: number, tmp: string): Promise<Row[]> {
       pg = { label: 'tributary postgres', prefix: `bench-${runId}-r${round}-pg`, seedIds: [], server: null };
       try {
         const port = await freePort();
-        pg.server = await startServer('tributary (--store)', tributaryArgs(port, join(tmp, `data-pg-${round}`), args.store), port);
+        const url = storeUrlForRound(args.store, round);
+        pg.server = await startServer('tributary (--store)', tributaryArgs(port, join(tmp, `data-pg-${round}`), url), port);
       } catch (e) {
         pg.unavailable = (e as Error).message;
       }
@@ -205,12 +208,48 @@ async function runRound(round: number, tmp: string): Promise<Row[]> {
           round, scenario, target: t.label, rps, p50: r.latency.p50, p99: r.latency.p99,
           ratio: t.ceiling ? null : rps / ceilingRps, cpuUs, clientCpuUs, idlePct,
           bad: total - Number(ok) + r.errors,
+          badDetail: [
+            ...Object.entries(r.statusCodeStats).filter(([code]) => code !== String(EXPECTED_STATUS[scenario])).map(([code, st]) => `${code}×${st.count}`),
+            ...(r.errors ? [`socket errors×${r.errors}`] : []),
+          ].join(', '),
         });
       }
     }
     return rows;
   } finally {
     await stopAll();
+    if (args.store) await dropRoundSchema(args.store, round);
+  }
+}
+
+/**
+ * A PostgreSQL store URL without `?schema=` gets a schema of its own per round (like SQLite's
+ * fresh data directory): rounds start equal, and a shared database is neither filled up by the
+ * benchmark nor emptied under it by other users.
+ */
+function roundSchema(round: number): string {
+  return `bench_api_${runId}_r${round}`;
+}
+
+function storeUrlForRound(store: string, round: number): string {
+  if (!/^postgres(ql)?:/.test(store)) return store;
+  const u = new URL(store);
+  if (u.searchParams.has('schema')) return store;
+  u.searchParams.set('schema', roundSchema(round));
+  return u.toString();
+}
+
+async function dropRoundSchema(store: string, round: number): Promise<void> {
+  if (storeUrlForRound(store, round) === store) return;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: store });
+  try {
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${roundSchema(round)} CASCADE`);
+  } catch (e) {
+    process.stderr.write(`could not drop schema ${roundSchema(round)}: ${(e as Error).message}\n`);
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 
@@ -274,6 +313,11 @@ async function main(): Promise<void> {
   // the per-round ratios, each measured against its own round's ceiling).
   const summary = ROUNDS > 1 ? medianRows(rows) : rows;
   if (ROUNDS > 1) console.log(`\nMedian of ${ROUNDS} rounds:\n\n${table(summary, false)}`);
+  const failed = rows.filter((r) => r.bad > 0);
+  if (failed.length) {
+    console.log('\nUnexpected answers:');
+    for (const r of failed) console.log(`  ${ROUNDS > 1 ? `round ${r.round} ` : ''}${r.scenario} ${r.target}: ${r.badDetail}`);
+  }
   if (unavailable) console.log(`\n${unavailable.target}: not available with --store ${args.store}: ${unavailable.reason}`);
   console.log(`\nRaw SQLite insert rate (better-sqlite3, same pragmas/schema/statement, only the transaction timed):`);
   for (const r of sqliteRates) console.log(`  ${r.perTx === 1 ? '1 document per transaction ' : `${r.perTx} documents per transaction`}: ${fmt(r.rowsPerSecond)} rows/s`);
