@@ -1,5 +1,5 @@
 /** Connectors in SQLite (see store.ts for the contract). */
-import { errors } from '../../domain/errors.js';
+import { ApiError, errors } from '../../domain/errors.js';
 import { applyMutation, withId } from '../mutation.js';
 import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type Doc, type ListResult, type Mutator, type Stored, type UpdateOptions, type UpdateResult } from '../store.js';
 import { CONNECTOR_ORDER, connectorWhere, countSql, pageSql } from '../list-query.js';
@@ -11,8 +11,7 @@ function isIndexNameClash(e: unknown): boolean {
 
 export function sqliteConnectorStore(db: Db): ConnectorStore {
   const getStmt = db.prepare<[string], { doc: string; deleted: number }>('SELECT doc, deleted FROM connectors WHERE id = ?');
-  const insertStmt = db.prepare('INSERT INTO connectors (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc');
-  const existsStmt = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM connectors WHERE id = ?');
+  const insertNewStmt = db.prepare('INSERT INTO connectors (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
   const updateStmt = db.prepare('UPDATE connectors SET doc = ? WHERE id = ?');
   const deleteStmt = db.prepare('DELETE FROM connectors WHERE id = ?');
 
@@ -25,24 +24,34 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
     }
   };
 
-  const putTx = db.transaction((id: string, json: string, indexName: unknown): 'created' | 'updated' => {
-    const existed = existsStmt.get(id) !== undefined;
-    writeChecked(() => insertStmt.run(id, json), indexName);
-    return existed ? 'updated' : 'created';
-  });
+  /** One put is one write statement: the INSERT, or the UPDATE when the id exists. */
+  const putRow = (id: string, json: string, indexName: unknown): 'created' | 'updated' => {
+    try {
+      if (insertNewStmt.run(id, json).changes > 0) return 'created';
+      updateStmt.run(json, id);
+      return 'updated';
+    } catch (e) {
+      if (isIndexNameClash(e)) throw errors.status(indexNameInUse(String(indexName)));
+      throw e;
+    }
+  };
+  const putTx = db.transaction(putRow);
 
   // Group commit: the puts of one event-loop turn share one transaction (under WAL the commit
-  // costs several times the row), each in its own savepoint (a nested better-sqlite3
-  // transaction) so a failing put, e.g. an index-name clash, rolls back alone. Each caller is
-  // answered only after the shared COMMIT, so acknowledged writes stay durable.
+  // costs several times the row). A failing statement, e.g. an index-name clash, is undone
+  // alone while the transaction goes on (SQLite's ABORT conflict resolution), so that put fails
+  // alone without a savepoint; any other error rolls the batch back and its puts run again one
+  // transaction each. Each caller is answered only after the shared COMMIT, so acknowledged
+  // writes stay durable.
   type PendingPut = { id: string; json: string; indexName: unknown; resolve(r: 'created' | 'updated'): void; reject(e: unknown): void };
   let pending: PendingPut[] = [];
   const putBatchTx = db.transaction((batch: PendingPut[]) =>
     batch.map((p) => {
       try {
-        return { ok: true as const, result: putTx(p.id, p.json, p.indexName) };
+        return { ok: true as const, result: putRow(p.id, p.json, p.indexName) };
       } catch (error) {
-        return { ok: false as const, error };
+        if (error instanceof ApiError) return { ok: false as const, error };
+        throw error;
       }
     }),
   );
@@ -52,8 +61,14 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
     let out: ReturnType<typeof putBatchTx>;
     try {
       out = putBatchTx.immediate(batch);
-    } catch (e) {
-      for (const p of batch) p.reject(e);
+    } catch {
+      for (const p of batch) {
+        try {
+          p.resolve(putTx.immediate(p.id, p.json, p.indexName));
+        } catch (e) {
+          p.reject(e);
+        }
+      }
       return;
     }
     out.forEach((o, i) => (o.ok ? batch[i].resolve(o.result) : batch[i].reject(o.error)));

@@ -51,3 +51,22 @@ test('a put is snapshotted when called: later changes to the object are not stor
     await store.close();
   }
 });
+
+test('a put failing for another reason (JSON too deep for SQLite) fails alone: the batch is retried put by put', async () => {
+  const store = openSqliteStore(dir);
+  try {
+    const root: Record<string, unknown> = {};
+    let node = root;
+    for (let i = 0; i < 1100; i++) node = (node.x = {}) as Record<string, unknown>;
+    const results = await Promise.allSettled([
+      store.connectors.put('deep-a', doc('idx-deep-a')),
+      store.connectors.put('deep-bad', { ...doc('idx-deep-bad'), sync_cursor: root }),
+      store.connectors.put('deep-b', doc('idx-deep-b')),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.equal(await store.connectors.get('deep-bad'), null);
+    assert.equal((await store.connectors.get('deep-b'))?.doc.index_name, 'idx-deep-b');
+  } finally {
+    await store.close();
+  }
+});
