@@ -45,21 +45,14 @@ function loadIdentity(dataDir: string): NodeIdentity {
   return { name: hostname(), clusterName: 'tributary', clusterUuid: uuid, version: VERSION_NUMBER };
 }
 
-export type StoreOpener = (url: string) => Promise<Store>;
-const storeOpeners: Record<string, StoreOpener> = {};
-
-/** Backends other than SQLite register themselves here (keeps `pg` out of the default path). */
-export function registerStore(scheme: string, open: StoreOpener): void {
-  storeOpeners[scheme] = open;
-}
-for (const scheme of postgresSchemes) registerStore(scheme, openPostgres);
-
+/** SQLite under the data directory by default; `postgres://` / `postgresql://` URLs select PostgreSQL. */
 export async function openStore(opts: Pick<AppOptions, 'dataDir' | 'storeUrl'>): Promise<Store> {
   if (!opts.storeUrl) return openSqliteStore(opts.dataDir);
   const scheme = opts.storeUrl.split(':')[0];
-  const open = storeOpeners[scheme] ?? storeOpeners[scheme.replace(/ql$/, '')];
-  if (!open) throw new Error(`Unsupported store URL scheme [${scheme}]: use postgres://user@host:5432/db, or omit --store for SQLite`);
-  return open(opts.storeUrl);
+  if (!(postgresSchemes as readonly string[]).includes(scheme)) {
+    throw new Error(`Unsupported store URL scheme [${scheme}]: use postgres://user@host:5432/db, or omit --store for SQLite`);
+  }
+  return openPostgres(opts.storeUrl);
 }
 
 export async function openApp(opts: AppOptions): Promise<AppContext> {
