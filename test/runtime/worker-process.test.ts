@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startBulkGate, type BulkGate } from '../helpers/bulk-gate.js';
 import { directoryConnector, indexIds, listTree, makeTree, removeDir, startStack, syncNow, tempDir, waitFor, waitForJob, type Stack } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
@@ -34,8 +35,8 @@ after(async () => {
   removeDir(root);
 });
 
-function startChild(): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'worker', '--url', s.url, '--config', config, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+function startChild(url: string): ChildProcess {
+  const child = spawn(process.execPath, [BIN, 'worker', '--url', url, '--config', config, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.on('data', (d) => process.stderr.write(`# child: ${d}`));
   return child;
 }
@@ -44,9 +45,13 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
 }
 
-async function midSync(connector: string): Promise<string> {
+/**
+ * Starts a sync and returns once documents have been indexed and the child's next bulk request
+ * is held by the gate: the job is then in progress and cannot finish before the test acts.
+ */
+async function midSync(connector: string, gate: BulkGate): Promise<string> {
   const id = await syncNow(s, connector);
-  await waitFor('documents flowing', async () => (await s.call('GET', `/_connector/_sync_job/${id}`)).body.indexed_document_count >= 200, 60_000);
+  await waitFor('documents flowing, then a bulk held', async () => gate.held > 0 && (await s.call('GET', `/_connector/_sync_job/${id}`)).body.indexed_document_count > 0, 60_000);
   return id;
 }
 
@@ -56,10 +61,11 @@ async function assertExact(connector: string) {
 }
 
 test('SIGKILL mid-sync: error within two heartbeats, the next sync restores exact counts', async () => {
-  const child = startChild();
+  const gate = await startBulkGate(s.url, 3);
+  const child = startChild(gate.url);
   try {
     await directoryConnector(s, 'killed', root);
-    const id = await midSync('killed');
+    const id = await midSync('killed', gate);
     const running = (await s.call('GET', `/_connector/_sync_job/${id}`)).body;
     assert.equal(running.status, 'in_progress');
     child.kill('SIGKILL');
@@ -80,15 +86,21 @@ test('SIGKILL mid-sync: error within two heartbeats, the next sync restores exac
     child.kill('SIGKILL');
     await s.worker?.stop();
     s.worker = null;
+    await gate.close();
   }
 });
 
 test('SIGTERM mid-sync: the job is suspended and another worker completes it', async () => {
-  const child = startChild();
+  const gate = await startBulkGate(s.url, 3);
+  const child = startChild(gate.url);
   try {
     await directoryConnector(s, 'termed', root);
-    const id = await midSync('termed');
+    const id = await midSync('termed', gate);
+    assert.equal((await s.call('GET', `/_connector/_sync_job/${id}`)).body.status, 'in_progress');
     child.kill('SIGTERM');
+    // The child stops reading at once; what it has queued is written once the gate opens.
+    await new Promise((r) => setTimeout(r, 300));
+    gate.release();
     assert.equal(await exited(child), 0, 'clean exit');
     const job = (await s.call('GET', `/_connector/_sync_job/${id}`)).body;
     assert.equal(job.status, 'suspended');
@@ -100,5 +112,6 @@ test('SIGTERM mid-sync: the job is suspended and another worker completes it', a
     await assertExact('termed');
   } finally {
     child.kill('SIGKILL');
+    await gate.close();
   }
 });
