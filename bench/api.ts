@@ -15,14 +15,13 @@
 import autocannon, { type RawRequest, type Result } from 'autocannon';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuTimeMs, freePort, machineCpu, startServer, type ServerProcess } from './procs.js';
 import { sqliteInsertRates } from './sqlite-insert.js';
 import { createBody } from './workload.js';
+import { nodeArgsFor } from '../scripts/dist.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
 const { values: args } = parseArgs({
   options: {
@@ -130,9 +129,9 @@ async function seed(target: Target): Promise<void> {
 }
 
 function tributaryArgs(port: number, data: string, store?: string): string[] {
-  const a = ['--import', 'tsx'];
+  const a: string[] = [];
   if (args['cpu-prof']) a.push('--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`);
-  a.push(join(ROOT, 'src/cli/main.ts'), 'serve', '--port', String(port), '--data', data, '--log-level', 'warn');
+  a.push(...nodeArgsFor('src/cli/main.ts'), 'serve', '--port', String(port), '--data', data, '--log-level', 'warn');
   if (store) a.push('--store', store);
   return a;
 }
@@ -176,7 +175,7 @@ async function runRound(round: number, tmp: string): Promise<Row[]> {
       prefix: `bench-${runId}-r${round}-ceiling`,
       seedIds: sqlite.seedIds,
       ceiling: true,
-      server: await startServer('ceiling', ['--import', 'tsx', join(ROOT, 'bench/ceiling.ts'), String(ceilingPort), bodiesFile], ceilingPort),
+      server: await startServer('ceiling', [...nodeArgsFor('bench/ceiling.ts'), String(ceilingPort), bodiesFile], ceilingPort),
     };
     targets.unshift(ceiling);
     process.stderr.write(`round ${round}: ${targets.map((t) => `${t.label} ${t.server?.url ?? "-"}`).join(", ")}; GET body ${Buffer.byteLength(get)} B, list body ${Buffer.byteLength(list)} B\n`);

@@ -33,6 +33,7 @@ import { EmbeddedSink } from '../src/sink/embedded-sink.js';
 import { mysqlSource } from '../src/sources/mysql/datasource.js';
 import { postgresqlSource } from '../src/sources/postgresql/datasource.js';
 import type { Source, SourceDocument, SyncContext } from '../src/sources/source.js';
+import { nodeArgsFor } from '../scripts/dist.mjs';
 
 type Db = 'postgresql' | 'mysql';
 type Phase = 'raw-read' | 'get-docs' | 'raw-insert' | 'full-sync';
@@ -262,7 +263,7 @@ interface PhaseResult {
 
 function runPhase(phase: Phase, db: Db, rows: number): Promise<PhaseResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', phase, db, String(rows)], {
+    const p = spawn(process.execPath, [...nodeArgsFor('bench/sync.ts'), '--child', phase, db, String(rows)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let peak = 0;

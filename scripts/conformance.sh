@@ -31,7 +31,7 @@ if [ -f "$CONFIG" ]; then
   SERVE_ARGS+=(--config "$CONFIG")
   AUTH_ARGS=(--user entsearch-admin:entsearch-admin-password --admin-user entsearch-superuser:entsearch-superuser-password)
 fi
-node --import tsx src/cli/main.ts serve "${SERVE_ARGS[@]}" > "$DATA/server.log" 2>&1 &
+node bin/tributary.js serve "${SERVE_ARGS[@]}" > "$DATA/server.log" 2>&1 &
 PID=$!
 cleanup() {
   kill $PID 2>/dev/null || true

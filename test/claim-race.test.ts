@@ -58,12 +58,12 @@ function call(base: string, method: string, path: string, body?: unknown, agent 
   });
 }
 
-/** `node --import tsx src/cli/main.ts serve` on `dataDir`; resolves once `GET /` answers. */
+/** `tributary serve` on `dataDir`; resolves once `GET /` answers. */
 async function serve(dataDir: string): Promise<Proc> {
   const port = await freePort();
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--data', dataDir, '--log-level', 'warn', '--no-worker'],
+    ['bin/tributary.js', 'serve', '--port', String(port), '--data', dataDir, '--log-level', 'warn', '--no-worker'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
   );
   let output = '';

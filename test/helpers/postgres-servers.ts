@@ -42,7 +42,7 @@ export async function spawnServer(storeUrl: string, opts: { timeoutMs?: number }
   const dataDir = mkdtempSync(join(tmpdir(), 'tributary-pg-proc-'));
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--data', dataDir, '--store', storeUrl, '--log-level', 'warn'],
+    ['bin/tributary.js', 'serve', '--port', String(port), '--data', dataDir, '--store', storeUrl, '--log-level', 'warn'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
   );
   let output = '';
