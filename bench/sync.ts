@@ -33,7 +33,6 @@ import { EmbeddedSink } from '../src/sink/embedded-sink.js';
 import { mysqlSource } from '../src/sources/mysql/datasource.js';
 import { postgresqlSource } from '../src/sources/postgresql/datasource.js';
 import type { Source, SourceDocument, SyncContext } from '../src/sources/source.js';
-import { nodeArgsFor } from '../scripts/dist.mjs';
 
 type Db = 'postgresql' | 'mysql';
 type Phase = 'raw-read' | 'get-docs' | 'raw-insert' | 'full-sync';
@@ -261,7 +260,9 @@ interface PhaseResult {
   hwm: number;
 }
 
-function runPhase(phase: Phase, db: Db, rows: number): Promise<PhaseResult> {
+async function runPhase(phase: Phase, db: Db, rows: number): Promise<PhaseResult> {
+  // Imported here, in the parent only: the children run this file from dist/, which has no scripts/.
+  const { nodeArgsFor } = await import('../scripts/dist.mjs');
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...nodeArgsFor('bench/sync.ts'), '--child', phase, db, String(rows)], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -360,7 +361,8 @@ Targets (issue 7): full sync ≥ 50 % of the slower raw rate; peak RSS ≤ 200 M
 
 Reading the numbers: the source streams in keyset pages, so its own heap after garbage collection stays at
 about 10 MB whatever the table size (checked at 200k rows by the shared source suite); most of each phase's RSS
-is the Node + tsx process with every module loaded (about 110 MB before the first row) and, for the insert and
+is the Node process with every module loaded (the children run the compiled build in dist/, as \`tributary\` does:
+about 75 MB before the first row; through tsx it was about 110 MB) and, for the insert and
 sync phases, the embedded index (SQLite page cache, FTS5 segments) plus the runtime's byte-bounded queue
 (${DEFAULT_LIMITS.queueBytes / 2 ** 20} MiB of serialized documents by default). The raw embedded insert is the slower ceiling by far, so the
 full sync rate is bound by the index; the machine is shared, so rates move by tens of percent between runs
