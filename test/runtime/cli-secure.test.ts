@@ -1,7 +1,9 @@
 /**
  * `tributary serve` with security on and no worker key configured: the in-process worker
  * authenticates with the process's in-memory internal credential and syncs; that credential is
- * never stored, and ordinary requests still need their own credentials.
+ * never stored, and ordinary requests still need their own credentials. Passwords, API keys,
+ * secret values and sensitive configuration values never reach the log (at debug level) or an
+ * error message.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -54,7 +56,7 @@ before(async () => {
   ].join('\n'));
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data', join(dir, 'data'), '--config', join(dir, 'tributary.yml'), '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data', join(dir, 'data'), '--config', join(dir, 'tributary.yml'), '--log-level', 'debug'], { stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout!.on('data', (d) => (log += d));
   server.stderr!.on('data', (d) => (log += d));
   await waitFor('server', async () => (await call('GET', '/')).status === 200, 20_000, 200);
@@ -80,4 +82,40 @@ test('security on: the in-process worker syncs with its internal credential', as
   assert.doesNotMatch(log, /no credentials/);
   // The internal credential lives in memory only: nothing about it in the state database.
   assert.doesNotMatch(readFileSync(join(dir, 'data', 'state.db')).toString('latin1'), /_tributary_worker/);
+});
+
+test('passwords, API keys, secret values and sensitive settings stay out of logs and error messages', async () => {
+  const leaks = ['admin-password', 'wrong-pass-4f1c', 'secret-value-7d2e', 'db-pass-9a3b', 'bogus-key-5e6f'];
+  const basic = (user: string, pass: string) => 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
+
+  const wrong = await call('GET', '/_connector', undefined, basic('admin', 'wrong-pass-4f1c'));
+  assert.equal(wrong.status, 401);
+  const key = await call('POST', '/_security/api_key', { name: 'leak-check' });
+  assert.equal(key.status, 200);
+  leaks.push(key.body.api_key, key.body.encoded);
+  assert.equal((await call('GET', '/_connector', undefined, `ApiKey ${key.body.encoded}`)).status, 200);
+  const bogus = await call('GET', '/_connector', undefined, 'ApiKey ' + Buffer.from(`${key.body.id}:bogus-key-5e6f`).toString('base64'));
+  assert.equal(bogus.status, 401);
+
+  const secret = await call('POST', '/_connector/_secret', { value: 'secret-value-7d2e' });
+  assert.equal(secret.status, 200);
+  assert.equal((await call('GET', `/_connector/_secret/${secret.body.id}`)).body.value, 'secret-value-7d2e');
+
+  // A database source whose connection fails: the error it reports names the setting, not the password.
+  assert.equal((await call('PUT', '/_connector/leaky-db', { index_name: 'leaky-db', service_type: 'postgresql' })).status, 201);
+  await waitFor('schema', async () => (await call('GET', '/_connector/leaky-db')).body.status === 'needs_configuration', 20_000, 200);
+  const values = { host: '127.0.0.1', port: 1, username: 'nobody', password: 'db-pass-9a3b', database: 'none', tables: '*' };
+  assert.equal((await call('PUT', '/_connector/leaky-db/_configuration', { values })).status, 200);
+  const failed = await waitFor('error', async () => {
+    const c = (await call('GET', '/_connector/leaky-db')).body;
+    return c.status === 'error' ? c : null;
+  }, 20_000, 200);
+  assert.ok(failed.error, 'the connector says what failed');
+
+  const answers = JSON.stringify([wrong.body, bogus.body, failed.error]);
+  for (const s of leaks) {
+    assert.ok(!log.includes(s), `the log contains [${s}]`);
+    assert.ok(!answers.includes(s), `an error message contains [${s}]`);
+  }
+  assert.ok(log.length > 0, 'the server did log');
 });
