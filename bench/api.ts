@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuTimeMs, freePort, machineCpu, startServer, type ServerProcess } from './procs.js';
+import { cpuTimeMs, freePort, machineCpu, pinCpus, startServer, type ServerProcess } from './procs.js';
 import { sqliteInsertRates } from './sqlite-insert.js';
 import { createBody } from './workload.js';
 import { nodeArgsFor } from '../scripts/dist.mjs';
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     'sqlite-seconds': { type: 'string', default: '2' },
     rate: { type: 'string', default: env.BENCH_RATE },
+    pin: { type: 'boolean', default: env.BENCH_PIN === '1' },
   },
 });
 const DURATION = Number(args.duration);
@@ -46,6 +47,9 @@ const ROUNDS = Number(args.rounds);
 /** Open loop: this many requests/s over all connections (latency corrected for coordinated omission). */
 const RATE = args.rate ? Number(args.rate) : 0;
 const SCENARIOS = args.only!.split(',').map((s) => s.trim()) as Scenario[];
+/** `--pin`: servers on the last CPU, the load generator on the others (see pinCpus). */
+const PIN = args.pin ? pinCpus(cpus().length) : null;
+const serverCpus = PIN ? { cpus: PIN.server } : {};
 
 type Scenario = 'get' | 'list' | 'create';
 const EXPECTED_STATUS: Record<Scenario, number> = { get: 200, list: 200, create: 201 };
@@ -147,7 +151,7 @@ async function runRound(round: number, tmp: string): Promise<Row[]> {
       label: 'tributary sqlite',
       prefix: `bench-${runId}-r${round}-sqlite`,
       seedIds: [],
-      server: await startServer('tributary (sqlite)', tributaryArgs(sqlitePort, join(tmp, `data-${round}`)), sqlitePort),
+      server: await startServer('tributary (sqlite)', tributaryArgs(sqlitePort, join(tmp, `data-${round}`)), sqlitePort, serverCpus),
     };
     let pg: Target | null = null;
     if (args.store) {
@@ -155,7 +159,7 @@ async function runRound(round: number, tmp: string): Promise<Row[]> {
       try {
         const port = await freePort();
         const url = storeUrlForRound(args.store, round);
-        pg.server = await startServer('tributary (--store)', tributaryArgs(port, join(tmp, `data-pg-${round}`), url), port);
+        pg.server = await startServer('tributary (--store)', tributaryArgs(port, join(tmp, `data-pg-${round}`), url), port, serverCpus);
       } catch (e) {
         pg.unavailable = (e as Error).message;
       }
@@ -175,7 +179,7 @@ async function runRound(round: number, tmp: string): Promise<Row[]> {
       prefix: `bench-${runId}-r${round}-ceiling`,
       seedIds: sqlite.seedIds,
       ceiling: true,
-      server: await startServer('ceiling', [...nodeArgsFor('bench/ceiling.ts'), String(ceilingPort), bodiesFile], ceilingPort),
+      server: await startServer('ceiling', [...nodeArgsFor('bench/ceiling.ts'), String(ceilingPort), bodiesFile], ceilingPort, serverCpus),
     };
     targets.unshift(ceiling);
     process.stderr.write(`round ${round}: ${targets.map((t) => `${t.label} ${t.server?.url ?? "-"}`).join(", ")}; GET body ${Buffer.byteLength(get)} B, list body ${Buffer.byteLength(list)} B\n`);
@@ -296,7 +300,8 @@ function table(rows: Row[], showRound: boolean): string {
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-  process.stderr.write(`bench:api — ${CONNECTIONS} connections, ${DURATION} s per run (+${WARMUP} s warm-up), ${SEED} seeded connectors; ${machine}\n`);
+  const pinning = args.pin ? (PIN ? `; servers pinned to CPU ${PIN.server}, load generator to CPU ${PIN.loadGenerator}` : '; --pin unavailable (needs taskset and 2 CPUs)') : '';
+  process.stderr.write(`bench:api — ${CONNECTIONS} connections, ${DURATION} s per run (+${WARMUP} s warm-up), ${SEED} seeded connectors; ${machine}${pinning}\n`);
   const rows: Row[] = [];
   try {
     for (let round = 1; round <= ROUNDS; round++) rows.push(...(await runRound(round, tmp)));
@@ -306,7 +311,7 @@ async function main(): Promise<void> {
   const sqliteRates = sqliteInsertRates(Number(args['sqlite-seconds']));
 
   const unavailable = rows.find((r) => r.note);
-  console.log(`\nConnector API on loopback: ${CONNECTIONS} connections${RATE ? `, fixed rate ${RATE} req/s` : ''}, ${DURATION} s per run; ${machine}\n`);
+  console.log(`\nConnector API on loopback: ${CONNECTIONS} connections${RATE ? `, fixed rate ${RATE} req/s` : ''}, ${DURATION} s per run; ${machine}${pinning}\n`);
   console.log(table(rows, ROUNDS > 1));
   // Several rounds: the median of each column per scenario × target (the ratio is the median of
   // the per-round ratios, each measured against its own round's ceiling).

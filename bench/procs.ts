@@ -1,5 +1,5 @@
 /** Child-process helpers for the benchmark: free ports, spawn a server, wait until it answers. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -53,8 +53,10 @@ export interface ServerProcess {
  * Spawns `node <args>` and waits until `GET <readyPath>` answers. Rejects with the child's
  * stderr when it exits first (e.g. an unsupported `--store` URL) or does not answer in time.
  */
-export async function startServer(name: string, args: string[], port: number, opts: { readyPath?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: opts.env ?? process.env });
+export async function startServer(name: string, args: string[], port: number, opts: { readyPath?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; cpus?: string } = {}): Promise<ServerProcess> {
+  // taskset execs node in place, so the child's pid (and its /proc CPU times) stay node's.
+  const [cmd, argv] = opts.cpus ? ['taskset', ['-c', opts.cpus, process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: opts.env ?? process.env });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -102,4 +104,21 @@ function cleanStderr(s: string): string {
     .filter((l) => l.trim() && !/Deprecation|FastifyWarning|--trace-warnings|--trace-deprecation/.test(l))
     .join(' ')
     .slice(-2000);
+}
+
+/**
+ * Splits the machine's CPUs for `--pin`: the servers get the last one, this process (the load
+ * generator) the others, so that neither preempts the other on a shared core. Null when
+ * `taskset` or a second CPU is missing.
+ */
+export function pinCpus(cpuCount: number): { server: string; loadGenerator: string } | null {
+  if (cpuCount < 2) return null;
+  const server = String(cpuCount - 1);
+  const loadGenerator = cpuCount === 2 ? '0' : `0-${cpuCount - 2}`;
+  try {
+    execFileSync('taskset', ['-cp', loadGenerator, String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  return { server, loadGenerator };
 }
