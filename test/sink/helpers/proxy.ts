@@ -7,6 +7,7 @@
  *   const proxy = await startProxy(server.url);
  *   proxy.fault = (req) => req.path === '/_bulk' ? { status: 429, headers: { 'retry-after': '1' } } : undefined;
  *   proxy.fault = () => 'reset';                        // drop the connection
+ *   proxy.fault = () => released;                       // hold until a promise settles, then act on it
  *   proxy.rewrite = (req, res) => ({ ...res, body });   // alter a forwarded answer
  *   proxy.requests                                      // [{ method, path, query, headers, body }]
  */
@@ -32,12 +33,15 @@ export interface ProxyReply {
 export interface Proxy {
   url: string;
   requests: RecordedRequest[];
-  fault: ((req: RecordedRequest) => ProxyReply | 'reset' | undefined) | null;
+  /** Answers in the target's place, drops the connection, or (undefined) forwards; may take its time. */
+  fault: ((req: RecordedRequest) => FaultAction | Promise<FaultAction>) | null;
   rewrite: ((req: RecordedRequest, res: { status: number; headers: Record<string, string>; body: string }) => ProxyReply | undefined) | null;
   /** Requests other than the given paths (e.g. drop `HEAD /`). */
   calls(filter?: (r: RecordedRequest) => boolean): RecordedRequest[];
   close(): Promise<void>;
 }
+
+type FaultAction = ProxyReply | 'reset' | undefined;
 
 const ES_HEADERS = { 'content-type': 'application/json; charset=UTF-8', 'x-elastic-product': 'Elasticsearch' };
 
@@ -56,7 +60,7 @@ export async function startProxy(target: string): Promise<Proxy> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const u = new URL(req.url ?? '/', 'http://x');
       const rec: RecordedRequest = {
         method: req.method ?? 'GET',
@@ -66,7 +70,7 @@ export async function startProxy(target: string): Promise<Proxy> {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       proxy.requests.push(rec);
-      const f = proxy.fault?.(rec);
+      const f = await proxy.fault?.(rec);
       if (f === 'reset') {
         rec.answered = 'reset';
         req.socket.destroy();
