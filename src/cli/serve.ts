@@ -16,7 +16,7 @@ import { ContentIndex } from '../sink/embedded/content-index.js';
 import { EmbeddedSink } from '../sink/embedded-sink.js';
 import { openSink } from '../sink/registry.js';
 import { ConnectorApi } from '../runtime/worker/api-client.js';
-import { loadFileSettings, WORKER_API_KEY_ENV } from '../runtime/worker/config.js';
+import { loadFileSettings, sourcePolicy, WORKER_API_KEY_ENV } from '../runtime/worker/config.js';
 import { pinoLog } from '../runtime/worker/logger.js';
 import { Worker } from '../runtime/worker/worker.js';
 
@@ -80,7 +80,7 @@ export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
       const api = ConnectorApi.connect({ url: `${https ? 'https' : 'http'}://${host}:${port}`, apiKey, insecureTls: Boolean(https) });
       const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex as ContentIndex), log: pinoLog(server.log as never) });
       const { apiKey: _key, ...opts } = settings.worker;
-      worker = new Worker({ ...opts, api, sink, log: pinoLog(server.log as never) }).start();
+      worker = new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(settings.sources, securityConfig.enabled), log: pinoLog(server.log as never) }).start();
       app.closers.push(() => api.close());
     }
   }

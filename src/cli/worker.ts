@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { openSink } from '../sink/registry.js';
 import { ConnectorApi } from '../runtime/worker/api-client.js';
-import { loadFileSettings, WORKER_API_KEY_ENV, type WorkerSettings } from '../runtime/worker/config.js';
+import { loadFileSettings, sourcePolicy, WORKER_API_KEY_ENV, type WorkerSettings } from '../runtime/worker/config.js';
 import { pinoLog } from '../runtime/worker/logger.js';
 import { Worker } from '../runtime/worker/worker.js';
 
@@ -39,7 +39,9 @@ export async function runWorker(o: WorkerCliOptions): Promise<Worker> {
   const log = pinoLog(pino({ level: o.logLevel }));
   const sink = await openSink(file.content, { server: api.client, log });
   const { apiKey: _key, ...opts } = settings;
-  return new Worker({ ...opts, api, sink, log }).start();
+  // A worker that authenticates talks to a server with security on: its directory connectors
+  // read nothing until sources.directory.roots names folders (docs/security.md).
+  return new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(file.sources, Boolean(apiKey)), log }).start();
 }
 
 export function workerCommand(program: Command): void {

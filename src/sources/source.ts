@@ -126,6 +126,21 @@ export interface Source {
   close(): Promise<void>;
 }
 
+/**
+ * What the operator allows sources to reach (the config file's `sources` section,
+ * docs/security.md "Threat model"). A connector manager chooses a connector's configuration;
+ * the operator bounds it here. `null` = unrestricted.
+ */
+export interface SourcePolicy {
+  /** Folders (absolute, symlinks resolved) a `directory` connector may read below; `[]` = none. */
+  directoryRoots: string[] | null;
+  /** Host names, addresses or CIDR blocks network sources may connect to. */
+  allowedHosts: string[] | null;
+}
+
+/** No restriction: security off, loopback only (the quick start). */
+export const OPEN_POLICY: SourcePolicy = Object.freeze({ directoryRoots: null, allowedHosts: null });
+
 export interface SourceFactory {
   serviceType: string;
   /** Human name, e.g. "PostgreSQL". */
@@ -137,7 +152,8 @@ export interface SourceFactory {
     document_level_security: boolean;
     sync_rules: { basic: boolean; advanced: boolean };
   };
-  create(config: ConfigValues): Source;
+  /** `policy` bounds what the configuration may reach; absent = OPEN_POLICY. */
+  create(config: ConfigValues, policy?: SourcePolicy): Source;
 }
 
 /** Reads `value` of each entry, falling back to `default_value`. */

@@ -13,7 +13,7 @@
  */
 import { deepEqual } from '../../domain/shared/json.js';
 import { validateBasicRules, type BasicRule } from '../../domain/sync-rules.js';
-import { configValues, type SourceFactory } from '../../sources/source.js';
+import { configValues, type SourceFactory, type SourcePolicy } from '../../sources/source.js';
 import type { ConnectorApi, ConnectorDoc } from './api-client.js';
 import { isEmptyRules } from './job-spec.js';
 
@@ -38,7 +38,7 @@ function pingMessage(f: SourceFactory, err: unknown): string {
 }
 
 /** Returns the status the connector ends with. */
-export async function bootstrapConnector(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log): Promise<string> {
+export async function bootstrapConnector(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy): Promise<string> {
   let status = c.status;
   if (Object.keys(c.configuration ?? {}).length === 0) {
     await api.registerConfiguration(c.id, f.configSchema());
@@ -58,7 +58,7 @@ export async function bootstrapConnector(api: ConnectorApi, c: ConnectorDoc, f: 
     status = 'configured';
   }
   if (status === 'configured' || status === 'error') {
-    const source = f.create(configValues(c.configuration as never));
+    const source = f.create(configValues(c.configuration as never), policy);
     try {
       await source.ping();
       if (status === 'error') await api.setError(c.id, null);
@@ -83,7 +83,7 @@ function pick(have: Record<string, unknown>, like: Record<string, unknown>): Rec
 }
 
 /** Validates an `edited` draft and activates it when valid. */
-export async function validateDraft(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log): Promise<void> {
+export async function validateDraft(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy): Promise<void> {
   const draft = c.filtering?.[0]?.draft as { rules?: BasicRule[]; advanced_snippet?: { value?: unknown }; validation?: { state?: string } } | undefined;
   if (!draft || draft.validation?.state !== 'edited') return;
   const errors = validateBasicRules(draft.rules ?? []);
@@ -92,7 +92,7 @@ export async function validateDraft(api: ConnectorApi, c: ConnectorDoc, f: Sourc
     if (!f.features.sync_rules.advanced) {
       errors.push({ ids: ['advanced_snippet'], messages: [`${f.displayName} has no advanced sync rules; remove the advanced snippet`] });
     } else {
-      const source = f.create(configValues(c.configuration as never));
+      const source = f.create(configValues(c.configuration as never), policy);
       try {
         const v = (await source.validateAdvancedRules?.(advanced)) ?? { valid: true, messages: [] };
         if (!v.valid) errors.push({ ids: ['advanced_snippet'], messages: v.messages });

@@ -21,9 +21,10 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { parseTimeValue } from '../../domain/shared/time-value.js';
 import { parseContentConfig, type ContentConfig } from '../../sink/registry.js';
+import type { SourcePolicy } from '../../sources/source.js';
 import type { WorkerOptions } from './options.js';
 
-export type WorkerSettings = Omit<WorkerOptions, 'api' | 'sink' | 'sources' | 'log'> & { apiKey?: string };
+export type WorkerSettings = Omit<WorkerOptions, 'api' | 'sink' | 'sources' | 'sourcePolicy' | 'log'> & { apiKey?: string };
 
 const DURATIONS: Record<string, keyof WorkerSettings> = {
   poll_interval: 'pollIntervalMs',
@@ -68,14 +69,49 @@ export function parseWorkerSection(raw: unknown, file = 'config'): WorkerSetting
   return out;
 }
 
+/** The `sources` section: what connectors may reach (docs/security.md "Threat model"). */
+export interface SourcesSettings {
+  /** `sources.directory.roots`: folders a directory connector may read below. */
+  directoryRoots?: string[];
+  /** `sources.allowed_hosts`: host names, addresses or CIDR blocks network sources may reach. */
+  allowedHosts?: string[];
+}
+
+export function parseSourcesSection(raw: unknown, file = 'config'): SourcesSettings {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: sources: expected a mapping`);
+  const out: SourcesSettings = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (k === 'allowed_hosts') out.allowedHosts = list(v, `${file}: sources.allowed_hosts`);
+    else if (k === 'directory') {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${file}: sources.directory: expected a mapping`);
+      for (const [dk, dv] of Object.entries(v as Record<string, unknown>)) {
+        if (dk !== 'roots') throw new Error(`${file}: sources.directory.${dk}: unknown key; expected roots`);
+        out.directoryRoots = list(dv, `${file}: sources.directory.roots`);
+      }
+    } else throw new Error(`${file}: sources.${k}: unknown key; expected one of directory, allowed_hosts`);
+  }
+  return out;
+}
+
+/**
+ * The policy sources run under. Without `sources.directory.roots`, directory connectors may
+ * read anywhere only while security is off (loopback, the quick start); with security on they
+ * may read nowhere until the operator names the folders.
+ */
+export function sourcePolicy(s: SourcesSettings, securityOn: boolean): SourcePolicy {
+  return { directoryRoots: s.directoryRoots ?? (securityOn ? [] : null), allowedHosts: s.allowedHosts ?? null };
+}
+
 export interface FileSettings {
   worker: WorkerSettings;
   content: ContentConfig;
+  sources: SourcesSettings;
 }
 
 /** The `worker` and `content` sections of a configuration file (or defaults without one). */
 export function loadFileSettings(file: string | undefined): FileSettings {
-  if (!file) return { worker: {}, content: parseContentConfig(undefined) };
+  if (!file) return { worker: {}, content: parseContentConfig(undefined), sources: {} };
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(file, 'utf8'));
@@ -83,7 +119,7 @@ export function loadFileSettings(file: string | undefined): FileSettings {
     throw new Error(`${file}: cannot read the config file: ${(e as Error).message}`);
   }
   const o = (doc && typeof doc === 'object' ? doc : {}) as Record<string, unknown>;
-  return { worker: parseWorkerSection(o.worker, file), content: parseContentConfig(o.content, file) };
+  return { worker: parseWorkerSection(o.worker, file), content: parseContentConfig(o.content, file), sources: parseSourcesSection(o.sources, file) };
 }
 
 export const WORKER_API_KEY_ENV = 'TRIBUTARY_WORKER_API_KEY';

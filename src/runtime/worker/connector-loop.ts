@@ -59,8 +59,8 @@ export class ConnectorLoop {
   }
 
   private async handle(c: ConnectorDoc, f: SourceFactory, waiting: Map<string, Set<string>>): Promise<number> {
-    const status = await bootstrapConnector(this.api, c, f, this.o.log);
-    await validateDraft(this.api, c, f, this.o.log);
+    const status = await bootstrapConnector(this.api, c, f, this.o.log, this.o.sourcePolicy);
+    await validateDraft(this.api, c, f, this.o.log, this.o.sourcePolicy);
     await this.api.checkInConnector(c.id);
     if (!SCHEDULABLE.has(status) || !c.index_name) return 0;
 

@@ -71,7 +71,7 @@ export class JobRunner {
       const factory = (this.factory = Object.hasOwn(this.o.sources, type) ? this.o.sources[type] : undefined);
       if (!factory) throw new Error(`This worker has no source for service type [${type}]`);
       const spec = syncSpec(job, factory);
-      source = factory.create(jobConfig(job));
+      source = factory.create(jobConfig(job), this.o.sourcePolicy);
       if (spec.jobType === 'incremental' && !source.getDocsIncrementally) {
         throw new Error(`${factory.displayName} does not support incremental syncs: run a full sync or disable the incremental schedule`);
       }

@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import type { Sink } from '../../sink/sink.js';
 import { sources as registry } from '../../sources/registry.js';
-import type { SourceFactory } from '../../sources/source.js';
+import { OPEN_POLICY, type SourceFactory, type SourcePolicy } from '../../sources/source.js';
 import { DEFAULT_LIMITS, type SyncLimits } from '../sync/limits.js';
 import type { Logger } from '../sync/pipeline.js';
 import type { ConnectorApi } from './api-client.js';
@@ -16,6 +16,8 @@ export interface WorkerOptions {
   sink: Sink;
   /** service_type → factory; defaults to sources/registry.ts. */
   sources?: Readonly<Record<string, SourceFactory>>;
+  /** What sources may reach (directory roots, allowed hosts); default OPEN_POLICY. */
+  sourcePolicy?: SourcePolicy;
   /** Served service types (default: every source known). */
   serviceTypes?: string[];
   /** Serve only these connectors (default: all of the served types). */
@@ -63,6 +65,7 @@ export function resolveOptions(o: WorkerOptions): ResolvedOptions {
     api: o.api,
     sink: o.sink,
     sources,
+    sourcePolicy: o.sourcePolicy ?? OPEN_POLICY,
     serviceTypes,
     connectorIds: o.connectorIds?.length ? o.connectorIds : null,
     concurrency,

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSourcesSection, sourcePolicy } from './config.js';
+
+test('sources section: roots and allowed hosts', () => {
+  const s = parseSourcesSection({ directory: { roots: ['/srv/docs', '/home/shared'] }, allowed_hosts: 'db.internal, 10.0.0.0/8' });
+  assert.deepEqual(s, { directoryRoots: ['/srv/docs', '/home/shared'], allowedHosts: ['db.internal', '10.0.0.0/8'] });
+  assert.deepEqual(sourcePolicy(s, true), { directoryRoots: ['/srv/docs', '/home/shared'], allowedHosts: ['db.internal', '10.0.0.0/8'] });
+});
+
+test('sources section: unknown keys are refused with their name', () => {
+  assert.throws(() => parseSourcesSection({ directry: {} }, 'f.yml'), /f\.yml: sources\.directry: unknown key/);
+  assert.throws(() => parseSourcesSection({ directory: { root: ['/x'] } }, 'f.yml'), /sources\.directory\.root: unknown key/);
+  assert.throws(() => parseSourcesSection({ allowed_hosts: [1] }, 'f.yml'), /sources\.allowed_hosts: expected a list of strings/);
+});
+
+test('without roots: directory connectors read anywhere only while security is off', () => {
+  assert.deepEqual(sourcePolicy({}, false), { directoryRoots: null, allowedHosts: null });
+  assert.deepEqual(sourcePolicy({}, true), { directoryRoots: [], allowedHosts: null });
+});
