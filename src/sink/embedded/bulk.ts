@@ -5,7 +5,7 @@
  * only when their item runs, so a broken document is a per-item error.
  */
 import { ApiError, errors } from '../../domain/errors.js';
-import { isPlainObject } from '../../domain/shared/json.js';
+import { isPlainObject, MAX_NESTING_DEPTH, nestingDepthExceeds } from '../../domain/shared/json.js';
 import type { WriteResult } from './documents.js';
 import { PRIMARY_TERM } from './documents.js';
 
@@ -21,14 +21,32 @@ export interface BulkItem {
   source?: string | Record<string, unknown>;
 }
 
+/**
+ * Most items one `_bulk` request may carry (issue 11 item 18). Elasticsearch bounds a request
+ * only by its size (`http.max_content_length`); a 100 MB body of one-line deletes is millions of
+ * items run in one transaction on the event loop, so Tributary also bounds the count. The
+ * official client's `helpers.bulk` flushes at 5 MB, far below it.
+ */
+export const MAX_BULK_ITEMS = 100_000;
+
+/** Item the guard of `ContentIndex.bulk` decides: null to run it, or the error it fails with. */
+export type BulkGuard = (item: BulkItem, indexExists: boolean) => ApiError | null;
+
 const ACTIONS = new Set<BulkAction>(['index', 'create', 'update', 'delete']);
 const META_KEYS = new Set([
   '_index', '_id', 'routing', '_routing', 'if_seq_no', 'if_primary_term', 'version', 'version_type', 'pipeline',
   'require_alias', 'retry_on_conflict', 'dynamic_templates', '_source', 'require_data_stream', 'list_executed_pipelines',
 ]);
 
+/** Metadata fields that may hold an object or array (every other one takes a simple value). */
+const STRUCTURED_META = new Set(['dynamic_templates', '_source']);
+
+function depthError(): ApiError {
+  return errors.parse(`Document nesting depth (${MAX_NESTING_DEPTH + 1}) exceeds the maximum allowed (${MAX_NESTING_DEPTH})`);
+}
+
 /** Parses an ndjson bulk body into items; throws 400 for request-level problems. */
-export function parseBulk(text: string, defaultIndex?: string): BulkItem[] {
+export function parseBulk(text: string, defaultIndex?: string, maxItems = MAX_BULK_ITEMS): BulkItem[] {
   const items: BulkItem[] = [];
   let pos = 0;
   let line = 0;
@@ -54,6 +72,9 @@ export function parseBulk(text: string, defaultIndex?: string): BulkItem[] {
     if (!isPlainObject(parsed)) {
       throw errors.illegalArgument(`Malformed action/metadata line [${actionLine}], expected START_OBJECT but found [${typeof parsed}]`);
     }
+    // The same depth limit as any request body (server.ts): a deep `_source` or
+    // `dynamic_templates` value is a request-level parse error there too.
+    if (nestingDepthExceeds(parsed)) throw depthError();
     const keys = Object.keys(parsed);
     if (keys.length !== 1 || !ACTIONS.has(keys[0] as BulkAction)) {
       throw errors.illegalArgument(
@@ -63,8 +84,13 @@ export function parseBulk(text: string, defaultIndex?: string): BulkItem[] {
     const action = keys[0] as BulkAction;
     const meta = parsed[action];
     if (!isPlainObject(meta)) throw errors.illegalArgument(`Malformed action/metadata line [${actionLine}], expected START_OBJECT`);
-    for (const k of Object.keys(meta)) {
+    for (const [k, v] of Object.entries(meta)) {
       if (!META_KEYS.has(k)) throw errors.illegalArgument(`Action/metadata line [${actionLine}] contains an unknown parameter [${k}]`);
+      if (typeof v === 'object' && v !== null && !STRUCTURED_META.has(k)) {
+        throw errors.illegalArgument(
+          `Malformed action/metadata line [${actionLine}], expected a simple value for field [${k}] but found [${Array.isArray(v) ? 'START_ARRAY' : 'START_OBJECT'}]`,
+        );
+      }
     }
     const index = meta._index === undefined ? defaultIndex : String(meta._index);
     if (index === undefined) throw errors.validation(['index is missing']);
@@ -79,22 +105,33 @@ export function parseBulk(text: string, defaultIndex?: string): BulkItem[] {
     } else if (item.id === undefined) {
       throw errors.validation(['id is missing']);
     }
+    if (items.length >= maxItems) {
+      throw errors.validation([`too many requests in one bulk request: the limit is [${maxItems}]; split it into smaller requests`]);
+    }
     items.push(item);
   }
   if (items.length === 0) throw errors.validation(['no requests added']);
   return items;
 }
 
-/** Parses a source line; a bad one fails only its item. */
+/**
+ * Parses a source line; a bad one fails only its item. A source nested deeper than a request
+ * body may be (`MAX_NESTING_DEPTH`) fails its item too, before anything walks it recursively.
+ */
 export function itemSource(item: BulkItem): Record<string, unknown> {
-  if (typeof item.source !== 'string') return item.source ?? {};
-  try {
-    const v = JSON.parse(item.source) as unknown;
-    if (!isPlainObject(v)) throw new Error('not an object');
-    return v;
-  } catch {
-    throw errors.documentParsing(`[1:1] failed to parse: source of [${item.action}] is not a JSON object`);
+  let v: unknown = item.source ?? {};
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v) as unknown;
+    } catch {
+      v = undefined;
+    }
   }
+  if (!isPlainObject(v)) throw errors.documentParsing(`[1:1] failed to parse: source of [${item.action}] is not a JSON object`);
+  if (nestingDepthExceeds(v)) {
+    throw errors.documentParsing(`[1:1] failed to parse: Document nesting depth (${MAX_NESTING_DEPTH + 1}) exceeds the maximum allowed (${MAX_NESTING_DEPTH})`);
+  }
+  return v;
 }
 
 export const SHARDS_OK = { total: 1, successful: 1, failed: 0 };
@@ -122,12 +159,14 @@ export function okItem(item: BulkItem, index: string, r: WriteResult) {
 }
 
 export function errorItem(item: BulkItem, e: ApiError) {
+  // An item refused by security never reached a shard: Elasticsearch gives only type and reason.
+  const where = e.type === 'security_exception' ? {} : { index_uuid: '_na_', shard: '0', index: item.index };
   return {
     [item.action]: {
       _index: item.index,
       _id: item.id ?? null,
       status: e.status,
-      error: { type: e.type, reason: e.reason, index_uuid: '_na_', shard: '0', index: item.index, ...(e.extra ?? {}) },
+      error: { type: e.type, reason: e.reason, ...where, ...(e.extra ?? {}) },
     },
   };
 }

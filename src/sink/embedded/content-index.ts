@@ -7,7 +7,7 @@
  */
 import { ApiError, errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
-import { errorItem, itemSource, okItem, parseBulk, writeBody, writeStatus, type BulkItem } from './bulk.js';
+import { errorItem, itemSource, okItem, parseBulk, writeBody, writeStatus, type BulkGuard, type BulkItem } from './bulk.js';
 import {
   autoId, deleteByRowid, deleteDocument, putDocument, PRIMARY_TERM, updateDocument, type WriteOptions,
 } from './documents.js';
@@ -37,11 +37,14 @@ export class ContentIndex {
   private readonly handles = new Map<string, IndexHandle>();
   private readonly cache: StatementCache;
   private readonly highlighter: Highlighter;
+  /** Runs a function in a savepoint when called inside a transaction. */
+  private readonly nested: (fn: () => unknown) => unknown;
 
   constructor(readonly path: string) {
     this.db = openDatabase(path);
     this.cache = new StatementCache(this.db);
     this.highlighter = new Highlighter(this.db);
+    this.nested = this.db.transaction((fn: () => unknown) => fn());
   }
 
   close(): void {
@@ -153,15 +156,22 @@ export class ContentIndex {
     });
   }
 
-  /** `_bulk`: an ndjson body (or parsed items), one transaction for the whole request. */
-  bulk(body: string | BulkItem[], defaultIndex?: string) {
+  /**
+   * `_bulk`: an ndjson body (or parsed items), one transaction for the whole request. Each item
+   * runs in its own savepoint: a failed item is rolled back completely (documents, mapped
+   * fields, an index it created, its `_seq_no`) while the others go on. `guard` (security)
+   * may refuse an item before it runs.
+   */
+  bulk(body: string | BulkItem[], defaultIndex?: string, guard?: BulkGuard) {
     const started = performance.now();
     const items = typeof body === 'string' ? parseBulk(body, defaultIndex) : body;
     let failed = false;
     const results = this.write(() =>
       items.map((item) => {
         try {
-          return okItem(item, item.index, this.bulkItem(item));
+          const refused = guard?.(item, this.handle(item.index) !== undefined);
+          if (refused) throw refused;
+          return okItem(item, item.index, this.isolated(item.index, () => this.bulkItem(item)));
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
           failed = true;
@@ -170,6 +180,25 @@ export class ContentIndex {
       }),
     );
     return { took: Math.round(performance.now() - started), errors: failed, items: results };
+  }
+
+  /**
+   * Runs one bulk item inside the request's transaction so that, if it throws, it leaves no
+   * trace: its SQL is rolled back to a savepoint (better-sqlite3 nests transactions that way)
+   * and the in-memory state of the one index it touches is put back.
+   */
+  private isolated<T>(name: string, fn: () => T): T {
+    const before = this.handle(name);
+    const mark = before?.mark();
+    try {
+      const out = this.nested(fn) as T;
+      before?.release();
+      return out;
+    } catch (e) {
+      if (before && mark) before.undo(mark);
+      else this.handles.delete(name); // an index the item created is gone with the savepoint
+      throw e;
+    }
   }
 
   private bulkItem(item: BulkItem) {

@@ -39,9 +39,18 @@ interface FieldRow {
 
 export const DYNAMIC_TEXT_DEF = { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } };
 
+/** What a registry looked like at `mark()`: enough to forget what was added since (see `undo`). */
+export interface FieldsMark {
+  nextFid: number;
+  added: string[];
+  flags: [FieldInfo, number][];
+}
+
 export class FieldRegistry {
   private readonly byPath = new Map<string, FieldInfo>();
   private nextFid = 1;
+  /** Set between `mark()` and `undo()` / `release()`: what to forget if the write fails. */
+  private journal: FieldsMark | null = null;
   private readonly insert;
   private readonly updateFlags;
 
@@ -88,9 +97,31 @@ export class FieldRegistry {
     return added[0];
   }
 
+  /**
+   * Starts recording changes so that a failed bulk item can be forgotten: its rows are rolled
+   * back to a savepoint, and `undo` makes this in-memory view match again.
+   */
+  mark(): FieldsMark {
+    this.journal = { nextFid: this.nextFid, added: [], flags: [] };
+    return this.journal;
+  }
+
+  /** Forgets the fields and flags added since `m` (their rows were rolled back by the caller). */
+  undo(m: FieldsMark): void {
+    for (const path of m.added) this.byPath.delete(path);
+    for (let i = m.flags.length - 1; i >= 0; i--) m.flags[i][0].flags = m.flags[i][1];
+    this.nextFid = m.nextFid;
+    this.journal = null;
+  }
+
+  release(): void {
+    this.journal = null;
+  }
+
   addFlags(path: string, flags: number): void {
     const f = this.byPath.get(path);
     if (!f || (f.flags & flags) === flags) return;
+    this.journal?.flags.push([f, f.flags]);
     f.flags |= flags;
     this.updateFlags.run(f.flags, this.idx, path);
   }
@@ -106,6 +137,7 @@ export class FieldRegistry {
     this.insert.run(this.idx, path, fid, type, src, row.def, flags);
     const info = toInfo(row);
     this.byPath.set(path, info);
+    this.journal?.added.push(path);
     return info;
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { DynamicMode } from './analyze.js';
-import { FieldRegistry } from './fields.js';
+import { FieldRegistry, type FieldsMark } from './fields.js';
 import { DOC_BITS, type Db } from './schema.js';
 
 export interface IndexRow {
@@ -29,6 +29,15 @@ export interface StoredDoc {
 export interface FullDoc extends StoredDoc {
   id: string;
   src: string;
+}
+
+/** The in-memory state of a handle before one bulk item ran (see `IndexHandle.mark`). */
+export interface HandleMark {
+  seq: number;
+  dirty: boolean;
+  fields: FieldsMark;
+  /** Queued full-text changes made since: [rowid, queued text it replaced, pushed a delete]. */
+  texts: [number, string | undefined, boolean][];
 }
 
 export class IndexHandle {
@@ -91,6 +100,37 @@ export class IndexHandle {
     this.saveSeq = db.prepare('UPDATE ci_indices SET seq = ? WHERE id = ?');
   }
 
+  /** Set between `mark()` and `undo()` / `release()`. */
+  private journal: HandleMark | null = null;
+
+  /**
+   * Records this handle's in-memory state before one bulk item runs. If the item fails, its SQL
+   * is rolled back to a savepoint and `undo` puts back the field registry, the `_seq_no` counter
+   * and the queued full-text rows, so a rejected item leaves no trace (issue 11 item 13).
+   */
+  mark(): HandleMark {
+    this.journal = { seq: this.seq, dirty: this.dirty, fields: this.fields.mark(), texts: [] };
+    return this.journal;
+  }
+
+  undo(m: HandleMark): void {
+    for (let i = m.texts.length - 1; i >= 0; i--) {
+      const [rowid, previous, pushedDelete] = m.texts[i];
+      if (pushedDelete) this.textDeletes.pop();
+      else if (previous === undefined) this.textInserts.delete(rowid);
+      else this.textInserts.set(rowid, previous);
+    }
+    this.fields.undo(m.fields);
+    this.seq = m.seq;
+    this.dirty = m.dirty;
+    this.journal = null;
+  }
+
+  release(): void {
+    this.fields.release();
+    this.journal = null;
+  }
+
   nextSeq(): number {
     this.dirty = true;
     return ++this.seq;
@@ -105,12 +145,16 @@ export class IndexHandle {
   private readonly textDeletes: number[] = [];
 
   addText(rowid: number, text: string): void {
+    this.journal?.texts.push([rowid, this.textInserts.get(rowid), false]);
     this.textInserts.set(rowid, text);
     this.dirty = true;
   }
 
   removeText(rowid: number): void {
-    if (!this.textInserts.delete(rowid)) this.textDeletes.push(rowid);
+    const queued = this.textInserts.get(rowid);
+    this.journal?.texts.push([rowid, queued, queued === undefined]);
+    if (queued !== undefined) this.textInserts.delete(rowid);
+    else this.textDeletes.push(rowid);
     this.dirty = true;
   }
 
