@@ -42,8 +42,9 @@ describe('API keys', () => {
       lookup_realm: { name: '_es_api_key', type: '_es_api_key' },
       authentication_type: 'api_key', api_key: { id: key.id, name: 'k1' },
     });
-    // Without role descriptors the key has its owner's privileges.
-    const put = await srv.inject({ method: 'PUT', url: '/_connector/c-k1', apiKey: key.encoded, body: { index_name: 'search-k1' } });
+    // Without role descriptors the key has its owner's privileges (manage_connector; no index
+    // privileges, so no index_name: see security-index-targets.test.ts).
+    const put = await srv.inject({ method: 'PUT', url: '/_connector/c-k1', apiKey: key.encoded, body: { index_name: null, name: 'k1' } });
     assert.equal(put.statusCode, 201, put.body);
   });
 

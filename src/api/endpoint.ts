@@ -3,7 +3,7 @@
  * parameters, the Elasticsearch action name it is authorised as, and a short handler. The
  * registry (`api/registry.ts`) lists every endpoint; `api/server.ts` turns them into routes.
  */
-import type { AppContext } from './app-context.js';
+import type { AppContext, IndexAccess } from './app-context.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
 
@@ -21,6 +21,11 @@ export interface EndpointRequest {
   user?: string;
   /** Raw path as requested (for error messages). */
   path: string;
+  /**
+   * Index decisions for targets the endpoint's own check does not cover (bulk items, a
+   * connector's `index_name`); null when security is off (everything allowed).
+   */
+  access: IndexAccess | null;
 }
 
 export interface EndpointReply {
@@ -42,6 +47,8 @@ export interface Endpoint {
   action: string;
   /** The index a static-path endpoint works on (system indices), for index privileges. */
   index?: string;
+  /** Authorized by action name only; the handler checks each target (`GuardedAction.composite`). */
+  composite?: boolean;
   /** Body content is ndjson (e.g. `_bulk`): the handler receives the raw string. */
   ndjson?: boolean;
   handler(req: EndpointRequest, app: AppContext): Promise<EndpointReply> | EndpointReply;

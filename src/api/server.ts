@@ -141,8 +141,10 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
     body: parseBody(ep, req),
     user: principal.username,
     path,
+    access: null,
   };
   await app.security.authorize(principal, ep, request);
+  if (app.security.enabled) request.access = app.security.indexAccess(principal);
   const out: EndpointReply = await ep.handler(request, app);
   const status = out.status ?? 200;
   if (ep.method === 'HEAD') {

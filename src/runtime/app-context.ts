@@ -13,7 +13,20 @@ export interface GuardedAction {
   action: string;
   /** The index a static-path endpoint works on (system indices). */
   index?: string;
+  /**
+   * A multi-target request (`_bulk`): authorized by the action name alone (the caller holds it
+   * on some index, as Elasticsearch does for composite actions); the handler then authorizes
+   * every target it reaches through `IndexAccess`.
+   */
+  composite?: boolean;
 }
+
+/**
+ * Decides an index action on one index for the authenticated caller: null when allowed, else
+ * Elasticsearch's 403 reason. Endpoints use it for targets the route's own check cannot see:
+ * the items of a `_bulk` body, the index a connector will sync into.
+ */
+export type IndexAccess = (action: string, index: string) => string | null;
 
 /** What security needs to know about the request (an api `EndpointRequest` is one). */
 export interface GuardedRequest {
@@ -44,6 +57,8 @@ export interface SecurityPort {
   authenticate(headers: Record<string, string | string[] | undefined>, remoteAddress: string): Promise<Principal>;
   /** Throws 403 `security_exception` when `principal` may not run `endpoint`. */
   authorize(principal: Principal, endpoint: GuardedAction, req: GuardedRequest): Promise<void>;
+  /** Index decisions for `principal` (authenticated and authorized for the endpoint already). */
+  indexAccess(principal: Principal): IndexAccess;
 }
 
 export interface NodeIdentity {
@@ -73,4 +88,5 @@ export const openSecurity: SecurityPort = {
     return { username: '_anonymous', roles: ['superuser'], realm: 'anonymous' };
   },
   async authorize() {},
+  indexAccess: () => () => null,
 };

@@ -4,10 +4,11 @@ import { newConnectorDoc } from '../../domain/connector/defaults.js';
 import { parseCreate } from '../../domain/connector/requests.js';
 import type { AppContext } from '../app-context.js';
 import type { Endpoint, EndpointRequest } from '../endpoint.js';
-import { ACTION } from './shared.js';
+import { ACTION, assertMaySyncInto } from './shared.js';
 
 export async function createConnector(req: EndpointRequest, app: AppContext) {
   const fields = parseCreate(req.body);
+  assertMaySyncInto(req, fields.index_name);
   const id = req.params.connector_id || app.newId();
   // Elasticsearch's document id limit (IndexRequest validation, connector-api.md §2, §10.4).
   const bytes = Buffer.byteLength(id, 'utf8');

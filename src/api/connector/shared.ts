@@ -33,6 +33,25 @@ export async function updateConnector(
   return { body: { result: out.result } };
 }
 
+/**
+ * What a sync does to its connector's index: index documents and delete the ones gone from the
+ * source. The worker writes with its own credential, so whoever sets `index_name` must hold
+ * both on that index (`write` or `all`, or `index` + `delete`); see docs/compatibility.md.
+ */
+const SYNC_WRITES = ['indices:data/write/index', 'indices:data/write/delete'];
+
+/**
+ * With security on, refuses (403, Elasticsearch's text for the first missing index action) an
+ * `index_name` the caller could not write itself. Every place that sets `index_name` calls it.
+ */
+export function assertMaySyncInto(req: EndpointRequest, index: unknown): void {
+  if (!req.access || typeof index !== 'string' || index === '') return;
+  for (const action of SYNC_WRITES) {
+    const reason = req.access(action, index);
+    if (reason) throw errors.forbidden(reason);
+  }
+}
+
 /** Requires a body for endpoints whose body has required fields. */
 export function requireBody(req: EndpointRequest): unknown {
   if (req.body === undefined) throw errors.badBody('request body is required');

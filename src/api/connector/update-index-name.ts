@@ -4,7 +4,7 @@ import { MANAGED_INDEX_PREFIX } from '../../domain/connector/enums.js';
 import { parseIndexName } from '../../domain/connector/requests.js';
 import { indexNameInUse } from '../../store/store.js';
 import type { Endpoint } from '../endpoint.js';
-import { ACTION, connectorId, requireBody, updateConnector } from './shared.js';
+import { ACTION, assertMaySyncInto, connectorId, requireBody, updateConnector } from './shared.js';
 
 export const updateIndexName: Endpoint = {
   name: 'connector.update_index_name',
@@ -14,6 +14,7 @@ export const updateIndexName: Endpoint = {
   async handler(req, app) {
     const id = connectorId(req);
     const indexName = parseIndexName(requireBody(req));
+    assertMaySyncInto(req, indexName);
     // Elasticsearch searches for the name before it reads the connector, so a clash wins over
     // a missing connector (404) and over the managed-prefix rule. The store's unique index
     // still decides atomically at write time.

@@ -2,10 +2,11 @@
 import { errors } from '../../domain/errors.js';
 import type { EndpointRequest } from '../endpoint.js';
 import type { ContentIndex } from '../../sink/embedded/content-index.js';
-import { A, concurrency, indexEndpoint, WRITE_PARAMS } from './shared.js';
+import { A, concurrency, indexEndpoint, mayAutoCreate, WRITE_PARAMS } from './shared.js';
 
 function run(req: EndpointRequest, ci: ContentIndex) {
   if (req.body === undefined) throw errors.badBody('request body is required');
+  mayAutoCreate(req, ci, req.params.index);
   const r = ci.indexDocument(req.params.index, req.params.id, req.body, { opType: 'create', ...concurrency(req) });
   return { status: r.status, body: r.body };
 }

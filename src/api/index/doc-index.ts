@@ -5,7 +5,7 @@
 import { errors } from '../../domain/errors.js';
 import type { EndpointRequest } from '../endpoint.js';
 import type { ContentIndex } from '../../sink/embedded/content-index.js';
-import { A, concurrency, indexEndpoint, WRITE_PARAMS } from './shared.js';
+import { A, concurrency, indexEndpoint, mayAutoCreate, WRITE_PARAMS } from './shared.js';
 
 function opType(req: EndpointRequest): 'index' | 'create' {
   const v = req.query.op_type;
@@ -16,6 +16,7 @@ function opType(req: EndpointRequest): 'index' | 'create' {
 
 function run(req: EndpointRequest, ci: ContentIndex) {
   if (req.body === undefined) throw errors.badBody('request body is required');
+  mayAutoCreate(req, ci, req.params.index);
   const r = ci.indexDocument(req.params.index, req.params.id, req.body, { opType: opType(req), ...concurrency(req) });
   return { status: r.status, body: r.body };
 }

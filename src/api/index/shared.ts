@@ -16,6 +16,7 @@ export interface IndexEndpointDef {
   paths: string[];
   params?: Record<string, ParamType>;
   action: string;
+  composite?: boolean;
   ndjson?: boolean;
   run(req: EndpointRequest, ci: ContentIndex): Promise<EndpointReply> | EndpointReply;
 }
@@ -117,6 +118,17 @@ export function sourceParams(req: EndpointRequest): Record<string, unknown> {
   return out;
 }
 
+/**
+ * A write that would create its index (`action.auto_create_index`) also needs
+ * `indices:admin/auto_create` on it (`create_index`, `auto_configure`, `manage`, `all`), as in
+ * Elasticsearch; `write` alone does not create indices.
+ */
+export function mayAutoCreate(req: EndpointRequest, ci: ContentIndex, index: string): void {
+  if (!req.access || ci.exists(index)) return;
+  const reason = req.access(A.autoCreate, index);
+  if (reason) throw errors.forbidden(reason);
+}
+
 export function rejectBody(req: EndpointRequest): void {
   if (req.body !== undefined) {
     throw errors.illegalArgument(`request [${req.path}] does not support having a body`);
@@ -135,6 +147,8 @@ export const A = {
   deleteDoc: 'indices:data/write/delete',
   update: 'indices:data/write/update',
   bulk: 'indices:data/write/bulk',
+  shardBulk: 'indices:data/write/bulk[s]',
+  autoCreate: 'indices:admin/auto_create',
   search: 'indices:data/read/search',
   deleteByQuery: 'indices:data/write/delete/byquery',
   stats: 'indices:monitor/stats',

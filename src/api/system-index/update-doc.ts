@@ -14,7 +14,7 @@ import type { SyncStatus } from '../../domain/connector/enums.js';
 import type { Mutator } from '../../store/store.js';
 import type { AppContext } from '../app-context.js';
 import type { Endpoint, EndpointRequest } from '../endpoint.js';
-import { requireBody } from '../connector/shared.js';
+import { assertMaySyncInto, requireBody } from '../connector/shared.js';
 
 const CONNECTORS = '.elastic-connectors';
 const SYNC_JOBS = '.elastic-connectors-sync-jobs';
@@ -31,6 +31,7 @@ function parseUpdate(body: unknown): Record<string, unknown> {
 async function update(kind: 'connector' | 'job', req: EndpointRequest, app: AppContext) {
   const id = req.params.id;
   const patch = parseUpdate(requireBody(req));
+  if (kind === 'connector') assertMaySyncInto(req, patch.index_name);
   const store = kind === 'connector' ? app.store.connectors : app.store.syncJobs;
   const mutate: Mutator = (doc) => {
     if (kind === 'job' && 'status' in patch && patch.status !== doc.status) {

@@ -4,7 +4,9 @@
  * - connector and sync-job actions (not secrets) are also granted by index privileges on the
  *   connector system indices (`.elastic-connectors-v1`, `.elastic-connectors-sync-jobs-v1`):
  *   reads by `read`, writes by `write` / `index` (updates, creates) / `delete` / `all`;
- * - index actions need an index privilege on every index the request names;
+ * - index actions need an index privilege on every index the request names; a composite
+ *   action (`_bulk`) only needs a privilege granting it on some index, its handler then checks
+ *   every item against its own index (`IndexAccess`), as Elasticsearch does;
  * - `manage_own_api_key` grants API key actions about the caller's own keys only;
  * - an API key may do what both its own role descriptors and its owner's roles allow.
  * Denials carry Elasticsearch's 403 reason text.
@@ -28,6 +30,8 @@ export interface ActionRequest {
   ownApiKeys?: boolean;
   /** Connector delete also deletes its sync jobs. */
   deleteSyncJobs?: boolean;
+  /** Authorized by action name: granted when some index privilege of the caller grants it. */
+  composite?: boolean;
 }
 
 export const CONNECTOR_INDEX = '.elastic-connectors-v1';
@@ -71,7 +75,7 @@ function deniedIndices(p: Permission, req: ActionRequest): string[] {
 }
 
 function allowedBy(p: Permission, req: ActionRequest): boolean {
-  if (isIndexAction(req.action)) return deniedIndices(p, req).length === 0;
+  if (isIndexAction(req.action)) return req.composite ? p.indexAny(req.action) : deniedIndices(p, req).length === 0;
   if (p.cluster(req.action)) return true;
   if (req.action.startsWith(API_KEY) && p.ownApiKeys && req.ownApiKeys) return true;
   const needs = connectorIndexNeeds(req);
@@ -92,7 +96,7 @@ export function denial(s: Subject, req: ActionRequest): string {
   let msg = `action [${req.action}] is unauthorized for ${who}`;
   if (isIndexAction(req.action)) {
     const denied = [...new Set([...deniedIndices(s.permission, req), ...(s.apiKey?.permission ? deniedIndices(s.apiKey.permission, req) : [])])];
-    msg += ` on indices [${(denied.length ? denied : req.indices).join(',')}]`;
+    if (!req.composite) msg += ` on indices [${(denied.length ? denied : req.indices).join(',')}]`;
     const privileges = indexPrivilegesGranting(req.action);
     if (privileges.length) msg += `, this action is granted by the index privileges [${privileges.join(',')}]`;
   } else if (isClusterAction(req.action)) {

@@ -51,6 +51,7 @@ export const clusterPrivileges: NamedPrivilege[] = [
 
 export const indexPrivileges: NamedPrivilege[] = [
   { name: 'none', include: [] },
+  { name: 'auto_configure', include: ['indices:admin/mapping/auto_put', 'indices:admin/auto_create'] },
   { name: 'create_doc', include: ['indices:data/write/index', 'indices:data/write/index[*', 'indices:data/write/index:op_type/create', 'indices:data/write/bulk*'] },
   { name: 'create', include: ['indices:data/write/index*', 'indices:data/write/bulk*'] },
   { name: 'create_index', include: ['indices:admin/create', 'indices:admin/auto_create', 'indices:admin/data_stream/create'] },

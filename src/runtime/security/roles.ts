@@ -118,6 +118,8 @@ export interface Permission {
   ownApiKeys: boolean;
   /** May run index `action` on the index (or alias) `index`. */
   index(action: string, index: string): boolean;
+  /** Holds a privilege granting index `action` on some index pattern (composite actions). */
+  indexAny(action: string): boolean;
 }
 
 export function compile(descriptors: RoleDescriptor[]): Permission {
@@ -131,5 +133,6 @@ export function compile(descriptors: RoleDescriptor[]): Permission {
     ownApiKeys: held.some((p) => p.name === 'manage_own_api_key'),
     index: (action, index) =>
       groups.some((g) => g.names.some((re) => re.test(index)) && g.privileges.some((p) => grants(p, action))),
+    indexAny: (action) => groups.some((g) => g.privileges.some((p) => grants(p, action))),
   };
 }

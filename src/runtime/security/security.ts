@@ -10,7 +10,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError, errors } from '../../domain/errors.js';
-import type { Principal } from '../app-context.js';
+import type { IndexAccess, Principal } from '../app-context.js';
 import type { GuardedAction as Endpoint, GuardedRequest as EndpointRequest } from '../app-context.js';
 import type { ApiKeyAdmin, CreateApiKeyRequest, GetApiKeyRequest, InvalidateApiKeyRequest, SecurityAdmin } from './admin-port.js';
 import type { ApiKeyDoc, ApiKeyStore } from '../../store/api-key-store.js';
@@ -221,9 +221,21 @@ class ConfigSecurity implements SecurityAdmin {
   }
 
   private actionRequest(p: Principal, endpoint: Endpoint, req: EndpointRequest): ActionRequest {
+    if (endpoint.composite) return { action: endpoint.action, indices: [], composite: true };
     const named = (req.params.index ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const indices = named.length ? named : endpoint.index ? [endpoint.index] : ['*'];
     return { action: endpoint.action, indices, ownApiKeys: this.aboutOwnKeys(p, endpoint.action, req), deleteSyncJobs: req.query.delete_sync_jobs === true };
+  }
+
+  /**
+   * One index action on one index, decided exactly as an endpoint naming that index would be
+   * (user roles, and an API key's own descriptors on top). A principal that did not
+   * authenticate is refused everything.
+   */
+  indexAccess(principal: Principal): IndexAccess {
+    const subject = this.subjects.get(principal);
+    if (!subject) return (action) => `action [${action}] is unauthorized: the request is not authenticated`;
+    return (action, index) => authorizeAction(subject, { action, indices: [index] });
   }
 
   /** `manage_own_api_key` covers requests that can only reach the caller's own keys. */
