@@ -185,6 +185,13 @@ describe('single-document writes and multi-index paths', () => {
       assert.equal(res.json().error.type, 'security_exception');
       assert.doesNotMatch(res.body, /"owner"/);
     }
+    // _cat/indices expands to the indices the caller may monitor, as a wildcard does in Elasticsearch
+    const cat = await srv.inject({ method: 'GET', url: '/_cat/indices', auth: auth('manager') });
+    assert.equal(cat.statusCode, 200, cat.body);
+    const listed = (cat.json() as { index: string }[]).map((r) => r.index);
+    assert.ok(listed.includes('search-a') && !listed.includes('private-b'), listed.join());
+    const all = (await srv.inject({ method: 'GET', url: '/_cat/indices', auth: auth('root') })).json() as { index: string }[];
+    assert.ok(all.some((r) => r.index === 'private-b'));
     // the manager may name search-* literally; the embedded index serves one concrete index
     const res = await srv.inject({ method: 'GET', url: '/search-*/_search', auth: auth('manager') });
     assert.equal(res.statusCode, 400);

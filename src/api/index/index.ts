@@ -1,7 +1,7 @@
 /** The embedded content index endpoints (Elasticsearch's index and document APIs). */
 import type { Endpoint } from '../endpoint.js';
 import { bulkPost, bulkPut } from './bulk.js';
-import { catIndices } from './cat-indices.js';
+import { catIndices, catIndicesNamed } from './cat-indices.js';
 import { createIndex } from './create.js';
 import { deleteByQuery } from './delete-by-query.js';
 import { deleteIndex } from './delete.js';
@@ -22,5 +22,5 @@ export const indexEndpoints: Endpoint[] = [
   putDoc, postDocWithId, postDoc, putCreate, postCreate, getDoc, docExists, deleteDoc, updateDoc,
   bulkPost, bulkPut,
   searchGet, searchPost, countGet, countPost,
-  deleteByQuery, refreshPost, refreshGet, catIndices,
+  deleteByQuery, refreshPost, refreshGet, catIndices, catIndicesNamed,
 ];
