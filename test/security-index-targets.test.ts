@@ -225,6 +225,14 @@ describe('a connector syncs only into an index its creator may write (index and 
     assert.equal(res.json().error.reason, `action [indices:data/write/index] ${who('admin', 'admin')} on indices [private-b], ${granted('create_doc,create,index,write,all')}`);
     res = await srv.inject({ method: 'GET', url: '/_connector/c1', auth: auth('root') });
     assert.equal(res.json().index_name, 'search-c1');
+    // a pending job's connector snapshot is where the worker writes: it is checked too
+    res = await srv.inject({ method: 'POST', url: '/_connector/_sync_job', auth: auth('manager'), body: { id: 'c1' } });
+    assert.equal(res.statusCode, 201, res.body);
+    const job = res.json().id;
+    res = await srv.inject({ method: 'POST', url: `/.elastic-connectors-sync-jobs/_update/${job}`, auth: auth('admin'), body: { doc: { connector: { index_name: 'private-b' } } } });
+    assert.equal(res.statusCode, 403, res.body);
+    res = await srv.inject({ method: 'GET', url: `/_connector/_sync_job/${job}`, auth: auth('root') });
+    assert.equal(res.json().connector.index_name, 'search-c1');
     res = await srv.inject({ method: 'PUT', url: '/_connector/c1/_index_name', auth: auth('manager'), body: { index_name: 'search-c2' } });
     assert.equal(res.statusCode, 200, res.body);
     res = await srv.inject({ method: 'PUT', url: '/_connector/c1/_index_name', auth: auth('root'), body: { index_name: 'private-b' } });

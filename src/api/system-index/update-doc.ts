@@ -31,7 +31,9 @@ function parseUpdate(body: unknown): Record<string, unknown> {
 async function update(kind: 'connector' | 'job', req: EndpointRequest, app: AppContext) {
   const id = req.params.id;
   const patch = parseUpdate(requireBody(req));
-  if (kind === 'connector') assertMaySyncInto(req, patch.index_name);
+  // The worker syncs into the connector's index_name, and a job into its connector snapshot's.
+  const connectorPatch = kind === 'connector' ? patch : patch.connector;
+  if (connectorPatch && typeof connectorPatch === 'object') assertMaySyncInto(req, (connectorPatch as Record<string, unknown>).index_name);
   const store = kind === 'connector' ? app.store.connectors : app.store.syncJobs;
   const mutate: Mutator = (doc) => {
     if (kind === 'job' && 'status' in patch && patch.status !== doc.status) {
