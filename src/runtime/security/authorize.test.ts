@@ -105,6 +105,22 @@ describe('content index actions', () => {
     assert.ok(!can(s, 'indices:data/read/search', { indices: ['*'] }), 'no index named: all indices');
     assert.ok(can(s, 'indices:data/read/search', { indices: ['search-*'] }));
   });
+
+  test('a composite action (bulk) needs the action on some index only; its items are checked one by one', () => {
+    assert.ok(can(s, 'indices:data/write/bulk', { indices: [], composite: true }));
+    assert.ok(!can(user('n', { r: {} }), 'indices:data/write/bulk', { indices: [], composite: true }));
+    const reader = user('r', { r: { indices: [{ names: ['search-*'], privileges: ['read'] }] } });
+    assert.equal(
+      authorizeAction(reader, { action: 'indices:data/write/bulk', indices: [], composite: true }),
+      'action [indices:data/write/bulk] is unauthorized for user [r] with effective roles [r], this action is granted by the index privileges [create_doc,create,delete,index,write,all]',
+    );
+    assert.ok(can(s, 'indices:data/write/index:op_type/index', { indices: ['search-a'] }));
+    assert.ok(!can(s, 'indices:data/write/index:op_type/index', { indices: ['logs'] }), 'create_doc cannot overwrite');
+    assert.ok(can(s, 'indices:data/write/index:op_type/create', { indices: ['logs'] }));
+    assert.ok(!can(s, 'indices:admin/auto_create', { indices: ['search-new'] }), 'index does not create indices');
+    assert.deepEqual(indexPrivilegesGranting('indices:admin/auto_create'), ['auto_configure', 'create_index', 'manage', 'all']);
+    assert.ok(can(user('a', { r: { indices: [{ names: ['x'], privileges: ['auto_configure'] }] } }), 'indices:admin/auto_create', { indices: ['x'] }));
+  });
 });
 
 describe('API keys and messages', () => {
