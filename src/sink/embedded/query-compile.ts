@@ -7,6 +7,7 @@
  */
 import { errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
+import { compileWildcard } from '../../domain/shared/wildcard.js';
 import { parseDateMath } from './date-math.js';
 import type { FieldInfo } from './fields.js';
 import { coerce, convert, MATCH_NONE, type QueryContext, type SqlNode } from './query-context.js';
@@ -121,8 +122,8 @@ export function resolveFields(ctx: QueryContext, patterns: unknown): { f: FieldI
     const [name, b] = String(p).split('^');
     const boost = b === undefined ? 1 : Number(b);
     if (name.includes('*')) {
-      const re = new RegExp('^' + name.split('*').map(escapeRe).join('.*') + '$');
-      for (const f of ctx.h.fields.all()) if (re.test(f.path) && f.kind === 'text') out.set(f.path, { f, boost });
+      const matches = compileWildcard(name);
+      for (const f of ctx.h.fields.all()) if (f.kind === 'text' && matches(f.path)) out.set(f.path, { f, boost });
     } else {
       const f = ctx.field(name);
       if (f) out.set(f.path, { f, boost });
@@ -130,8 +131,6 @@ export function resolveFields(ctx: QueryContext, patterns: unknown): { f: FieldI
   }
   return [...out.values()];
 }
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function multiMatch(ctx: QueryContext, o: Body): SqlNode {
   if (o.query === undefined) throw errors.parsing('[multi_match] requires query value');

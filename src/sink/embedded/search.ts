@@ -5,6 +5,7 @@
  * `_source` is read only for the page of hits returned.
  */
 import { isPlainObject } from '../../domain/shared/json.js';
+import { compileWildcard } from '../../domain/shared/wildcard.js';
 import type { Highlighter } from './highlight.js';
 import type { IndexHandle } from './index-handle.js';
 import { compileQuery } from './query-compile.js';
@@ -164,9 +165,9 @@ function buildHit(hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compil
 function fieldValues(h: IndexHandle, source: Record<string, unknown>, patterns: string[]) {
   const out: Record<string, unknown[]> = {};
   for (const p of patterns) {
-    const re = new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    const matches = compileWildcard(p);
     for (const f of h.fields.all()) {
-      if (f.kind === 'object' || !re.test(f.path)) continue;
+      if (f.kind === 'object' || !matches(f.path)) continue;
       const values = collect(source, f.src.split('.'));
       if (values.length) out[f.path] = values;
     }
