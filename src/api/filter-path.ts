@@ -13,7 +13,7 @@
  * are far above what clients send (docs/api.md).
  */
 import { errors } from '../domain/errors.js';
-import { compileWildcard, type WildcardMatcher } from '../domain/shared/wildcard.js';
+import { WildcardCache, type WildcardMatcher } from '../domain/shared/wildcard.js';
 
 export const FILTER_PATH_LIMITS = {
   /** Paths (comma-separated entries, includes and excludes together) in one request. */
@@ -29,6 +29,9 @@ export const FILTER_PATH_LIMITS = {
 /** Distinct state sets and memoised transitions kept per request; past them, steps are recomputed (and counted). */
 const MAX_STATES = 4096;
 const MAX_EDGES = 65_536;
+
+/** Segment matchers, shared by requests (clients repeat their filter_path); least recently used dropped first. */
+const segmentMatchers = new WildcardCache({}, 4096);
 
 type Segment = { any: true } | { any: false; match: WildcardMatcher };
 
@@ -53,7 +56,7 @@ class Automaton {
     const starts: number[] = [];
     for (const p of paths) {
       starts.push(this.segs.length);
-      for (const s of p) this.segs.push(s === '**' ? { any: true } : { any: false, match: compileWildcard(s) });
+      for (const s of p) this.segs.push(s === '**' ? { any: true } : { any: false, match: segmentMatchers.get(s) });
       this.segs.push(null);
     }
     this.seen = new Uint8Array(this.segs.length);

@@ -6,7 +6,7 @@
  * The tables are ordered least to most privileged, the order in which Elasticsearch lists
  * "this action is granted by the … privileges [...]".
  */
-import { compileWildcard, type WildcardMatcher } from '../../domain/shared/wildcard.js';
+import { WildcardCache, type WildcardMatcher } from '../../domain/shared/wildcard.js';
 
 export interface NamedPrivilege {
   name: string;
@@ -78,8 +78,11 @@ export const indexPrivileges: NamedPrivilege[] = [
  * role index patterns and action patterns come from users (role descriptors of API keys).
  */
 export function indexPattern(pattern: string): WildcardMatcher {
-  return compileWildcard(pattern, { questionMark: true });
+  return patterns.get(pattern);
 }
+
+/** Compiled patterns shared by roles and keys (most name the same few); least recently used dropped first. */
+const patterns = new WildcardCache({ questionMark: true }, 4096);
 
 /** Compiled include / exclude patterns, kept as long as the privilege object lives. */
 const compiled = new WeakMap<NamedPrivilege, { include: WildcardMatcher[]; exclude: WildcardMatcher[] }>();

@@ -6,10 +6,10 @@
  */
 import { errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
-import { compileWildcard } from '../../domain/shared/wildcard.js';
 import type { FieldInfo } from './fields.js';
 import type { IndexHandle } from './index-handle.js';
 import type { HighlightLeaf } from './query-context.js';
+import { fieldPattern } from './source-filter.js';
 import { tokenizerFor, type Db } from './schema.js';
 
 interface FieldOptions {
@@ -102,7 +102,7 @@ export class Highlighter {
       const f = h.fields.get(pattern);
       return f && f.kind === 'text' ? [f] : [];
     }
-    const matches = compileWildcard(pattern);
+    const matches = fieldPattern(pattern);
     return [...h.fields.all()].filter((f) => f.kind === 'text' && matches(f.path));
   }
 

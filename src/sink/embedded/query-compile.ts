@@ -7,13 +7,13 @@
  */
 import { errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
-import { compileWildcard } from '../../domain/shared/wildcard.js';
 import { parseDateMath } from './date-math.js';
 import type { FieldInfo } from './fields.js';
 import { coerce, convert, MATCH_NONE, type QueryContext, type SqlNode } from './query-context.js';
 import { phraseExpr, quote, resolveMinimumShouldMatch, termsExpr, tokenize } from './query-fts.js';
 import { parseQueryString } from './query-string.js';
 import { compileBool, compileConstantScore, compileDisMax } from './query-bool.js';
+import { fieldPattern } from './source-filter.js';
 
 type Body = Record<string, unknown>;
 type Compiler = (ctx: QueryContext, body: unknown, name: string) => SqlNode;
@@ -122,7 +122,7 @@ export function resolveFields(ctx: QueryContext, patterns: unknown): { f: FieldI
     const [name, b] = String(p).split('^');
     const boost = b === undefined ? 1 : Number(b);
     if (name.includes('*')) {
-      const matches = compileWildcard(name);
+      const matches = fieldPattern(name);
       for (const f of ctx.h.fields.all()) if (f.kind === 'text' && matches(f.path)) out.set(f.path, { f, boost });
     } else {
       const f = ctx.field(name);

@@ -5,7 +5,6 @@
  * `_source` is read only for the page of hits returned.
  */
 import { isPlainObject } from '../../domain/shared/json.js';
-import { compileWildcard } from '../../domain/shared/wildcard.js';
 import type { Highlighter } from './highlight.js';
 import type { IndexHandle } from './index-handle.js';
 import { compileQuery } from './query-compile.js';
@@ -13,7 +12,7 @@ import { QueryContext, type SqlNode } from './query-context.js';
 import { PRIMARY_TERM } from './documents.js';
 import type { SearchRequest } from './search-request.js';
 import { compileSort } from './sort.js';
-import { applySourceFilter } from './source-filter.js';
+import { applySourceFilter, fieldPattern } from './source-filter.js';
 import type { StatementCache } from './statement-cache.js';
 
 export const SHARDS = { total: 1, successful: 1, skipped: 0, failed: 0 };
@@ -165,7 +164,7 @@ function buildHit(hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compil
 function fieldValues(h: IndexHandle, source: Record<string, unknown>, patterns: string[]) {
   const out: Record<string, unknown[]> = {};
   for (const p of patterns) {
-    const matches = compileWildcard(p);
+    const matches = fieldPattern(p);
     for (const f of h.fields.all()) {
       if (f.kind === 'object' || !matches(f.path)) continue;
       const values = collect(source, f.src.split('.'));

@@ -5,12 +5,20 @@
  */
 import { errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
-import { compileWildcard, type WildcardMatcher } from '../../domain/shared/wildcard.js';
+import { WildcardCache, type WildcardMatcher } from '../../domain/shared/wildcard.js';
 
 export interface SourceFilter {
   enabled: boolean;
   includes: WildcardMatcher[];
   excludes: WildcardMatcher[];
+}
+
+/** Field-name patterns of requests (`_source`, `fields`, query and highlight fields), compiled once while in use. */
+const fieldPatterns = new WildcardCache({}, 1024);
+
+/** A linear-time matcher of field paths for a pattern with `*` wildcards. */
+export function fieldPattern(pattern: string): WildcardMatcher {
+  return fieldPatterns.get(pattern);
 }
 
 export const FULL_SOURCE: SourceFilter = { enabled: true, includes: [], excludes: [] };
@@ -22,7 +30,7 @@ function patterns(v: unknown, what: string): WildcardMatcher[] {
   return (list as string[])
     .map((p) => p.trim())
     .filter((p) => p !== '')
-    .map((p) => compileWildcard(p));
+    .map(fieldPattern);
 }
 
 /** Parses the `_source` body option (and `_source_includes` / `_source_excludes` params). */
