@@ -23,7 +23,7 @@ export const FILTER_PATH_LIMITS = {
   /** Characters of one path. */
   maxLength: 1024,
   /** Matching work per response: Σ over new (state set, key) pairs of live positions × (key length + 1). */
-  maxWork: 20_000_000,
+  maxWork: 50_000_000,
 };
 
 /** Distinct state sets and memoised transitions kept per request; past them, steps are recomputed (and counted). */
