@@ -14,7 +14,7 @@
  */
 import picomatch from 'picomatch';
 import { RE2JS } from 're2js';
-import type { RulesValidation } from '../source.js';
+import { SourceError, type RulesValidation } from '../source.js';
 
 type Matcher = (path: string) => boolean;
 
@@ -54,11 +54,20 @@ function globMatcher(glob: string): Matcher {
   return (s) => s === glob || re.test(s);
 }
 
+/** globMatcher for the configured globs: a bad one fails the sync with an error naming it. */
+function namedMatcher(glob: string): Matcher {
+  try {
+    return globMatcher(glob);
+  } catch (e) {
+    throw new SourceError(`Invalid glob [${glob.length > 100 ? glob.slice(0, 100) + '…' : glob}]: ${(e as Error).message}`);
+  }
+}
+
 function compile(globs: string[]): Matcher | null {
   if (globs.length === 0) return null;
   // A glob without `/` matches the file name (picomatch's `basename`), one with `/` the path.
-  const names = globs.filter((g) => !g.includes('/')).map(globMatcher);
-  const paths = globs.filter((g) => g.includes('/')).map(globMatcher);
+  const names = globs.filter((g) => !g.includes('/')).map(namedMatcher);
+  const paths = globs.filter((g) => g.includes('/')).map(namedMatcher);
   return (rel) => {
     const base = rel.slice(rel.lastIndexOf('/') + 1);
     return names.some((m) => m(base)) || paths.some((m) => m(rel));
@@ -66,7 +75,7 @@ function compile(globs: string[]): Matcher | null {
 }
 
 function prefixMatcher(excludes: string[]): Matcher | null {
-  const prefixes = excludes.filter((g) => g.endsWith('/**') && g.length > 3).map((g) => globMatcher(g.slice(0, -3)));
+  const prefixes = excludes.filter((g) => g.endsWith('/**') && g.length > 3).map((g) => namedMatcher(g.slice(0, -3)));
   // `a/**` covers the folder `a` at the root only, as the file glob does.
   return prefixes.length ? (rel) => prefixes.some((m) => m(rel)) : null;
 }
