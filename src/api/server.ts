@@ -11,7 +11,8 @@ import type { AppContext } from './app-context.js';
 import type { Endpoint, EndpointReply, EndpointRequest } from './endpoint.js';
 import { parseQuery } from './query-params.js';
 import { endpoints as allEndpoints } from './registry.js';
-import { errorBody, filterPath } from './render.js';
+import { compileFilterPath } from './filter-path.js';
+import { errorBody } from './render.js';
 
 export interface ServerOptions {
   /** Largest accepted request body in bytes (413 above). */
@@ -145,17 +146,19 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
   };
   await app.security.authorize(principal, ep, request);
   if (app.security.enabled) request.access = app.security.indexAccess(principal);
+  // Bounds checked before the handler runs: a refused filter_path changes nothing.
+  const fp = request.query.filter_path as string[] | undefined;
+  const filter = fp ? compileFilterPath(fp) : undefined;
   const out: EndpointReply = await ep.handler(request, app);
   const status = out.status ?? 200;
   if (ep.method === 'HEAD') {
     return reply.code(status).headers({ ...PRODUCT, 'content-type': 'application/json; charset=UTF-8', ...(out.headers ?? {}) }).send();
   }
   const pretty = request.query.pretty === true;
-  const fp = request.query.filter_path as string[] | undefined;
   let body: unknown = out.body ?? {};
-  if (pretty || fp) {
+  if (pretty || filter) {
     let value = out.raw ? JSON.parse(body as string) : body;
-    if (fp) value = filterPath(value, fp);
+    if (filter) value = filter.apply(value);
     body = JSON.stringify(value, null, pretty ? 2 : undefined) + (pretty ? '\n' : '');
   }
   return send(reply, status, body, out.headers);

@@ -6,6 +6,7 @@
  */
 
 import { FILTERING_RULE_CONDITIONS } from './connector/enums.js';
+import { compileRuleRegex } from './rule-regex.js';
 import { normaliseTimestamp } from './shared/time.js';
 
 /** The fields of a `FilteringRule` that matching uses (timestamps are irrelevant here). */
@@ -115,7 +116,7 @@ function evaluationProblems(r: BasicRule): string[] {
     out.push(`unknown condition [${String(r.rule)}], expected one of ${FILTERING_RULE_CONDITIONS.join(', ')}`);
   } else if (r.rule === 'regex' && typeof r.value === 'string') {
     try {
-      pythonRegex(r.value);
+      compileRuleRegex(r.value);
     } catch (e) {
       out.push(`invalid regex [${r.value}]: ${(e as Error).message}`);
     }
@@ -145,11 +146,8 @@ function compileCondition(rule: string, value: string): (v: unknown) => boolean 
     case 'ends_with':
       return (v) => text(v).endsWith(value);
     case 'regex': {
-      const re = pythonRegex(value);
-      return (v) => {
-        re.lastIndex = 0;
-        return re.test(text(v));
-      };
+      const test = compileRuleRegex(value);
+      return (v) => test(text(v));
     }
     case 'equals': {
       const num = toNumber(value);
@@ -247,68 +245,4 @@ function toBoolean(v: string): boolean | undefined {
   if (/^(true|t|yes|y|on)$/i.test(v)) return true;
   if (/^(false|f|no|n|off)$/i.test(v)) return false;
   return undefined;
-}
-
-/**
- * Rule regexes are written for Elastic's Python framework, which uses `re.match`: anchored at
- * the start of the value, not at its end. A sticky RegExp tested from index 0 behaves the same.
- * Python-only syntax is translated: `(?P<n>…)`, `(?P=n)`, `(?#…)`, `\A`, `\Z` and leading
- * global flags `(?i)`, `(?m)`, `(?s)` (`a` and `u` are accepted as no-ops).
- */
-function pythonRegex(pattern: string): RegExp {
-  let flags = '';
-  let src = pattern;
-  const lead = /^\(\?([a-zA-Z]+)\)/.exec(src);
-  if (lead) {
-    for (const f of lead[1]!) {
-      if (f === 'i' || f === 'm' || f === 's') flags += flags.includes(f) ? '' : f;
-      else if (f !== 'a' && f !== 'u') throw new Error(`inline flag (?${f}) is not supported`);
-    }
-    src = src.slice(lead[0].length);
-  }
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '\\') {
-      const n = src[i + 1] ?? '';
-      if (!inClass && n === 'A') out += '(?<![\\s\\S])';
-      else if (!inClass && n === 'Z') out += '(?![\\s\\S])';
-      else out += c + n;
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
-    } else if (c === '[') {
-      inClass = true;
-      out += c;
-      // A `]` right after `[` or `[^` is a literal in Python; JS would read an empty class.
-      if (src[i + 1] === '^') out += src[++i];
-      if (src[i + 1] === ']') {
-        out += '\\]';
-        i++;
-      }
-    } else if (src.startsWith('(?P<', i)) {
-      out += '(?<';
-      i += 3;
-    } else if (src.startsWith('(?P=', i)) {
-      const close = src.indexOf(')', i);
-      if (close < 0) throw new Error('missing ) after (?P=');
-      out += `\\k<${src.slice(i + 4, close)}>`;
-      i = close;
-    } else if (src.startsWith('(?#', i)) {
-      const close = src.indexOf(')', i);
-      if (close < 0) throw new Error('missing ) after comment');
-      i = close;
-    } else {
-      out += c;
-    }
-  }
-  try {
-    return new RegExp(out, flags + 'y');
-  } catch (e) {
-    // V8 says "Invalid regular expression: /<source>/<flags>: <reason>"; keep the reason.
-    const msg = (e as Error).message;
-    throw new Error(msg.slice(msg.lastIndexOf(': ') + 2));
-  }
 }

@@ -7,7 +7,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyDoc, ApiKeyStore } from '../../store/api-key-store.js';
-import { wildcard } from './privileges.js';
+import { compileWildcard } from '../../domain/shared/wildcard.js';
 
 export const API_KEY_REALM = { name: '_es_api_key', type: '_es_api_key' };
 
@@ -91,10 +91,11 @@ export class ApiKeyService {
 
   async find(f: ApiKeyFilter): Promise<{ id: string; doc: ApiKeyDoc }[]> {
     const rows = await this.store.list({ ids: f.ids, username: f.username, realm: f.realm });
-    const name = f.name !== undefined ? wildcard(f.name) : null;
+    // `*` wildcards only (`?` is a literal), as Elasticsearch; linear whatever the pattern.
+    const name = f.name !== undefined ? compileWildcard(f.name) : null;
     const now = this.now();
     return rows.filter(
-      (r) => (!name || name.test(r.doc.name)) && (!f.activeOnly || (!r.doc.invalidated && (r.doc.expiration === null || r.doc.expiration > now))),
+      (r) => (!name || name(r.doc.name)) && (!f.activeOnly || (!r.doc.invalidated && (r.doc.expiration === null || r.doc.expiration > now))),
     );
   }
 

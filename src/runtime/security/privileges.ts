@@ -6,6 +6,7 @@
  * The tables are ordered least to most privileged, the order in which Elasticsearch lists
  * "this action is granted by the … privileges [...]".
  */
+import { WildcardCache, type WildcardMatcher } from '../../domain/shared/wildcard.js';
 
 export interface NamedPrivilege {
   name: string;
@@ -73,21 +74,24 @@ export const indexPrivileges: NamedPrivilege[] = [
   { name: 'all', include: ['indices:*'] },
 ];
 
-const compiled = new Map<string, RegExp>();
-
-/** Elasticsearch wildcard pattern (`*` any run, `?` one character) as an anchored regex. */
-export function wildcard(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`);
-    compiled.set(pattern, re);
-  }
-  return re;
+/**
+ * Elasticsearch wildcard pattern (`*` any run, `?` one character) as a linear-time matcher:
+ * role index patterns and action patterns come from users (role descriptors of API keys).
+ */
+export function indexPattern(pattern: string): WildcardMatcher {
+  return patterns.get(pattern);
 }
 
+/** Compiled patterns shared by roles and keys (most name the same few); least recently used dropped first. */
+const patterns = new WildcardCache({ questionMark: true }, 4096);
+
+/** Compiled include / exclude patterns, kept as long as the privilege object lives. */
+const compiled = new WeakMap<NamedPrivilege, { include: WildcardMatcher[]; exclude: WildcardMatcher[] }>();
+
 export function grants(p: NamedPrivilege, action: string): boolean {
-  return p.include.some((x) => wildcard(x).test(action)) && !(p.exclude ?? []).some((x) => wildcard(x).test(action));
+  let c = compiled.get(p);
+  if (!c) compiled.set(p, (c = { include: p.include.map(indexPattern), exclude: (p.exclude ?? []).map(indexPattern) }));
+  return c.include.some((m) => m(action)) && !c.exclude.some((m) => m(action));
 }
 
 const clusterByName = new Map(clusterPrivileges.map((p) => [p.name, p]));
@@ -106,8 +110,10 @@ export function resolveIndex(name: string): NamedPrivilege | null {
   return indexByName.get(n) ?? null;
 }
 
+const CLUSTER_ACTION = ALL_CLUSTER.map(indexPattern);
+
 export function isClusterAction(action: string): boolean {
-  return ALL_CLUSTER.some((p) => wildcard(p).test(action));
+  return CLUSTER_ACTION.some((m) => m(action));
 }
 
 export function isIndexAction(action: string): boolean {

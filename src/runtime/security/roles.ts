@@ -10,7 +10,7 @@ import {
   indexPrivilegeNames,
   resolveCluster,
   resolveIndex,
-  wildcard,
+  indexPattern,
   type NamedPrivilege,
 } from './privileges.js';
 
@@ -126,13 +126,13 @@ export function compile(descriptors: RoleDescriptor[]): Permission {
   const held = descriptors.flatMap((d) => d.cluster.map((p) => resolveCluster(p)!));
   const cluster = held.filter((p) => p.name !== 'manage_own_api_key');
   const groups = descriptors.flatMap((d) =>
-    d.indices.map((g) => ({ names: g.names.map((n) => wildcard(n)), privileges: g.privileges.map((p) => resolveIndex(p)!) })),
+    d.indices.map((g) => ({ names: g.names.map(indexPattern), privileges: g.privileges.map((p) => resolveIndex(p)!) })),
   );
   return {
     cluster: (action) => cluster.some((p) => grants(p, action)),
     ownApiKeys: held.some((p) => p.name === 'manage_own_api_key'),
     index: (action, index) =>
-      groups.some((g) => g.names.some((re) => re.test(index)) && g.privileges.some((p) => grants(p, action))),
+      groups.some((g) => g.names.some((m) => m(index)) && g.privileges.some((p) => grants(p, action))),
     indexAny: (action) => groups.some((g) => g.privileges.some((p) => grants(p, action))),
   };
 }

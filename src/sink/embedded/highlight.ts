@@ -9,6 +9,7 @@ import { isPlainObject } from '../../domain/shared/json.js';
 import type { FieldInfo } from './fields.js';
 import type { IndexHandle } from './index-handle.js';
 import type { HighlightLeaf } from './query-context.js';
+import { fieldPattern } from './source-filter.js';
 import { tokenizerFor, type Db } from './schema.js';
 
 interface FieldOptions {
@@ -101,8 +102,8 @@ export class Highlighter {
       const f = h.fields.get(pattern);
       return f && f.kind === 'text' ? [f] : [];
     }
-    const re = new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
-    return [...h.fields.all()].filter((f) => f.kind === 'text' && re.test(f.path));
+    const matches = fieldPattern(pattern);
+    return [...h.fields.all()].filter((f) => f.kind === 'text' && matches(f.path));
   }
 
   private run(h: IndexHandle, values: string[], expr: string, o: FieldOptions): string[] {

@@ -13,6 +13,7 @@ import { coerce, convert, MATCH_NONE, type QueryContext, type SqlNode } from './
 import { phraseExpr, quote, resolveMinimumShouldMatch, termsExpr, tokenize } from './query-fts.js';
 import { parseQueryString } from './query-string.js';
 import { compileBool, compileConstantScore, compileDisMax } from './query-bool.js';
+import { fieldPattern } from './source-filter.js';
 
 type Body = Record<string, unknown>;
 type Compiler = (ctx: QueryContext, body: unknown, name: string) => SqlNode;
@@ -121,8 +122,8 @@ export function resolveFields(ctx: QueryContext, patterns: unknown): { f: FieldI
     const [name, b] = String(p).split('^');
     const boost = b === undefined ? 1 : Number(b);
     if (name.includes('*')) {
-      const re = new RegExp('^' + name.split('*').map(escapeRe).join('.*') + '$');
-      for (const f of ctx.h.fields.all()) if (re.test(f.path) && f.kind === 'text') out.set(f.path, { f, boost });
+      const matches = fieldPattern(name);
+      for (const f of ctx.h.fields.all()) if (f.kind === 'text' && matches(f.path)) out.set(f.path, { f, boost });
     } else {
       const f = ctx.field(name);
       if (f) out.set(f.path, { f, boost });
@@ -130,8 +131,6 @@ export function resolveFields(ctx: QueryContext, patterns: unknown): { f: FieldI
   }
   return [...out.values()];
 }
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function multiMatch(ctx: QueryContext, o: Body): SqlNode {
   if (o.query === undefined) throw errors.parsing('[multi_match] requires query value');

@@ -12,7 +12,7 @@ import { QueryContext, type SqlNode } from './query-context.js';
 import { PRIMARY_TERM } from './documents.js';
 import type { SearchRequest } from './search-request.js';
 import { compileSort } from './sort.js';
-import { applySourceFilter } from './source-filter.js';
+import { applySourceFilter, fieldPattern } from './source-filter.js';
 import type { StatementCache } from './statement-cache.js';
 
 export const SHARDS = { total: 1, successful: 1, skipped: 0, failed: 0 };
@@ -164,9 +164,9 @@ function buildHit(hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compil
 function fieldValues(h: IndexHandle, source: Record<string, unknown>, patterns: string[]) {
   const out: Record<string, unknown[]> = {};
   for (const p of patterns) {
-    const re = new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    const matches = fieldPattern(p);
     for (const f of h.fields.all()) {
-      if (f.kind === 'object' || !re.test(f.path)) continue;
+      if (f.kind === 'object' || !matches(f.path)) continue;
       const values = collect(source, f.src.split('.'));
       if (values.length) out[f.path] = values;
     }

@@ -5,23 +5,32 @@
  */
 import { errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
+import { WildcardCache, type WildcardMatcher } from '../../domain/shared/wildcard.js';
 
 export interface SourceFilter {
   enabled: boolean;
-  includes: RegExp[];
-  excludes: RegExp[];
+  includes: WildcardMatcher[];
+  excludes: WildcardMatcher[];
+}
+
+/** Field-name patterns of requests (`_source`, `fields`, query and highlight fields), compiled once while in use. */
+const fieldPatterns = new WildcardCache({}, 1024);
+
+/** A linear-time matcher of field paths for a pattern with `*` wildcards. */
+export function fieldPattern(pattern: string): WildcardMatcher {
+  return fieldPatterns.get(pattern);
 }
 
 export const FULL_SOURCE: SourceFilter = { enabled: true, includes: [], excludes: [] };
 
-function patterns(v: unknown, what: string): RegExp[] {
+function patterns(v: unknown, what: string): WildcardMatcher[] {
   if (v === undefined || v === null) return [];
   const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : undefined;
   if (!list || list.some((p) => typeof p !== 'string')) throw errors.parsing(`[_source] ${what} must be a string or an array of strings`);
   return (list as string[])
     .map((p) => p.trim())
     .filter((p) => p !== '')
-    .map((p) => new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'));
+    .map(fieldPattern);
 }
 
 /** Parses the `_source` body option (and `_source_includes` / `_source_excludes` params). */
@@ -45,7 +54,7 @@ export function parseSourceFilter(v: unknown, includes?: unknown, excludes?: unk
   return f;
 }
 
-const matches = (res: RegExp[], path: string) => res.some((re) => re.test(path));
+const matches = (ms: WildcardMatcher[], path: string) => ms.some((m) => m(path));
 
 /** Returns the filtered copy of `source` (the same object when nothing is filtered). */
 export function applySourceFilter(source: Record<string, unknown>, f: SourceFilter): Record<string, unknown> {
