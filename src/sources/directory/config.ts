@@ -7,6 +7,10 @@ import { isAbsolute, resolve } from 'node:path';
 import { SourceError, type ConfigEntry, type ConfigSchema, type ConfigValues } from '../source.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+/** Server-side upper bound of `max_file_size` (`sources.directory.max_file_size` raises it). */
+export const MAX_FILE_SIZE_LIMIT = 64 * 1024 * 1024;
+/** Most characters of text kept per document; longer text is cut and `body_truncated` set. */
+export const MAX_BODY_CHARS = 4 * 1024 * 1024;
 export const DEFAULT_EXCLUDE = '**/.git/**, **/node_modules/**';
 
 export interface DirectorySettings {
@@ -42,7 +46,7 @@ export function directoryConfigSchema(): ConfigSchema {
     max_file_size: entry({
       label: 'Maximum file size (bytes)', display: 'numeric', type: 'int', order: 4, default_value: DEFAULT_MAX_FILE_SIZE,
       validations: [{ type: 'greater_than', constraint: 0 }],
-      tooltip: 'Larger files are indexed without their content and reported as per-document failures.',
+      tooltip: 'Larger files are indexed without their content and reported as per-document failures. At most 64 MiB unless the server\'s config file allows more.',
     }),
   };
 }
@@ -55,7 +59,8 @@ export function listValue(v: unknown, field: string): string[] {
   throw new SourceError(`Configuration field [${field}] must be a comma-separated list of globs, got ${JSON.stringify(v)}`);
 }
 
-export function readDirectorySettings(c: ConfigValues): DirectorySettings {
+/** `limit`: the server's upper bound of max_file_size (bytes). */
+export function readDirectorySettings(c: ConfigValues, limit = MAX_FILE_SIZE_LIMIT): DirectorySettings {
   const path = c.path;
   if (typeof path !== 'string' || path.trim() === '') {
     throw new SourceError('Configuration field [path] is required: set it to the absolute path of the folder to index');
@@ -67,6 +72,11 @@ export function readDirectorySettings(c: ConfigValues): DirectorySettings {
   const maxFileSize = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof maxFileSize !== 'number' || !Number.isInteger(maxFileSize) || maxFileSize <= 0) {
     throw new SourceError(`Configuration field [max_file_size] must be a positive integer (bytes), got ${JSON.stringify(raw)}`);
+  }
+  if (maxFileSize > limit) {
+    throw new SourceError(
+      `Configuration field [max_file_size] is ${maxFileSize} bytes, over this server's limit of ${limit} bytes (sources.directory.max_file_size in the server's config file)`,
+    );
   }
   return {
     root: resolve(path.trim()),

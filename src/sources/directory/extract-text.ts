@@ -1,0 +1,101 @@
+/**
+ * Text extraction proper (runtime.md "Content"), run in the extraction threads
+ * (extract-pool.ts), never on the main thread: HTML through htmlparser2's tokenizer (one pass,
+ * linear in the input, however hostile), PDF through unpdf (PDF.js), DOCX through mammoth.
+ * Every result is cut at `maxChars` characters and says whether it was.
+ */
+import { Parser } from 'htmlparser2';
+
+export interface Extracted {
+  text: string;
+  truncated: boolean;
+}
+
+/** Elements whose text is not content. */
+const HIDDEN = new Set(['script', 'style', 'noscript', 'template']);
+/** Elements that end a line of text. */
+const BLOCK = new Set(['p', 'div', 'br', 'li', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'section', 'article', 'header', 'footer', 'table', 'ul', 'ol', 'title']);
+/** Input fed to the parser per step, so that a full result stops the parse early. */
+const STEP = 64 * 1024;
+
+/** Collects text up to a number of characters. */
+class TextSink {
+  private parts: string[] = [];
+  private length = 0;
+  truncated = false;
+  constructor(private readonly maxChars: number) {}
+  get full(): boolean {
+    return this.truncated;
+  }
+  add(s: string): void {
+    if (this.truncated || s === '') return;
+    if (this.length + s.length > this.maxChars) {
+      s = s.slice(0, this.maxChars - this.length);
+      this.truncated = true;
+    }
+    this.parts.push(s);
+    this.length += s.length;
+  }
+  result(): Extracted {
+    return { text: this.parts.join(''), truncated: this.truncated };
+  }
+}
+
+/** Plain text of an HTML document: no tags, scripts, styles or comments; blocks end lines. */
+export function htmlToText(html: string, maxChars = Number.MAX_SAFE_INTEGER): Extracted {
+  const sink = new TextSink(maxChars);
+  let hidden = 0;
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        if (HIDDEN.has(name)) hidden++;
+        else if (BLOCK.has(name) && hidden === 0) sink.add('\n');
+      },
+      onclosetag(name) {
+        if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
+        else if (BLOCK.has(name) && hidden === 0) sink.add('\n');
+      },
+      ontext(text) {
+        if (hidden === 0) sink.add(text);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  for (let i = 0; i < html.length && !sink.full; i += STEP) parser.write(html.slice(i, i + STEP));
+  parser.end();
+  const { text, truncated } = sink.result();
+  return {
+    text: text
+      .replace(/\u00a0/g, ' ')
+      .replace(/[ \t]+/g, ' ')
+      .replace(/\s*\n\s*/g, '\n')
+      .trim(),
+    truncated,
+  };
+}
+
+function cut(text: string, maxChars: number): Extracted {
+  return text.length > maxChars ? { text: text.slice(0, maxChars), truncated: true } : { text, truncated: false };
+}
+
+export async function pdfText(buf: Uint8Array, maxChars: number): Promise<Extracted> {
+  const { extractText, getDocumentProxy } = await import('unpdf');
+  const pdf = await getDocumentProxy(buf);
+  try {
+    const { text } = await extractText(pdf, { mergePages: true });
+    return cut(text, maxChars);
+  } finally {
+    await pdf.destroy().catch(() => {});
+  }
+}
+
+export async function docxText(buf: Uint8Array, maxChars: number): Promise<Extracted> {
+  const mammoth = (await import('mammoth')).default;
+  const r = await mammoth.extractRawText({ buffer: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) });
+  return cut(r.value.trim(), maxChars);
+}
+
+export function utf8(buf: Uint8Array): string {
+  const s = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
