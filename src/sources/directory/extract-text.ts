@@ -78,21 +78,29 @@ function cut(text: string, maxChars: number): Extracted {
   return text.length > maxChars ? { text: text.slice(0, maxChars), truncated: true } : { text, truncated: false };
 }
 
-export async function pdfText(buf: Uint8Array, maxChars: number): Promise<Extracted> {
+type Extractor = (buf: Uint8Array, maxChars: number) => Promise<Extracted>;
+
+/** The PDF extractor, once unpdf (PDF.js) is loaded. */
+export async function pdfExtractor(): Promise<Extractor> {
   const { extractText, getDocumentProxy } = await import('unpdf');
-  const pdf = await getDocumentProxy(buf);
-  try {
-    const { text } = await extractText(pdf, { mergePages: true });
-    return cut(text, maxChars);
-  } finally {
-    await pdf.destroy().catch(() => {});
-  }
+  return async (buf, maxChars) => {
+    const pdf = await getDocumentProxy(buf);
+    try {
+      const { text } = await extractText(pdf, { mergePages: true });
+      return cut(text, maxChars);
+    } finally {
+      await pdf.destroy().catch(() => {});
+    }
+  };
 }
 
-export async function docxText(buf: Uint8Array, maxChars: number): Promise<Extracted> {
+/** The DOCX extractor, once mammoth is loaded. */
+export async function docxExtractor(): Promise<Extractor> {
   const mammoth = (await import('mammoth')).default;
-  const r = await mammoth.extractRawText({ buffer: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) });
-  return cut(r.value.trim(), maxChars);
+  return async (buf, maxChars) => {
+    const r = await mammoth.extractRawText({ buffer: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) });
+    return cut(r.value.trim(), maxChars);
+  };
 }
 
 export function utf8(buf: Uint8Array): string {
