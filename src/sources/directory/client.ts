@@ -225,39 +225,21 @@ export async function openFile(abs: string, realRoot: string): Promise<OpenFile>
 const READ_CHUNK = 64 * 1024;
 
 /**
- * The file's bytes, or null when it holds more than `max` (it grew past the limit). Never
- * allocates more than `max` + 1 bytes. The buffer owns its memory (it can be moved to a thread).
+ * UTF-8 text of the file, streamed in 64 KiB reads and cut at `maxChars` characters (or
+ * `maxBytes` bytes, should the file have grown): a huge file costs one chunk and the kept
+ * text, and is not read further than needed.
  */
-export async function readBytes(f: OpenFile, max: number): Promise<Uint8Array | null> {
-  let buf = new Uint8Array(Math.min(f.stat.size, max) + 1);
-  let n = 0;
-  for (;;) {
-    if (n === buf.length) {
-      if (n > max) return null;
-      const bigger = new Uint8Array(Math.min(buf.length * 2, max + 1));
-      bigger.set(buf);
-      buf = bigger;
-    }
-    const { bytesRead } = await f.fh.read(buf, n, Math.min(buf.length - n, 1 << 20), null);
-    if (bytesRead === 0) break;
-    n += bytesRead;
-  }
-  if (n > max) return null;
-  return n === buf.length ? buf : buf.slice(0, n);
-}
-
-/**
- * UTF-8 text of the file, streamed in 64 KiB reads and cut at `maxChars` characters: a huge
- * file costs one chunk and the kept text, and is not read further than needed.
- */
-export async function readText(f: OpenFile, maxChars: number): Promise<{ text: string; truncated: boolean }> {
+export async function readText(f: OpenFile, maxChars: number, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.allocUnsafe(READ_CHUNK);
   const parts: string[] = [];
   let length = 0;
   let first = true;
+  let position = 0;
   for (;;) {
-    const { bytesRead } = await f.fh.read(buf, 0, READ_CHUNK, null);
+    if (position >= maxBytes) return { text: parts.join('') + decoder.end(), truncated: true };
+    const { bytesRead } = await f.fh.read(buf, 0, Math.min(READ_CHUNK, maxBytes - position), position);
+    position += bytesRead;
     let s = bytesRead === 0 ? decoder.end() : decoder.write(buf.subarray(0, bytesRead));
     if (first && s.length > 0) {
       if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);

@@ -4,7 +4,7 @@
  *   walk (client.ts: opendir per level, lstat in chunks) → include/exclude globs (globs.ts)
  *     → basic rules pushed down when no rule reads `body` → read + text (extract.ts: plain
  *     text streamed, HTML/PDF/DOCX in the extraction threads; 8 files in flight, ≤
- *     max_file_size each, ≤ READ_BUDGET bytes in all) → { _id: sha256(relative path), … }
+ *     max_file_size each, ≤ 64 MiB of whole files in all) → { _id: sha256(relative path), … }
  *
  * Reads stay inside the connector's folder, and the folder inside the operator's
  * `sources.directory.roots` (roots.ts, client.ts), checked at ping, at every sync and per file.
@@ -19,7 +19,6 @@ import { basename, extname } from 'node:path';
 import { compileBasicRules } from '../../domain/sync-rules.js';
 import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
 import { OPEN_POLICY, SourceError } from '../source.js';
-import { Budget } from './budget.js';
 import { checkRoot, openFile, UnsafeFileError, walk, type FileEntry } from './client.js';
 import { directoryConfigSchema, MAX_BODY_CHARS, MAX_FILE_SIZE_LIMIT, readDirectorySettings, type DirectorySettings } from './config.js';
 import { DEFAULT_EXTRACT_TIMEOUT_MS, ExtractionAborted } from './extract-pool.js';
@@ -31,8 +30,6 @@ import { mapOrdered } from './parallel.js';
 /** Margin for coarse file-system timestamps and clock steps between walks. */
 const SKEW_MS = 2000;
 const READ_CONCURRENCY = 8;
-/** File bytes held at once by every directory sync of the process (a bigger file waits for all). */
-const READ_BUDGET = new Budget(64 * 1024 * 1024);
 
 export interface DirectoryCursor {
   version: 1;
@@ -133,7 +130,6 @@ class DirectorySource implements Source {
       tooBig(e.stat.size);
       return doc;
     }
-    const release = await READ_BUDGET.acquire(e.stat.size, ctx.signal);
     try {
       const f = await openFile(e.abs, this.realRoot);
       try {
@@ -162,8 +158,6 @@ class DirectorySource implements Source {
       else if (c) why = `cannot be read (${c})`;
       else why = `has no extractable text (${(err as Error).message})`;
       ctx.reportFailure?.(doc._id, `File [${e.rel}] ${why}: indexed without its content.`);
-    } finally {
-      release();
     }
     return doc;
   }

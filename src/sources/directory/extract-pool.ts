@@ -15,8 +15,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { Budget } from './budget.js';
-import type { Extracted } from './extract-text.js';
-import type { ExtractTask } from './extract-worker.js';
+import type { ExtractResult, ExtractTask } from './extract-worker.js';
 
 export const EXTRACT_THREADS = Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
 export const EXTRACT_HEAP_MB = 512;
@@ -28,7 +27,7 @@ export class ExtractionAborted extends Error {}
 /** Time a thread may take to start before its task counts as over budget anyway. */
 const START_GRACE_MS = 60_000;
 
-let pool: Piscina<ExtractTask, Extracted> | null = null;
+let pool: Piscina<ExtractTask, ExtractResult> | null = null;
 let nextId = 1;
 const onStart = new Map<number, () => void>();
 const threads = new Budget(EXTRACT_THREADS);
@@ -43,9 +42,9 @@ function workerFile(): { filename: string; execArgv: string[] } {
   return { filename, execArgv };
 }
 
-function thePool(): Piscina<ExtractTask, Extracted> {
+function thePool(): Piscina<ExtractTask, ExtractResult> {
   if (!pool) {
-    pool = new Piscina<ExtractTask, Extracted>({
+    pool = new Piscina<ExtractTask, ExtractResult>({
       ...workerFile(),
       name: 'default',
       minThreads: 1,
@@ -62,11 +61,12 @@ function thePool(): Piscina<ExtractTask, Extracted> {
 }
 
 /**
- * Extracts a document's text in a thread. Rejects with ExtractionAborted past `timeoutMs` or
+ * Extracts the text of an open file in a thread (which reads it through `fd`; keep the file
+ * open until this settles). Rejects with ExtractionAborted past `timeoutMs` or
  * when the thread runs out of memory, with the signal's reason when `signal` aborts, and with
  * the extractor's error when the document is corrupt.
  */
-export async function extractInThread(job: Omit<ExtractTask, 'id'>, timeoutMs: number, signal: AbortSignal): Promise<Extracted> {
+export async function extractInThread(job: Omit<ExtractTask, 'id'>, timeoutMs: number, signal: AbortSignal): Promise<ExtractResult> {
   const release = await threads.acquire(1, signal);
   const task: ExtractTask = { ...job, id: nextId++ };
   const timer = new AbortController();
@@ -77,13 +77,7 @@ export async function extractInThread(job: Omit<ExtractTask, 'id'>, timeoutMs: n
     t = setTimeout(overBudget, timeoutMs);
   });
   try {
-    const bytes = task.bytes;
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    return await thePool().run(task, {
-      signal: AbortSignal.any([signal, timer.signal]),
-      // Moved, not copied, when the bytes own their memory.
-      transferList: own ? [bytes.buffer as ArrayBuffer] : undefined,
-    });
+    return await thePool().run(task, { signal: AbortSignal.any([signal, timer.signal]) });
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     if (timer.signal.aborted) throw timer.signal.reason;

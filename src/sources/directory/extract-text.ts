@@ -4,6 +4,7 @@
  * linear in the input, however hostile), PDF through unpdf (PDF.js), DOCX through mammoth.
  * Every result is cut at `maxChars` characters and says whether it was.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { Parser } from 'htmlparser2';
 
 export interface Extracted {
@@ -41,8 +42,12 @@ class TextSink {
   }
 }
 
-/** Plain text of an HTML document: no tags, scripts, styles or comments; blocks end lines. */
-export function htmlToText(html: string, maxChars = Number.MAX_SAFE_INTEGER): Extracted {
+/**
+ * Plain text of an HTML document (a string, or its UTF-8 bytes in chunks, read as parsed):
+ * no tags, scripts, styles or comments; blocks end lines. Parsing stops once `maxChars` are
+ * kept, so a large file is neither held nor read whole.
+ */
+export function htmlToText(html: string | Iterable<Uint8Array>, maxChars = Number.MAX_SAFE_INTEGER): Extracted {
   const sink = new TextSink(maxChars);
   let hidden = 0;
   const parser = new Parser(
@@ -61,7 +66,22 @@ export function htmlToText(html: string, maxChars = Number.MAX_SAFE_INTEGER): Ex
     },
     { decodeEntities: true, lowerCaseTags: true },
   );
-  for (let i = 0; i < html.length && !sink.full; i += STEP) parser.write(html.slice(i, i + STEP));
+  if (typeof html === 'string') {
+    for (let i = 0; i < html.length && !sink.full; i += STEP) parser.write(html.slice(i, i + STEP));
+  } else {
+    const decoder = new StringDecoder('utf8');
+    let first = true;
+    for (const chunk of html) {
+      let text = decoder.write(chunk);
+      if (first && text !== '') {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      parser.write(text);
+      if (sink.full) break;
+    }
+    if (!sink.full) parser.write(decoder.end());
+  }
   parser.end();
   const { text, truncated } = sink.result();
   return {
@@ -101,9 +121,4 @@ export async function docxExtractor(): Promise<Extractor> {
     const r = await mammoth.extractRawText({ buffer: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) });
     return cut(r.value.trim(), maxChars);
   };
-}
-
-export function utf8(buf: Uint8Array): string {
-  const s = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
-  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
 }

@@ -4,7 +4,8 @@
  * styles, PDF (unpdf, PDF.js) and DOCX (mammoth, only when the connector's pipeline has
  * `extract_binary_content`) in the extraction threads (extract-pool.ts), under a time budget.
  */
-import { readBytes, readText, type OpenFile } from './client.js';
+import { Budget } from './budget.js';
+import { readText, type OpenFile } from './client.js';
 import { extractInThread } from './extract-pool.js';
 import type { Extracted } from './extract-text.js';
 
@@ -23,8 +24,15 @@ export function textKind(extension: string): TextKind {
   return null;
 }
 
+/**
+ * Bytes of PDF and DOCX files (read whole: their libraries need it) held at once by every
+ * directory sync of the process; a bigger file waits until it is alone. Plain text and HTML
+ * are streamed (64 KiB at a time) and need none of it.
+ */
+export const WHOLE_FILE_BUDGET = new Budget(64 * 1024 * 1024);
+
 export interface ExtractLimits {
-  /** Most bytes read of a file that is parsed whole (HTML, PDF, DOCX). */
+  /** Most bytes read of a file (its size may have grown since it was listed). */
   maxBytes: number;
   /** Most characters of text kept. */
   maxChars: number;
@@ -42,9 +50,14 @@ export interface ExtractLimits {
 export async function readFileText(f: OpenFile, extension: string, limits: ExtractLimits): Promise<Extracted | 'too-big' | null> {
   const kind = textKind(extension);
   if (kind === null) return null;
-  if (kind === 'plain') return readText(f, limits.maxChars);
-  const bytes = await readBytes(f, limits.maxBytes);
-  if (bytes === null) return 'too-big';
+  if (kind === 'plain') return readText(f, limits.maxChars, limits.maxBytes);
   const format = kind === 'html' ? 'html' : extension === 'pdf' ? 'pdf' : 'docx';
-  return extractInThread({ format, bytes, maxChars: limits.maxChars }, limits.timeoutMs, limits.signal);
+  const task = { format, fd: f.fh.fd, maxBytes: limits.maxBytes, maxChars: limits.maxChars } as const;
+  const release = format === 'html' ? () => {} : await WHOLE_FILE_BUDGET.acquire(f.stat.size, limits.signal);
+  try {
+    const r = await extractInThread(task, limits.timeoutMs, limits.signal);
+    return 'tooBig' in r ? 'too-big' : r;
+  } finally {
+    release();
+  }
 }
