@@ -5,6 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { SourceError, type ConfigEntry, type ConfigSchema, type ConfigValues } from '../source.js';
+import { GLOB_LIMITS, globProblem } from './glob-match.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 /** Server-side upper bound of `max_file_size` (`sources.directory.max_file_size` raises it). */
@@ -53,10 +54,38 @@ export function directoryConfigSchema(): ConfigSchema {
 
 /** A `list` value: an array, or a comma-separated string (how Kibana stores lists). */
 export function listValue(v: unknown, field: string): string[] {
+  let out: string[];
   if (v === null || v === undefined || v === '') return [];
-  if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter((x) => x !== '');
-  if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter((x) => x !== '');
-  throw new SourceError(`Configuration field [${field}] must be a comma-separated list of globs, got ${JSON.stringify(v)}`);
+  if (Array.isArray(v)) out = v.map((x) => String(x).trim()).filter((x) => x !== '');
+  else if (typeof v === 'string') out = splitGlobs(v);
+  else throw new SourceError(`Configuration field [${field}] must be a comma-separated list of globs, got ${JSON.stringify(v).slice(0, 100)}`);
+  if (out.length > GLOB_LIMITS.perList) {
+    throw new SourceError(`Configuration field [${field}] has ${out.length} globs; at most ${GLOB_LIMITS.perList} are allowed`);
+  }
+  for (const g of out) {
+    const problem = globProblem(g);
+    if (problem) throw new SourceError(`Configuration field [${field}]: glob [${g.slice(0, 64)}${g.length > 64 ? '…' : ''}] ${problem}`);
+  }
+  return out;
+}
+
+/** Splits on commas outside `{…}` (so `*.{md,txt}` stays one glob). */
+function splitGlobs(v: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i <= v.length; i++) {
+    const c = v[i];
+    if (c === '\\') i++;
+    else if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+    else if (i === v.length || (c === ',' && depth === 0)) {
+      const g = v.slice(from, i).trim();
+      if (g !== '') out.push(g);
+      from = i + 1;
+    }
+  }
+  return out;
 }
 
 /** `limit`: the server's upper bound of max_file_size (bytes). */

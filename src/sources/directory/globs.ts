@@ -2,16 +2,15 @@
  * File selection of the `directory` source: the configured include/exclude globs and the
  * advanced sync rules `{ "include": [globs], "exclude": [globs] }` (docs/sources/directory.md).
  * A file is indexed when it matches an include glob of each set that has any, and no exclude
- * glob. Globs are picomatch globs on the path relative to the root (`/` separators); a glob
- * without `/` matches the file name at any depth, like .gitignore. Folders are pruned during
- * the walk when an exclude glob ending in `/**` covers them, so excluded trees are never read.
+ * glob. Globs (glob-match.ts: matched in linear time, bounded in number and length) apply to
+ * the path relative to the root (`/` separators); a glob without `/` matches the file name at
+ * any depth, like .gitignore. Folders are pruned during the walk when an exclude glob ending
+ * in `/**` covers them, so excluded trees are never read.
  */
-import picomatch from 'picomatch';
 import type { RulesValidation } from '../source.js';
+import { GLOB_LIMITS, globMatcher, globProblem } from './glob-match.js';
 
 type Matcher = (path: string) => boolean;
-
-const OPTIONS: picomatch.PicomatchOptions = { dot: true };
 
 export interface FileFilter {
   /** Whether a file (relative path) is indexed. */
@@ -26,19 +25,17 @@ export interface GlobSets {
 }
 
 function compile(globs: string[]): Matcher | null {
-  if (globs.length === 0) return null;
-  // picomatch's `basename` option would apply to every glob; only slash-less ones want it.
-  const names = globs.filter((g) => !g.includes('/'));
-  const paths = globs.filter((g) => g.includes('/'));
-  const byName = names.length ? picomatch(names, { ...OPTIONS, basename: true }) : null;
-  const byPath = paths.length ? picomatch(paths, OPTIONS) : null;
-  return (rel) => (byName !== null && byName(rel)) || (byPath !== null && byPath(rel));
+  return globs.length === 0 ? null : globMatcher(globs);
 }
 
 function prefixMatcher(excludes: string[]): Matcher | null {
+  // `a/**` covers the folder `a` at the root only, as the file glob does: the prefix keeps its
+  // meaning as a path glob even without a slash of its own.
   const prefixes = excludes.filter((g) => g.endsWith('/**') && g.length > 3).map((g) => g.slice(0, -3));
-  // `a/**` covers the folder `a` at the root only, as the file glob does.
-  return prefixes.length ? picomatch(prefixes, OPTIONS) : null;
+  if (prefixes.length === 0) return null;
+  const byPath = globMatcher(prefixes.filter((p) => p.includes('/')));
+  const atRoot = globMatcher(prefixes.filter((p) => !p.includes('/')));
+  return (relDir) => byPath(relDir) || (!relDir.includes('/') && atRoot(relDir));
 }
 
 export function fileFilter(sets: GlobSets[]): FileFilter {
@@ -76,17 +73,18 @@ export function validateGlobRules(value: unknown): RulesValidation {
       messages.push(`[${key}] must be an array of glob strings`);
       continue;
     }
+    if (list.length > GLOB_LIMITS.perList) {
+      messages.push(`[${key}] has ${list.length} globs; at most ${GLOB_LIMITS.perList} are allowed`);
+      continue;
+    }
     list.forEach((g, i) => {
       if (typeof g !== 'string' || g.trim() === '') {
         messages.push(`[${key}][${i}] must be a non-empty glob string, got ${JSON.stringify(g)}`);
         return;
       }
       if (g.startsWith('/')) messages.push(`[${key}][${i}] [${g}]: globs are relative to the folder; remove the leading "/"`);
-      try {
-        picomatch.makeRe(g, OPTIONS);
-      } catch (e) {
-        messages.push(`[${key}][${i}] [${g}] is not a valid glob: ${(e as Error).message}`);
-      }
+      const problem = globProblem(g);
+      if (problem) messages.push(`[${key}][${i}] [${g.slice(0, 64)}${g.length > 64 ? '…' : ''}] ${problem}`);
     });
   }
   return { valid: messages.length === 0, messages };
