@@ -11,21 +11,29 @@ export class Budget {
 
   /** Takes `min(n, capacity)`; returns the function that gives it back (call it once). */
   async acquire(n: number, signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) throw signal.reason;
     const amount = Math.max(0, Math.min(n, this.capacity));
     if (this.waiting.length === 0 && this.used + amount <= this.capacity) {
       this.used += amount;
     } else {
       await new Promise<void>((resolve, reject) => {
-        const item = { n: amount, go: resolve };
-        this.waiting.push(item);
-        signal?.addEventListener('abort', () => {
+        const onAbort = () => {
           const i = this.waiting.indexOf(item);
           if (i >= 0) {
             this.waiting.splice(i, 1);
-            reject(signal.reason);
+            reject(signal!.reason);
             this.drain();
           }
-        }, { once: true });
+        };
+        const item = {
+          n: amount,
+          go: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+        };
+        this.waiting.push(item);
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     }
     let released = false;

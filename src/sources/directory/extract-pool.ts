@@ -91,10 +91,3 @@ export async function extractInThread(job: Omit<ExtractTask, 'id'>, timeoutMs: n
     release();
   }
 }
-
-/** Ends the threads (tests, shutdown); the next extraction starts a new pool. */
-export async function closeExtractionPool(): Promise<void> {
-  const p = pool;
-  pool = null;
-  await p?.destroy();
-}
