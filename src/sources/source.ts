@@ -136,6 +136,10 @@ export interface SourcePolicy {
   directoryRoots: string[] | null;
   /** Host names, addresses or CIDR blocks network sources may connect to. */
   allowedHosts: string[] | null;
+  /** Upper bound of a directory connector's `max_file_size` (bytes); absent = 64 MiB. */
+  directoryMaxFileSize?: number;
+  /** Time budget of text extraction per document (ms); absent = 30 s. */
+  extractTimeoutMs?: number;
 }
 
 /** No restriction: security off, loopback only (the quick start). */

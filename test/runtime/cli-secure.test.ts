@@ -48,6 +48,9 @@ before(async () => {
     '    admin:',
     '      password: admin-password',
     '      roles: [superuser]',
+    'sources:',
+    '  directory:',
+    `    roots: [${JSON.stringify(join(dir, 'docs'))}]`,
     'worker:',
     '  poll_interval: 200ms',
     '  job_poll_interval: 200ms',
@@ -82,6 +85,26 @@ test('security on: the in-process worker syncs with its internal credential', as
   assert.doesNotMatch(log, /no credentials/);
   // The internal credential lives in memory only: nothing about it in the state database.
   assert.doesNotMatch(readFileSync(join(dir, 'data', 'state.db')).toString('latin1'), /_tributary_worker/);
+});
+
+test('security on: a directory connector may not read outside sources.directory.roots (the config file\'s folder)', async () => {
+  assert.equal((await call('PUT', '/_connector/config-reader', { index_name: 'config-reader', service_type: 'directory' })).status, 201);
+  await waitFor('schema', async () => (await call('GET', '/_connector/config-reader')).body.status === 'needs_configuration', 20_000, 200);
+  assert.equal((await call('PUT', '/_connector/config-reader/_configuration', { values: { path: dir } })).status, 200);
+  const failed = await waitFor('error', async () => {
+    const c = (await call('GET', '/_connector/config-reader')).body;
+    return c.status === 'error' ? c : null;
+  }, 20_000, 200);
+  assert.match(failed.error, /not allowed: directory connectors may only read below \[.*docs\] \(sources\.directory\.roots/);
+  // A sync job is refused the same way: nothing of the folder is indexed.
+  const job = await call('POST', '/_connector/_sync_job', { id: 'config-reader' });
+  const done = await waitFor('job error', async () => {
+    const j = (await call('GET', `/_connector/_sync_job/${job.body.id}`)).body;
+    return ['error', 'completed'].includes(j.status) ? j : null;
+  }, 30_000, 200);
+  assert.equal(done.status, 'error');
+  assert.match(done.error, /sources\.directory\.roots/);
+  assert.equal(done.indexed_document_count, 0);
 });
 
 test('passwords, API keys, secret values and sensitive settings stay out of logs and error messages', async () => {

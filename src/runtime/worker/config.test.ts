@@ -18,3 +18,12 @@ test('without roots: directory connectors read anywhere only while security is o
   assert.deepEqual(sourcePolicy({}, false), { directoryRoots: null, allowedHosts: null });
   assert.deepEqual(sourcePolicy({}, true), { directoryRoots: [], allowedHosts: null });
 });
+
+test('sources.directory: max_file_size bound and extraction budget, checked', () => {
+  const s = parseSourcesSection({ directory: { roots: ['/srv'], max_file_size: 134217728, extract_timeout: '5s' } });
+  assert.deepEqual(sourcePolicy(s, true), { directoryRoots: ['/srv'], allowedHosts: null, directoryMaxFileSize: 134217728, extractTimeoutMs: 5000 });
+  assert.throws(() => parseSourcesSection({ directory: { max_file_size: 2e9 } }, 'f.yml'), /sources\.directory\.max_file_size: expected a number of bytes from 1 to 1073741824/);
+  assert.throws(() => parseSourcesSection({ directory: { max_file_size: 0 } }, 'f.yml'), /max_file_size/);
+  assert.throws(() => parseSourcesSection({ directory: { extract_timeout: '0s' } }, 'f.yml'), /extract_timeout: expected a positive time value/);
+  assert.throws(() => parseSourcesSection({ directory: { roots: ['docs'] } }, 'f.yml'), /sources\.directory\.roots: \[docs\] is not an absolute path/);
+});

@@ -18,6 +18,7 @@
  *     max_document_bytes: 20971520
  */
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseTimeValue } from '../../domain/shared/time-value.js';
 import { parseContentConfig, type ContentConfig } from '../../sink/registry.js';
@@ -75,7 +76,15 @@ export interface SourcesSettings {
   directoryRoots?: string[];
   /** `sources.allowed_hosts`: host names, addresses or CIDR blocks network sources may reach. */
   allowedHosts?: string[];
+  /** `sources.directory.max_file_size`: upper bound of connectors' max_file_size (bytes). */
+  directoryMaxFileSize?: number;
+  /** `sources.directory.extract_timeout`: time budget of text extraction per document. */
+  extractTimeoutMs?: number;
 }
+
+/** Most a `sources.directory.max_file_size` may be: a file this size is held in memory whole. */
+const DIRECTORY_MAX_FILE_SIZE_CEILING = 1024 * 1024 * 1024;
+const DIRECTORY_KEYS = ['roots', 'max_file_size', 'extract_timeout'];
 
 export function parseSourcesSection(raw: unknown, file = 'config'): SourcesSettings {
   if (raw === undefined || raw === null) return {};
@@ -86,8 +95,23 @@ export function parseSourcesSection(raw: unknown, file = 'config'): SourcesSetti
     else if (k === 'directory') {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${file}: sources.directory: expected a mapping`);
       for (const [dk, dv] of Object.entries(v as Record<string, unknown>)) {
-        if (dk !== 'roots') throw new Error(`${file}: sources.directory.${dk}: unknown key; expected roots`);
-        out.directoryRoots = list(dv, `${file}: sources.directory.roots`);
+        const where = `${file}: sources.directory.${dk}`;
+        if (dk === 'roots') {
+          out.directoryRoots = list(dv, where);
+          const relative = out.directoryRoots.find((r) => !isAbsolute(r));
+          if (relative !== undefined) throw new Error(`${where}: [${relative}] is not an absolute path`);
+        }
+        else if (dk === 'max_file_size') {
+          const n = Number(dv);
+          if (!Number.isInteger(n) || n <= 0 || n > DIRECTORY_MAX_FILE_SIZE_CEILING) {
+            throw new Error(`${where}: expected a number of bytes from 1 to ${DIRECTORY_MAX_FILE_SIZE_CEILING}`);
+          }
+          out.directoryMaxFileSize = n;
+        } else if (dk === 'extract_timeout') {
+          const ms = duration(dv, where);
+          if (ms <= 0) throw new Error(`${where}: expected a positive time value such as 30s`);
+          out.extractTimeoutMs = ms;
+        } else throw new Error(`${where}: unknown key; expected one of ${DIRECTORY_KEYS.join(', ')}`);
       }
     } else throw new Error(`${file}: sources.${k}: unknown key; expected one of directory, allowed_hosts`);
   }
@@ -100,7 +124,10 @@ export function parseSourcesSection(raw: unknown, file = 'config'): SourcesSetti
  * may read nowhere until the operator names the folders.
  */
 export function sourcePolicy(s: SourcesSettings, securityOn: boolean): SourcePolicy {
-  return { directoryRoots: s.directoryRoots ?? (securityOn ? [] : null), allowedHosts: s.allowedHosts ?? null };
+  const out: SourcePolicy = { directoryRoots: s.directoryRoots ?? (securityOn ? [] : null), allowedHosts: s.allowedHosts ?? null };
+  if (s.directoryMaxFileSize !== undefined) out.directoryMaxFileSize = s.directoryMaxFileSize;
+  if (s.extractTimeoutMs !== undefined) out.extractTimeoutMs = s.extractTimeoutMs;
+  return out;
 }
 
 export interface FileSettings {

@@ -5,8 +5,13 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { SourceError, type ConfigEntry, type ConfigSchema, type ConfigValues } from '../source.js';
+import { GLOB_LIMITS, globProblem } from './glob-match.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+/** Server-side upper bound of `max_file_size` (`sources.directory.max_file_size` raises it). */
+export const MAX_FILE_SIZE_LIMIT = 64 * 1024 * 1024;
+/** Most characters of text kept per document; longer text is cut and `body_truncated` set. */
+export const MAX_BODY_CHARS = 4 * 1024 * 1024;
 export const DEFAULT_EXCLUDE = '**/.git/**, **/node_modules/**';
 
 export interface DirectorySettings {
@@ -42,20 +47,49 @@ export function directoryConfigSchema(): ConfigSchema {
     max_file_size: entry({
       label: 'Maximum file size (bytes)', display: 'numeric', type: 'int', order: 4, default_value: DEFAULT_MAX_FILE_SIZE,
       validations: [{ type: 'greater_than', constraint: 0 }],
-      tooltip: 'Larger files are indexed without their content and reported as per-document failures.',
+      tooltip: 'Larger files are indexed without their content and reported as per-document failures. At most 64 MiB unless the server\'s config file allows more.',
     }),
   };
 }
 
 /** A `list` value: an array, or a comma-separated string (how Kibana stores lists). */
 export function listValue(v: unknown, field: string): string[] {
+  let out: string[];
   if (v === null || v === undefined || v === '') return [];
-  if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter((x) => x !== '');
-  if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter((x) => x !== '');
-  throw new SourceError(`Configuration field [${field}] must be a comma-separated list of globs, got ${JSON.stringify(v)}`);
+  if (Array.isArray(v)) out = v.map((x) => String(x).trim()).filter((x) => x !== '');
+  else if (typeof v === 'string') out = splitGlobs(v);
+  else throw new SourceError(`Configuration field [${field}] must be a comma-separated list of globs, got ${JSON.stringify(v).slice(0, 100)}`);
+  if (out.length > GLOB_LIMITS.perList) {
+    throw new SourceError(`Configuration field [${field}] has ${out.length} globs; at most ${GLOB_LIMITS.perList} are allowed`);
+  }
+  for (const g of out) {
+    const problem = globProblem(g);
+    if (problem) throw new SourceError(`Configuration field [${field}]: glob [${g.slice(0, 64)}${g.length > 64 ? '…' : ''}] ${problem}`);
+  }
+  return out;
 }
 
-export function readDirectorySettings(c: ConfigValues): DirectorySettings {
+/** Splits on commas outside `{…}` (so `*.{md,txt}` stays one glob). */
+function splitGlobs(v: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i <= v.length; i++) {
+    const c = v[i];
+    if (c === '\\') i++;
+    else if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+    else if (i === v.length || (c === ',' && depth === 0)) {
+      const g = v.slice(from, i).trim();
+      if (g !== '') out.push(g);
+      from = i + 1;
+    }
+  }
+  return out;
+}
+
+/** `limit`: the server's upper bound of max_file_size (bytes). */
+export function readDirectorySettings(c: ConfigValues, limit = MAX_FILE_SIZE_LIMIT): DirectorySettings {
   const path = c.path;
   if (typeof path !== 'string' || path.trim() === '') {
     throw new SourceError('Configuration field [path] is required: set it to the absolute path of the folder to index');
@@ -67,6 +101,11 @@ export function readDirectorySettings(c: ConfigValues): DirectorySettings {
   const maxFileSize = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof maxFileSize !== 'number' || !Number.isInteger(maxFileSize) || maxFileSize <= 0) {
     throw new SourceError(`Configuration field [max_file_size] must be a positive integer (bytes), got ${JSON.stringify(raw)}`);
+  }
+  if (maxFileSize > limit) {
+    throw new SourceError(
+      `Configuration field [max_file_size] is ${maxFileSize} bytes, over this server's limit of ${limit} bytes (sources.directory.max_file_size in the server's config file)`,
+    );
   }
   return {
     root: resolve(path.trim()),

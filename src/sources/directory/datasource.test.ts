@@ -170,5 +170,5 @@ test('incremental: additions and edits without re-enumeration; a rename or delet
 });
 
 test('html to text', () => {
-  assert.equal(htmlToText('<div>a<br>b</div><!-- c --><p>&lt;d&gt; &#233; &#x41;</p>'), 'a\nb\n<d> é A');
+  assert.equal(htmlToText('<div>a<br>b</div><!-- c --><p>&lt;d&gt; &#233; &#x41;</p>').text, 'a\nb\n<d> é A');
 });

@@ -2,8 +2,12 @@
  * The `directory` source (docs/sources/directory.md): one document per file below a folder.
  *
  *   walk (client.ts: opendir per level, lstat in chunks) → include/exclude globs (globs.ts)
- *     → basic rules pushed down when no rule reads `body` → read + text (extract.ts, 8 files
- *     in flight, ≤ max_file_size each) → { _id: sha256(relative path), _timestamp: mtime, … }
+ *     → basic rules pushed down when no rule reads `body` → read + text (extract.ts: plain
+ *     text streamed, HTML/PDF/DOCX in the extraction threads; 8 files in flight, ≤
+ *     max_file_size each, ≤ 64 MiB of whole files in all) → { _id: sha256(relative path), … }
+ *
+ * Reads stay inside the connector's folder, and the folder inside the operator's
+ * `sources.directory.roots` (roots.ts, client.ts), checked at ping, at every sync and per file.
  *
  * Incremental syncs yield files whose modification or change time is after the previous
  * walk started, and detect deletions with per-folder fingerprints (fingerprints.ts); when
@@ -13,11 +17,12 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { compileBasicRules } from '../../domain/sync-rules.js';
-import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFactory, SyncContext } from '../source.js';
-import { SourceError } from '../source.js';
-import { checkRoot, readContent, walk, type FileEntry } from './client.js';
-import { directoryConfigSchema, readDirectorySettings, type DirectorySettings } from './config.js';
-import { extractText, textKind } from './extract.js';
+import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
+import { OPEN_POLICY, SourceError } from '../source.js';
+import { checkRoot, openFile, UnsafeFileError, walk, type FileEntry } from './client.js';
+import { directoryConfigSchema, MAX_BODY_CHARS, MAX_FILE_SIZE_LIMIT, readDirectorySettings, type DirectorySettings } from './config.js';
+import { DEFAULT_EXTRACT_TIMEOUT_MS, ExtractionAborted } from './extract-pool.js';
+import { readFileText, textKind } from './extract.js';
 import { PreviousPrints, PrintBook } from './fingerprints.js';
 import { advancedGlobs, fileFilter, validateGlobRules, type FileFilter } from './globs.js';
 import { mapOrdered } from './parallel.js';
@@ -57,10 +62,20 @@ function parseCursor(c: Record<string, unknown> | null): DirectoryCursor | null 
 class DirectorySource implements Source {
   private cursor: DirectoryCursor | null = null;
 
-  constructor(private readonly s: DirectorySettings) {}
+  /** The folder with symlinks resolved, as checked at the start of the current sync. */
+  private realRoot = '';
+
+  constructor(
+    private readonly s: DirectorySettings,
+    private readonly policy: SourcePolicy,
+  ) {}
 
   async ping(): Promise<void> {
-    await checkRoot(this.s.root);
+    await checkRoot(this.s.root, this.policy.directoryRoots);
+  }
+
+  private async start(): Promise<void> {
+    this.realRoot = await checkRoot(this.s.root, this.policy.directoryRoots);
   }
 
   private filter(ctx: SyncContext): FileFilter {
@@ -109,17 +124,39 @@ class DirectorySource implements Source {
     const kind = textKind(ext);
     const binary = ctx.pipeline?.extract_binary_content ?? true;
     if (kind === null || (kind === 'binary' && !binary)) return doc;
+    const tooBig = (size: number | string) =>
+      ctx.reportFailure?.(doc._id, `File [${e.rel}] is ${size} bytes, over [max_file_size] ${this.s.maxFileSize}: indexed without its content. Raise [max_file_size] or exclude the file.`);
     if (e.stat.size > this.s.maxFileSize) {
-      ctx.reportFailure?.(doc._id, `File [${e.rel}] is ${e.stat.size} bytes, over [max_file_size] ${this.s.maxFileSize}: indexed without its content. Raise [max_file_size] or exclude the file.`);
+      tooBig(e.stat.size);
       return doc;
     }
     try {
-      const body = await extractText(ext, await readContent(e.abs), binary);
-      if (body !== null) doc.body = body;
+      const f = await openFile(e.abs, this.realRoot);
+      try {
+        const text = await readFileText(f, ext, {
+          maxBytes: this.s.maxFileSize,
+          maxChars: MAX_BODY_CHARS,
+          timeoutMs: this.policy.extractTimeoutMs ?? DEFAULT_EXTRACT_TIMEOUT_MS,
+          signal: ctx.signal,
+        });
+        if (text === 'too-big') tooBig(`over ${this.s.maxFileSize}`);
+        else if (text !== null) {
+          doc.body = text.text;
+          if (text.truncated) doc.body_truncated = true;
+        }
+      } finally {
+        await f.fh.close().catch(() => {});
+      }
     } catch (err) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
       const c = (err as NodeJS.ErrnoException).code;
       if (c === 'ENOENT') return doc; // deleted during the walk; the next sync sees it gone
-      const why = c ? `cannot be read (${c})` : `has no extractable text (${(err as Error).message})`;
+      let why: string;
+      if (err instanceof UnsafeFileError) why = err.message;
+      else if (c === 'ELOOP') why = 'was replaced by a symbolic link (not followed)';
+      else if (err instanceof ExtractionAborted) why = `was not extracted: ${err.message}`;
+      else if (c) why = `cannot be read (${c})`;
+      else why = `has no extractable text (${(err as Error).message})`;
       ctx.reportFailure?.(doc._id, `File [${e.rel}] ${why}: indexed without its content.`);
     }
     return doc;
@@ -140,7 +177,7 @@ class DirectorySource implements Source {
   /** A full walk; leaves the cursor for the next incremental sync. */
   private async *enumerate(ctx: SyncContext, started: number): AsyncGenerator<SourceDocument> {
     const book = new PrintBook();
-    const entries = walk(this.s.root, {
+    const entries = walk(this.realRoot, {
       filter: this.filter(ctx),
       signal: ctx.signal,
       isNew: () => false,
@@ -151,12 +188,12 @@ class DirectorySource implements Source {
   }
 
   async *getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
-    await checkRoot(this.s.root);
+    await this.start();
     yield* this.enumerate(ctx, Date.now());
   }
 
   async *getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
-    await checkRoot(this.s.root);
+    await this.start();
     const started = Date.now();
     const prev = parseCursor(ctx.syncCursor);
     if (!prev || prev.folders === null || prev.selection !== this.selection(ctx)) {
@@ -172,7 +209,7 @@ class DirectorySource implements Source {
     const before = new PreviousPrints(prev.folders);
     const book = new PrintBook();
     let lost: string | null = null;
-    const entries = walk(this.s.root, {
+    const entries = walk(this.realRoot, {
       filter: this.filter(ctx),
       signal: ctx.signal,
       isNew: (s) => bornAt(s) > bornAfter,
@@ -240,9 +277,9 @@ export const directorySource: SourceFactory = {
     document_level_security: false,
     sync_rules: { basic: true, advanced: true },
   },
-  create(config: ConfigValues): Source {
+  create(config: ConfigValues, policy: SourcePolicy = OPEN_POLICY): Source {
     try {
-      return new DirectorySource(readDirectorySettings(config));
+      return new DirectorySource(readDirectorySettings(config, policy.directoryMaxFileSize ?? MAX_FILE_SIZE_LIMIT), policy);
     } catch (err) {
       return new MisconfiguredSource(err);
     }

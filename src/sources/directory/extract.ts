@@ -1,8 +1,15 @@
 /**
  * Text of a file for the `body` field (runtime.md "Content"): plain-text formats as UTF-8,
- * HTML without tags, scripts and styles; PDF (unpdf, PDF.js) and DOCX (mammoth) only when
- * the connector's pipeline has `extract_binary_content`. Libraries load on first use.
+ * streamed from the file and cut at a number of characters; HTML without tags, scripts and
+ * styles, PDF (unpdf, PDF.js) and DOCX (mammoth, only when the connector's pipeline has
+ * `extract_binary_content`) in the extraction threads (extract-pool.ts), under a time budget.
  */
+import { Budget } from './budget.js';
+import { readText, type OpenFile } from './client.js';
+import { extractInThread } from './extract-pool.js';
+import type { Extracted } from './extract-text.js';
+
+export { htmlToText, type Extracted } from './extract-text.js';
 
 const PLAIN = new Set(['txt', 'text', 'md', 'markdown', 'mdx', 'rst', 'adoc', 'csv', 'tsv', 'json', 'ndjson', 'jsonl', 'log', 'yaml', 'yml', 'xml', 'ini', 'toml']);
 const HTML = new Set(['html', 'htm', 'xhtml']);
@@ -17,62 +24,40 @@ export function textKind(extension: string): TextKind {
   return null;
 }
 
-function utf8(buf: Buffer): string {
-  const s = buf.toString('utf8');
-  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
-}
+/**
+ * Bytes of PDF and DOCX files (read whole: their libraries need it) held at once by every
+ * directory sync of the process; a bigger file waits until it is alone. Plain text and HTML
+ * are streamed (64 KiB at a time) and need none of it.
+ */
+export const WHOLE_FILE_BUDGET = new Budget(64 * 1024 * 1024);
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<(script|style|noscript|template)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<\/?(p|div|br|li|tr|h[1-6]|section|article|header|footer|table|ul|ol)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') {
-        const n = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return Number.isFinite(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : m;
-      }
-      return ENTITIES[e.toLowerCase()] ?? m;
-    })
-    .replace(/[ \t]+/g, ' ')
-    .replace(/\s*\n\s*/g, '\n')
-    .trim();
-}
-
-async function pdfText(buf: Buffer): Promise<string> {
-  const { extractText, getDocumentProxy } = await import('unpdf');
-  const pdf = await getDocumentProxy(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-  try {
-    const { text } = await extractText(pdf, { mergePages: true });
-    return text;
-  } finally {
-    await pdf.destroy().catch(() => {});
-  }
-}
-
-async function docxText(buf: Buffer): Promise<string> {
-  const mammoth = (await import('mammoth')).default;
-  const r = await mammoth.extractRawText({ buffer: buf });
-  return r.value.trim();
+export interface ExtractLimits {
+  /** Most bytes read of a file (its size may have grown since it was listed). */
+  maxBytes: number;
+  /** Most characters of text kept. */
+  maxChars: number;
+  /** Time budget of one document in an extraction thread. */
+  timeoutMs: number;
+  signal: AbortSignal;
 }
 
 /**
- * The body text, or null when the format has none to offer (images, archives, binary files
- * while `extract_binary_content` is off). Throws when a file of a known format is corrupt.
+ * The body text of an open file; null when the format has none to offer (images, archives,
+ * binary files while `extract_binary_content` is off); 'too-big' when the file grew past
+ * `maxBytes`. Throws when a file of a known format is corrupt, and ExtractionAborted past the
+ * time budget or the threads' memory.
  */
-export async function extractText(extension: string, buf: Buffer, extractBinary: boolean): Promise<string | null> {
-  switch (textKind(extension)) {
-    case 'plain':
-      return utf8(buf);
-    case 'html':
-      return htmlToText(utf8(buf));
-    case 'binary':
-      if (!extractBinary) return null;
-      return extension === 'pdf' ? pdfText(buf) : docxText(buf);
-    default:
-      return null;
+export async function readFileText(f: OpenFile, extension: string, limits: ExtractLimits): Promise<Extracted | 'too-big' | null> {
+  const kind = textKind(extension);
+  if (kind === null) return null;
+  if (kind === 'plain') return readText(f, limits.maxChars, limits.maxBytes);
+  const format = kind === 'html' ? 'html' : extension === 'pdf' ? 'pdf' : 'docx';
+  const task = { format, fd: f.fh.fd, maxBytes: limits.maxBytes, maxChars: limits.maxChars } as const;
+  const release = format === 'html' ? () => {} : await WHOLE_FILE_BUDGET.acquire(f.stat.size, limits.signal);
+  try {
+    const r = await extractInThread(task, limits.timeoutMs, limits.signal);
+    return 'tooBig' in r ? 'too-big' : r;
+  } finally {
+    release();
   }
 }

@@ -2,23 +2,15 @@
  * File selection of the `directory` source: the configured include/exclude globs and the
  * advanced sync rules `{ "include": [globs], "exclude": [globs] }` (docs/sources/directory.md).
  * A file is indexed when it matches an include glob of each set that has any, and no exclude
- * glob. Globs are picomatch globs on the path relative to the root (`/` separators); a glob
- * without `/` matches the file name at any depth, like .gitignore. Folders are pruned during
- * the walk when an exclude glob ending in `/**` covers them, so excluded trees are never read.
- *
- * picomatch turns a glob into a regex; V8 would run it by backtracking, and `*a*a*a*a*a*a*b`
- * took 12 s on a 60-character file name (issue 11 item 6). So the regex runs on re2js (linear
- * time) instead. picomatch's only lookarounds keep `*` and `**` off `.` / `..` segments and
- * off the empty string; the walker's relative paths have neither, so they are dropped. What
- * still needs lookaround (negated extglobs `!(…)`) is refused as an invalid glob.
+ * glob. Globs (glob-match.ts: matched in linear time, bounded in number and length) apply to
+ * the path relative to the root (`/` separators); a glob without `/` matches the file name at
+ * any depth, like .gitignore. Folders are pruned during the walk when an exclude glob ending
+ * in `/**` covers them, so excluded trees are never read.
  */
-import picomatch from 'picomatch';
-import { RE2JS } from 're2js';
-import { SourceError, type RulesValidation } from '../source.js';
+import type { RulesValidation } from '../source.js';
+import { GLOB_LIMITS, globMatcher, globProblem } from './glob-match.js';
 
 type Matcher = (path: string) => boolean;
-
-const OPTIONS: picomatch.PicomatchOptions = { dot: true };
 
 export interface FileFilter {
   /** Whether a file (relative path) is indexed. */
@@ -32,52 +24,18 @@ export interface GlobSets {
   exclude: string[];
 }
 
-/** Characters of one glob. */
-export const MAX_GLOB_LENGTH = 1024;
-
-/** picomatch's guards against `.` / `..` segments and empty matches (see above). */
-const GUARDS = ['(?!(?:^|\\/)\\.{1,2}(?:\\/|$))', '(?!\\.{1,2}(?:\\/|$))', '(?=.)'];
-
-/** One glob as a linear-time matcher of a whole string (throws with the reason when invalid). */
-function globMatcher(glob: string): Matcher {
-  if (glob.length > MAX_GLOB_LENGTH) throw new Error(`longer than [${MAX_GLOB_LENGTH}] characters`);
-  let source = picomatch.makeRe(glob, OPTIONS).source;
-  for (const g of GUARDS) source = source.split(g).join('');
-  let re: RE2JS;
-  try {
-    re = RE2JS.compile(source);
-  } catch (e) {
-    if (/\(\?<?[=!]/.test(source)) throw new Error('negated extglobs such as !(…) are not supported');
-    throw e;
-  }
-  // picomatch also takes a path equal to the glob itself as a match.
-  return (s) => s === glob || re.test(s);
-}
-
-/** globMatcher for the configured globs: a bad one fails the sync with an error naming it. */
-function namedMatcher(glob: string): Matcher {
-  try {
-    return globMatcher(glob);
-  } catch (e) {
-    throw new SourceError(`Invalid glob [${glob.length > 100 ? glob.slice(0, 100) + '…' : glob}]: ${(e as Error).message}`);
-  }
-}
-
 function compile(globs: string[]): Matcher | null {
-  if (globs.length === 0) return null;
-  // A glob without `/` matches the file name (picomatch's `basename`), one with `/` the path.
-  const names = globs.filter((g) => !g.includes('/')).map(namedMatcher);
-  const paths = globs.filter((g) => g.includes('/')).map(namedMatcher);
-  return (rel) => {
-    const base = rel.slice(rel.lastIndexOf('/') + 1);
-    return names.some((m) => m(base)) || paths.some((m) => m(rel));
-  };
+  return globs.length === 0 ? null : globMatcher(globs);
 }
 
 function prefixMatcher(excludes: string[]): Matcher | null {
-  const prefixes = excludes.filter((g) => g.endsWith('/**') && g.length > 3).map((g) => namedMatcher(g.slice(0, -3)));
-  // `a/**` covers the folder `a` at the root only, as the file glob does.
-  return prefixes.length ? (rel) => prefixes.some((m) => m(rel)) : null;
+  // `a/**` covers the folder `a` at the root only, as the file glob does: the prefix keeps its
+  // meaning as a path glob even without a slash of its own.
+  const prefixes = excludes.filter((g) => g.endsWith('/**') && g.length > 3).map((g) => g.slice(0, -3));
+  if (prefixes.length === 0) return null;
+  const byPath = globMatcher(prefixes.filter((p) => p.includes('/')));
+  const atRoot = globMatcher(prefixes.filter((p) => !p.includes('/')));
+  return (relDir) => byPath(relDir) || (!relDir.includes('/') && atRoot(relDir));
 }
 
 export function fileFilter(sets: GlobSets[]): FileFilter {
@@ -115,17 +73,18 @@ export function validateGlobRules(value: unknown): RulesValidation {
       messages.push(`[${key}] must be an array of glob strings`);
       continue;
     }
+    if (list.length > GLOB_LIMITS.perList) {
+      messages.push(`[${key}] has ${list.length} globs; at most ${GLOB_LIMITS.perList} are allowed`);
+      continue;
+    }
     list.forEach((g, i) => {
       if (typeof g !== 'string' || g.trim() === '') {
         messages.push(`[${key}][${i}] must be a non-empty glob string, got ${JSON.stringify(g)}`);
         return;
       }
       if (g.startsWith('/')) messages.push(`[${key}][${i}] [${g}]: globs are relative to the folder; remove the leading "/"`);
-      try {
-        globMatcher(g);
-      } catch (e) {
-        messages.push(`[${key}][${i}] [${g}] is not a valid glob: ${(e as Error).message}`);
-      }
+      const problem = globProblem(g);
+      if (problem) messages.push(`[${key}][${i}] [${g.slice(0, 64)}${g.length > 64 ? '…' : ''}] ${problem}`);
     });
   }
   return { valid: messages.length === 0, messages };

@@ -12,6 +12,22 @@ export const DEFAULT_RETRY_COUNT = 3;
 export const DEFAULT_RETRY_INTERVAL_MS = 1000;
 export const WILDCARD = '*';
 
+/**
+ * Server-side bounds of every size and count setting (docs/sources/postgresql.md "Limits"): a
+ * connector manager's configuration cannot make a sync hold unbounded rows, retry for ever or
+ * list unbounded tables.
+ */
+export const SQL_LIMITS = {
+  fetchSize: 10_000,
+  retryCount: 10,
+  retryIntervalMs: 60_000,
+  tables: 1_000,
+  /** Characters of a name setting (host, user, database, schema, table, column). */
+  nameChars: 1_024,
+  passwordChars: 4_096,
+  sslCaChars: 65_536,
+} as const;
+
 export interface SqlSettings {
   host: string;
   port: number;
@@ -67,17 +83,17 @@ export function sqlConfigSchema(o: SqlSchemaOptions): ConfigSchema {
   }
   s.tables = entry({
     label: 'Comma-separated list of tables', display: 'textarea', type: 'list', order: next(), default_value: WILDCARD,
-    tooltip: 'Use * for every table the user can read. Ignored when advanced sync rules (custom queries) are active.',
+    tooltip: `Use * for every table the user can read (at most ${SQL_LIMITS.tables} names). Ignored when advanced sync rules (custom queries) are active.`,
   });
   s.fetch_size = entry({
     label: 'Rows fetched per request', display: 'numeric', type: 'int', order: next(), required: false,
     default_value: DEFAULT_FETCH_SIZE, ui_restrictions: ['advanced'],
-    validations: [{ type: 'greater_than', constraint: 0 }],
+    validations: [{ type: 'greater_than', constraint: 0 }, { type: 'less_than', constraint: SQL_LIMITS.fetchSize + 1 }],
   });
   s.retry_count = entry({
     label: 'Retries per request', display: 'numeric', type: 'int', order: next(), required: false,
     default_value: DEFAULT_RETRY_COUNT, ui_restrictions: ['advanced'],
-    validations: [{ type: 'greater_than', constraint: -1 }],
+    validations: [{ type: 'greater_than', constraint: -1 }, { type: 'less_than', constraint: SQL_LIMITS.retryCount + 1 }],
   });
   s.ssl_enabled = entry({
     label: o.withSchema ? 'Enable SSL verification' : 'Enable SSL', display: 'toggle', type: 'bool', order: next(),
@@ -124,12 +140,19 @@ function str(v: unknown): string {
   return v === null || v === undefined ? '' : String(v).trim();
 }
 
-function int(c: ConfigValues, key: string, dflt: number, min: number): number {
+/** A string setting of at most `max` characters (the value is not echoed: it may be secret). */
+function bounded(key: string, v: string, max: number): string {
+  if (v.length > max) throw new SourceError(`Configuration field \`${key}\` is ${v.length} characters long; at most ${max} are allowed.`);
+  return v;
+}
+
+function int(c: ConfigValues, key: string, dflt: number, min: number, max: number): number {
   const raw = c[key];
   if (raw === null || raw === undefined || raw === '') return dflt;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    throw new SourceError(`Configuration field \`${key}\` must be an integer ≥ ${min}; got ${JSON.stringify(raw)}.`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const shown = typeof raw === 'string' && raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+    throw new SourceError(`Configuration field \`${key}\` must be an integer from ${min} to ${max} (this server's limit); got ${JSON.stringify(shown)}.`);
   }
   return n;
 }
@@ -149,23 +172,28 @@ export function readSqlSettings(c: ConfigValues, o: SqlSchemaOptions): SqlSettin
   if (binary !== 'base64' && binary !== 'skip') {
     throw new SourceError(`Configuration field \`binary_handling\` must be "base64" or "skip"; got ${JSON.stringify(binary)}.`);
   }
-  const database = required('database', str(c.database));
+  const name = (key: string, v: unknown) => bounded(key, str(v), SQL_LIMITS.nameChars);
+  const database = required('database', name('database', c.database));
   const tables = parseTables(c.tables ?? WILDCARD);
+  if (tables.length > SQL_LIMITS.tables) {
+    throw new SourceError(`Configuration field \`tables\` lists ${tables.length} tables; at most ${SQL_LIMITS.tables} are allowed (use * for every table).`);
+  }
+  for (const t of tables) bounded('tables', t, SQL_LIMITS.nameChars);
   return {
-    host: required('host', str(c.host)),
-    port: int(c, 'port', o.defaultPort, 1),
+    host: required('host', name('host', c.host)),
+    port: int(c, 'port', o.defaultPort, 1, 65_535),
     // Accept the other engine's key too, so a configuration copied across still works.
-    user: required(o.userKey, str(c[o.userKey]) || str(c[otherKey])),
-    password: str(c.password),
+    user: required(o.userKey, name(o.userKey, c[o.userKey]) || name(otherKey, c[otherKey])),
+    password: bounded('password', str(c.password), SQL_LIMITS.passwordChars),
     database,
-    schema: o.withSchema ? str(c.schema) || 'public' : database,
+    schema: o.withSchema ? name('schema', c.schema) || 'public' : database,
     tables: tables.length ? tables : [WILDCARD],
-    fetchSize: int(c, 'fetch_size', DEFAULT_FETCH_SIZE, 1),
-    retryCount: int(c, 'retry_count', DEFAULT_RETRY_COUNT, 0),
-    retryIntervalMs: int(c, 'retry_interval_ms', DEFAULT_RETRY_INTERVAL_MS, 0),
+    fetchSize: int(c, 'fetch_size', DEFAULT_FETCH_SIZE, 1, SQL_LIMITS.fetchSize),
+    retryCount: int(c, 'retry_count', DEFAULT_RETRY_COUNT, 0, SQL_LIMITS.retryCount),
+    retryIntervalMs: int(c, 'retry_interval_ms', DEFAULT_RETRY_INTERVAL_MS, 0, SQL_LIMITS.retryIntervalMs),
     sslEnabled: bool(c.ssl_enabled),
-    sslCa: str(c.ssl_ca),
-    timestampColumn: str(c.timestamp_column) || null,
+    sslCa: bounded('ssl_ca', str(c.ssl_ca), SQL_LIMITS.sslCaChars),
+    timestampColumn: name('timestamp_column', c.timestamp_column) || null,
     binary,
   };
 }
