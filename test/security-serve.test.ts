@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
-import { serve, type ServeOptions } from '../src/cli/serve.js';
+import { isLoopback, isLoopbackAddress, serve, type ServeOptions } from '../src/cli/serve.js';
 import { startSecureServer } from './helpers/secure-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-serve-'));
@@ -32,6 +32,28 @@ describe('serve', () => {
       await assert.rejects(serve(opts({ host, config: offConfig })), /Refusing to listen/);
     });
   }
+
+  test('a host name that merely begins with 127. is not loopback (issue 11 item 19)', async () => {
+    // A stand-in resolver: no DNS query leaves the machine.
+    const fake = (answer: string[]) => (async () => answer.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))) as never;
+    await assert.rejects(serve(opts({ host: '127.example.com' }), { lookup: fake(['93.184.215.14']) }), /Refusing to listen on \[127\.example\.com\]/);
+    const unresolvable = (async () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }); }) as never;
+    assert.equal(await isLoopback('127.example.com', unresolvable), false);
+    assert.equal(await isLoopback('127.example.com', fake(['93.184.215.14'])), false);
+    assert.equal(await isLoopback('127.example.com', fake(['127.0.0.1', '10.1.2.3'])), false, 'every address must be loopback');
+    assert.equal(await isLoopback('127.example.com', fake([])), false);
+    assert.equal(await isLoopback('myhost', fake(['127.0.1.1', '::1', '::ffff:127.0.0.2'])), true);
+  });
+
+  test('loopback addresses: 127.0.0.0/8, ::1 and IPv4-mapped 127.x', async () => {
+    for (const a of ['127.0.0.1', '127.255.0.9', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::ffff:7f00:1']) {
+      assert.equal(isLoopbackAddress(a), true, a);
+      assert.equal(await isLoopback(a), true, a);
+    }
+    for (const a of ['128.0.0.1', '10.0.0.1', '::2', '::ffff:10.0.0.1', '0.0.0.0', '::', '127.0.0.1.nip.io', '127.1']) {
+      assert.equal(isLoopbackAddress(a), false, a);
+    }
+  });
 
   test('binds any address with security on', async () => {
     const stop = await serve(opts({ host: '0.0.0.0', config: secureConfig }));
