@@ -147,3 +147,68 @@ describe('failed-login rate limit', () => {
     }
   });
 });
+
+describe('failed-login rate limit under concurrency (issue 11 item 9)', () => {
+  test('60 concurrent wrong passwords: at most max_failures are checked, the rest get 429', async () => {
+    const srv = await startSecureServer();
+    try {
+      const all = await Promise.all(
+        Array.from({ length: 60 }, () => srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.3.1', auth: ['reader', 'wrong-password'] })),
+      );
+      const checked = all.filter((r) => r.statusCode === 401).length;
+      const limited = all.filter((r) => r.statusCode === 429);
+      assert.ok(checked <= 10, `${checked} wrong passwords were checked; the limit is 10`);
+      assert.equal(checked + limited.length, 60);
+      for (const r of limited) assert.equal(r.json().error.type, 'security_exception');
+      // The right password is refused as well until the window passes.
+      assert.equal((await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.3.1', auth: ['reader', 'reader-password'] })).statusCode, 429);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('a flood of bad passwords from one address does not lock out the valid API keys used from it', async () => {
+    const srv = await startSecureServer({ login_rate_limit: { max_failures: 2, window: '1m' } });
+    try {
+      const created = await srv.inject({ method: 'POST', url: '/_security/api_key', auth: ['keymaker', 'keymaker-password'], remoteAddress: '10.9.4.2', body: { name: 'svc' } });
+      assert.equal(created.statusCode, 200, created.body);
+      const encoded = created.json().encoded as string;
+      // 2 failures x 10 = 20 allowed from the address over all names; send 40 names.
+      for (let i = 0; i < 40; i++) {
+        await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.4.1', auth: [`sprayed-${i}`, 'guess-password'] });
+      }
+      const sprayed = await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.4.1', auth: ['another-name', 'guess-password'] });
+      assert.equal(sprayed.statusCode, 429, 'password spraying from the address is limited');
+      const viaKey = await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.4.1', apiKey: encoded });
+      assert.equal(viaKey.statusCode, 200, viaKey.body);
+      // A wrong secret for a key id from that address is still limited per key id.
+      const [id] = Buffer.from(encoded, 'base64').toString().split(':');
+      const bad = Buffer.from(`${id}:not-the-secret`).toString('base64');
+      for (let i = 0; i < 2; i++) assert.equal((await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.4.1', apiKey: bad })).statusCode, 401);
+      assert.equal((await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.4.1', apiKey: bad })).statusCode, 429);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('password checks beyond security.password_checks get 429 es_rejected_execution_exception at once', async () => {
+    const srv = await startSecureServer({ password_checks: { max_concurrent: 1, max_queued: 1 } });
+    try {
+      // Different addresses and names: the failed-login limits do not apply, only the queue.
+      const all = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => srv.inject({ method: 'GET', url: '/_connector', remoteAddress: `10.9.5.${i + 1}`, auth: [`user-${i}`, 'some-password'] })),
+      );
+      const rejected = all.filter((r) => r.statusCode === 429);
+      assert.ok(rejected.length > 0, 'some checks must be refused for load');
+      for (const r of rejected) {
+        assert.equal(r.json().error.type, 'es_rejected_execution_exception');
+        assert.match(r.json().error.reason, /security-crypto/);
+      }
+      assert.equal(all.filter((r) => r.statusCode === 401).length + rejected.length, 30);
+      // A refusal for load is not a failed login: the same user may try again at once.
+      assert.equal((await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.5.1', auth: ['reader', 'reader-password'] })).statusCode, 200);
+    } finally {
+      await srv.close();
+    }
+  });
+});

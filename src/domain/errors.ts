@@ -98,6 +98,13 @@ export const errors = {
   tooManyFailedLogins(reason: string, retryAfterSeconds: number): ApiError {
     return new ApiError('security_exception', 429, reason, { headers: { 'retry-after': String(retryAfterSeconds) } });
   },
+  /**
+   * A bounded queue of work is full (Elasticsearch's thread-pool rejection): password checks
+   * beyond `security.password_checks` (docs/security.md).
+   */
+  rejectedExecution(reason: string): ApiError {
+    return new ApiError('es_rejected_execution_exception', 429, reason);
+  },
   unavailable(reason: string): ApiError {
     return new ApiError('unavailable_shards_exception', 503, reason);
   },
@@ -157,6 +164,7 @@ export const errorTypes = [
   ['security_exception', 401],
   ['security_exception', 403],
   ['security_exception', 429],
+  ['es_rejected_execution_exception', 429],
   ['resource_not_found_exception', 404],
   ['method_not_allowed', 405],
   ['media_type_header_exception', 406],
