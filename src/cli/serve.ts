@@ -30,6 +30,8 @@ export interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   maxBody: string;
+  /** Request body bytes in flight over the process; default twice `maxBody`. */
+  maxInFlightBody?: string;
   logLevel: string;
   worker: boolean;
 }
@@ -82,6 +84,7 @@ export async function serve(o: ServeOptions, deps: { lookup?: typeof lookup } = 
   }
   const server = buildServer(app, {
     bodyLimit: Number(o.maxBody),
+    ...(o.maxInFlightBody !== undefined ? { inFlightBodyLimit: Number(o.maxInFlightBody) } : {}),
     logger: { level: o.logLevel, redact: ['req.headers.authorization'] },
     https,
   });
@@ -128,6 +131,7 @@ export function serveCommand(program: Command): void {
     .option('--tls-cert <file>', 'TLS certificate (PEM)', process.env.TRIBUTARY_TLS_CERT)
     .option('--tls-key <file>', 'TLS private key (PEM)', process.env.TRIBUTARY_TLS_KEY)
     .option('--max-body <bytes>', 'largest request body accepted (413 above)', process.env.TRIBUTARY_MAX_BODY ?? String(100 * 1024 * 1024))
+    .option('--max-in-flight-body <bytes>', 'request body bytes received or handled at once over the process (429 circuit_breaking_exception above; default twice --max-body)', process.env.TRIBUTARY_MAX_IN_FLIGHT_BODY)
     .option('--log-level <level>', 'log level', process.env.TRIBUTARY_LOG_LEVEL ?? 'info')
     .option('--no-worker', 'do not run the connector service in this process')
     .action(async (o: ServeOptions) => {

@@ -34,6 +34,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Elasticsearch's ByteSizeValue rendering: the largest unit, at most one decimal (`95.3mb`). */
+export function byteSize(bytes: number): string {
+  const units = ['b', 'kb', 'mb', 'gb', 'tb', 'pb'];
+  let i = 0;
+  while (i < units.length - 1 && bytes >= 1024 ** (i + 1)) i++;
+  const v = Math.round((bytes / 1024 ** i) * 10) / 10;
+  return `${Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)}${units[i]}`;
+}
+
 /** The catalogue: one constructor per Elasticsearch error type used by Tributary. */
 export const errors = {
   /** Request `validate()` failures: messages numbered as Elasticsearch prints them. */
@@ -105,6 +114,18 @@ export const errors = {
   rejectedExecution(reason: string): ApiError {
     return new ApiError('es_rejected_execution_exception', 429, reason);
   },
+  /**
+   * Elasticsearch's `in_flight_requests` circuit breaker: the request bodies being received
+   * and handled at once would exceed the process-wide budget (docs/api.md "Request bodies").
+   */
+  inFlightBreaker(wanted: number, limit: number): ApiError {
+    return new ApiError(
+      'circuit_breaking_exception',
+      429,
+      `[in_flight_requests] Data too large, data for [<http_request>] would be [${wanted}/${byteSize(wanted)}], which is larger than the limit of [${limit}/${byteSize(limit)}]`,
+      { extra: { bytes_wanted: wanted, bytes_limit: limit, durability: 'TRANSIENT' } },
+    );
+  },
   unavailable(reason: string): ApiError {
     return new ApiError('unavailable_shards_exception', 503, reason);
   },
@@ -165,6 +186,7 @@ export const errorTypes = [
   ['security_exception', 403],
   ['security_exception', 429],
   ['es_rejected_execution_exception', 429],
+  ['circuit_breaking_exception', 429],
   ['resource_not_found_exception', 404],
   ['method_not_allowed', 405],
   ['media_type_header_exception', 406],

@@ -42,6 +42,11 @@ export interface SecurityPort {
   readonly enabled: boolean;
   /** Returns the principal, or throws 401 `security_exception`. */
   authenticate(headers: Record<string, string | string[] | undefined>, remoteAddress: string): Promise<Principal>;
+  /**
+   * Throws the 401 for a principal whose credentials were refused (`path` goes in the reason).
+   * The server calls it from the request headers alone, before reading the body.
+   */
+  rejectUnauthenticated?(principal: Principal, path: string): void;
   /** Throws 403 `security_exception` when `principal` may not run `endpoint`. */
   authorize(principal: Principal, endpoint: GuardedAction, req: GuardedRequest): Promise<void>;
 }

@@ -257,6 +257,11 @@ class ConfigSecurity implements SecurityAdmin {
 
   /* ---------------------------------------------------------------- authorization */
 
+  rejectUnauthenticated(principal: Principal, path: string): void {
+    const failure = this.failures.get(principal);
+    if (failure) throw failure(path);
+  }
+
   async authorize(principal: Principal, endpoint: Endpoint, req: EndpointRequest): Promise<void> {
     const failure = this.failures.get(principal);
     if (failure) throw failure(req.path);
