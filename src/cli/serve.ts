@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
 import { openApp } from '../runtime/app.js';
+import { createPrivateFile } from '../runtime/data-dir.js';
 import { securityAdmin } from '../runtime/security/admin-port.js';
 import { loadSecurityConfig, parseSecurityConfig } from '../runtime/security/config.js';
 import { ContentIndex } from '../sink/embedded/content-index.js';
@@ -78,6 +79,7 @@ export async function serve(o: ServeOptions, deps: { lookup?: typeof lookup } = 
   const settings = loadFileSettings(o.config ? resolve(o.config) : undefined);
   const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig });
   if (settings.content.target === 'embedded' && !app.contentIndex) {
+    createPrivateFile(join(resolve(o.data), 'content.db'));
     const index = new ContentIndex(join(resolve(o.data), 'content.db'));
     app.contentIndex = index;
     app.closers.push(() => index.close());
@@ -90,6 +92,7 @@ export async function serve(o: ServeOptions, deps: { lookup?: typeof lookup } = 
   });
   await server.listen({ port: Number(o.port), host: o.host });
   server.log.info(`Tributary listening on ${https ? 'https' : 'http'}://${o.host}:${Number(o.port)} (data: ${resolve(o.data)}, store: ${app.store.kind}, security: ${securityConfig.enabled ? 'on' : 'off'})`);
+  for (const notice of app.notices ?? []) server.log.warn(notice);
   if (securityConfig.enabled && !https && !loopback) {
     server.log.warn('Security is on without TLS: passwords and API keys cross the network in clear text; use --tls-cert/--tls-key or a TLS proxy (docs/security.md)');
   }

@@ -47,6 +47,11 @@ export interface SecurityPort {
    * The server calls it from the request headers alone, before reading the body.
    */
   rejectUnauthenticated?(principal: Principal, path: string): void;
+  /**
+   * True when the principal `authorize` saw for `req` may also run `action` (absent with
+   * security off: everything is allowed).
+   */
+  allows?(req: GuardedRequest, action: string): boolean;
   /** Throws 403 `security_exception` when `principal` may not run `endpoint`. */
   authorize(principal: Principal, endpoint: GuardedAction, req: GuardedRequest): Promise<void>;
 }
@@ -66,6 +71,8 @@ export interface AppContext {
   identity: NodeIdentity;
   /** Secret values pass through these (encryption at rest); identity when not configured. */
   secretCodec: { encrypt(plain: string): string; decrypt(stored: string): string };
+  /** Things the process should log once at start (data directory permissions changed, …). */
+  notices?: string[];
   /** The embedded content index, when this process serves one. */
   contentIndex?: unknown;
   /** Things to close on shutdown, in reverse order. */

@@ -257,6 +257,12 @@ class ConfigSecurity implements SecurityAdmin {
 
   /* ---------------------------------------------------------------- authorization */
 
+  allows(req: EndpointRequest, action: string): boolean {
+    const p = this.requests.get(req);
+    const s = p && this.subjects.get(p);
+    return !!s && authorizeAction(s, { action, indices: [], ownApiKeys: false }) === null;
+  }
+
   rejectUnauthenticated(principal: Principal, path: string): void {
     const failure = this.failures.get(principal);
     if (failure) throw failure(path);
