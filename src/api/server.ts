@@ -5,7 +5,7 @@
  * with the wrong method and 400 `no_handler_found_exception` for unknown paths.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { ApiError, errors } from '../domain/errors.js';
+import { ApiError, diskFullError, errors } from '../domain/errors.js';
 import { MAX_NESTING_DEPTH, nestingDepthExceeds } from '../domain/shared/json.js';
 import type { AppContext } from './app-context.js';
 import type { Endpoint, EndpointReply, EndpointRequest } from './endpoint.js';
@@ -102,6 +102,11 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
       return sendError(reply, errors.unsupportedMediaType(`Content-Type header [${req.headers['content-type']}] is not supported`));
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return sendError(reply, errors.badBody(e.message));
+    const full = diskFullError(err);
+    if (full) {
+      req.log.error({ reqId: req.id, code: e.code }, full.reason);
+      return sendError(reply, full);
+    }
     req.log.error({ err, reqId: req.id }, 'unhandled error');
     return sendError(reply, errors.internal('Internal error; see the server log'));
   });
