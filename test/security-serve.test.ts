@@ -150,7 +150,8 @@ describe('failed-login rate limit', () => {
 
 describe('failed-login rate limit under concurrency (issue 11 item 9)', () => {
   test('60 concurrent wrong passwords: at most max_failures are checked, the rest get 429', async () => {
-    const srv = await startSecureServer();
+    // A queue long enough for every reserved check: only the failed-login limit refuses here.
+    const srv = await startSecureServer({ password_checks: { max_concurrent: 1, max_queued: 100 } });
     try {
       const all = await Promise.all(
         Array.from({ length: 60 }, () => srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.3.1', auth: ['reader', 'wrong-password'] })),

@@ -41,7 +41,12 @@ export interface SecurityConfig {
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { maxFailures: 10, windowMs: 60_000 };
-export const DEFAULT_PASSWORD_CHECKS: PasswordCheckConfig = { maxConcurrent: Math.max(1, Math.ceil(availableParallelism() / 2)), maxQueued: 64 };
+const CHECK_SLOTS = Math.max(1, Math.ceil(availableParallelism() / 2));
+/**
+ * Eight waiting checks per slot: at scrypt's ~0.1-0.5 s per check the last one waits a few
+ * seconds at most, rather than half a minute behind a queue of 64.
+ */
+export const DEFAULT_PASSWORD_CHECKS: PasswordCheckConfig = { maxConcurrent: CHECK_SLOTS, maxQueued: 8 * CHECK_SLOTS };
 
 const USER_NAME = /^[\p{L}\p{N}_\-.@+]{1,507}$/u;
 
