@@ -19,8 +19,7 @@ import { authorizeAction, type ActionRequest, type Subject } from './authorize.j
 import type { SecurityConfig, UserEntry } from './config.js';
 import { parseAuthorization } from './credentials.js';
 import { decoyHash, verifyPassword } from './password.js';
-import { LoginRateLimiter, type Outcome } from './rate-limit.js';
-import { QueueFull, WorkQueue } from './work-queue.js';
+import { LoginGuard } from './login-guard.js';
 import { compile, parseRoleDescriptor, type Permission, type RoleDescriptor } from './roles.js';
 
 export const FILE_REALM = { name: 'default_file', type: 'file' };
@@ -29,13 +28,6 @@ const API_KEY_ACTION = 'cluster:admin/xpack/security/api_key/';
 const CACHE_TTL_MS = 20 * 60_000;
 /** The in-process connector service's own user (see `internalCredential`). */
 const INTERNAL_USER = '_tributary_worker';
-/**
- * Failed password logins allowed from one address over all user names, as a multiple of the
- * per-user limit (against password spraying). API keys are not counted or limited by address:
- * their 128-bit random secrets cannot be sprayed, and a flood of bad passwords from an address
- * must not lock the valid API keys used from it.
- */
-const ADDRESS_FACTOR = 10;
 
 type Failure = (path: string) => ApiError;
 
@@ -59,10 +51,8 @@ class ConfigSecurity implements SecurityAdmin {
   readonly apiKeys?: ApiKeyAdmin;
   readonly apiKeysUnavailable?: string;
   private readonly now: () => number;
-  private readonly limiter: LoginRateLimiter;
-  private readonly addressLimiter: LoginRateLimiter;
-  /** Every scrypt check (real and decoy) runs through this bounded queue. */
-  private readonly hashing: WorkQueue;
+  /** Failed-login limits and the bounded scrypt queue. */
+  private readonly guard: LoginGuard;
   private readonly service?: ApiKeyService;
   private readonly permissions = new Map<string, Permission>();
   private readonly keyPermissions = new Map<string, Permission | null>();
@@ -80,9 +70,7 @@ class ConfigSecurity implements SecurityAdmin {
   ) {
     this.now = opts.now ?? Date.now;
     this.sampleHash = [...config.users.values()][0]?.passwordHash;
-    this.limiter = new LoginRateLimiter(config.rateLimit, this.now);
-    this.addressLimiter = new LoginRateLimiter({ ...config.rateLimit, maxFailures: config.rateLimit.maxFailures * ADDRESS_FACTOR }, this.now);
-    this.hashing = new WorkQueue('security-crypto', config.passwordChecks.maxConcurrent, config.passwordChecks.maxQueued);
+    this.guard = new LoginGuard(config.rateLimit, config.passwordChecks, this.now);
     for (const [name, user] of config.users) this.permissions.set(name, compile(user.roles.map((r) => config.roles.get(r)!)));
     if (opts.apiKeyStore) {
       this.service = new ApiKeyService(opts.apiKeyStore, this.now);
@@ -124,51 +112,15 @@ class ConfigSecurity implements SecurityAdmin {
     return p;
   }
 
-  /**
-   * Reserves one attempt for `key` (and for the address when `byAddress`) before any checking,
-   * or throws 429. The returned function settles the reservation(s) exactly once.
-   */
-  private reserve(key: string, address: string, who: string, byAddress: boolean): (outcome: Outcome) => void {
-    const tooMany = (wait: number) =>
-      errors.tooManyFailedLogins(`too many failed authentication attempts for ${who} from [${address}]; try again in [${wait}] seconds`, wait);
-    const wait = this.limiter.reserve(key);
-    if (wait > 0) throw tooMany(wait);
-    if (byAddress) {
-      const addressWait = this.addressLimiter.reserve(address);
-      if (addressWait > 0) {
-        this.limiter.settle(key, 'released');
-        throw tooMany(addressWait);
-      }
-    }
-    let settled = false;
-    return (outcome) => {
-      if (settled) return;
-      settled = true;
-      this.limiter.settle(key, outcome);
-      // A success clears the user's count, not the address's (other names may be sprayed from it).
-      if (byAddress) this.addressLimiter.settle(address, outcome === 'succeeded' ? 'released' : outcome);
-    };
-  }
-
-  /** scrypt through the bounded queue; a full queue answers 429 at once. */
-  private async hash<T>(task: () => Promise<T>): Promise<T> {
-    try {
-      return await this.hashing.run(task);
-    } catch (e) {
-      if (e instanceof QueueFull) throw errors.rejectedExecution(e.message);
-      throw e;
-    }
-  }
-
   private async basic(username: string, password: string, address: string): Promise<Principal> {
     const key = `user:${username}|${address}`;
-    const settle = this.reserve(key, address, `user [${username}]`, true);
+    const settle = this.guard.reserve(key, address, `user [${username}]`, true);
     let ok: boolean;
     const user = this.config.users.get(username);
     try {
       ok = user
         ? await this.checkPassword(username, password, user)
-        : await this.hash(async () => (await verifyPassword(password, await decoyHash(this.sampleHash)), false));
+        : await this.guard.hash(async () => (await verifyPassword(password, await decoyHash(this.sampleHash)), false));
     } catch (e) {
       settle('released');
       throw e;
@@ -188,7 +140,7 @@ class ConfigSecurity implements SecurityAdmin {
     const digest = createHmac('sha256', this.cacheKey).update(`${username}\0${user.passwordHash}\0${password}`).digest();
     const hit = this.verified.get(username);
     if (hit && hit.expires > this.now() && timingSafeEqual(hit.digest, digest)) return true;
-    if (!(await this.hash(() => verifyPassword(password, user.passwordHash)))) return false;
+    if (!(await this.guard.hash(() => verifyPassword(password, user.passwordHash)))) return false;
     this.verified.set(username, { digest, expires: this.now() + CACHE_TTL_MS });
     return true;
   }
@@ -219,7 +171,7 @@ class ConfigSecurity implements SecurityAdmin {
     const internal = this.internalPrincipal(id, secret);
     if (internal) return internal;
     const key = `api_key:${id}|${address}`;
-    const settle = this.reserve(key, address, `API key [${id}]`, false);
+    const settle = this.guard.reserve(key, address, `API key [${id}]`, false);
     const refuse = (why: string) => {
       settle('failed');
       return this.failed(() => errors.authenticationFailed(GENERIC_401, { additional_unsuccessful_credentials: `API key: ${why}` }));
