@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
-import { serve, type ServeOptions } from '../src/cli/serve.js';
+import { isLoopback, isLoopbackAddress, serve, type ServeOptions } from '../src/cli/serve.js';
 import { startSecureServer } from './helpers/secure-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-serve-'));
@@ -32,6 +32,28 @@ describe('serve', () => {
       await assert.rejects(serve(opts({ host, config: offConfig })), /Refusing to listen/);
     });
   }
+
+  test('a host name that merely begins with 127. is not loopback (issue 11 item 19)', async () => {
+    // A stand-in resolver: no DNS query leaves the machine.
+    const fake = (answer: string[]) => (async () => answer.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))) as never;
+    await assert.rejects(serve(opts({ host: '127.example.com' }), { lookup: fake(['93.184.215.14']) }), /Refusing to listen on \[127\.example\.com\]/);
+    const unresolvable = (async () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }); }) as never;
+    assert.equal(await isLoopback('127.example.com', unresolvable), false);
+    assert.equal(await isLoopback('127.example.com', fake(['93.184.215.14'])), false);
+    assert.equal(await isLoopback('127.example.com', fake(['127.0.0.1', '10.1.2.3'])), false, 'every address must be loopback');
+    assert.equal(await isLoopback('127.example.com', fake([])), false);
+    assert.equal(await isLoopback('myhost', fake(['127.0.1.1', '::1', '::ffff:127.0.0.2'])), true);
+  });
+
+  test('loopback addresses: 127.0.0.0/8, ::1 and IPv4-mapped 127.x', async () => {
+    for (const a of ['127.0.0.1', '127.255.0.9', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::ffff:7f00:1']) {
+      assert.equal(isLoopbackAddress(a), true, a);
+      assert.equal(await isLoopback(a), true, a);
+    }
+    for (const a of ['128.0.0.1', '10.0.0.1', '::2', '::ffff:10.0.0.1', '0.0.0.0', '::', '127.0.0.1.nip.io', '127.1']) {
+      assert.equal(isLoopbackAddress(a), false, a);
+    }
+  });
 
   test('binds any address with security on', async () => {
     const stop = await serve(opts({ host: '0.0.0.0', config: secureConfig }));
@@ -120,6 +142,72 @@ describe('failed-login rate limit', () => {
       const res = await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.2.1', apiKey: bad });
       assert.equal(res.statusCode, 429);
       assert.match(res.json().error.reason, /API key \[some-key-id\]/);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe('failed-login rate limit under concurrency (issue 11 item 9)', () => {
+  test('60 concurrent wrong passwords: at most max_failures are checked, the rest get 429', async () => {
+    // A queue long enough for every reserved check: only the failed-login limit refuses here.
+    const srv = await startSecureServer({ password_checks: { max_concurrent: 1, max_queued: 100 } });
+    try {
+      const all = await Promise.all(
+        Array.from({ length: 60 }, () => srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.3.1', auth: ['reader', 'wrong-password'] })),
+      );
+      const checked = all.filter((r) => r.statusCode === 401).length;
+      const limited = all.filter((r) => r.statusCode === 429);
+      assert.ok(checked <= 10, `${checked} wrong passwords were checked; the limit is 10`);
+      assert.equal(checked + limited.length, 60);
+      for (const r of limited) assert.equal(r.json().error.type, 'security_exception');
+      // The right password is refused as well until the window passes.
+      assert.equal((await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.3.1', auth: ['reader', 'reader-password'] })).statusCode, 429);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('a flood of bad passwords from one address does not lock out the valid API keys used from it', async () => {
+    const srv = await startSecureServer({ login_rate_limit: { max_failures: 2, window: '1m' } });
+    try {
+      const created = await srv.inject({ method: 'POST', url: '/_security/api_key', auth: ['keymaker', 'keymaker-password'], remoteAddress: '10.9.4.2', body: { name: 'svc' } });
+      assert.equal(created.statusCode, 200, created.body);
+      const encoded = created.json().encoded as string;
+      // 2 failures x 10 = 20 allowed from the address over all names; send 40 names.
+      for (let i = 0; i < 40; i++) {
+        await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.4.1', auth: [`sprayed-${i}`, 'guess-password'] });
+      }
+      const sprayed = await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.4.1', auth: ['another-name', 'guess-password'] });
+      assert.equal(sprayed.statusCode, 429, 'password spraying from the address is limited');
+      const viaKey = await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.4.1', apiKey: encoded });
+      assert.equal(viaKey.statusCode, 200, viaKey.body);
+      // A wrong secret for a key id from that address is still limited per key id.
+      const [id] = Buffer.from(encoded, 'base64').toString().split(':');
+      const bad = Buffer.from(`${id}:not-the-secret`).toString('base64');
+      for (let i = 0; i < 2; i++) assert.equal((await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.4.1', apiKey: bad })).statusCode, 401);
+      assert.equal((await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.4.1', apiKey: bad })).statusCode, 429);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('password checks beyond security.password_checks get 429 es_rejected_execution_exception at once', async () => {
+    const srv = await startSecureServer({ password_checks: { max_concurrent: 1, max_queued: 1 } });
+    try {
+      // Different addresses and names: the failed-login limits do not apply, only the queue.
+      const all = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => srv.inject({ method: 'GET', url: '/_connector', remoteAddress: `10.9.5.${i + 1}`, auth: [`user-${i}`, 'some-password'] })),
+      );
+      const rejected = all.filter((r) => r.statusCode === 429);
+      assert.ok(rejected.length > 0, 'some checks must be refused for load');
+      for (const r of rejected) {
+        assert.equal(r.json().error.type, 'es_rejected_execution_exception');
+        assert.match(r.json().error.reason, /security-crypto/);
+      }
+      assert.equal(all.filter((r) => r.statusCode === 401).length + rejected.length, 30);
+      // A refusal for load is not a failed login: the same user may try again at once.
+      assert.equal((await srv.inject({ method: 'GET', url: '/_connector', remoteAddress: '10.9.5.1', auth: ['reader', 'reader-password'] })).statusCode, 200);
     } finally {
       await srv.close();
     }

@@ -5,18 +5,26 @@
  * with the wrong method and 400 `no_handler_found_exception` for unknown paths.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { ApiError, errors } from '../domain/errors.js';
+import { ApiError, diskFullError, errors } from '../domain/errors.js';
 import { MAX_NESTING_DEPTH, nestingDepthExceeds } from '../domain/shared/json.js';
 import type { AppContext } from './app-context.js';
 import type { Endpoint, EndpointReply, EndpointRequest } from './endpoint.js';
 import { parseQuery } from './query-params.js';
+import { InFlightBytes, installRequestGuards, requestPrincipal } from './request-guard.js';
 import { endpoints as allEndpoints } from './registry.js';
 import { compileFilterPath } from './filter-path.js';
 import { errorBody } from './render.js';
 
+export const DEFAULT_BODY_LIMIT = 100 * 1024 * 1024;
+
 export interface ServerOptions {
   /** Largest accepted request body in bytes (413 above). */
   bodyLimit?: number;
+  /**
+   * Request body bytes in flight at once over the whole process (429
+   * `circuit_breaking_exception` above); default twice `bodyLimit`, never below it.
+   */
+  inFlightBodyLimit?: number;
   logger?: boolean | object;
   https?: { cert: Buffer; key: Buffer } | null;
 }
@@ -32,10 +40,15 @@ function pathRegex(path: string): RegExp {
 }
 
 export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints: Endpoint[] = allEndpoints): FastifyInstance {
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const inFlightLimit = opts.inFlightBodyLimit ?? 2 * bodyLimit;
+  if (!(inFlightLimit >= bodyLimit)) {
+    throw new Error(`the in-flight request body limit [${inFlightLimit}] must be at least the request body limit [${bodyLimit}]`);
+  }
   const server = Fastify({
     logger: opts.logger ?? false,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: opts.bodyLimit ?? 100 * 1024 * 1024,
+    bodyLimit,
     // A trailing slash is not ignored: `/_connector/` must reach the empty-id checks of get and
     // delete (connector-api.md §6), see docs/compatibility.md.
     routerOptions: { maxParamLength: 4096 },
@@ -57,6 +70,8 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
   server.setChildLoggerFactory((logger) => logger);
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Authentication from the headers, then the in-flight body budget: both before any body byte is read.
+  installRequestGuards(server, app, new InFlightBytes(inFlightLimit), bodyLimit);
 
   const routes = endpoints.flatMap((e) => e.paths.map((p) => ({ method: e.method, re: pathRegex(p) })));
 
@@ -82,12 +97,17 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
     if (err instanceof ApiError) return sendError(reply, err);
     const e = err as { code?: string; statusCode?: number; message: string };
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(reply, errors.tooLarge(`Request body is too large: the limit is [${opts.bodyLimit ?? 100 * 1024 * 1024}] bytes`));
+      return sendError(reply, errors.tooLarge(`Request body is too large: the limit is [${bodyLimit}] bytes`));
     }
     if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return sendError(reply, errors.unsupportedMediaType(`Content-Type header [${req.headers['content-type']}] is not supported`));
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return sendError(reply, errors.badBody(e.message));
+    const full = diskFullError(err);
+    if (full) {
+      req.log.error({ reqId: req.id, code: e.code }, full.reason);
+      return sendError(reply, full);
+    }
     req.log.error({ err, reqId: req.id }, 'unhandled error');
     return sendError(reply, errors.internal('Internal error; see the server log'));
   });
@@ -135,7 +155,7 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
   const url = req.raw.url ?? '/';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  const principal = await app.security.authenticate(req.headers, req.ip);
+  const principal = requestPrincipal(req) ?? (await app.security.authenticate(req.headers, req.ip));
   const request: EndpointRequest = {
     params: req.params as Record<string, string>,
     query: parseQuery(path, q === -1 ? '' : url.slice(q + 1), ep.params),

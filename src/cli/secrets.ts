@@ -20,7 +20,7 @@ async function run(o: Options, fn: (dataDir: string, store: Awaited<ReturnType<t
   try {
     store = await openStore({ dataDir, storeUrl: o.store });
     const r = await fn(dataDir, store);
-    process.stdout.write(`re-encrypted ${r.reencrypted} of ${r.total} secrets; ${r.keysKept} key(s) in the keyring\n`);
+    process.stdout.write(`re-encrypted ${r.reencrypted} of ${r.total} secret values (connector secrets and sensitive configuration values); ${r.keysKept} key(s) in the keyring\n`);
   } catch (e) {
     process.stderr.write(`tributary secrets: ${(e as Error).message}\n`);
     process.exitCode = 1;

@@ -4,12 +4,14 @@
  * Options also come from environment variables (TRIBUTARY_PORT, TRIBUTARY_HOST, TRIBUTARY_DATA,
  * TRIBUTARY_STORE_URL, TRIBUTARY_WORKER_API_KEY).
  */
+import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { BlockList, isIP, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
 import { openApp } from '../runtime/app.js';
+import { createPrivateFile } from '../runtime/data-dir.js';
 import { securityAdmin } from '../runtime/security/admin-port.js';
 import { loadSecurityConfig, parseSecurityConfig } from '../runtime/security/config.js';
 import { ContentIndex } from '../sink/embedded/content-index.js';
@@ -29,19 +31,45 @@ export interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   maxBody: string;
+  /** Request body bytes in flight over the process; default twice `maxBody`. */
+  maxInFlightBody?: string;
   logLevel: string;
   worker: boolean;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
 
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith('127.');
+/** True for a loopback IP address: 127.0.0.0/8, ::1, and IPv4-mapped ::ffff:127.x.y.z. */
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.replace(/^\[(.*)\]$/, '$1');
+  const family = isIP(a);
+  // BlockList matches IPv4-mapped IPv6 addresses against the IPv4 rules.
+  return family !== 0 && LOOPBACK.check(a, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
+/**
+ * True when every address `host` stands for is loopback. A name is resolved (every address,
+ * IPv4 and IPv6) first: `127.example.com` is a name like any other, not a loopback address.
+ * A name that does not resolve is not loopback.
+ */
+export async function isLoopback(host: string, resolve: typeof lookup = lookup): Promise<boolean> {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare)) return isLoopbackAddress(bare);
+  let addresses: { address: string }[];
+  try {
+    addresses = await resolve(bare, { all: true, verbatim: true });
+  } catch {
+    return false;
+  }
+  return addresses.length > 0 && addresses.every((a) => isLoopbackAddress(a.address));
+}
+
+export async function serve(o: ServeOptions, deps: { lookup?: typeof lookup } = {}): Promise<() => Promise<void>> {
   const securityConfig = o.config ? await loadSecurityConfig(resolve(o.config)) : await parseSecurityConfig(undefined);
-  if (!isLoopback(o.host) && !securityConfig.enabled) {
+  const loopback = await isLoopback(o.host, deps.lookup);
+  if (!loopback && !securityConfig.enabled) {
     throw new Error(
       `Refusing to listen on [${o.host}] without authentication: enable security in a config file (--config, see docs/security.md) or bind to 127.0.0.1.`,
     );
@@ -51,18 +79,21 @@ export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
   const settings = loadFileSettings(o.config ? resolve(o.config) : undefined);
   const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig });
   if (settings.content.target === 'embedded' && !app.contentIndex) {
+    createPrivateFile(join(resolve(o.data), 'content.db'));
     const index = new ContentIndex(join(resolve(o.data), 'content.db'));
     app.contentIndex = index;
     app.closers.push(() => index.close());
   }
   const server = buildServer(app, {
     bodyLimit: Number(o.maxBody),
+    ...(o.maxInFlightBody !== undefined ? { inFlightBodyLimit: Number(o.maxInFlightBody) } : {}),
     logger: { level: o.logLevel, redact: ['req.headers.authorization'] },
     https,
   });
   await server.listen({ port: Number(o.port), host: o.host });
   server.log.info(`Tributary listening on ${https ? 'https' : 'http'}://${o.host}:${Number(o.port)} (data: ${resolve(o.data)}, store: ${app.store.kind}, security: ${securityConfig.enabled ? 'on' : 'off'})`);
-  if (securityConfig.enabled && !https && !isLoopback(o.host)) {
+  for (const notice of app.notices ?? []) server.log.warn(notice);
+  if (securityConfig.enabled && !https && !loopback) {
     server.log.warn('Security is on without TLS: passwords and API keys cross the network in clear text; use --tls-cert/--tls-key or a TLS proxy (docs/security.md)');
   }
   let worker: Worker | null = null;
@@ -103,6 +134,7 @@ export function serveCommand(program: Command): void {
     .option('--tls-cert <file>', 'TLS certificate (PEM)', process.env.TRIBUTARY_TLS_CERT)
     .option('--tls-key <file>', 'TLS private key (PEM)', process.env.TRIBUTARY_TLS_KEY)
     .option('--max-body <bytes>', 'largest request body accepted (413 above)', process.env.TRIBUTARY_MAX_BODY ?? String(100 * 1024 * 1024))
+    .option('--max-in-flight-body <bytes>', 'request body bytes received or handled at once over the process (429 circuit_breaking_exception above; default twice --max-body)', process.env.TRIBUTARY_MAX_IN_FLIGHT_BODY)
     .option('--log-level <level>', 'log level', process.env.TRIBUTARY_LOG_LEVEL ?? 'info')
     .option('--no-worker', 'do not run the connector service in this process')
     .action(async (o: ServeOptions) => {

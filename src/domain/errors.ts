@@ -34,6 +34,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Elasticsearch's ByteSizeValue rendering: the largest unit, at most one decimal (`95.3mb`). */
+export function byteSize(bytes: number): string {
+  const units = ['b', 'kb', 'mb', 'gb', 'tb', 'pb'];
+  let i = 0;
+  while (i < units.length - 1 && bytes >= 1024 ** (i + 1)) i++;
+  const v = Math.round((bytes / 1024 ** i) * 10) / 10;
+  return `${Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)}${units[i]}`;
+}
+
 /** The catalogue: one constructor per Elasticsearch error type used by Tributary. */
 export const errors = {
   /** Request `validate()` failures: messages numbered as Elasticsearch prints them. */
@@ -98,6 +107,32 @@ export const errors = {
   tooManyFailedLogins(reason: string, retryAfterSeconds: number): ApiError {
     return new ApiError('security_exception', 429, reason, { headers: { 'retry-after': String(retryAfterSeconds) } });
   },
+  /**
+   * A bounded queue of work is full (Elasticsearch's thread-pool rejection): password checks
+   * beyond `security.password_checks` (docs/security.md).
+   */
+  rejectedExecution(reason: string): ApiError {
+    return new ApiError('es_rejected_execution_exception', 429, reason);
+  },
+  /**
+   * Elasticsearch's `in_flight_requests` circuit breaker: the request bodies being received
+   * and handled at once would exceed the process-wide budget (docs/api.md "Request bodies").
+   */
+  inFlightBreaker(wanted: number, limit: number): ApiError {
+    return new ApiError(
+      'circuit_breaking_exception',
+      429,
+      `[in_flight_requests] Data too large, data for [<http_request>] would be [${wanted}/${byteSize(wanted)}], which is larger than the limit of [${limit}/${byteSize(limit)}]`,
+      { extra: { bytes_wanted: wanted, bytes_limit: limit, durability: 'TRANSIENT' } },
+    );
+  },
+  /**
+   * The disk (or the database's space) is full: 429 `cluster_block_exception`, what
+   * Elasticsearch answers to writes past its flood-stage disk watermark (docs/errors.md).
+   */
+  diskFull(reason: string): ApiError {
+    return new ApiError('cluster_block_exception', 429, reason);
+  },
   unavailable(reason: string): ApiError {
     return new ApiError('unavailable_shards_exception', 503, reason);
   },
@@ -146,6 +181,27 @@ export const errors = {
   },
 } as const;
 
+/**
+ * The 429 for an error that means "no space left" (issue 11 item 17), or null: SQLite's
+ * `SQLITE_FULL` ("database or disk is full"), PostgreSQL's SQLSTATE 53100 `disk_full`, and
+ * the file system's ENOSPC / EDQUOT. The reason names the cause, never a file's content.
+ */
+export function diskFullError(e: unknown): ApiError | null {
+  if (e instanceof ApiError || typeof e !== 'object' || e === null) return null;
+  const code = (e as { code?: unknown }).code;
+  const retry = 'free disk space, then retry';
+  if (code === 'SQLITE_FULL') return errors.diskFull(`database or disk is full (SQLITE_FULL): the write was not made; ${retry}`);
+  if (code === '53100') {
+    return errors.diskFull(`the PostgreSQL state store's disk is full (SQLSTATE 53100 disk_full: ${String((e as Error).message)}): the write was not made; ${retry}`);
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    const what = code === 'ENOSPC' ? 'no space left on device' : 'disk quota exceeded';
+    const syscall = typeof (e as { syscall?: unknown }).syscall === 'string' ? ` (${(e as { syscall: string }).syscall})` : '';
+    return errors.diskFull(`${what} (${code})${syscall}: ${retry}`);
+  }
+  return null;
+}
+
 /** The error types the catalogue can produce, for docs/errors.md. */
 export const errorTypes = [
   ['action_request_validation_exception', 400],
@@ -157,6 +213,9 @@ export const errorTypes = [
   ['security_exception', 401],
   ['security_exception', 403],
   ['security_exception', 429],
+  ['es_rejected_execution_exception', 429],
+  ['circuit_breaking_exception', 429],
+  ['cluster_block_exception', 429],
   ['resource_not_found_exception', 404],
   ['method_not_allowed', 405],
   ['media_type_header_exception', 406],

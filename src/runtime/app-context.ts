@@ -55,6 +55,16 @@ export interface SecurityPort {
   readonly enabled: boolean;
   /** Returns the principal, or throws 401 `security_exception`. */
   authenticate(headers: Record<string, string | string[] | undefined>, remoteAddress: string): Promise<Principal>;
+  /**
+   * Throws the 401 for a principal whose credentials were refused (`path` goes in the reason).
+   * The server calls it from the request headers alone, before reading the body.
+   */
+  rejectUnauthenticated?(principal: Principal, path: string): void;
+  /**
+   * True when the principal `authorize` saw for `req` may also run `action` (absent with
+   * security off: everything is allowed).
+   */
+  allows?(req: GuardedRequest, action: string): boolean;
   /** Throws 403 `security_exception` when `principal` may not run `endpoint`. */
   authorize(principal: Principal, endpoint: GuardedAction, req: GuardedRequest): Promise<void>;
   /** Index decisions for `principal` (authenticated and authorized for the endpoint already). */
@@ -76,6 +86,8 @@ export interface AppContext {
   identity: NodeIdentity;
   /** Secret values pass through these (encryption at rest); identity when not configured. */
   secretCodec: { encrypt(plain: string): string; decrypt(stored: string): string };
+  /** Things the process should log once at start (data directory permissions changed, …). */
+  notices?: string[];
   /** The embedded content index, when this process serves one. */
   contentIndex?: unknown;
   /** Things to close on shutdown, in reverse order. */

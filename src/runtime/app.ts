@@ -3,13 +3,15 @@
  * data directory by default, PostgreSQL when a URL is given), the node identity, security.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { openSecurity, type AppContext, type NodeIdentity, type SecurityPort } from './app-context.js';
 import { systemClock } from '../domain/shared/clock.js';
+import { createPrivateFile, makeDataDir, tightenDataDir } from './data-dir.js';
 import type { SecurityConfig } from './security/config.js';
 import { createCodec, loadKeyring } from './security/secret-codec.js';
+import { sealSensitiveValues } from './security/sensitive-config.js';
 import { createSecurity } from './security/security.js';
 import { openPostgres, postgresSchemes } from '../store/postgres/register.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
@@ -40,7 +42,7 @@ function loadIdentity(dataDir: string): NodeIdentity {
     uuid = JSON.parse(readFileSync(file, 'utf8')).cluster_uuid;
   } else {
     uuid = randomUUID().replace(/-/g, '').slice(0, 22);
-    writeFileSync(file, JSON.stringify({ cluster_uuid: uuid }) + '\n');
+    writeFileSync(file, JSON.stringify({ cluster_uuid: uuid }) + '\n', { mode: 0o600 });
   }
   return { name: hostname(), clusterName: 'tributary', clusterUuid: uuid, version: VERSION_NUMBER };
 }
@@ -56,9 +58,13 @@ export async function openStore(opts: Pick<AppOptions, 'dataDir' | 'storeUrl'>):
 }
 
 export async function openApp(opts: AppOptions): Promise<AppContext> {
-  mkdirSync(opts.dataDir, { recursive: true });
+  makeDataDir(opts.dataDir);
+  // Private data directory (data-dir.ts): looser modes left by older versions are tightened.
+  const notices = tightenDataDir(opts.dataDir);
+  if (!opts.storeUrl && opts.dataDir !== ':memory:') createPrivateFile(join(opts.dataDir, 'state.db'));
   const secretCodec = opts.secretCodec ?? createCodec(loadKeyring(opts.dataDir));
-  const store = await openStore(opts);
+  // Sensitive configuration values are encrypted at rest (security/sensitive-config.ts).
+  const store = sealSensitiveValues(await openStore(opts), secretCodec);
   const security =
     opts.security ??
     (opts.securityConfig?.enabled
@@ -74,6 +80,7 @@ export async function openApp(opts: AppOptions): Promise<AppContext> {
     security,
     identity: loadIdentity(opts.dataDir),
     secretCodec,
+    notices,
     closers: [() => store.close()],
   };
 }

@@ -1,5 +1,6 @@
 /** `GET /_connector/{connector_id}` (§6.2). */
 import type { Endpoint } from '../endpoint.js';
+import { presentForCaller } from '../sensitive.js';
 import { ACTION, connectorId, connectorNotFound } from './shared.js';
 
 export const getConnector: Endpoint = {
@@ -12,6 +13,6 @@ export const getConnector: Endpoint = {
     const id = connectorId(req, 'connector_id missing');
     const json = await app.store.connectors.getJson(id, req.query.include_deleted === true);
     if (json === null) throw connectorNotFound(id);
-    return { body: json, raw: true };
+    return { body: presentForCaller(app, req, 'connector', json), raw: true };
   },
 };

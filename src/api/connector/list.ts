@@ -3,6 +3,7 @@ import { errors } from '../../domain/errors.js';
 import { indexNameMessage } from '../../domain/connector/index-name.js';
 import type { Endpoint } from '../endpoint.js';
 import { paging } from '../query-params.js';
+import { presentForCaller } from '../sensitive.js';
 import { ACTION } from './shared.js';
 
 export const listConnectors: Endpoint = {
@@ -27,6 +28,6 @@ export const listConnectors: Endpoint = {
       query: q.query as string | undefined,
       includeDeleted: q.include_deleted === true,
     });
-    return { body: `{"count":${list.count},"results":[${list.results.join(',')}]}`, raw: true };
+    return { body: `{"count":${list.count},"results":[${list.results.map((j) => presentForCaller(app, req, 'connector', j)).join(',')}]}`, raw: true };
   },
 };

@@ -1,5 +1,6 @@
 /** `GET /_connector/_sync_job/{id}` (§7.4). */
 import type { Endpoint } from '../endpoint.js';
+import { presentForCaller } from '../sensitive.js';
 import { ACTION, jobMissing, syncJobId } from './shared.js';
 
 export const getSyncJob: Endpoint = {
@@ -11,6 +12,6 @@ export const getSyncJob: Endpoint = {
     const id = syncJobId(req);
     const json = await app.store.syncJobs.getJson(id);
     if (json === null) throw jobMissing(id);
-    return { body: json, raw: true };
+    return { body: presentForCaller(app, req, 'sync_job', json), raw: true };
   },
 };

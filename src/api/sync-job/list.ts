@@ -3,6 +3,7 @@ import { errors } from '../../domain/errors.js';
 import { SYNC_JOB_TYPES, SYNC_STATUSES } from '../../domain/connector/enums.js';
 import type { Endpoint } from '../endpoint.js';
 import { paging } from '../query-params.js';
+import { presentForCaller } from '../sensitive.js';
 import { ACTION } from './shared.js';
 
 function oneOf(values: readonly string[], v: string, label: string): string {
@@ -27,6 +28,6 @@ export const listSyncJobs: Endpoint = {
       statuses: status !== undefined ? [oneOf(SYNC_STATUSES, status, 'ConnectorSyncStatus')] : undefined,
       jobTypes: (q.job_type as string[] | undefined)?.map((t) => oneOf(SYNC_JOB_TYPES, t, 'ConnectorSyncJobType')),
     });
-    return { body: `{"count":${list.count},"results":[${list.results.join(',')}]}`, raw: true };
+    return { body: `{"count":${list.count},"results":[${list.results.map((j) => presentForCaller(app, req, 'sync_job', j)).join(',')}]}`, raw: true };
   },
 };

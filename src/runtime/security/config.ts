@@ -6,6 +6,7 @@
  * file belong to other parts of Tributary and are ignored here.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { hashPassword, isPasswordHash } from './password.js';
 import { builtinRoles, parseRoleDescriptor, type RoleDescriptor } from './roles.js';
@@ -22,8 +23,17 @@ export interface RateLimitConfig {
   windowMs: number;
 }
 
+/** Bounds on concurrent password hashing (scrypt, 32 MiB and ~50-100 ms of CPU each). */
+export interface PasswordCheckConfig {
+  /** Checks running at once (Elasticsearch's `security-crypto` pool: half the processors). */
+  maxConcurrent: number;
+  /** Checks waiting for a slot; one more is refused with 429 `es_rejected_execution_exception`. */
+  maxQueued: number;
+}
+
 export interface SecurityConfig {
   enabled: boolean;
+  passwordChecks: PasswordCheckConfig;
   users: Map<string, UserEntry>;
   /** Config roles plus the built-in ones. */
   roles: Map<string, RoleDescriptor>;
@@ -31,6 +41,12 @@ export interface SecurityConfig {
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { maxFailures: 10, windowMs: 60_000 };
+const CHECK_SLOTS = Math.max(1, Math.ceil(availableParallelism() / 2));
+/**
+ * Eight waiting checks per slot: at scrypt's ~0.1-0.5 s per check the last one waits a few
+ * seconds at most, rather than half a minute behind a queue of 64.
+ */
+export const DEFAULT_PASSWORD_CHECKS: PasswordCheckConfig = { maxConcurrent: CHECK_SLOTS, maxQueued: 8 * CHECK_SLOTS };
 
 const USER_NAME = /^[\p{L}\p{N}_\-.@+]{1,507}$/u;
 
@@ -55,11 +71,17 @@ export async function loadSecurityConfig(file: string, opts: { hashCost?: number
 }
 
 export async function parseSecurityConfig(raw: unknown, file = 'config', opts: { hashCost?: number } = {}): Promise<SecurityConfig> {
-  const out: SecurityConfig = { enabled: false, users: new Map(), roles: new Map(Object.entries(builtinRoles)), rateLimit: { ...DEFAULT_RATE_LIMIT } };
+  const out: SecurityConfig = {
+    enabled: false,
+    users: new Map(),
+    roles: new Map(Object.entries(builtinRoles)),
+    rateLimit: { ...DEFAULT_RATE_LIMIT },
+    passwordChecks: { ...DEFAULT_PASSWORD_CHECKS },
+  };
   if (raw === undefined || raw === null) return out;
   if (!isObject(raw)) fail(file, 'expected a mapping');
   for (const key of Object.keys(raw)) {
-    if (!['enabled', 'users', 'roles', 'login_rate_limit'].includes(key)) fail(file, `unknown key [${key}]`);
+    if (!['enabled', 'users', 'roles', 'login_rate_limit', 'password_checks'].includes(key)) fail(file, `unknown key [${key}]`);
   }
   if (raw.enabled !== undefined && typeof raw.enabled !== 'boolean') fail(file, '[enabled] must be true or false');
   out.enabled = raw.enabled === true;
@@ -98,6 +120,19 @@ export async function parseSecurityConfig(raw: unknown, file = 'config', opts: {
       } catch (e) {
         fail(file, (e as Error).message);
       }
+    }
+  }
+  if (raw.password_checks !== undefined) {
+    const r = raw.password_checks;
+    if (!isObject(r)) fail(file, '[password_checks] must be a mapping {max_concurrent, max_queued}');
+    for (const key of Object.keys(r)) if (!['max_concurrent', 'max_queued'].includes(key)) fail(file, `[password_checks] unknown key [${key}]`);
+    if (r.max_concurrent !== undefined) {
+      if (!Number.isInteger(r.max_concurrent) || (r.max_concurrent as number) < 1) fail(file, '[password_checks.max_concurrent] must be a positive integer');
+      out.passwordChecks.maxConcurrent = r.max_concurrent as number;
+    }
+    if (r.max_queued !== undefined) {
+      if (!Number.isInteger(r.max_queued) || (r.max_queued as number) < 0) fail(file, '[password_checks.max_queued] must be a non-negative integer');
+      out.passwordChecks.maxQueued = r.max_queued as number;
     }
   }
   if (out.enabled && out.users.size === 0) fail(file, 'security is enabled but no user is declared under [users]');

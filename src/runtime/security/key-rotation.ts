@@ -7,8 +7,13 @@
  * - reencrypt: re-encrypts values not under the current key (after changing
  *   `TRIBUTARY_SECRET_KEY`, or after a `keepOld` rotation), optionally pruning the old keys.
  */
-import type { Store } from '../../store/store.js';
+import type { ListResult, Store } from '../../store/store.js';
 import { createCodec, loadKeyring, newKey, writeKeyFile, type Keyring } from './secret-codec.js';
+import { mapDocConfiguration, mayHoldSensitive, reencryptConfiguration, unsealed, type Shape } from './sensitive-config.js';
+
+const PAGE = 200;
+/** Passes over the configurations until one finds nothing left to re-encrypt. */
+const MAX_PASSES = 5;
 
 export interface RotationResult {
   reencrypted: number;
@@ -27,7 +32,50 @@ async function reencryptAll(store: Store, ring: Keyring): Promise<{ reencrypted:
     await store.secrets.put(id, codec.encrypt(codec.decrypt(stored)));
     reencrypted++;
   }
-  return { reencrypted, total: ids.length };
+  const config = await reencryptConfigurations(store, codec);
+  return { reencrypted: reencrypted + config.reencrypted, total: ids.length + config.total };
+}
+
+/**
+ * Sensitive configuration values (sensitive-config.ts) of every connector, soft-deleted ones
+ * included, and of every sync job's connector snapshot. Pages by offset while jobs may come
+ * and go, so passes repeat until one rewrites nothing.
+ */
+async function reencryptConfigurations(sealed: Store, codec: ReturnType<typeof createCodec>): Promise<{ reencrypted: number; total: number }> {
+  // The documents as stored: the ciphertexts themselves are rewritten.
+  const store = unsealed(sealed);
+  const lists: [Shape, (from: number) => Promise<ListResult>, Store['connectors']['update']][] = [
+    ['connector', (from) => store.connectors.list({ from, size: PAGE, includeDeleted: true }), (id, m, o) => store.connectors.update(id, m, o)],
+    ['sync_job', (from) => store.syncJobs.list({ from, size: PAGE }), (id, m, o) => store.syncJobs.update(id, m, o)],
+  ];
+  let reencrypted = 0;
+  let total = 0;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let rewritten = 0;
+    let seen = 0;
+    for (const [shape, list, update] of lists) {
+      for (let from = 0; ; from += PAGE) {
+        const page = await list(from);
+        for (const json of page.results) {
+          if (!mayHoldSensitive(json)) continue;
+          const id = (JSON.parse(json) as { id: string }).id;
+          await update(id, (doc) =>
+            mapDocConfiguration(shape, doc, (c) =>
+              reencryptConfiguration(codec, c, (stale) => {
+                seen++;
+                if (stale) rewritten++;
+              }),
+            ),
+          );
+        }
+        if (page.results.length < PAGE) break;
+      }
+    }
+    if (pass === 0) total = seen;
+    reencrypted += rewritten;
+    if (rewritten === 0) return { reencrypted, total };
+  }
+  throw new Error(`sensitive configuration values were still being written under an old key after ${MAX_PASSES} passes; run the command again`);
 }
 
 export async function rotateSecretKey(dataDir: string, store: Store, opts: { keepOld?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RotationResult> {

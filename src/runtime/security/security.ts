@@ -19,7 +19,7 @@ import { authorizeAction, type ActionRequest, type Subject } from './authorize.j
 import type { SecurityConfig, UserEntry } from './config.js';
 import { parseAuthorization } from './credentials.js';
 import { decoyHash, verifyPassword } from './password.js';
-import { LoginRateLimiter } from './rate-limit.js';
+import { LoginGuard } from './login-guard.js';
 import { compile, parseRoleDescriptor, type Permission, type RoleDescriptor } from './roles.js';
 
 export const FILE_REALM = { name: 'default_file', type: 'file' };
@@ -28,8 +28,6 @@ const API_KEY_ACTION = 'cluster:admin/xpack/security/api_key/';
 const CACHE_TTL_MS = 20 * 60_000;
 /** The in-process connector service's own user (see `internalCredential`). */
 const INTERNAL_USER = '_tributary_worker';
-/** Failures allowed from one address over all user names, as a multiple of the per-user limit. */
-const ADDRESS_FACTOR = 10;
 
 type Failure = (path: string) => ApiError;
 
@@ -53,8 +51,8 @@ class ConfigSecurity implements SecurityAdmin {
   readonly apiKeys?: ApiKeyAdmin;
   readonly apiKeysUnavailable?: string;
   private readonly now: () => number;
-  private readonly limiter: LoginRateLimiter;
-  private readonly addressLimiter: LoginRateLimiter;
+  /** Failed-login limits and the bounded scrypt queue. */
+  private readonly guard: LoginGuard;
   private readonly service?: ApiKeyService;
   private readonly permissions = new Map<string, Permission>();
   private readonly keyPermissions = new Map<string, Permission | null>();
@@ -72,8 +70,7 @@ class ConfigSecurity implements SecurityAdmin {
   ) {
     this.now = opts.now ?? Date.now;
     this.sampleHash = [...config.users.values()][0]?.passwordHash;
-    this.limiter = new LoginRateLimiter(config.rateLimit, this.now);
-    this.addressLimiter = new LoginRateLimiter({ ...config.rateLimit, maxFailures: config.rateLimit.maxFailures * ADDRESS_FACTOR }, this.now);
+    this.guard = new LoginGuard(config.rateLimit, config.passwordChecks, this.now);
     for (const [name, user] of config.users) this.permissions.set(name, compile(user.roles.map((r) => config.roles.get(r)!)));
     if (opts.apiKeyStore) {
       this.service = new ApiKeyService(opts.apiKeyStore, this.now);
@@ -115,28 +112,24 @@ class ConfigSecurity implements SecurityAdmin {
     return p;
   }
 
-  private throttle(key: string, address: string, who: string): void {
-    const wait = Math.max(this.limiter.retryAfter(key), this.addressLimiter.retryAfter(address));
-    if (wait > 0) {
-      throw errors.tooManyFailedLogins(`too many failed authentication attempts for ${who} from [${address}]; try again in [${wait}] seconds`, wait);
-    }
-  }
-
-  private fail(key: string, address: string): void {
-    this.limiter.fail(key);
-    this.addressLimiter.fail(address);
-  }
-
   private async basic(username: string, password: string, address: string): Promise<Principal> {
     const key = `user:${username}|${address}`;
-    this.throttle(key, address, `user [${username}]`);
+    const settle = this.guard.reserve(key, address, `user [${username}]`, true);
+    let ok: boolean;
     const user = this.config.users.get(username);
-    const ok = user ? await this.checkPassword(username, password, user) : (await verifyPassword(password, await decoyHash(this.sampleHash)), false);
+    try {
+      ok = user
+        ? await this.checkPassword(username, password, user)
+        : await this.guard.hash(async () => (await verifyPassword(password, await decoyHash(this.sampleHash)), false));
+    } catch (e) {
+      settle('released');
+      throw e;
+    }
     if (!ok || !user) {
-      this.fail(key, address);
+      settle('failed');
       return this.failed((path) => errors.authenticationFailed(`unable to authenticate user [${username}] for REST request [${path}]`));
     }
-    this.limiter.succeed(key);
+    settle('succeeded');
     const p: Principal = { username, roles: [...user.roles], realm: 'basic' };
     this.subjects.set(p, { username, roles: user.roles, permission: this.permissions.get(username)! });
     return p;
@@ -147,7 +140,7 @@ class ConfigSecurity implements SecurityAdmin {
     const digest = createHmac('sha256', this.cacheKey).update(`${username}\0${user.passwordHash}\0${password}`).digest();
     const hit = this.verified.get(username);
     if (hit && hit.expires > this.now() && timingSafeEqual(hit.digest, digest)) return true;
-    if (!(await verifyPassword(password, user.passwordHash))) return false;
+    if (!(await this.guard.hash(() => verifyPassword(password, user.passwordHash)))) return false;
     this.verified.set(username, { digest, expires: this.now() + CACHE_TTL_MS });
     return true;
   }
@@ -178,17 +171,23 @@ class ConfigSecurity implements SecurityAdmin {
     const internal = this.internalPrincipal(id, secret);
     if (internal) return internal;
     const key = `api_key:${id}|${address}`;
-    this.throttle(key, address, `API key [${id}]`);
+    const settle = this.guard.reserve(key, address, `API key [${id}]`, false);
     const refuse = (why: string) => {
-      this.fail(key, address);
+      settle('failed');
       return this.failed(() => errors.authenticationFailed(GENERIC_401, { additional_unsuccessful_credentials: `API key: ${why}` }));
     };
     if (!this.service) return refuse(this.apiKeysUnavailable!);
-    const r = await this.service.verify(id, secret);
+    let r: Awaited<ReturnType<ApiKeyService['verify']>>;
+    try {
+      r = await this.service.verify(id, secret);
+    } catch (e) {
+      settle('released');
+      throw e;
+    }
     if (!r.ok) return refuse(r.reason);
     const owner = r.doc.realm === FILE_REALM.name ? this.config.users.get(r.doc.username) : undefined;
     if (!owner) return refuse(`the owner [${r.doc.username}] of api key [${id}] is no longer a user`);
-    this.limiter.succeed(key);
+    settle('succeeded');
     const p: Principal = { username: r.doc.username, roles: [], realm: 'api_key', apiKeyId: id, apiKeyName: r.doc.name };
     this.subjects.set(p, {
       username: r.doc.username,
@@ -209,6 +208,17 @@ class ConfigSecurity implements SecurityAdmin {
   }
 
   /* ---------------------------------------------------------------- authorization */
+
+  allows(req: EndpointRequest, action: string): boolean {
+    const p = this.requests.get(req);
+    const s = p && this.subjects.get(p);
+    return !!s && authorizeAction(s, { action, indices: [], ownApiKeys: false }) === null;
+  }
+
+  rejectUnauthenticated(principal: Principal, path: string): void {
+    const failure = this.failures.get(principal);
+    if (failure) throw failure(path);
+  }
 
   async authorize(principal: Principal, endpoint: Endpoint, req: EndpointRequest): Promise<void> {
     const failure = this.failures.get(principal);
