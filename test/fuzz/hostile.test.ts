@@ -84,7 +84,7 @@ function probe() {
 `;
 
 interface Reply { status: number; ms: number; text: string; error?: string; reused?: boolean }
-interface Failure { kind: string; req?: FuzzRequest; detail: string }
+interface Failure { kind: string; req?: FuzzRequest; detail: string; logFrom?: number }
 
 const basic = (user: string) => 'Basic ' + Buffer.from(`${user}:${PASSWORDS[user]}`).toString('base64');
 let port = 0;
@@ -146,6 +146,19 @@ async function setup(method: string, path: string, body?: unknown, user = 'root'
 function describeReq(req: FuzzRequest): string {
   const body = req.body === undefined ? 'no body' : `body ${req.body.length} bytes${req.contentType !== undefined ? ` (${req.contentType || 'empty content-type'})` : ''}: ${JSON.stringify(req.body.slice(0, 300))}${req.body.length > 300 ? '…' : ''}`;
   return `#${req.n} as ${req.user}: ${req.method} ${req.path.length > 400 ? req.path.slice(0, 400) + `… (${req.path.length} chars)` : req.path} [${req.endpoint}${req.tags.length ? '; ' + req.tags.join(', ') : ''}] ${body}`;
+}
+/** The error messages of the server's JSON log lines (pino level ≥ 50) in `text`. */
+function serverErrors(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    try {
+      const l = JSON.parse(line);
+      if (l.level >= 50) out.push(`${l.err?.type ?? ''}: ${l.err?.message ?? l.msg ?? ''}`);
+    } catch {
+      /* not a log line */
+    }
+  }
+  return out;
 }
 const replay = (n: number) => `FUZZ_SEED=${SEED} FUZZ_ONLY=${n} node scripts/test.mjs test/fuzz/hostile`;
 
@@ -231,6 +244,7 @@ test(`hostile requests (seed ${SEED}): no 5xx, no crash, GET / within ${MAX_PROB
       const auth = authFor(req.user);
       const headers: Record<string, string> = { ...(auth ? { authorization: auth } : {}), ...(req.contentType ? { 'content-type': req.contentType } : {}) };
       const start = Date.now();
+      const logFrom = server.output().length;
       let r = await send(agent, req.method, req.path, headers, req.body);
       if (r.status === 0 && r.reused && !r.error?.startsWith('no answer')) {
         // A kept-alive connection the server had just closed (after an answer with
@@ -259,7 +273,7 @@ test(`hostile requests (seed ${SEED}): no 5xx, no crash, GET / within ${MAX_PROB
         } catch {
           type = r.text.slice(0, 80);
         }
-        failures.push({ kind: `${r.status} on ${req.endpoint} (${type})`, req, detail: `${describeReq(req)}\n  -> ${r.status} after ${r.ms.toFixed(0)} ms: ${r.text.slice(0, 500)}\n  reproduce: ${replay(n)}` });
+        failures.push({ kind: `${r.status} on ${req.endpoint} (${type})`, req, logFrom, detail: `${describeReq(req)}\n  -> ${r.status} after ${r.ms.toFixed(0)} ms: ${r.text.slice(0, 500)}\n  reproduce: ${replay(n)}` });
       } else if (r.error?.startsWith('no answer')) {
         failures.push({ kind: `no answer within ${REQUEST_TIMEOUT_MS} ms on ${req.endpoint}`, req, detail: `${describeReq(req)}\n  -> ${r.error}\n  reproduce: ${replay(n)}` });
         agent.destroy();
@@ -292,6 +306,16 @@ test(`hostile requests (seed ${SEED}): no 5xx, no crash, GET / within ${MAX_PROB
   else assert.ok(server.alive(), 'the server is still running');
 
   if (failures.length) {
+    // A 500 hides its cause from the client; the server logs it (asynchronously, so this waits a
+    // moment): the first error logged after the request started names it, in the class too.
+    await new Promise((r) => setTimeout(r, 500));
+    for (const f of failures) {
+      if (f.logFrom === undefined) continue;
+      const logged = serverErrors(server.output().slice(f.logFrom));
+      if (!logged.length) continue;
+      f.kind = f.kind.replace(/\(exception: Internal error; see the server log\)/, `(logged: ${logged[0].slice(0, 100)})`);
+      f.detail += `\n  first error the server logged after it started: ${logged[0].slice(0, 400)}`;
+    }
     // One example per class, classes in order of first appearance.
     const classes = new Map<string, Failure[]>();
     for (const f of failures) classes.set(f.kind, [...(classes.get(f.kind) ?? []), f]);
