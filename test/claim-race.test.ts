@@ -1,6 +1,8 @@
 /**
  * Atomic `_claim` under real concurrency (issue 3, connector-api.md §7.10, §9.1): two
- * `tributary serve` processes on ONE SQLite data directory (WAL lets both open it), and N
+ * `tributary serve` processes on ONE SQLite data directory (WAL lets both open it; they sync
+ * content to an external cluster, since the embedded index is one process's and its lock would
+ * refuse the second server: docs/runtime.md "One data folder per server"), and N
  * claimers per job, each on its own TCP connection (a fresh non-keep-alive agent per claimer),
  * spread over both processes. Every round uses a fresh job; exactly one claimer gets 200, all
  * others 409 `version_conflict_engine_exception`, and the stored `worker_hostname` is the
@@ -8,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -63,7 +65,7 @@ async function serve(dataDir: string): Promise<Proc> {
   const port = await freePort();
   const proc = spawn(
     process.execPath,
-    ['bin/tributary.js', 'serve', '--port', String(port), '--data', dataDir, '--log-level', 'warn', '--no-worker'],
+    ['bin/tributary.js', 'serve', '--port', String(port), '--data', dataDir, '--config', join(dataDir, 'external-content.yml'), '--log-level', 'warn', '--no-worker'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
   );
   let output = '';
@@ -105,6 +107,8 @@ describe('atomic _claim under concurrency (SQLite, two processes, one data direc
   const via = (i: number) => servers[i % servers.length].url;
 
   before(async () => {
+    // No embedded index (never reached: --no-worker), so both may use the folder.
+    writeFileSync(join(dataDir, 'external-content.yml'), 'content:\n  target: elasticsearch\n  url: http://127.0.0.1:9\n');
     // One after the other: the first creates the database, the second opens it as it is.
     servers.push(await serve(dataDir));
     servers.push(await serve(dataDir));

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
 import { openApp } from '../runtime/app.js';
 import { createPrivateFile } from '../runtime/data-dir.js';
+import { lockDataFolder, type DataFolderLock } from '../runtime/data-folder-lock.js';
 import { securityAdmin } from '../runtime/security/admin-port.js';
 import { loadSecurityConfig, parseSecurityConfig } from '../runtime/security/config.js';
 import { ContentIndex } from '../sink/embedded/content-index.js';
@@ -77,7 +78,27 @@ export async function serve(o: ServeOptions, deps: { lookup?: typeof lookup } = 
   if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new Error('TLS needs both --tls-cert and --tls-key');
   const https = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : null;
   const settings = loadFileSettings(o.config ? resolve(o.config) : undefined);
+  // The embedded index belongs to one process: take the data folder's lock before opening
+  // anything, so a second server on the folder stops here (docs/runtime.md "One data folder").
+  const lock = settings.content.target === 'embedded' ? lockDataFolder(resolve(o.data)) : null;
+  try {
+    return await start(o, securityConfig, https, settings, lock, loopback);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+async function start(
+  o: ServeOptions,
+  securityConfig: Awaited<ReturnType<typeof parseSecurityConfig>>,
+  https: { cert: Buffer; key: Buffer } | null,
+  settings: ReturnType<typeof loadFileSettings>,
+  lock: DataFolderLock | null,
+  loopback: boolean,
+): Promise<() => Promise<void>> {
   const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig });
+  if (lock) app.closers.push(() => lock.release());
   if (settings.content.target === 'embedded' && !app.contentIndex) {
     createPrivateFile(join(resolve(o.data), 'content.db'));
     const index = new ContentIndex(join(resolve(o.data), 'content.db'));
@@ -90,7 +111,13 @@ export async function serve(o: ServeOptions, deps: { lookup?: typeof lookup } = 
     logger: { level: o.logLevel, redact: ['req.headers.authorization'] },
     https,
   });
-  await server.listen({ port: Number(o.port), host: o.host });
+  try {
+    await server.listen({ port: Number(o.port), host: o.host });
+  } catch (e) {
+    // Closes the store and the index and releases the data folder's lock (app.closers).
+    await server.close();
+    throw e;
+  }
   server.log.info(`Tributary listening on ${https ? 'https' : 'http'}://${o.host}:${Number(o.port)} (data: ${resolve(o.data)}, store: ${app.store.kind}, security: ${securityConfig.enabled ? 'on' : 'off'})`);
   for (const notice of app.notices ?? []) server.log.warn(notice);
   if (securityConfig.enabled && !https && !loopback) {

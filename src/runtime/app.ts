@@ -3,7 +3,7 @@
  * data directory by default, PostgreSQL when a URL is given), the node identity, security.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { openSecurity, type AppContext, type NodeIdentity, type SecurityPort } from './app-context.js';
@@ -35,15 +35,26 @@ export function newId(): string {
   return randomBytes(15).toString('base64url');
 }
 
+/**
+ * `<data>/node.json`, created on first start. Processes that share a folder (PostgreSQL state,
+ * external content target: docs/runtime.md "One data folder per server") may start at once, so it
+ * is written whole under a temporary name and linked into place (link fails if another process
+ * won: its file is used). Nobody reads a half-written file or picks a second uuid.
+ */
 function loadIdentity(dataDir: string): NodeIdentity {
   const file = join(dataDir, 'node.json');
-  let uuid: string;
-  if (existsSync(file)) {
-    uuid = JSON.parse(readFileSync(file, 'utf8')).cluster_uuid;
-  } else {
-    uuid = randomUUID().replace(/-/g, '').slice(0, 22);
-    writeFileSync(file, JSON.stringify({ cluster_uuid: uuid }) + '\n', { mode: 0o600 });
+  if (!existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ cluster_uuid: randomUUID().replace(/-/g, '').slice(0, 22) }) + '\n', { mode: 0o600 });
+    try {
+      linkSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(tmp);
+    }
   }
+  const uuid: string = JSON.parse(readFileSync(file, 'utf8')).cluster_uuid;
   return { name: hostname(), clusterName: 'tributary', clusterUuid: uuid, version: VERSION_NUMBER };
 }
 
