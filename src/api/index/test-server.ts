@@ -11,7 +11,7 @@ export async function startIndexServer(opts: { listen?: boolean } = {}): Promise
   return Object.assign(srv, {
     ci,
     async close() {
-      ci.close();
+      await ci.close();
       await close();
     },
   });
