@@ -13,6 +13,7 @@ import { openApp } from '../runtime/app.js';
 import { securityAdmin } from '../runtime/security/admin-port.js';
 import { loadSecurityConfig, parseSecurityConfig } from '../runtime/security/config.js';
 import { ContentIndex } from '../sink/embedded/content-index.js';
+import { parseSearchLimits } from '../sink/embedded/search-config.js';
 import { EmbeddedSink } from '../sink/embedded-sink.js';
 import { openSink } from '../sink/registry.js';
 import { ConnectorApi } from '../runtime/worker/api-client.js';
@@ -51,7 +52,8 @@ export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
   const settings = loadFileSettings(o.config ? resolve(o.config) : undefined);
   const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig });
   if (settings.content.target === 'embedded' && !app.contentIndex) {
-    const index = new ContentIndex(join(resolve(o.data), 'content.db'));
+    const search = parseSearchLimits(settings.content.raw.search, settings.content.file);
+    const index = new ContentIndex(join(resolve(o.data), 'content.db'), { search });
     app.contentIndex = index;
     app.closers.push(() => index.close());
   }

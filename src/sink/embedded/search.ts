@@ -143,8 +143,10 @@ function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: Search
     }
   }
   const out: Record<string, unknown> = {};
+  // A count cut short by the time budget still counts the hits being returned.
+  if (total !== undefined && budget?.timedOut) total = Math.max(total, req.from + rows.length);
   if (total !== undefined) {
-    const capped = Number.isFinite(req.totalCap) && total > req.totalCap;
+    const capped = (Number.isFinite(req.totalCap) && total > req.totalCap) || (budget?.timedOut ?? false);
     const value = capped ? req.totalCap : total;
     out.total = req.totalAsInt ? value : { value, relation: capped ? 'gte' : 'eq' };
   }
