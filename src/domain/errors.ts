@@ -144,6 +144,22 @@ export const errors = {
   queryShard(reason: string): ApiError {
     return new ApiError('query_shard_exception', 400, reason);
   },
+  /** Embedded content index: one `bool` with more clauses than `max_clause_count` (Lucene's check). */
+  tooManyClauses(max: number): ApiError {
+    return new ApiError('too_many_clauses', 400, `maxClauseCount is set to ${max}`);
+  },
+  /** Embedded content index: a whole query with more clauses than `max_clause_count`. */
+  tooManyNestedClauses(max: number): ApiError {
+    return new ApiError('too_many_nested_clauses', 400, `Query contains too many nested clauses; maxClauseCount is set to ${max}`);
+  },
+  /** Embedded content index: a read that ran past its hard time limit and was cancelled. */
+  taskCancelled(reason: string): ApiError {
+    return new ApiError('task_cancelled_exception', 400, `cancelled task with reason: ${reason}`);
+  },
+  /** Embedded content index: every search thread busy and the queue full (Elasticsearch's thread pool rejection). */
+  rejectedExecution(reason: string): ApiError {
+    return new ApiError('es_rejected_execution_exception', 429, reason);
+  },
 } as const;
 
 /** The error types the catalogue can produce, for docs/errors.md. */
@@ -172,4 +188,8 @@ export const errorTypes = [
   ['parsing_exception', 400],
   ['query_shard_exception', 400],
   ['mapper_parsing_exception', 400],
+  ['too_many_clauses', 400],
+  ['too_many_nested_clauses', 400],
+  ['task_cancelled_exception', 400],
+  ['es_rejected_execution_exception', 429],
 ] as const;

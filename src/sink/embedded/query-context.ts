@@ -4,7 +4,7 @@
  * full-text leaves the highlighter reuses. Also the SQL that reads a field's values from the
  * JSONB `_source` (json_extract, json_each for arrays, json_tree below arrays of objects).
  */
-import { ApiError, errors } from '../../domain/errors.js';
+import { errors } from '../../domain/errors.js';
 import { F_ARRAY, F_DOTTED, F_UNDER_ARRAY, type FieldInfo } from './fields.js';
 import type { IndexHandle } from './index-handle.js';
 import { DOC_BITS, DOC_MASK } from './schema.js';
@@ -81,13 +81,13 @@ export class QueryContext {
   count(n: number): void {
     this.clauses += n;
     if (this.clauses > this.limits.maxClauseCount) {
-      throw tooManyClauses('too_many_nested_clauses', `Query contains too many nested clauses; maxClauseCount is set to ${this.limits.maxClauseCount}`);
+      throw errors.tooManyNestedClauses(this.limits.maxClauseCount);
     }
   }
 
   /** One `bool`'s clause list (Lucene's BooleanQuery check). */
   checkBoolClauses(n: number): void {
-    if (n > this.limits.maxClauseCount) throw tooManyClauses('too_many_clauses', `maxClauseCount is set to ${this.limits.maxClauseCount}`);
+    if (n > this.limits.maxClauseCount) throw errors.tooManyClauses(this.limits.maxClauseCount);
   }
 
   /** Binds a value; returns its placeholder. */
@@ -167,10 +167,6 @@ export class QueryContext {
     if (flags & F_ARRAY) return `(SELECT ${mode}(${conv('j.atom')}) FROM json_each(d.src, ${path}) AS j)`;
     return conv(`json_extract(d.src, ${path})`);
   }
-}
-
-function tooManyClauses(type: string, reason: string): ApiError {
-  return new ApiError(type, 400, reason);
 }
 
 export function jsonPath(path: string): string {

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { ApiError } from '../../domain/errors.js';
+import { ApiError, errors } from '../../domain/errors.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-context.js';
 import { cancelled } from './search-budget.js';
 import type { ReadResult, ReadTask } from './read-worker.js';
@@ -71,7 +71,7 @@ export class ReadPool {
   }
 
   async run<T>(input: TaskInput): Promise<T> {
-    if (this.closed) throw new ApiError('es_rejected_execution_exception', 429, 'rejected execution: the content index is closing');
+    if (this.closed) throw errors.rejectedExecution('rejected execution of search on the embedded index: the content index is closing');
     if (this.pool.queueSize >= this.limits.maxQueue) throw this.rejected();
     const task = {
       ...input, path: this.path, queuedAt: Date.now(),
@@ -121,9 +121,7 @@ export class ReadPool {
   }
 
   private rejected(): ApiError {
-    return new ApiError(
-      'es_rejected_execution_exception',
-      429,
+    return errors.rejectedExecution(
       `rejected execution of search on the embedded index: ${this.limits.threads} search threads busy and ${this.limits.maxQueue} searches queued (content.search.max_queue)`,
     );
   }

@@ -7,7 +7,7 @@
  * finishes quickly with what it has, which is Elasticsearch's `timed_out: true` with partial
  * hits. Past the hard deadline it throws, aborting the statement with `task_cancelled_exception`.
  */
-import { ApiError } from '../../domain/errors.js';
+import { errors, type ApiError } from '../../domain/errors.js';
 import type { Db } from './schema.js';
 
 export class Budget {
@@ -49,11 +49,7 @@ export class Budget {
 }
 
 export function cancelled(hardMs: number, label: string): ApiError {
-  return new ApiError(
-    'task_cancelled_exception',
-    400,
-    `cancelled task with reason: the search ran past the hard time limit of [${Math.round(hardMs)}ms] (${label}); narrow the query or lower [size]`,
-  );
+  return errors.taskCancelled(`the search ran past the hard time limit of [${Math.round(hardMs)}ms] (${label}); narrow the query or lower [size]`);
 }
 
 const NONE = new Budget();

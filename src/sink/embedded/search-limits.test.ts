@@ -70,6 +70,8 @@ describe('embedded index: query size limits', () => {
     for (const depth of [30, 5000]) {
       throws4xx(() => t.ci.search('docs', { query: nest(depth) }), 'illegal_argument_exception', /maximum nested depth for queries set in \[indices.query.bool.max_nested_depth\]/);
     }
+    const parens = '('.repeat(5000) + 'alpha1' + ')'.repeat(5000);
+    throws4xx(() => t.ci.search('docs', { query: { query_string: { query: parens } } }), 'illegal_argument_exception', /maximum nested depth/);
   });
 
   it('track_total_hits: 1e20 and values below -1 are 400s; -1 disables the total as in Elasticsearch', () => {

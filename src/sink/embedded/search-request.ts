@@ -4,7 +4,7 @@
  * `track_total_hits`, …), and their validation. Unsupported features fail with 400 naming the
  * feature instead of being ignored.
  */
-import { ApiError, errors } from '../../domain/errors.js';
+import { errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
 import { parseTimeValue } from '../../domain/shared/time-value.js';
 import { parseHighlight, type HighlightRequest } from './highlight.js';
@@ -92,8 +92,8 @@ function int(v: unknown, name: string): number {
   const n = typeof v === 'number' ? v : Number(v);
   if (!Number.isInteger(n)) throw errors.parsing(`[${name}] must be an integer, got [${String(v)}]`);
   if (n > INT_MAX || n < -INT_MAX - 1) {
-    throw new ApiError('x_content_parse_exception', 400, `[${name}] failed to parse field [${name}]`, {
-      causedBy: { type: 'illegal_argument_exception', reason: `Value [${String(v)}] is out of range for an integer` },
+    throw errors.parse(`[${name}] failed to parse field [${name}]`, {
+      type: 'illegal_argument_exception', reason: `Value [${String(v)}] is out of range for an integer`,
     });
   }
   return n;

@@ -146,9 +146,10 @@ function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: Search
   // A count cut short by the time budget still counts the hits being returned.
   if (total !== undefined && budget?.timedOut) total = Math.max(total, req.from + rows.length);
   if (total !== undefined) {
-    const capped = (Number.isFinite(req.totalCap) && total > req.totalCap) || (budget?.timedOut ?? false);
+    const capped = Number.isFinite(req.totalCap) && total > req.totalCap;
     const value = capped ? req.totalCap : total;
-    out.total = req.totalAsInt ? value : { value, relation: capped ? 'gte' : 'eq' };
+    // Cut short by the time budget, the count is a lower bound.
+    out.total = req.totalAsInt ? value : { value, relation: capped || budget?.timedOut ? 'gte' : 'eq' };
   }
   out.max_score = maxScore;
   out.hits = hits;
