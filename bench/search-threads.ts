@@ -32,7 +32,7 @@ try {
     ci.bulk(items as never);
   }
   const query = { query: { match: { body: 'w7' } } };
-  const total = (ci.search('bench', { ...query, track_total_hits: true }) as { hits: { total: { value: number } } }).hits.total.value;
+  const total = (ci.search('bench', { ...query, track_total_hits: true }) as unknown as { hits: { total: { value: number } } }).hits.total.value;
   console.log(`${N} documents; match body "w7" matches ${total}\n`);
   console.log('| mode | queries/s | ms/query |\n|---|---:|---:|');
   const row = (mode: string, n: number, ms: number) => console.log(`| ${mode} | ${((n * 1000) / ms).toFixed(0)} | ${(ms / n).toFixed(2)} |`);

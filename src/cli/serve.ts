@@ -54,6 +54,7 @@ export async function serve(o: ServeOptions): Promise<() => Promise<void>> {
   if (settings.content.target === 'embedded' && !app.contentIndex) {
     const search = parseSearchLimits(settings.content.raw.search, settings.content.file);
     const index = new ContentIndex(join(resolve(o.data), 'content.db'), { search });
+    index.startSearchThreads();
     app.contentIndex = index;
     app.closers.push(() => index.close());
   }

@@ -284,6 +284,11 @@ export class ContentIndex {
 
   // ---- internals -------------------------------------------------------------------------
 
+  /** Starts the search threads now rather than at the first search (`tributary serve`). */
+  startSearchThreads(): void {
+    if (this.searchLimits.threads > 0) this.reads();
+  }
+
   private reads(): ReadPool {
     if (!this.db.open) throw errors.unavailable('the content index is closed');
     return (this.pool ??= new ReadPool(this.path, this.searchLimits));

@@ -14,7 +14,8 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { ApiError, errors } from '../../domain/errors.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-context.js';
@@ -40,6 +41,16 @@ export const DEFAULT_SEARCH_LIMITS: SearchLimits = {
   hardTimeoutMs: 30_000,
 };
 
+/**
+ * Running from the TypeScript sources, the threads need tsx too. `node --import tsx` passes it
+ * on to threads, but `bin/tributary.js` registers tsx in-process, which threads do not inherit.
+ */
+function workerExecArgv(here: string): string[] | undefined {
+  if (extname(here) !== '.ts' || process.execArgv.some((a) => a.includes('tsx'))) return undefined;
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  return [...process.execArgv, '--import', pathToFileURL(tsx).href];
+}
+
 /** How long after the hard limit a thread still inside SQLite is terminated. */
 const TERMINATE_GRACE_MS = 2_000;
 
@@ -58,6 +69,7 @@ export class ReadPool {
     const here = fileURLToPath(import.meta.url);
     this.pool = new Piscina({
       filename: new URL(`./read-worker${extname(here)}`, import.meta.url).href,
+      execArgv: workerExecArgv(here),
       minThreads: limits.threads,
       maxThreads: limits.threads,
       // Threads are never retired when idle: each holds an open connection to close first.
