@@ -289,6 +289,11 @@ export class ContentIndex {
     if (this.searchLimits.threads > 0) this.reads();
   }
 
+  /** Ids of the running search threads (diagnostics and tests). */
+  searchThreadIds(): number[] {
+    return this.pool?.threadIds() ?? [];
+  }
+
   private reads(): ReadPool {
     if (!this.db.open) throw errors.unavailable('the content index is closed');
     return (this.pool ??= new ReadPool(this.path, this.searchLimits));

@@ -31,6 +31,8 @@ export interface SearchLimits extends QueryLimits {
   timeoutMs: number;
   /** Past this a read is cancelled with 400 `task_cancelled_exception`. */
   hardTimeoutMs: number;
+  /** How long after the hard limit a thread still inside SQLite is terminated (not a config key). */
+  terminateGraceMs?: number;
 }
 
 export const DEFAULT_SEARCH_LIMITS: SearchLimits = {
@@ -51,7 +53,6 @@ function workerExecArgv(here: string): string[] | undefined {
   return [...process.execArgv, '--import', pathToFileURL(tsx).href];
 }
 
-/** How long after the hard limit a thread still inside SQLite is terminated. */
 const TERMINATE_GRACE_MS = 2_000;
 
 /** A task as callers give it: the pool adds the database path, limits and budget. */
@@ -91,7 +92,7 @@ export class ReadPool {
       budget: { softMs: this.limits.timeoutMs, hardMs: this.limits.hardTimeoutMs },
     } as ReadTask;
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.limits.hardTimeoutMs + TERMINATE_GRACE_MS);
+    const timer = setTimeout(() => abort.abort(), Math.max(0, this.limits.hardTimeoutMs + (this.limits.terminateGraceMs ?? TERMINATE_GRACE_MS)));
     let res: ReadResult;
     try {
       res = await this.pool.run(task, { signal: abort.signal });
@@ -107,6 +108,11 @@ export class ReadPool {
       throw new ApiError(type, status, reason, { causedBy, extra });
     }
     return res.ok as T;
+  }
+
+  /** The live threads' ids (a terminated thread's replacement has a new one). */
+  threadIds(): number[] {
+    return this.pool.threads.map((w) => w.threadId);
   }
 
   /** Asks every thread to close its connection (finalising its statements), then ends the pool. */

@@ -160,4 +160,40 @@ describe('embedded index: hard time limit', () => {
       t.cleanup();
     }
   });
+
+  it('a thread that does not come back from SQLite by then is terminated and replaced; the request gets the same 400', async () => {
+    const t = tempIndex();
+    fill(t.ci, 3000);
+    // The thread's own budget would allow a minute; the pool gives up after 100 ms and terminates it.
+    const ci = new ContentIndex(t.path, { search: { threads: 1, timeoutMs: 60_000, hardTimeoutMs: 60_000, terminateGraceMs: -59_900 } });
+    const quick = { query: { ids: { values: ['1', '2'] } } };
+    // Reads queued while a thread starts hit the 100 ms limit too: retry until one is served.
+    const countWhenReady = async () => {
+      for (let i = 0; i < 100; i++) {
+        try {
+          return ((await ci.countAsync('docs', quick)) as { count: number }).count;
+        } catch (e) {
+          assert.equal((e as ApiError).type, 'task_cancelled_exception');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      return undefined;
+    };
+    const slow = {
+      query: { bool: { should: [{ wildcard: { 'body.keyword': '*a*9*' } }, { wildcard: { 'title.keyword': '*o*' } }, { term: { 'tags.keyword': 'zz' } }, { match_phrase: { body: 'alpha0 foxtrot1' } }], minimum_should_match: 1 } },
+      sort: [{ 'body.keyword': 'desc' }, { 'title.keyword': 'asc' }], size: 1000, track_total_hits: true, highlight: { fields: { body: {} } },
+    }; // ~0.5 s on the development machine
+    try {
+      assert.equal(await countWhenReady(), 2);
+      const before = ci.searchThreadIds();
+      await rejects(ci.searchAsync('docs', slow), 'task_cancelled_exception');
+      assert.equal(await countWhenReady(), 2);
+      const now = ci.searchThreadIds();
+      assert.equal(now.length, 1);
+      assert.notDeepEqual(now, before, 'the thread was replaced');
+    } finally {
+      await ci.close();
+      t.cleanup();
+    }
+  });
 });
