@@ -16,7 +16,7 @@ import type { SearchLimits } from './read-pool.js';
 
 const INTS: Record<string, [keyof SearchLimits, number, number]> = {
   threads: ['threads', 0, 64],
-  max_queue: ['maxQueue', 0, 100_000],
+  max_queue: ['maxQueue', 1, 100_000],
   max_clause_count: ['maxClauseCount', 1, 65_536],
   max_nested_depth: ['maxNestedDepth', 1, 1_000],
 };
