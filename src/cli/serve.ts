@@ -16,6 +16,7 @@ import { lockDataFolder, type DataFolderLock } from '../runtime/data-folder-lock
 import { securityAdmin } from '../runtime/security/admin-port.js';
 import { loadSecurityConfig, parseSecurityConfig } from '../runtime/security/config.js';
 import { ContentIndex } from '../sink/embedded/content-index.js';
+import { parseSearchLimits } from '../sink/embedded/search-config.js';
 import { EmbeddedSink } from '../sink/embedded-sink.js';
 import { openSink } from '../sink/registry.js';
 import { ConnectorApi } from '../runtime/worker/api-client.js';
@@ -101,7 +102,9 @@ async function start(
   if (lock) app.closers.push(() => lock.release());
   if (settings.content.target === 'embedded' && !app.contentIndex) {
     createPrivateFile(join(resolve(o.data), 'content.db'));
-    const index = new ContentIndex(join(resolve(o.data), 'content.db'));
+    const search = parseSearchLimits(settings.content.raw.search, settings.content.file);
+    const index = new ContentIndex(join(resolve(o.data), 'content.db'), { search });
+    index.startSearchThreads();
     app.contentIndex = index;
     app.closers.push(() => index.close());
   }

@@ -111,6 +111,7 @@ export const errors = {
    * A bounded queue of work is full (Elasticsearch's thread-pool rejection): password checks
    * beyond `security.password_checks` (docs/security.md).
    */
+  /** A bounded queue is full (password checks, search threads): Elasticsearch's thread pool rejection. */
   rejectedExecution(reason: string): ApiError {
     return new ApiError('es_rejected_execution_exception', 429, reason);
   },
@@ -179,6 +180,18 @@ export const errors = {
   queryShard(reason: string): ApiError {
     return new ApiError('query_shard_exception', 400, reason);
   },
+  /** Embedded content index: one `bool` with more clauses than `max_clause_count` (Lucene's check). */
+  tooManyClauses(max: number): ApiError {
+    return new ApiError('too_many_clauses', 400, `maxClauseCount is set to ${max}`);
+  },
+  /** Embedded content index: a whole query with more clauses than `max_clause_count`. */
+  tooManyNestedClauses(max: number): ApiError {
+    return new ApiError('too_many_nested_clauses', 400, `Query contains too many nested clauses; maxClauseCount is set to ${max}`);
+  },
+  /** Embedded content index: a read that ran past its hard time limit and was cancelled. */
+  taskCancelled(reason: string): ApiError {
+    return new ApiError('task_cancelled_exception', 400, `cancelled task with reason: ${reason}`);
+  },
 } as const;
 
 /**
@@ -231,4 +244,8 @@ export const errorTypes = [
   ['parsing_exception', 400],
   ['query_shard_exception', 400],
   ['mapper_parsing_exception', 400],
+  ['too_many_clauses', 400],
+  ['too_many_nested_clauses', 400],
+  ['task_cancelled_exception', 400],
+  ['es_rejected_execution_exception', 429],
 ] as const;

@@ -57,6 +57,6 @@ export class EmbeddedSink implements Sink {
   }
 
   async close(): Promise<void> {
-    if (this.ownsIndex) this.index.close();
+    if (this.ownsIndex) await this.index.close();
   }
 }

@@ -14,13 +14,14 @@ const searchParams = {
 
 const countParams = { ...QUERY_PARAMS, min_score: 'string', terminate_after: 'int', ignore_throttled: 'boolean' } as const;
 
-function search(req: EndpointRequest, ci: ContentIndex) {
-  return { body: ci.search(req.params.index, req.body, req.query) };
+/** Searches run on the content index's search threads (docs/embedded-index.md "Search limits"). */
+async function search(req: EndpointRequest, ci: ContentIndex) {
+  return { body: await ci.searchAsync(req.params.index, req.body, req.query) };
 }
 
-function count(req: EndpointRequest, ci: ContentIndex) {
+async function count(req: EndpointRequest, ci: ContentIndex) {
   const { min_score: _m, terminate_after: _t, ...params } = req.query;
-  return { body: ci.count(req.params.index, req.body, params) };
+  return { body: await ci.countAsync(req.params.index, req.body, params) };
 }
 
 export const searchGet = indexEndpoint({ name: 'search', method: 'GET', paths: ['/:index/_search'], params: searchParams, action: A.search, run: search });

@@ -18,7 +18,9 @@ import {
 import { IndexHandle } from './index-handle.js';
 import { validateIndexName } from './index-names.js';
 import { openDatabase, type Db } from './schema.js';
+import { DEFAULT_SEARCH_LIMITS, ReadPool, type SearchLimits } from './read-pool.js';
 import { count, matchingRowids, search, SHARDS } from './search.js';
+import { Budget } from './search-budget.js';
 import { bodyObject, parseCountQuery, parseSearchRequest, requestQuery, type SearchParams } from './search-request.js';
 import { applySourceFilter, parseSourceFilter } from './source-filter.js';
 import { StatementCache } from './statement-cache.js';
@@ -32,25 +34,41 @@ export interface DocWriteOptions extends WriteOptions {
   opType?: 'index' | 'create';
 }
 
+export interface ContentIndexOptions {
+  /** Search threads, queue and budgets (config file `content.search`). */
+  search?: Partial<SearchLimits>;
+}
+
 export class ContentIndex {
   readonly db: Db;
+  readonly searchLimits: SearchLimits;
   private readonly handles = new Map<string, IndexHandle>();
   private readonly cache: StatementCache;
   private readonly highlighter: Highlighter;
   /** Runs a function in a savepoint when called inside a transaction. */
   private readonly nested: (fn: () => unknown) => unknown;
+  /** Started on the first read that goes through it. */
+  private pool?: ReadPool;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    opts: ContentIndexOptions = {},
+  ) {
     this.db = openDatabase(path);
     this.cache = new StatementCache(this.db);
     this.highlighter = new Highlighter(this.db);
     this.nested = this.db.transaction((fn: () => unknown) => fn());
+    this.searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
   }
 
-  close(): void {
+  /** Closes the database now; the search threads close their connections before they end. */
+  close(): Promise<void> {
     this.handles.clear();
     this.cache.clear();
     if (this.db.open) this.db.close();
+    const pool = this.pool;
+    this.pool = undefined;
+    return pool ? pool.destroy() : Promise.resolve();
   }
 
   // ---- indices ---------------------------------------------------------------------------
@@ -222,14 +240,28 @@ export class ContentIndex {
 
   // ---- search ----------------------------------------------------------------------------
 
+  /** `_search` on this thread (tests, benchmarks; the API uses `searchAsync`). */
   search(name: string, body?: unknown, params: SearchParams = {}) {
     const h = this.mustHandle(name);
-    return search(this.cache, this.highlighter, h, parseSearchRequest(body, params));
+    const req = parseSearchRequest(body, params);
+    return search(this.cache, this.highlighter, h, req, { budget: this.budget(req.timeoutMs), limits: this.searchLimits });
   }
 
   count(name: string, body?: unknown, params: SearchParams = {}) {
     const h = this.mustHandle(name);
-    return count(this.cache, h, parseCountQuery(body, params));
+    return count(this.cache, h, parseCountQuery(body, params), { budget: this.budget(), limits: this.searchLimits });
+  }
+
+  /** `_search` on a search thread: the event loop stays free however long it takes. */
+  async searchAsync(name: string, body?: unknown, params: SearchParams = {}): Promise<Record<string, unknown>> {
+    if (this.searchLimits.threads === 0) return this.search(name, body, params);
+    return this.reads().run({ op: 'search', name, body, params });
+  }
+
+  /** `_count` on a search thread. */
+  async countAsync(name: string, body?: unknown, params: SearchParams = {}): Promise<Record<string, unknown>> {
+    if (this.searchLimits.threads === 0) return this.count(name, body, params);
+    return this.reads().run({ op: 'count', name, body, params });
   }
 
   /** Deletes matching documents in batches (one transaction each), yielding between them. */
@@ -242,13 +274,22 @@ export class ContentIndex {
     }
     if (body.query === undefined && params.q === undefined) throw errors.validation(['query is missing']);
     const query = requestQuery(body, params);
-    const max = Number(params.max_docs ?? body.max_docs ?? Infinity);
-    const batch = Math.max(1, Math.min(10_000, Number(params.scroll_size ?? 1000)));
+    const max = params.max_docs ?? body.max_docs;
+    const maxDocs = max === undefined ? Infinity : Number(max);
+    if (!Number.isInteger(maxDocs) && maxDocs !== Infinity) throw errors.parsing(`[max_docs] must be an integer, got [${String(max)}]`);
+    if (maxDocs < 1) throw errors.validation([`maxDocs should be greater than 0 if provided, got [${maxDocs}]`]);
+    const size = Number(params.scroll_size ?? 1000);
+    if (!Number.isInteger(size) || size < 1) throw errors.illegalArgument(`[scroll_size] must be a positive integer, got [${String(params.scroll_size)}]`);
+    const batch = Math.min(10_000, size);
     let deleted = 0;
     let batches = 0;
     let after = 0;
-    for (let cur = h; deleted < max; ) {
-      const rows = matchingRowids(this.cache, cur, query, after, Math.min(batch, max - deleted));
+    for (let cur = h; deleted < maxDocs; ) {
+      const limit = Math.min(batch, maxDocs - deleted);
+      // The selection runs on a search thread (it may scan every document); deletes here.
+      const rows: number[] = this.searchLimits.threads === 0
+        ? matchingRowids(this.cache, cur, query, after, limit, { budget: new Budget(Infinity, this.searchLimits.hardTimeoutMs), limits: this.searchLimits })
+        : await this.reads().run({ op: 'rowids', name, indexId: cur.id, query, after, limit });
       if (rows.length === 0) break;
       const target = cur;
       this.write(() => {
@@ -271,6 +312,27 @@ export class ContentIndex {
   static readonly shards = SHARDS;
 
   // ---- internals -------------------------------------------------------------------------
+
+  /** Starts the search threads now rather than at the first search (`tributary serve`). */
+  startSearchThreads(): void {
+    if (this.searchLimits.threads > 0) this.reads();
+  }
+
+  /** Ids of the running search threads (diagnostics and tests). */
+  searchThreadIds(): number[] {
+    return this.pool?.threadIds() ?? [];
+  }
+
+  private reads(): ReadPool {
+    if (!this.db.open) throw errors.unavailable('the content index is closed');
+    return (this.pool ??= new ReadPool(this.path, this.searchLimits));
+  }
+
+  /** A read's budget: the request's `timeout` or the default, within the hard limit. */
+  private budget(requestMs?: number): Budget {
+    const { timeoutMs, hardTimeoutMs } = this.searchLimits;
+    return new Budget(Math.min(requestMs ?? timeoutMs, hardTimeoutMs), hardTimeoutMs);
+  }
 
   /** The open index, or undefined (names with wildcards or commas are refused). */
   handle(name: string): IndexHandle | undefined {

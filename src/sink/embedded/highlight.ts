@@ -25,7 +25,13 @@ export interface HighlightRequest {
   fields: FieldOptions[];
 }
 
-const num = (v: unknown, d: number) => (v === undefined ? d : Number(v));
+/** A non-negative Java int (`fragment_size`, `number_of_fragments`); NaN or huge values are 400s. */
+function num(v: unknown, d: number, name: string): number {
+  if (v === undefined) return d;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw errors.parsing(`[highlight] [${name}] must be a non-negative integer, got [${String(v)}]`);
+  return n;
+}
 
 export function parseHighlight(v: unknown): HighlightRequest | undefined {
   if (v === undefined) return undefined;
@@ -42,8 +48,8 @@ export function parseHighlight(v: unknown): HighlightRequest | undefined {
       const f = isPlainObject(o) ? o : {};
       return {
         pattern,
-        fragmentSize: num(f.fragment_size ?? v.fragment_size, 100),
-        fragments: num(f.number_of_fragments ?? v.number_of_fragments, 5),
+        fragmentSize: num(f.fragment_size ?? v.fragment_size, 100, 'fragment_size'),
+        fragments: num(f.number_of_fragments ?? v.number_of_fragments, 5, 'number_of_fragments'),
         requireFieldMatch: (f.require_field_match ?? v.require_field_match) !== false,
         pre: tag(f.pre_tags ?? v.pre_tags, '<em>'),
         post: tag(f.post_tags ?? v.post_tags, '</em>'),

@@ -14,6 +14,7 @@ const BOOL_KEYS = new Set(['must', 'should', 'filter', 'must_not', 'minimum_shou
 function clauses(ctx: QueryContext, v: unknown): SqlNode[] {
   if (v === undefined) return [];
   const list = Array.isArray(v) ? v : [v];
+  ctx.checkBoolClauses(list.length);
   return list.map((q) => compileQuery(ctx, q));
 }
 

@@ -47,7 +47,12 @@ export function compileQuery(ctx: QueryContext, query: unknown): SqlNode {
   if (keys.length > 1) throw errors.parsing(`[${keys[0]}] malformed query, expected [END_OBJECT] but found [FIELD_NAME]`);
   const compiler = COMPILERS[keys[0]];
   if (!compiler) throw errors.parsing(`unknown query [${keys[0]}]`);
-  return compiler(ctx, query[keys[0]], keys[0]);
+  ctx.enter();
+  try {
+    return compiler(ctx, query[keys[0]], keys[0]);
+  } finally {
+    ctx.leave();
+  }
 }
 
 export function obj(b: unknown, name: string): Body {

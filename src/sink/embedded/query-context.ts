@@ -40,17 +40,55 @@ export interface ScoredLeaf {
   params: Record<string, unknown>;
 }
 
+/** Bounds on a query's size (docs/embedded-index.md "Search limits"). */
+export interface QueryLimits {
+  /** Clauses in the whole query tree, and in one `bool` (`indices.query.bool.max_clause_count`). */
+  maxClauseCount: number;
+  /** Query objects nested in one another (`indices.query.bool.max_nested_depth`). */
+  maxNestedDepth: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxClauseCount: 1024, maxNestedDepth: 30 };
+
 export class QueryContext {
   readonly params: Record<string, unknown> = {};
   /** CTE definitions for unscored statements (count, delete by query, sort by field). */
   readonly ctes: string[] = [];
-  /** Joins for scores; valid once the `scored` temp tables are filled. */
-  readonly joins: string[] = [];
   readonly scored: ScoredLeaf[] = [];
   readonly leaves: HighlightLeaf[] = [];
   private n = 0;
+  private clauses = 0;
+  private depth = 0;
 
-  constructor(readonly h: IndexHandle) {}
+  constructor(
+    readonly h: IndexHandle,
+    readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+  ) {}
+
+  /** Enters one query object: counts it as a clause and bounds the nesting. */
+  enter(): void {
+    if (++this.depth > this.limits.maxNestedDepth) {
+      throw errors.illegalArgument('The nested depth of the query exceeds the maximum nested depth for queries set in [indices.query.bool.max_nested_depth]');
+    }
+    this.count(1);
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  /** Adds clauses to the whole tree's count (Lucene's nested clause check). */
+  count(n: number): void {
+    this.clauses += n;
+    if (this.clauses > this.limits.maxClauseCount) {
+      throw errors.tooManyNestedClauses(this.limits.maxClauseCount);
+    }
+  }
+
+  /** One `bool`'s clause list (Lucene's BooleanQuery check). */
+  checkBoolClauses(n: number): void {
+    if (n > this.limits.maxClauseCount) throw errors.tooManyClauses(this.limits.maxClauseCount);
+  }
 
   /** Binds a value; returns its placeholder. */
   p(value: unknown): string {
@@ -69,6 +107,7 @@ export class QueryContext {
    */
   fts(expr: string, fields: { f: FieldInfo; boost: number }[] | null, agg: 'max' | 'sum', boost = 1): SqlNode {
     if (expr === '' || (fields !== null && fields.length === 0)) return MATCH_NONE;
+    if (this.scored.length >= this.limits.maxClauseCount) this.count(this.limits.maxClauseCount + 1);
     const t = this.h.fts;
     const m = `ci_m${this.scored.length}`;
     const boosts = fields?.filter((x) => x.boost !== 1) ?? [];
@@ -76,7 +115,8 @@ export class QueryContext {
       ? ` * (CASE rowid >> ${DOC_BITS} ${boosts.map((x) => `WHEN ${x.f.fid} THEN ${Number(x.boost)}`).join(' ')} ELSE 1 END)`
       : '';
     const pExpr = this.p(expr);
-    let sql = `SELECT rowid & ${DOC_MASK} AS doc, -bm25(${t})${weight} AS s FROM ${t} WHERE ${t} MATCH ${pExpr}`;
+    // ci_live(): the time budget (search-budget.ts) — past it, the remaining rows are skipped.
+    let sql = `SELECT rowid & ${DOC_MASK} AS doc, -bm25(${t})${weight} AS s FROM ${t} WHERE ${t} MATCH ${pExpr} AND ci_live()`;
     let fill: string;
     if (fields && fields.length === 1) {
       const lo = fields[0].f.fid * 2 ** DOC_BITS;
@@ -92,9 +132,11 @@ export class QueryContext {
     }
     this.ctes.push(`${m}(doc, s) AS MATERIALIZED (${sql})`);
     this.scored.push({ name: m, fill, params: { [pExpr.slice(1)]: expr } });
-    this.joins.push(`LEFT JOIN ${m} ON ${m}.doc = d.r`);
     this.leaves.push({ expr, fields: fields && fields.map((x) => x.f.path) });
-    const score = boost === 1 ? `COALESCE(${m}.s, 0)` : `(COALESCE(${m}.s, 0) * ${Number(boost)})`;
+    // A keyed lookup per document, not a join: SQLite joins at most 64 tables, a query may have
+    // up to maxClauseCount leaves.
+    const s = `COALESCE((SELECT ${m}.s FROM ${m} WHERE ${m}.doc = d.r), 0)`;
+    const score = boost === 1 ? s : `(${s} * ${Number(boost)})`;
     return { where: `d.r IN (SELECT doc FROM ${m})`, score, zeroOutside: true, driver: m };
   }
 

@@ -127,8 +127,16 @@ function fieldValue(field: string, rest: string, input: string, pos: () => numbe
   return { kind: 'word', text: rest, field };
 }
 
+/**
+ * Parentheses nested deeper than this cannot make a valid query (the compiled query's nesting is
+ * bounded by `max_nested_depth`, 30 by default); refusing them here keeps the recursive parser
+ * off the end of the stack.
+ */
+const MAX_PAREN_DEPTH = 100;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(
     private readonly toks: Tok[],
     private readonly opts: QueryStringOptions,
@@ -181,7 +189,11 @@ class Parser {
     const t = this.toks[this.i++];
     if (!t) throw errors.queryShard('Failed to parse query: unexpected end of query');
     if (t.kind === 'lparen') {
+      if (++this.depth > MAX_PAREN_DEPTH) {
+        throw errors.illegalArgument('The nested depth of the query exceeds the maximum nested depth for queries set in [indices.query.bool.max_nested_depth]');
+      }
       const inner = this.expr(fields);
+      this.depth--;
       if (this.toks[this.i]?.kind !== 'rparen') throw errors.queryShard('Failed to parse query: missing )');
       this.i++;
       return finish(inner);

@@ -12,6 +12,7 @@
  */
 import Database from 'better-sqlite3';
 import { dateMillis } from './field-types.js';
+import { installBudget } from './search-budget.js';
 
 export type Db = Database.Database;
 
@@ -30,6 +31,25 @@ export function openDatabase(path: string): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -8000');
   migrate(db);
+  installFunctions(db);
+  return db;
+}
+
+/**
+ * A read-only connection to an existing content database, for the search threads: WAL lets it
+ * read beside the main thread's writer, each read transaction seeing the last commit before it.
+ * Temp tables (scores, highlighting) are still allowed: they live in the connection's temp schema.
+ */
+export function openReadDatabase(path: string): Db {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -8000');
+  installFunctions(db);
+  return db;
+}
+
+function installFunctions(db: Db): void {
+  installBudget(db);
   // `a.b[0].c` style json_tree keys → `a.b.c`, for fields that sit under arrays of objects.
   db.function('es_path', { deterministic: true }, (fullkey: unknown) =>
     typeof fullkey === 'string'
@@ -44,7 +64,6 @@ export function openDatabase(path: string): Db {
     const ms = dateMillis(v);
     return Number.isNaN(ms) ? null : ms;
   });
-  return db;
 }
 
 function migrate(db: Db): void {

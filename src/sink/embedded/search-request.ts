@@ -6,6 +6,7 @@
  */
 import { errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
+import { parseTimeValue } from '../../domain/shared/time-value.js';
 import { parseHighlight, type HighlightRequest } from './highlight.js';
 import { parseSort, type SortKey } from './sort.js';
 import { parseSourceFilter, type SourceFilter } from './source-filter.js';
@@ -46,17 +47,21 @@ export interface SearchRequest {
   seqNoPrimaryTerm: boolean;
   version: boolean;
   fields?: string[];
+  /** The request's `timeout` (parameter or body) in milliseconds; undefined for none. */
+  timeoutMs?: number;
 }
 
-const IGNORED = new Set(['timeout', 'stored_fields', 'explain', 'profile', 'stats', 'indices_boost', 'ext', 'docvalue_fields']);
+const IGNORED = new Set(['stored_fields', 'explain', 'profile', 'stats', 'indices_boost', 'ext', 'docvalue_fields']);
 const UNSUPPORTED = new Set([
   'aggs', 'aggregations', 'search_after', 'runtime_mappings', 'collapse', 'suggest', 'rescore', 'knn', 'pit', 'slice',
   'script_fields', 'retriever', 'rank', 'terminate_after',
 ]);
 const KNOWN = new Set([
   'query', 'from', 'size', 'sort', '_source', 'track_total_hits', 'highlight', 'min_score', 'track_scores',
-  'seq_no_primary_term', 'version', 'post_filter', 'fields',
+  'seq_no_primary_term', 'version', 'post_filter', 'fields', 'timeout',
 ]);
+
+const INT_MAX = 2 ** 31 - 1;
 
 export const MAX_RESULT_WINDOW = 10_000;
 
@@ -82,10 +87,26 @@ export function bodyObject(body: unknown): Record<string, unknown> {
   return body;
 }
 
+/** A Java int, as Elasticsearch parses `from`, `size` and `track_total_hits`. */
 function int(v: unknown, name: string): number {
   const n = typeof v === 'number' ? v : Number(v);
   if (!Number.isInteger(n)) throw errors.parsing(`[${name}] must be an integer, got [${String(v)}]`);
+  if (n > INT_MAX || n < -INT_MAX - 1) {
+    throw errors.parse(`[${name}] failed to parse field [${name}]`, {
+      type: 'illegal_argument_exception', reason: `Value [${String(v)}] is out of range for an integer`,
+    });
+  }
   return n;
+}
+
+/** `timeout`: an Elasticsearch time value; `-1` (or absent) for none. */
+export function parseTimeout(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '-1' || v === -1) return undefined;
+  try {
+    return parseTimeValue(String(v), 'timeout');
+  } catch (e) {
+    throw errors.badBody((e as Error).message);
+  }
 }
 
 export function parseSearchRequest(rawBody: unknown, params: SearchParams = {}): SearchRequest {
@@ -109,7 +130,12 @@ export function parseSearchRequest(rawBody: unknown, params: SearchParams = {}):
   let trackTotal = true;
   if (track === true || track === 'true') totalCap = Infinity;
   else if (track === false || track === 'false') trackTotal = false;
-  else if (track !== undefined) totalCap = int(track, 'track_total_hits');
+  else if (track !== undefined) {
+    totalCap = int(track, 'track_total_hits');
+    // Elasticsearch: -1 disables the total (as false); anything lower is refused.
+    if (totalCap === -1) trackTotal = false;
+    else if (totalCap < -1) throw errors.illegalArgument(`[track_total_hits] parameter must be positive or equals to -1, got ${totalCap}`);
+  }
   const source = parseSourceFilter(params._source ?? body._source, params._source_includes, params._source_excludes);
   const minScore = body.min_score === undefined ? undefined : Number(body.min_score);
   if (minScore !== undefined && !Number.isFinite(minScore)) throw errors.parsing('[min_score] must be a number');
@@ -129,6 +155,7 @@ export function parseSearchRequest(rawBody: unknown, params: SearchParams = {}):
     seqNoPrimaryTerm: (params.seq_no_primary_term ?? body.seq_no_primary_term) === true,
     version: (params.version ?? body.version) === true,
     fields,
+    timeoutMs: parseTimeout(params.timeout ?? body.timeout),
   };
 }
 

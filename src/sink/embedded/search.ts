@@ -6,9 +6,10 @@
  */
 import { isPlainObject } from '../../domain/shared/json.js';
 import type { Highlighter } from './highlight.js';
+import { withBudget, type Budget } from './search-budget.js';
 import type { IndexHandle } from './index-handle.js';
 import { compileQuery } from './query-compile.js';
-import { QueryContext, type SqlNode } from './query-context.js';
+import { QueryContext, type QueryLimits, type SqlNode } from './query-context.js';
 import { PRIMARY_TERM } from './documents.js';
 import type { SearchRequest } from './search-request.js';
 import { compileSort } from './sort.js';
@@ -24,8 +25,8 @@ interface Compiled {
   with: string;
 }
 
-function compile(h: IndexHandle, query: unknown): Compiled {
-  const ctx = new QueryContext(h);
+function compile(h: IndexHandle, query: unknown, limits?: QueryLimits): Compiled {
+  const ctx = new QueryContext(h, limits);
   const node = compileQuery(ctx, query);
   return { ctx, node, with: ctx.ctes.length ? `WITH ${ctx.ctes.join(', ')} ` : '' };
 }
@@ -44,16 +45,22 @@ function from(h: IndexHandle, c: Compiled, extra: string[] = []): string {
 const tempTables = new WeakMap<object, number>();
 
 /**
+ * The keyed temp tables scored leaves fill (`temp.ci_m<i>`), created outside any transaction:
+ * a table created in a transaction that rolls back is gone, and must not be counted as made.
+ */
+function ensureTempTables(db: StatementCache['db'], n: number): void {
+  const made = tempTables.get(db) ?? 0;
+  if (n <= made) return;
+  if (db.inTransaction) throw new Error('score tables must be created outside a transaction');
+  for (let i = made; i < n; i++) db.exec(`CREATE TEMP TABLE IF NOT EXISTS ci_m${i} (doc INTEGER PRIMARY KEY, s REAL)`);
+  tempTables.set(db, n);
+}
+
+/**
  * Writes each full-text leaf's (doc, score) rows into a keyed temp table of the same name as its
- * CTE, so the scored query joins by primary key; returns the cleanup.
+ * CTE, so the scored query looks scores up by primary key; returns the cleanup.
  */
 function fillScores(cache: StatementCache, c: Compiled): () => void {
-  const db = cache.db;
-  const made = tempTables.get(db) ?? 0;
-  for (let i = made; i < c.ctx.scored.length; i++) {
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS ci_m${i} (doc INTEGER PRIMARY KEY, s REAL)`);
-  }
-  tempTables.set(db, Math.max(made, c.ctx.scored.length));
   for (const leaf of c.ctx.scored) cache.get(leaf.fill).run(leaf.params);
   c.with = '';
   return () => {
@@ -64,16 +71,23 @@ function fillScores(cache: StatementCache, c: Compiled): () => void {
 /** Number of matching documents, counting at most `cap` (+1 to tell "more than cap"). */
 function countMatches(cache: StatementCache, h: IndexHandle, c: Compiled, cap: number, minScore?: number): number {
   const scoreFilter = minScore === undefined ? '' : ` AND (${c.node.score}) >= ${Number(minScore)}`;
-  const joins = minScore === undefined ? '' : c.ctx.joins.join(' ');
-  const inner = `SELECT 1 FROM ${from(h, c)} ${joins} WHERE (${c.node.where})${scoreFilter}`;
+  const inner = `SELECT 1 FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where})${scoreFilter}`;
   const sql = Number.isFinite(cap)
     ? `${c.with}SELECT count(*) AS n FROM (${inner} LIMIT ${Math.max(0, Math.floor(cap))})`
     : `${c.with}SELECT count(*) AS n FROM (${inner})`;
   return (cache.get(sql).get(c.ctx.params) as { n: number }).n;
 }
 
-export function count(cache: StatementCache, h: IndexHandle, query: unknown) {
-  return { count: countMatches(cache, h, compile(h, query), Infinity), _shards: SHARDS };
+/** Options of one read: its time budget and the query's size limits. */
+export interface ReadOptions {
+  budget?: Budget;
+  limits?: QueryLimits;
+}
+
+export function count(cache: StatementCache, h: IndexHandle, query: unknown, o: ReadOptions = {}) {
+  const c = compile(h, query, o.limits);
+  const n = withBudget(cache.db, o.budget, () => countMatches(cache, h, c, Infinity));
+  return { count: n, _shards: SHARDS, ...(o.budget?.timedOut ? { timed_out: true } : {}) };
 }
 
 interface HitRow {
@@ -82,21 +96,25 @@ interface HitRow {
   [k: string]: unknown;
 }
 
-export function search(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest) {
+export function search(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, o: ReadOptions = {}) {
   const started = performance.now();
-  const c = compile(h, req.query);
-  return cache.db.transaction(() => {
-    const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
-    const cleanup = scoring && c.ctx.scored.length > 0 ? fillScores(cache, c) : () => {};
-    try {
-      return run(cache, hl, h, req, c, scoring, started);
-    } finally {
-      cleanup();
-    }
-  })();
+  const c = compile(h, req.query, o.limits);
+  const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
+  const fill = scoring && c.ctx.scored.length > 0;
+  if (fill) ensureTempTables(cache.db, c.ctx.scored.length);
+  return withBudget(cache.db, o.budget, () =>
+    cache.db.transaction(() => {
+      const cleanup = fill ? fillScores(cache, c) : () => {};
+      try {
+        return run(cache, hl, h, req, c, scoring, started, o.budget);
+      } finally {
+        cleanup();
+      }
+    })(),
+  );
 }
 
-function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, scoring: boolean, started: number) {
+function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, scoring: boolean, started: number, budget?: Budget) {
   const sortKeys = req.sort.length ? req.sort : [{ kind: 'score' as const, desc: true, missingFirst: false, mode: 'max' as const }];
   const sorted = compileSort(c.ctx, sortKeys);
   const { columns } = sorted;
@@ -105,14 +123,14 @@ function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: Search
   // SQLite walk the table in rowid order and stop after the page instead of sorting every match.
   const constant = !/\bd\.|ci_m\d/.test(scoreExpr);
   const orderBy = constant ? sorted.orderBy.replace(/^sc (ASC|DESC), /, '').replace(/, sc (ASC|DESC)/g, '') : sorted.orderBy;
-  const joins = scoring ? c.ctx.joins.join(' ') : '';
   const minScore = req.minScore === undefined ? '' : ` AND sc >= ${Number(req.minScore)}`;
-  const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} ${joins} WHERE (${c.node.where})`;
+  const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} WHERE ci_live() AND (${c.node.where})`;
   const rows = req.size === 0 ? [] : (cache
     .get(`${c.with}SELECT * FROM (${select}) AS d WHERE 1${minScore} ORDER BY ${orderBy} LIMIT ${req.size} OFFSET ${req.from}`)
     .all(c.ctx.params) as HitRow[]);
 
-  const hits = rows.map((row) => buildHit(hl, h, req, c, row, scoring));
+  // Past the soft deadline the remaining hits come back without highlighting.
+  const hits = rows.map((row) => buildHit(hl, h, req, c, row, scoring, budget));
   let total: number | undefined;
   if (req.trackTotal) total = countMatches(cache, h, c, req.totalCap === Infinity ? Infinity : req.totalCap + 1, req.minScore);
   let maxScore: number | null = null;
@@ -125,22 +143,25 @@ function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: Search
     }
   }
   const out: Record<string, unknown> = {};
+  // A count cut short by the time budget still counts the hits being returned.
+  if (total !== undefined && budget?.timedOut) total = Math.max(total, req.from + rows.length);
   if (total !== undefined) {
     const capped = Number.isFinite(req.totalCap) && total > req.totalCap;
     const value = capped ? req.totalCap : total;
-    out.total = req.totalAsInt ? value : { value, relation: capped ? 'gte' : 'eq' };
+    // Cut short by the time budget, the count is a lower bound.
+    out.total = req.totalAsInt ? value : { value, relation: capped || budget?.timedOut ? 'gte' : 'eq' };
   }
   out.max_score = maxScore;
   out.hits = hits;
   return {
     took: Math.round(performance.now() - started),
-    timed_out: false,
+    timed_out: budget?.expired() ?? false,
     _shards: SHARDS,
     hits: out,
   };
 }
 
-function buildHit(hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, row: HitRow, scoring: boolean) {
+function buildHit(hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, row: HitRow, scoring: boolean, budget?: Budget) {
   const doc = h.fullByRowid.get(row.r)!;
   const hit: Record<string, unknown> = { _index: h.name, _id: doc.id };
   if (req.version) hit._version = doc.ver;
@@ -152,7 +173,7 @@ function buildHit(hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compil
   const source = JSON.parse(doc.src) as Record<string, unknown>;
   if (req.source.enabled) hit._source = applySourceFilter(source, req.source);
   if (req.fields) hit.fields = fieldValues(h, source, req.fields);
-  if (req.highlight) {
+  if (req.highlight && !budget?.expired()) {
     const highlight = hl.highlight(h, req.highlight, c.ctx.leaves, source);
     if (highlight) hit.highlight = highlight;
   }
@@ -188,8 +209,8 @@ function collect(v: unknown, path: string[]): unknown[] {
 }
 
 /** One page of matching rowids above `after`, in rowid order (delete by query walks these). */
-export function matchingRowids(cache: StatementCache, h: IndexHandle, query: unknown, after: number, limit: number): number[] {
-  const c = compile(h, query);
-  const sql = `${c.with}SELECT d.r AS r FROM ${from(h, c)} WHERE (${c.node.where}) AND d.r > @__after ORDER BY d.r LIMIT ${Math.floor(limit)}`;
-  return (cache.get(sql).all({ ...c.ctx.params, __after: after }) as { r: number }[]).map((x) => x.r);
+export function matchingRowids(cache: StatementCache, h: IndexHandle, query: unknown, after: number, limit: number, o: ReadOptions = {}): number[] {
+  const c = compile(h, query, o.limits);
+  const sql = `${c.with}SELECT d.r AS r FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where}) AND d.r > @__after ORDER BY d.r LIMIT ${Math.floor(limit)}`;
+  return withBudget(cache.db, o.budget, () => (cache.get(sql).all({ ...c.ctx.params, __after: after }) as { r: number }[]).map((x) => x.r));
 }
