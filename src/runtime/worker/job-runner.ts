@@ -214,6 +214,11 @@ export class JobRunner {
       this.o.log.info(`job [${this.id}]: suspended after ${this.stats.indexed} documents`);
       return;
     }
+    // Failed documents never look like a clean success: every document failed → `error`
+    // (like a sync that threw; nothing was swept); some failed → `completed` with `error`
+    // saying how many (docs/sync-jobs.md "Failed documents").
+    const problem = this.failedDocuments();
+    if (problem && this.stats.indexed === 0) return this.fail(new Error(problem));
     // The connector's summary first: whoever sees the job completed also sees the connector updated.
     const acl = this.job.job_type === 'access_control';
     const connector = await this.api.getConnector(this.connectorId);
@@ -221,17 +226,26 @@ export class JobRunner {
       const clear: Record<string, unknown> = {};
       if (result.cursor) clear.sync_cursor = null; // `_last_sync` deep-merges cursors; replace instead
       const errorField = acl ? 'last_access_control_sync_error' : 'last_sync_error';
-      if (connector[errorField]) clear[errorField] = null;
+      if (connector[errorField] && !problem) clear[errorField] = null;
       if (Object.keys(clear).length) await this.api.updateConnectorDoc(this.connectorId, clear);
       await this.api.setLastSync(this.connectorId, {
-        ...this.lastSyncFields('completed'),
+        ...this.lastSyncFields('completed', problem ?? undefined),
         ...(acl ? {} : { last_synced: t, last_indexed_document_count: this.stats.indexed, last_deleted_document_count: this.stats.deleted }),
         ...(result.cursor ? { sync_cursor: result.cursor } : {}),
       });
       if (connector.status === 'error') await this.api.setError(this.connectorId, null);
     }
-    await this.endJob({ ...this.counts(), status: 'completed', completed_at: t });
+    await this.endJob({ ...this.counts(), status: 'completed', completed_at: t, ...(problem ? { error: problem } : {}) });
     this.o.log.info(`job [${this.id}]: completed: ${this.stats.indexed} indexed, ${this.stats.deleted} deleted, ${this.stats.failed} failed`);
+  }
+
+  /** Null when no document failed, else what the job's `error` says about the failures. */
+  private failedDocuments(): string | null {
+    const { failed, indexed } = this.stats;
+    if (failed === 0) return null;
+    const first = this.stats.failures[0];
+    const reason = first ? ` First: [${first.id}] ${first.reason.length > 300 ? first.reason.slice(0, 300) + '…' : first.reason}` : '';
+    return `${failed} of ${failed + indexed} documents failed and were not indexed (listed in metadata.tributary.failures).${reason}`;
   }
 
   private message(err: unknown): string {

@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  RESERVED_FIELDS,
   SourceError,
   type RulesValidation,
   type Source,
@@ -72,6 +73,26 @@ export interface SqlCursor {
 
 function ruleKey(rule: QueryRule): string {
   return 'query:' + createHash('sha1').update(rule.query).digest('hex').slice(0, 16);
+}
+
+/**
+ * The document key of each result column. A column whose name is reserved — the runtime's
+ * `_id`, `id`, `_timestamp` and generation stamp, or a metadata field (`Database`, `Table`,
+ * `schema`) — is kept as `<table>_<column>` (custom queries: the rule's tables sorted and
+ * joined with `_`, like Elastic's column prefixes), with `_2`, `_3`… appended if that name is
+ * taken too. Other columns keep their names.
+ */
+export function documentKeys(names: string[], tables: string[], metadata: string[]): string[] {
+  const reserved = new Set<string>([...RESERVED_FIELDS, ...metadata]);
+  const taken = new Set<string>(names.filter((n) => !reserved.has(n)));
+  const prefix = [...tables].sort().join('_');
+  return names.map((n) => {
+    if (!reserved.has(n)) return n;
+    let k = `${prefix}_${n}`;
+    for (let i = 2; taken.has(k) || reserved.has(k); i++) k = `${prefix}_${n}_${i}`;
+    taken.add(k);
+    return k;
+  });
 }
 
 export class SqlSource implements Source {
@@ -233,6 +254,7 @@ export class SqlSource implements Source {
     const prefix = this.o.idPrefix(tables);
     const meta = Object.entries(this.o.metadata(table));
     const names = fields.map((f) => f.name);
+    const keys = documentKeys(names, tables, meta.map(([k]) => k));
     let idIdx: number[] | null = null;
     if (idColumns?.length) {
       const idx = idColumns.map((c) => names.indexOf(c));
@@ -256,12 +278,12 @@ export class SqlSource implements Source {
         const f = fields[i];
         if (f.skip) continue;
         const v = row[i];
-        doc[f.name] = v === null || v === undefined ? null : f.convert ? f.convert(v) : v;
+        doc[keys[i]] = v === null || v === undefined ? null : f.convert ? f.convert(v) : v;
       }
       doc._id = keyOf(row);
       for (const [k, v] of meta) doc[k] = v;
       if (tsIdx >= 0) {
-        const t = toTimestamp(doc[tsName!]);
+        const t = toTimestamp(doc[keys[tsIdx]]);
         if (t) doc._timestamp = t;
       }
       return doc;
