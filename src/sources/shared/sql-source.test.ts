@@ -33,6 +33,7 @@ function fakeDriver(rows: unknown[][], opts: { failOnce?: number } = {}) {
     isTransient: (e) => (e as { code?: string }).code === 'ECONNRESET',
     toSourceError: (e) => new SourceError(String(e)),
     reset: async () => {},
+    cancel: async () => {},
     close: async () => {},
   };
   return { driver, limits };
