@@ -18,3 +18,8 @@ test('without roots: directory connectors read anywhere only while security is o
   assert.deepEqual(sourcePolicy({}, false), { directoryRoots: null, allowedHosts: null });
   assert.deepEqual(sourcePolicy({}, true), { directoryRoots: [], allowedHosts: null });
 });
+
+test('sources.allowed_hosts: a malformed entry stops the configuration load, naming it', () => {
+  assert.throws(() => parseSourcesSection({ allowed_hosts: ['10.0.0.0/33'] }, 'f.yml'), /f\.yml: sources\.allowed_hosts: \[10\.0\.0\.0\/33\] is not a valid CIDR block/);
+  assert.throws(() => parseSourcesSection({ allowed_hosts: ['db internal'] }, 'f.yml'), /\[db internal\] is not a host name, address or CIDR block/);
+});

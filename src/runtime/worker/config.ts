@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { parseTimeValue } from '../../domain/shared/time-value.js';
 import { parseContentConfig, type ContentConfig } from '../../sink/registry.js';
+import { compileAllowList } from '../../sources/shared/egress.js';
 import type { SourcePolicy } from '../../sources/source.js';
 import type { WorkerOptions } from './options.js';
 
@@ -82,7 +83,14 @@ export function parseSourcesSection(raw: unknown, file = 'config'): SourcesSetti
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: sources: expected a mapping`);
   const out: SourcesSettings = {};
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    if (k === 'allowed_hosts') out.allowedHosts = list(v, `${file}: sources.allowed_hosts`);
+    if (k === 'allowed_hosts') {
+      out.allowedHosts = list(v, `${file}: sources.allowed_hosts`);
+      try {
+        compileAllowList(out.allowedHosts); // a typo must stop the server, not open or close egress silently
+      } catch (e) {
+        throw new Error(`${file}: ${(e as Error).message}`);
+      }
+    }
     else if (k === 'directory') {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${file}: sources.directory: expected a mapping`);
       for (const [dk, dv] of Object.entries(v as Record<string, unknown>)) {
