@@ -9,6 +9,8 @@
  *     connector_ids: []                 # default: all connectors of those types
  *     concurrency: 2
  *     poll_interval: 10s                # connector loop
+ *     connector_concurrency: 8          # connectors handled at once by the connector loop
+ *     connector_timeout: 30s            # one source check (ping, rule validation)
  *     job_poll_interval: 2s
  *     heartbeat: 10s
  *     stale_after: 15s                  # default 1.5 × heartbeat
@@ -29,6 +31,7 @@ export type WorkerSettings = Omit<WorkerOptions, 'api' | 'sink' | 'sources' | 's
 
 const DURATIONS: Record<string, keyof WorkerSettings> = {
   poll_interval: 'pollIntervalMs',
+  connector_timeout: 'connectorTimeoutMs',
   job_poll_interval: 'jobPollIntervalMs',
   heartbeat: 'heartbeatMs',
   stale_after: 'staleAfterMs',
@@ -36,7 +39,7 @@ const DURATIONS: Record<string, keyof WorkerSettings> = {
   cancel_poll: 'cancelPollMs',
   shutdown_timeout: 'shutdownTimeoutMs',
 };
-const KEYS = new Set([...Object.keys(DURATIONS), 'api_key', 'service_types', 'connector_ids', 'concurrency', 'source_idle_timeout', 'max_document_bytes']);
+const KEYS = new Set([...Object.keys(DURATIONS), 'api_key', 'service_types', 'connector_ids', 'concurrency', 'connector_concurrency', 'source_idle_timeout', 'max_document_bytes']);
 
 function list(v: unknown, where: string): string[] {
   if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -63,6 +66,7 @@ export function parseWorkerSection(raw: unknown, file = 'config'): WorkerSetting
     else if (k === 'service_types') out.serviceTypes = list(v, where);
     else if (k === 'connector_ids') out.connectorIds = list(v, where);
     else if (k === 'concurrency') out.concurrency = Number(v);
+    else if (k === 'connector_concurrency') out.connectorConcurrency = Number(v);
     else if (k === 'source_idle_timeout') limits.sourceIdleTimeoutMs = duration(v, where);
     else if (k === 'max_document_bytes') limits.maxDocumentBytes = Number(v);
   }
