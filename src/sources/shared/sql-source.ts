@@ -16,7 +16,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  RESERVED_FIELDS,
   SourceError,
   type RulesValidation,
   type Source,
@@ -25,7 +24,9 @@ import {
 } from '../source.js';
 import { hasAdvancedRules, parseAdvancedRules, type QueryRule } from './advanced-rules.js';
 import { backoffDelay, sleep, withRetry } from './retry.js';
-import { idPart, keyId, rowHash, toTimestamp } from './row-document.js';
+import { approxRowBytes, documentKeys, idPart, keyId, rowHash, toTimestamp } from './row-document.js';
+
+export { approxRowBytes, documentKeys };
 import type { SqlSettings } from './sql-config.js';
 import type { FieldSpec, OpContext, ReadTarget, RowBatch, SqlDriver, TableInfo, Window } from './sql-driver.js';
 
@@ -48,22 +49,6 @@ const EMPTY: unknown[] = [];
 const PAGE_BYTES = 8 * 2 ** 20;
 const FIRST_PAGE_ROWS = 10;
 
-/** Rough in-memory size of a row, from up to 16 sampled rows of a batch. */
-export function approxRowBytes(rows: unknown[][]): number {
-  const step = Math.max(1, Math.floor(rows.length / 16));
-  let total = 0;
-  let n = 0;
-  for (let i = 0; i < rows.length; i += step, n++) {
-    for (const v of rows[i]) {
-      if (typeof v === 'string') total += 2 * v.length + 16;
-      else if (Buffer.isBuffer(v)) total += v.length + 64;
-      else if (v !== null && typeof v === 'object') total += 2 * JSON.stringify(v).length + 64;
-      else total += 16;
-    }
-  }
-  return Math.max(1, total / Math.max(1, n));
-}
-
 /** Cursor persisted between syncs. */
 export interface SqlCursor {
   timestamp_column: string;
@@ -73,26 +58,6 @@ export interface SqlCursor {
 
 function ruleKey(rule: QueryRule): string {
   return 'query:' + createHash('sha1').update(rule.query).digest('hex').slice(0, 16);
-}
-
-/**
- * The document key of each result column. A column whose name is reserved — the runtime's
- * `_id`, `id`, `_timestamp` and generation stamp, or a metadata field (`Database`, `Table`,
- * `schema`) — is kept as `<table>_<column>` (custom queries: the rule's tables sorted and
- * joined with `_`, like Elastic's column prefixes), with `_2`, `_3`… appended if that name is
- * taken too. Other columns keep their names.
- */
-export function documentKeys(names: string[], tables: string[], metadata: string[]): string[] {
-  const reserved = new Set<string>([...RESERVED_FIELDS, ...metadata]);
-  const taken = new Set<string>(names.filter((n) => !reserved.has(n)));
-  const prefix = [...tables].sort().join('_');
-  return names.map((n) => {
-    if (!reserved.has(n)) return n;
-    let k = `${prefix}_${n}`;
-    for (let i = 2; taken.has(k) || reserved.has(k); i++) k = `${prefix}_${n}_${i}`;
-    taken.add(k);
-    return k;
-  });
 }
 
 export class SqlSource implements Source {
