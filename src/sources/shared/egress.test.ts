@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { mysqlSource } from '../mysql/datasource.js';
 import { postgresqlSource } from '../postgresql/datasource.js';
 import { SourceError, type SourcePolicy } from '../source.js';
-import { addressAllowed, compileAllowList, normAddress, resolveAllowed } from './egress.js';
+import { addressAllowed, compileAllowList, normAddress, pinnedLookup, resolveAllowed } from './egress.js';
 
 test('normAddress: brackets, canonical IPv6, IPv4-mapped IPv6 as IPv4', () => {
   assert.equal(normAddress('[::1]'), '::1');
@@ -98,3 +98,37 @@ for (const [name, factory, cfg] of [
     }
   });
 }
+
+test('pinnedLookup: an HTTP request goes to the checked address, keeps its host name, and aborts on the signal', async () => {
+  const { createServer: createHttpServer, get } = await import('node:http');
+  const hosts: string[] = [];
+  const srv = createHttpServer((req, res) => {
+    hosts.push(String(req.headers.host));
+    if (req.url === '/slow') return; // never answers: the abort must end the request
+    res.end('ok');
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const p = (srv.address() as { port: number }).port;
+  const request = (host: string, address: string, path = '/', signal?: AbortSignal) =>
+    new Promise<string>((resolve, reject) => {
+      get(`http://${host}:${p}${path}`, { lookup: pinnedLookup(address) as never, signal, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+  try {
+    const t = await resolveAllowed('tributary-egress.invalid', ['tributary-egress.invalid'], 'X').catch(() => null);
+    assert.equal(t, null, 'an unresolvable allowed name fails (the lookup error)');
+    assert.equal(await request('db.example', '127.0.0.1'), 'ok', 'the name is never resolved: the pinned address is used');
+    assert.equal(hosts.at(-1), `db.example:${p}`);
+    await assert.rejects(request('db.example', '127.0.0.2'), /ECONNREFUSED/, 'and only that address');
+    const ac = new AbortController();
+    const pending = request('db.example', '127.0.0.1', '/slow', ac.signal);
+    setTimeout(() => ac.abort(), 100);
+    await assert.rejects(pending, /abort/i);
+  } finally {
+    srv.closeAllConnections();
+    await new Promise((r) => srv.close(r));
+  }
+});

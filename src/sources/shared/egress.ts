@@ -137,3 +137,26 @@ export async function resolveAllowed(host: string, allowed: readonly string[] | 
   if (ok.length === 0) throw refused();
   return { host, address: normAddress(ok[0].address) };
 }
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | { address: string; family: number }[], family?: number) => void;
+
+/**
+ * For HTTP sources: a `lookup` for `http.request` / `https.Agent` / `net.connect` that answers
+ * every name with the address `resolveAllowed` checked, so the request goes exactly there
+ * (no second resolution, no rebinding) while the URL keeps its host name for `Host` and TLS:
+ *
+ *   const t = await resolveAllowed(url.hostname, policy.allowedHosts, 'Confluence');
+ *   https.request(url, { lookup: pinnedLookup(t.address), signal: ctx.signal }, …)
+ *
+ * Pass the sync's `ctx.signal` as the request's `signal`: a cancelled job aborts the request.
+ */
+export function pinnedLookup(address: string) {
+  const family = isIP(address);
+  if (!family) throw new Error(`pinnedLookup needs an address, got [${address}]`);
+  return (_host: string, options: { all?: boolean } | number | LookupCallback, cb?: LookupCallback): void => {
+    const callback = (typeof options === 'function' ? options : cb) as LookupCallback;
+    const all = typeof options === 'object' && options?.all === true;
+    if (all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
