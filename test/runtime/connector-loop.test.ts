@@ -78,4 +78,11 @@ test('stuck connectors delay neither a new connector nor each other; each check 
     assert.match(c.error, /PostgreSQL source cannot connect: The PostgreSQL source did not answer within 4 s/);
   }
   assert.ok(closed >= 3, `the timed-out checks closed their sockets (${closed} closed)`);
+
+  // Stopping the worker does not wait for hanging checks: they are given up, their sockets closed.
+  await waitFor('checks hang again', async () => open >= 3, 5_000);
+  const t1 = Date.now();
+  await s.worker!.stop();
+  assert.ok(Date.now() - t1 < 2_000, `worker stopped after ${Date.now() - t1} ms`);
+  await waitFor('no socket left open', async () => open === 0, 3_000);
 });

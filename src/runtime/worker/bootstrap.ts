@@ -41,20 +41,31 @@ export function featuresOf(f: SourceFactory): Record<string, unknown> {
  * in-flight work: a socket that accepts and never answers, a slow statement) and rejects
  * with a SourceError saying so. A connector's round never waits on a source for longer.
  */
-export async function withinTime<T>(what: string, ms: number, source: Source, call: () => Promise<T>, log: Log): Promise<T> {
+export async function withinTime<T>(what: string, ms: number, source: Source, call: () => Promise<T>, log: Log, stop?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
+  const giveUp = (reject: (e: unknown) => void, err: Error) => {
+    source.close().catch((e) => log.warn(`${what}: closing the source failed: ${(e as Error)?.message ?? e}`));
+    reject(err);
+  };
   try {
     return await Promise.race([
       call(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          source.close().catch((e) => log.warn(`${what}: closing the source after the timeout failed: ${(e as Error)?.message ?? e}`));
-          reject(new SourceError(`${what} did not answer within ${ms / 1000} s; check the host, the port and that the service responds (worker setting connector_timeout)`));
-        }, ms);
+        timer = setTimeout(
+          () => giveUp(reject, new SourceError(`${what} did not answer within ${ms / 1000} s; check the host, the port and that the service responds (worker setting connector_timeout)`)),
+          ms,
+        );
+        if (stop) {
+          onStop = () => giveUp(reject, new Error('the worker is stopping'));
+          if (stop.aborted) onStop();
+          else stop.addEventListener('abort', onStop, { once: true });
+        }
       }),
     ]);
   } finally {
     clearTimeout(timer);
+    if (onStop) stop?.removeEventListener('abort', onStop);
   }
 }
 
@@ -63,7 +74,9 @@ function pingMessage(f: SourceFactory, err: unknown): string {
 }
 
 /** Returns the status the connector ends with. */
-export async function bootstrapConnector(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS): Promise<string> {
+export async function bootstrapConnector(
+  api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS, stop?: AbortSignal,
+): Promise<string> {
   let status = c.status;
   if (Object.keys(c.configuration ?? {}).length === 0) {
     await api.registerConfiguration(c.id, f.configSchema());
@@ -85,12 +98,13 @@ export async function bootstrapConnector(api: ConnectorApi, c: ConnectorDoc, f: 
   if (status === 'configured' || status === 'error') {
     const source = f.create(configValues(c.configuration as never), policy);
     try {
-      await withinTime(`The ${f.displayName} source`, timeoutMs, source, () => source.ping(), log);
+      await withinTime(`The ${f.displayName} source`, timeoutMs, source, () => source.ping(), log, stop);
       if (status === 'error') await api.setError(c.id, null);
       else await api.setStatus(c.id, 'connected');
       status = 'connected';
       log.info(`connector [${c.id}]: connected`);
     } catch (err) {
+      if (stop?.aborted) throw err; // stopping: not the source's fault, leave the connector as it is
       const msg = pingMessage(f, err);
       if (c.error !== msg) await api.setError(c.id, msg);
       status = 'error';
@@ -108,7 +122,9 @@ function pick(have: Record<string, unknown>, like: Record<string, unknown>): Rec
 }
 
 /** Validates an `edited` draft and activates it when valid. */
-export async function validateDraft(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS): Promise<void> {
+export async function validateDraft(
+  api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS, stop?: AbortSignal,
+): Promise<void> {
   const draft = c.filtering?.[0]?.draft as { rules?: BasicRule[]; advanced_snippet?: { value?: unknown }; validation?: { state?: string } } | undefined;
   if (!draft || draft.validation?.state !== 'edited') return;
   const errors = validateBasicRules(draft.rules ?? []);
@@ -119,7 +135,7 @@ export async function validateDraft(api: ConnectorApi, c: ConnectorDoc, f: Sourc
     } else {
       const source = f.create(configValues(c.configuration as never), policy);
       try {
-        const v = (await withinTime(`The ${f.displayName} source`, timeoutMs, source, async () => source.validateAdvancedRules?.(advanced), log)) ?? { valid: true, messages: [] };
+        const v = (await withinTime(`The ${f.displayName} source`, timeoutMs, source, async () => source.validateAdvancedRules?.(advanced), log, stop)) ?? { valid: true, messages: [] };
         if (!v.valid) errors.push({ ids: ['advanced_snippet'], messages: v.messages });
       } finally {
         await source.close().catch((e) => log.warn(`connector [${c.id}]: closing the source failed: ${(e as Error)?.message ?? e}`));

@@ -22,6 +22,8 @@ export class ConnectorLoop {
   private readonly inflight = new Map<string, Promise<void>>();
   /** Connectors whose last round failed: started after the others, so they cannot crowd them out. */
   private readonly troubled = new Set<string>();
+  /** Aborted by stop(): running source checks give up at once. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly o: ResolvedOptions,
@@ -40,6 +42,7 @@ export class ConnectorLoop {
    * others nor the next tick, which picks up new connectors and due schedules.
    */
   async tick(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
     const connectors = (await this.api.listConnectors(this.o.serviceTypes)).filter(
       (c) => !c.deleted && (!this.o.connectorIds || this.o.connectorIds.includes(c.id)),
     );
@@ -63,6 +66,12 @@ export class ConnectorLoop {
         .finally(() => this.inflight.delete(c.id));
       this.inflight.set(c.id, round);
     }
+  }
+
+  /** Stops the running rounds' source checks; waits (up to `timeoutMs`) for the rounds to end. */
+  async stop(timeoutMs: number): Promise<boolean> {
+    this.stopping.abort();
+    return this.idle(timeoutMs);
   }
 
   /** Waits (up to `timeoutMs`) for the rounds running now; false if some did not end. */
@@ -89,8 +98,8 @@ export class ConnectorLoop {
   }
 
   private async handle(c: ConnectorDoc, f: SourceFactory, waiting: Map<string, Set<string>>): Promise<number> {
-    const status = await bootstrapConnector(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs);
-    await validateDraft(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs);
+    const status = await bootstrapConnector(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs, this.stopping.signal);
+    await validateDraft(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs, this.stopping.signal);
     await this.api.checkInConnector(c.id);
     if (!SCHEDULABLE.has(status) || !c.index_name) return 0;
 

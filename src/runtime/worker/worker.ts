@@ -54,7 +54,7 @@ export class Worker {
       await Promise.all(this.loops.map((l) => l.stop()));
       const [ok, idle] = await Promise.all([
         this.jobs.stop('suspend', this.options.shutdownTimeoutMs),
-        this.connectors.idle(this.options.connectorTimeoutMs + 1_000),
+        this.connectors.stop(5_000),
       ]);
       if (!idle) this.options.log.warn('some connector checks did not end in time');
       if (!ok) this.options.log.warn('some jobs did not stop in time; the cleanup loop of another worker ends them');
