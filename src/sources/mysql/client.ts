@@ -41,6 +41,7 @@ export class MysqlClient implements SqlDriver {
   private opening: Connection | null = null;
   /** Statements running now (queries and open streams): cancel() has work to do. */
   private active = 0;
+  private canceling: Promise<void> | null = null;
 
   constructor(
     private readonly s: SqlSettings,
@@ -186,7 +187,7 @@ export class MysqlClient implements SqlDriver {
     });
     const rs = query.stream({ highWaterMark: batchSize });
     const onAbort = () => {
-      void this.cancel();
+      void this.cancel().catch(() => {}); // the source logs a failed cancel (sql-source.ts `cancellable`)
       rs.destroy(signal.reason as Error);
     };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -289,29 +290,40 @@ export class MysqlClient implements SqlDriver {
    * connection is dropped. Closing the socket alone would leave the server running the
    * statement until it ends by itself. A connection still being opened is dropped.
    */
-  async cancel(): Promise<void> {
+  cancel(): Promise<void> {
+    // One at a time: the stream's and the source's abort handlers may both ask.
+    this.canceling ??= this.cancelNow().finally(() => {
+      this.canceling = null;
+    });
+    return this.canceling;
+  }
+
+  private async cancelNow(): Promise<void> {
     this.opening?.destroy();
     const c = this.conn;
     if (!c) return;
     const thread = c.threadId;
+    let failure: unknown = null;
     if (this.active > 0 && thread) {
       let killer: Connection | null = null;
       try {
         killer = mysql.createConnection({ ...(await this.options()), connectTimeout: 5_000 });
         killer.on('error', () => {});
         const k = killer;
-        await Promise.race([
-          new Promise<void>((res, rej) => k.query(`KILL QUERY ${Number(thread)}`, (err) => (err ? rej(err) : res()))),
-          new Promise<void>((res) => setTimeout(res, 5_000).unref()),
+        const done = await Promise.race([
+          new Promise<boolean>((res, rej) => k.query(`KILL QUERY ${Number(thread)}`, (err) => (err ? rej(err) : res(true)))),
+          new Promise<boolean>((res) => setTimeout(() => res(false), 5_000).unref()),
         ]);
-      } catch {
-        // the server or the user refuses: dropping the connection below is all that is left
+        if (!done) failure = new Error('no answer within 5 s');
+      } catch (err) {
+        failure = err; // the server or the user refuses: dropping the connection is all that is left
       } finally {
         killer?.destroy();
       }
     }
     if (this.conn === c) this.conn = null;
     c.destroy();
+    if (failure) throw new Error(`could not cancel the statement on the server (${(failure as Error)?.message ?? failure}); the connection was dropped`);
   }
 
   async close(): Promise<void> {

@@ -51,6 +51,7 @@ export class PgClient implements SqlDriver {
   private opening: pg.Client | null = null;
   /** Statements running now (queries and open streams): cancel() has work to do. */
   private active = 0;
+  private canceling: Promise<void> | null = null;
 
   constructor(
     private readonly s: SqlSettings,
@@ -187,7 +188,8 @@ export class PgClient implements SqlDriver {
     // the Readable's destroy waits for a ReadyForQuery that never comes once the connection
     // has died, which would hang the sync instead of failing it.
     const cursor = qs.cursor as PortalCursor;
-    const onAbort = () => void this.cancel();
+    // Unblocks cursor.read(); the source logs a failed cancel (sql-source.ts `cancellable`).
+    const onAbort = () => void this.cancel().catch(() => {});
     signal.addEventListener('abort', onAbort, { once: true });
     let finished = false;
     this.active++;
@@ -275,35 +277,53 @@ export class PgClient implements SqlDriver {
    * is dropped. Closing the socket alone would leave the backend running until the statement
    * ends by itself. A connection still being opened is dropped.
    */
-  async cancel(): Promise<void> {
+  cancel(): Promise<void> {
+    // One at a time: the stream's and the source's abort handlers may both ask.
+    this.canceling ??= this.cancelNow().finally(() => {
+      this.canceling = null;
+    });
+    return this.canceling;
+  }
+
+  private async cancelNow(): Promise<void> {
     this.opening?.connection.stream.destroy();
     const c = this.client;
     if (!c) return;
     const pid = (c as unknown as { processID?: number }).processID;
+    let failure: unknown = null;
     if (this.active > 0 && pid) {
-      const killer = new pg.Client({ ...(await this.options().catch(() => ({}))), connectionTimeoutMillis: 5_000 });
-      killer.on('error', () => {});
+      let killer: pg.Client | null = null;
       try {
-        await Promise.race([
+        killer = new pg.Client({ ...(await this.options()), connectionTimeoutMillis: 5_000 });
+        killer.on('error', () => {});
+        const k = killer;
+        const done = await Promise.race([
           (async () => {
-            await killer.connect();
-            await killer.query('SELECT pg_cancel_backend($1)', [pid]);
+            await k.connect();
+            await k.query('SELECT pg_cancel_backend($1)', [pid]);
+            return true;
           })(),
-          delay(5_000, undefined),
+          delay(5_000, false),
         ]);
-      } catch {
-        // the server or the role refuses: dropping the connection below is all that is left
+        if (!done) failure = new Error('no answer within 5 s');
+      } catch (err) {
+        failure = err; // the server or the role refuses: dropping the connection is all that is left
       } finally {
-        void Promise.race([killer.end(), delay(1_000, undefined)]).catch(() => {}).finally(() => killer.connection.stream.destroy());
+        const k = killer;
+        if (k) void Promise.race([k.end(), delay(1_000, undefined)]).catch(() => {}).finally(() => k.connection.stream.destroy());
       }
     }
     if (this.client === c) this.client = null;
     c.connection.stream.destroy();
+    if (failure) throw new Error(`could not cancel the statement on the server (${(failure as Error)?.message ?? failure}); the connection was dropped`);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.active > 0 || this.opening) await this.cancel();
-    await this.reset();
+    try {
+      if (this.active > 0 || this.opening) await this.cancel();
+    } finally {
+      await this.reset();
+    }
   }
 }
