@@ -40,6 +40,14 @@ export interface SourceDocument {
   [field: string]: unknown;
 }
 
+/**
+ * Fields the runtime sets on every indexed document (`_id` → bulk id and `id`, `_timestamp`,
+ * the mark-and-sweep generation stamp). A source never uses them for its own data: a database
+ * column of that name is renamed (docs/sources/postgresql.md "Documents"), and the runtime's
+ * values win over anything a source yields under `id`.
+ */
+export const RESERVED_FIELDS: readonly string[] = Object.freeze(['_id', 'id', '_timestamp', '_tributary_generation']);
+
 /** A deletion seen by an incremental sync. */
 export interface SourceDeletion {
   _id: string;

@@ -173,9 +173,9 @@ test('ByteQueue bounds bytes and batches', async () => {
   assert.deepEqual(await q.take(10, 100), []);
 });
 
-test('shapeDocument keeps a source id field and measures bytes', () => {
+test('shapeDocument: the runtime\'s id wins over a source field named id (reserved); measures bytes', () => {
   const s = shapeDocument({ _id: 'x', id: 'custom', body: '\n a \t b\n' }, { generation: 5, reduceWhitespace: true, now: 'T' });
-  assert.deepEqual(s.doc, { id: 'custom', body: 'a b', _timestamp: 'T', [GENERATION_FIELD]: 5 });
+  assert.deepEqual(s.doc, { id: 'x', body: 'a b', _timestamp: 'T', [GENERATION_FIELD]: 5 });
   assert.ok(s.bytes > JSON.stringify(s.doc).length);
 });
 

@@ -243,7 +243,10 @@ export async function runSync(r: SyncRun): Promise<SyncResult> {
   if (firstError !== null) throw firstError;
   const { finished, returned } = (p as PromiseFulfilledResult<{ finished: boolean; returned: unknown }>).value;
 
-  if (finished && complete) {
+  // Every document of the run failed (e.g. rejected by the index's mappings): the job ends in
+  // error (job-runner.ts), and like any failed sync it must not sweep what earlier syncs wrote.
+  const allFailed = stats.failed > 0 && stats.indexed === 0;
+  if (finished && complete && !allFailed) {
     try {
       stats.deleted += await sink.deleteOlderThan(spec.index, GENERATION_FIELD, r.generation);
     } catch (e) {

@@ -34,6 +34,9 @@ export function shapeDocument(src: SourceDocument, o: ShapeOptions): ShapedDocum
   }
   const id = String(_id);
   const doc: Record<string, unknown> = { id, ...fields };
+  // Reserved fields (sources/source.ts RESERVED_FIELDS): the runtime's values win, so a
+  // source field named `id` can never give a document two identities (or a mapping conflict).
+  doc.id = id;
   doc._timestamp ??= o.now;
   if (o.reduceWhitespace && typeof doc.body === 'string') doc.body = reduceWhitespace(doc.body);
   doc[GENERATION_FIELD] = o.generation;

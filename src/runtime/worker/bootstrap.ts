@@ -13,11 +13,14 @@
  */
 import { deepEqual } from '../../domain/shared/json.js';
 import { validateBasicRules, type BasicRule } from '../../domain/sync-rules.js';
-import { configValues, type SourceFactory, type SourcePolicy } from '../../sources/source.js';
+import { configValues, SourceError, type Source, type SourceFactory, type SourcePolicy } from '../../sources/source.js';
 import type { ConnectorApi, ConnectorDoc } from './api-client.js';
 import { isEmptyRules } from './job-spec.js';
 
 type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void };
+
+/** Default of the worker's `connector_timeout`: how long one source check may take. */
+export const DEFAULT_CONNECTOR_TIMEOUT_MS = 30_000;
 
 export function missingRequired(c: Pick<ConnectorDoc, 'configuration'>): string[] {
   return Object.entries(c.configuration ?? {})
@@ -33,12 +36,47 @@ export function featuresOf(f: SourceFactory): Record<string, unknown> {
   };
 }
 
+/**
+ * Runs one call to a source within `ms`; past it, closes the source (which stops its
+ * in-flight work: a socket that accepts and never answers, a slow statement) and rejects
+ * with a SourceError saying so. A connector's round never waits on a source for longer.
+ */
+export async function withinTime<T>(what: string, ms: number, source: Source, call: () => Promise<T>, log: Log, stop?: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
+  const giveUp = (reject: (e: unknown) => void, err: Error) => {
+    source.close().catch((e) => log.warn(`${what}: closing the source failed: ${(e as Error)?.message ?? e}`));
+    reject(err);
+  };
+  try {
+    return await Promise.race([
+      call(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => giveUp(reject, new SourceError(`${what} did not answer within ${ms / 1000} s; check the host, the port and that the service responds (worker setting connector_timeout)`)),
+          ms,
+        );
+        if (stop) {
+          onStop = () => giveUp(reject, new Error('the worker is stopping'));
+          if (stop.aborted) onStop();
+          else stop.addEventListener('abort', onStop, { once: true });
+        }
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onStop) stop?.removeEventListener('abort', onStop);
+  }
+}
+
 function pingMessage(f: SourceFactory, err: unknown): string {
   return `${f.displayName} source cannot connect: ${(err as Error)?.message ?? String(err)}`;
 }
 
 /** Returns the status the connector ends with. */
-export async function bootstrapConnector(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy): Promise<string> {
+export async function bootstrapConnector(
+  api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS, stop?: AbortSignal,
+): Promise<string> {
   let status = c.status;
   if (Object.keys(c.configuration ?? {}).length === 0) {
     await api.registerConfiguration(c.id, f.configSchema());
@@ -60,17 +98,18 @@ export async function bootstrapConnector(api: ConnectorApi, c: ConnectorDoc, f: 
   if (status === 'configured' || status === 'error') {
     const source = f.create(configValues(c.configuration as never), policy);
     try {
-      await source.ping();
+      await withinTime(`The ${f.displayName} source`, timeoutMs, source, () => source.ping(), log, stop);
       if (status === 'error') await api.setError(c.id, null);
       else await api.setStatus(c.id, 'connected');
       status = 'connected';
       log.info(`connector [${c.id}]: connected`);
     } catch (err) {
+      if (stop?.aborted) throw err; // stopping: not the source's fault, leave the connector as it is
       const msg = pingMessage(f, err);
       if (c.error !== msg) await api.setError(c.id, msg);
       status = 'error';
     } finally {
-      await source.close().catch(() => {});
+      await source.close().catch((e) => log.warn(`connector [${c.id}]: closing the source failed: ${(e as Error)?.message ?? e}`));
     }
   }
   return status;
@@ -83,7 +122,9 @@ function pick(have: Record<string, unknown>, like: Record<string, unknown>): Rec
 }
 
 /** Validates an `edited` draft and activates it when valid. */
-export async function validateDraft(api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy): Promise<void> {
+export async function validateDraft(
+  api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS, stop?: AbortSignal,
+): Promise<void> {
   const draft = c.filtering?.[0]?.draft as { rules?: BasicRule[]; advanced_snippet?: { value?: unknown }; validation?: { state?: string } } | undefined;
   if (!draft || draft.validation?.state !== 'edited') return;
   const errors = validateBasicRules(draft.rules ?? []);
@@ -94,10 +135,10 @@ export async function validateDraft(api: ConnectorApi, c: ConnectorDoc, f: Sourc
     } else {
       const source = f.create(configValues(c.configuration as never), policy);
       try {
-        const v = (await source.validateAdvancedRules?.(advanced)) ?? { valid: true, messages: [] };
+        const v = (await withinTime(`The ${f.displayName} source`, timeoutMs, source, async () => source.validateAdvancedRules?.(advanced), log, stop)) ?? { valid: true, messages: [] };
         if (!v.valid) errors.push({ ids: ['advanced_snippet'], messages: v.messages });
       } finally {
-        await source.close().catch(() => {});
+        await source.close().catch((e) => log.warn(`connector [${c.id}]: closing the source failed: ${(e as Error)?.message ?? e}`));
       }
     }
   }

@@ -5,7 +5,7 @@
  * host and the last heartbeat; its connector gets `_last_sync` error. A `canceling` job
  * nobody finishes ends `canceled`. Jobs this worker runs itself are skipped.
  */
-import type { ConnectorApi, SyncJobDoc } from './api-client.js';
+import { reasonOf, type ConnectorApi, type SyncJobDoc } from './api-client.js';
 import type { ResolvedOptions } from './options.js';
 
 export class Cleanup {
@@ -34,7 +34,7 @@ export class Cleanup {
         const gone = !(await connectorExists(job.connector.id));
         if (!stale && !gone) continue;
         if (status === 'canceling') await this.cancel(job);
-        else await this.fail(job, gone ? this.goneReason(job) : this.staleReason(job, age));
+        else await this.fail(job, this.keepCause(job, gone ? this.goneReason(job) : this.staleReason(job, age)));
       }
     }
   }
@@ -47,6 +47,15 @@ export class Cleanup {
     );
   }
 
+  /**
+   * A cause the job's worker managed to record (its `error`, e.g. `database or disk is full`)
+   * stays first: the missing heartbeat is a consequence, not the reason the sync failed.
+   */
+  private keepCause(job: SyncJobDoc, why: string): string {
+    const cause = typeof job.error === 'string' ? job.error.trim() : '';
+    return cause ? `${cause} (then: ${why})` : why;
+  }
+
   private goneReason(job: SyncJobDoc): string {
     return `Connector [${job.connector.id}] no longer exists; the job run by worker [${job.worker_hostname ?? 'unknown'}] was marked as failed by worker [${this.o.workerName}].`;
   }
@@ -54,24 +63,29 @@ export class Cleanup {
   private async fail(job: SyncJobDoc, error: string): Promise<void> {
     try {
       await this.api.updateJobDoc(job.id, { status: 'error', error, completed_at: new Date().toISOString() });
-    } catch {
-      return; // it moved on meanwhile (finished, or another worker cleaned it)
+    } catch (e) {
+      // it moved on meanwhile (finished, or another worker cleaned it), or the API fails: next tick
+      this.o.log.info(`job [${job.id}]: not marked as failed (${reasonOf(e)})`);
+      return;
     }
     this.o.log.warn(`job [${job.id}]: ${error}`);
     const acl = job.job_type === 'access_control';
     await this.api
       .setLastSync(job.connector.id, acl ? { last_access_control_sync_status: 'error', last_access_control_sync_error: error } : { last_sync_status: 'error', last_sync_error: error })
-      .catch(() => {});
+      .catch((e) => this.o.log.warn(`job [${job.id}]: could not record the failure on connector [${job.connector.id}]: ${reasonOf(e)}`));
   }
 
   private async cancel(job: SyncJobDoc): Promise<void> {
     const t = new Date().toISOString();
     try {
       await this.api.updateJobDoc(job.id, { status: 'canceled', canceled_at: t, completed_at: t });
-    } catch {
+    } catch (e) {
+      this.o.log.info(`job [${job.id}]: not marked as canceled (${reasonOf(e)})`);
       return;
     }
     this.o.log.info(`job [${job.id}]: canceled (its worker [${job.worker_hostname ?? 'unknown'}] is gone)`);
-    await this.api.setLastSync(job.connector.id, job.job_type === 'access_control' ? { last_access_control_sync_status: 'canceled' } : { last_sync_status: 'canceled' }).catch(() => {});
+    await this.api
+      .setLastSync(job.connector.id, job.job_type === 'access_control' ? { last_access_control_sync_status: 'canceled' } : { last_sync_status: 'canceled' })
+      .catch((e) => this.o.log.warn(`job [${job.id}]: could not record the cancellation on connector [${job.connector.id}]: ${reasonOf(e)}`));
   }
 }

@@ -27,3 +27,8 @@ test('sources.directory: max_file_size bound and extraction budget, checked', ()
   assert.throws(() => parseSourcesSection({ directory: { extract_timeout: '0s' } }, 'f.yml'), /extract_timeout: expected a positive time value/);
   assert.throws(() => parseSourcesSection({ directory: { roots: ['docs'] } }, 'f.yml'), /sources\.directory\.roots: \[docs\] is not an absolute path/);
 });
+
+test('sources.allowed_hosts: a malformed entry stops the configuration load, naming it', () => {
+  assert.throws(() => parseSourcesSection({ allowed_hosts: ['10.0.0.0/33'] }, 'f.yml'), /f\.yml: sources\.allowed_hosts: \[10\.0\.0\.0\/33\] is not a valid CIDR block/);
+  assert.throws(() => parseSourcesSection({ allowed_hosts: ['db internal'] }, 'f.yml'), /\[db internal\] is not a host name, address or CIDR block/);
+});

@@ -9,6 +9,8 @@
  *     connector_ids: []                 # default: all connectors of those types
  *     concurrency: 2
  *     poll_interval: 10s                # connector loop
+ *     connector_concurrency: 8          # connectors handled at once by the connector loop
+ *     connector_timeout: 30s            # one source check (ping, rule validation)
  *     job_poll_interval: 2s
  *     heartbeat: 10s
  *     stale_after: 15s                  # default 1.5 × heartbeat
@@ -22,6 +24,7 @@ import { isAbsolute } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseTimeValue } from '../../domain/shared/time-value.js';
 import { parseContentConfig, type ContentConfig } from '../../sink/registry.js';
+import { compileAllowList } from '../../sources/shared/egress.js';
 import type { SourcePolicy } from '../../sources/source.js';
 import type { WorkerOptions } from './options.js';
 
@@ -29,6 +32,7 @@ export type WorkerSettings = Omit<WorkerOptions, 'api' | 'sink' | 'sources' | 's
 
 const DURATIONS: Record<string, keyof WorkerSettings> = {
   poll_interval: 'pollIntervalMs',
+  connector_timeout: 'connectorTimeoutMs',
   job_poll_interval: 'jobPollIntervalMs',
   heartbeat: 'heartbeatMs',
   stale_after: 'staleAfterMs',
@@ -36,7 +40,7 @@ const DURATIONS: Record<string, keyof WorkerSettings> = {
   cancel_poll: 'cancelPollMs',
   shutdown_timeout: 'shutdownTimeoutMs',
 };
-const KEYS = new Set([...Object.keys(DURATIONS), 'api_key', 'service_types', 'connector_ids', 'concurrency', 'source_idle_timeout', 'max_document_bytes']);
+const KEYS = new Set([...Object.keys(DURATIONS), 'api_key', 'service_types', 'connector_ids', 'concurrency', 'connector_concurrency', 'source_idle_timeout', 'max_document_bytes']);
 
 function list(v: unknown, where: string): string[] {
   if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -63,6 +67,7 @@ export function parseWorkerSection(raw: unknown, file = 'config'): WorkerSetting
     else if (k === 'service_types') out.serviceTypes = list(v, where);
     else if (k === 'connector_ids') out.connectorIds = list(v, where);
     else if (k === 'concurrency') out.concurrency = Number(v);
+    else if (k === 'connector_concurrency') out.connectorConcurrency = Number(v);
     else if (k === 'source_idle_timeout') limits.sourceIdleTimeoutMs = duration(v, where);
     else if (k === 'max_document_bytes') limits.maxDocumentBytes = Number(v);
   }
@@ -91,7 +96,14 @@ export function parseSourcesSection(raw: unknown, file = 'config'): SourcesSetti
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: sources: expected a mapping`);
   const out: SourcesSettings = {};
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    if (k === 'allowed_hosts') out.allowedHosts = list(v, `${file}: sources.allowed_hosts`);
+    if (k === 'allowed_hosts') {
+      out.allowedHosts = list(v, `${file}: sources.allowed_hosts`);
+      try {
+        compileAllowList(out.allowedHosts); // a typo must stop the server, not open or close egress silently
+      } catch (e) {
+        throw new Error(`${file}: ${(e as Error).message}`);
+      }
+    }
     else if (k === 'directory') {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${file}: sources.directory: expected a mapping`);
       for (const [dk, dv] of Object.entries(v as Record<string, unknown>)) {

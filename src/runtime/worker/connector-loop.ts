@@ -3,6 +3,8 @@
  * bootstrap and draft filtering (bootstrap.ts), connector `_check_in`, then scheduling:
  * due cron runs (schedule.ts) and `sync_now` become jobs, at most one pending (or suspended)
  * job per connector and job type — also when several workers race (the oldest pending wins).
+ * Connectors are handled concurrently (at most `connectorConcurrency` rounds at once), each
+ * source check bounded by `connectorTimeoutMs`; a connector whose round still runs is skipped.
  */
 import type { SourceFactory } from '../../sources/source.js';
 import type { ConnectorApi, ConnectorDoc, JobType } from './api-client.js';
@@ -16,6 +18,12 @@ export class ConnectorLoop {
   /** When this worker first saw each schedule (connector, type, interval). */
   private readonly firstSeen = new Map<string, Date>();
   private readonly reported = new Set<string>();
+  /** Connectors whose round runs now: a tick never starts a second one for them. */
+  private readonly inflight = new Map<string, Promise<void>>();
+  /** Connectors whose last round failed: started after the others, so they cannot crowd them out. */
+  private readonly troubled = new Set<string>();
+  /** Aborted by stop(): running source checks give up at once. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly o: ResolvedOptions,
@@ -27,22 +35,53 @@ export class ConnectorLoop {
     return this.o.api;
   }
 
+  /**
+   * Starts a round for each connector that has none running, at most
+   * `connectorConcurrency` at once, and returns without waiting for them: one connector whose
+   * source hangs (each source check is bounded by `connectorTimeoutMs`) delays neither the
+   * others nor the next tick, which picks up new connectors and due schedules.
+   */
   async tick(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
     const connectors = (await this.api.listConnectors(this.o.serviceTypes)).filter(
       (c) => !c.deleted && (!this.o.connectorIds || this.o.connectorIds.includes(c.id)),
     );
     const waiting = await this.waitingJobs();
-    let created = 0;
-    for (const c of connectors) {
+    const ordered = [...connectors.filter((c) => !this.troubled.has(c.id)), ...connectors.filter((c) => this.troubled.has(c.id))];
+    for (const c of ordered) {
+      if (this.inflight.size >= this.o.connectorConcurrency) break;
       const f = this.o.sources[c.service_type ?? ''];
-      if (!f) continue;
-      try {
-        created += await this.handle(c, f, waiting);
-      } catch (err) {
-        this.o.log.warn(`connector [${c.id}]: ${(err as Error).message}`);
-      }
+      if (!f || this.inflight.has(c.id)) continue;
+      const round = this.handle(c, f, waiting)
+        .then(
+          (created) => {
+            this.troubled.delete(c.id);
+            if (created > 0) this.onJobsCreated();
+          },
+          (err) => {
+            this.troubled.add(c.id);
+            this.o.log.warn(`connector [${c.id}]: ${(err as Error)?.message ?? String(err)}`);
+          },
+        )
+        .finally(() => this.inflight.delete(c.id));
+      this.inflight.set(c.id, round);
     }
-    if (created > 0) this.onJobsCreated();
+  }
+
+  /** Stops the running rounds' source checks; waits (up to `timeoutMs`) for the rounds to end. */
+  async stop(timeoutMs: number): Promise<boolean> {
+    this.stopping.abort();
+    return this.idle(timeoutMs);
+  }
+
+  /** Waits (up to `timeoutMs`) for the rounds running now; false if some did not end. */
+  async idle(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const all = Promise.all([...this.inflight.values()]).then(() => true);
+    const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+    const ok = await Promise.race([all, late]);
+    clearTimeout(timer);
+    return ok;
   }
 
   /** connector id → job types with a pending or suspended job. */
@@ -59,8 +98,8 @@ export class ConnectorLoop {
   }
 
   private async handle(c: ConnectorDoc, f: SourceFactory, waiting: Map<string, Set<string>>): Promise<number> {
-    const status = await bootstrapConnector(this.api, c, f, this.o.log, this.o.sourcePolicy);
-    await validateDraft(this.api, c, f, this.o.log, this.o.sourcePolicy);
+    const status = await bootstrapConnector(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs, this.stopping.signal);
+    await validateDraft(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs, this.stopping.signal);
     await this.api.checkInConnector(c.id);
     if (!SCHEDULABLE.has(status) || !c.index_name) return 0;
 
@@ -75,7 +114,7 @@ export class ConnectorLoop {
       const pending = (await this.api.listJobs({ status: 'pending', connectorId: c.id, jobTypes: [type] }))
         .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
       if (pending.length > 1 && pending[0].id !== id) {
-        await this.api.cancelJob(id).catch(() => {});
+        await this.api.cancelJob(id).catch((e) => this.o.log.warn(`connector [${c.id}]: could not cancel duplicate ${type} job [${id}]: ${(e as Error)?.message ?? e}`));
         return;
       }
       created++;

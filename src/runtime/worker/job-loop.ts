@@ -69,7 +69,9 @@ export class JobLoop {
   private async orphan(job: SyncJobDoc): Promise<void> {
     const t = new Date().toISOString();
     const error = `Connector [${job.connector.id}] no longer exists; the job was canceled by worker [${this.o.workerName}]`;
-    await this.o.api.updateJobDoc(job.id, { status: 'canceled', error, canceled_at: t, cancelation_requested_at: t, completed_at: t }).catch(() => {});
+    await this.o.api
+      .updateJobDoc(job.id, { status: 'canceled', error, canceled_at: t, cancelation_requested_at: t, completed_at: t })
+      .catch((e) => this.o.log.warn(`job [${job.id}]: could not cancel it (its connector is gone): ${(e as Error)?.message ?? e}`));
   }
 
   /** Stops claiming; asks running jobs to stop; waits up to `timeoutMs` for them to end. */

@@ -20,6 +20,9 @@ import type { ResolvedOptions } from './options.js';
 
 export type StopReason = 'cancel' | 'suspend' | 'lost';
 
+/** Waits between attempts to write a job's final status (about 12 s in all). */
+export const FINAL_WRITE_DELAYS_MS: readonly number[] = [250, 500, 1_000, 2_000, 4_000, 4_000];
+
 function now(): string {
   return new Date().toISOString();
 }
@@ -94,7 +97,7 @@ export class JobRunner {
       await this.fail(err);
     } finally {
       for (const t of this.timers) clearInterval(t);
-      await source?.close().catch(() => {});
+      await source?.close().catch((e) => this.o.log.warn(`job [${this.id}]: closing the source failed: ${reasonOf(e)}`));
     }
   }
 
@@ -176,8 +179,26 @@ export class JobRunner {
     return out;
   }
 
-  /** Writes the job's final status; false when the job moved on meanwhile (then it is left alone). */
+  /**
+   * Writes the job's final status, retried with backoff (FINAL_WRITE_DELAYS_MS) when the API
+   * fails (a full disk, a restart): a failure's cause must land on the job, not be replaced
+   * later by the cleanup loop's "stopped sending heartbeats". Heartbeats go on meanwhile.
+   */
   private async endJob(doc: Record<string, unknown>): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.endJobOnce(doc);
+      } catch (err) {
+        const wait = FINAL_WRITE_DELAYS_MS[attempt];
+        if (wait === undefined) throw err;
+        this.o.log.warn(`job [${this.id}]: could not write its final status [${doc.status}] (${reasonOf(err)}); retry ${attempt + 1}/${FINAL_WRITE_DELAYS_MS.length} in ${wait} ms`);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  /** One attempt; false when the job moved on meanwhile (then it is left alone). */
+  private async endJobOnce(doc: Record<string, unknown>): Promise<boolean> {
     try {
       await this.api.updateJobDoc(this.id, doc);
       return true;
@@ -214,6 +235,11 @@ export class JobRunner {
       this.o.log.info(`job [${this.id}]: suspended after ${this.stats.indexed} documents`);
       return;
     }
+    // Failed documents never look like a clean success: every document failed → `error`
+    // (like a sync that threw; nothing was swept); some failed → `completed` with `error`
+    // saying how many (docs/sync-jobs.md "Failed documents").
+    const problem = this.failedDocuments();
+    if (problem && this.stats.indexed === 0) return this.fail(new Error(problem));
     // The connector's summary first: whoever sees the job completed also sees the connector updated.
     const acl = this.job.job_type === 'access_control';
     const connector = await this.api.getConnector(this.connectorId);
@@ -221,17 +247,26 @@ export class JobRunner {
       const clear: Record<string, unknown> = {};
       if (result.cursor) clear.sync_cursor = null; // `_last_sync` deep-merges cursors; replace instead
       const errorField = acl ? 'last_access_control_sync_error' : 'last_sync_error';
-      if (connector[errorField]) clear[errorField] = null;
+      if (connector[errorField] && !problem) clear[errorField] = null;
       if (Object.keys(clear).length) await this.api.updateConnectorDoc(this.connectorId, clear);
       await this.api.setLastSync(this.connectorId, {
-        ...this.lastSyncFields('completed'),
+        ...this.lastSyncFields('completed', problem ?? undefined),
         ...(acl ? {} : { last_synced: t, last_indexed_document_count: this.stats.indexed, last_deleted_document_count: this.stats.deleted }),
         ...(result.cursor ? { sync_cursor: result.cursor } : {}),
       });
       if (connector.status === 'error') await this.api.setError(this.connectorId, null);
     }
-    await this.endJob({ ...this.counts(), status: 'completed', completed_at: t });
+    await this.endJob({ ...this.counts(), status: 'completed', completed_at: t, ...(problem ? { error: problem } : {}) });
     this.o.log.info(`job [${this.id}]: completed: ${this.stats.indexed} indexed, ${this.stats.deleted} deleted, ${this.stats.failed} failed`);
+  }
+
+  /** Null when no document failed, else what the job's `error` says about the failures. */
+  private failedDocuments(): string | null {
+    const { failed, indexed } = this.stats;
+    if (failed === 0) return null;
+    const first = this.stats.failures[0];
+    const reason = first ? ` First: [${first.id}] ${first.reason.length > 300 ? first.reason.slice(0, 300) + '…' : first.reason}` : '';
+    return `${failed} of ${failed + indexed} documents failed and were not indexed (listed in metadata.tributary.failures).${reason}`;
   }
 
   private message(err: unknown): string {
@@ -247,13 +282,19 @@ export class JobRunner {
     }
     const msg = this.message(err);
     this.o.log.warn(`job [${this.id}]: failed: ${msg}`);
+    // The cause goes on the job first (retried), then on the connector: when the API is
+    // failing too (a full disk), the job is what users and the cleanup loop look at.
     try {
-      await this.api.setLastSync(this.connectorId, this.lastSyncFields('error', msg)).catch(() => {});
-      await this.api.setError(this.connectorId, msg).catch(() => {});
       await this.endJob({ ...this.counts(), status: 'error', error: msg, completed_at: now() });
     } catch (e) {
       // The cleanup loop of a live worker ends the job once its heartbeat is stale.
       this.o.log.error(`job [${this.id}]: could not record the failure (${reasonOf(e)}): ${msg}`);
     }
+    await this.api.setLastSync(this.connectorId, this.lastSyncFields('error', msg)).catch((e) =>
+      this.o.log.warn(`job [${this.id}]: could not record the failure on connector [${this.connectorId}] (_last_sync): ${reasonOf(e)}`),
+    );
+    await this.api.setError(this.connectorId, msg).catch((e) =>
+      this.o.log.warn(`job [${this.id}]: could not record the failure on connector [${this.connectorId}] (_error): ${reasonOf(e)}`),
+    );
   }
 }

@@ -10,6 +10,7 @@ import { OPEN_POLICY, type SourceFactory, type SourcePolicy } from '../../source
 import { DEFAULT_LIMITS, type SyncLimits } from '../sync/limits.js';
 import type { Logger } from '../sync/pipeline.js';
 import type { ConnectorApi } from './api-client.js';
+import { DEFAULT_CONNECTOR_TIMEOUT_MS } from './bootstrap.js';
 
 export interface WorkerOptions {
   api: ConnectorApi;
@@ -26,6 +27,10 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Connector loop (bootstrap, draft filtering, scheduling, `sync_now`). */
   pollIntervalMs?: number;
+  /** Connectors handled at the same time by the connector loop (default 8). */
+  connectorConcurrency?: number;
+  /** How long one source check of the connector loop (ping, rule validation) may take (default 30 s). */
+  connectorTimeoutMs?: number;
   /** How often pending jobs are looked for. */
   jobPollIntervalMs?: number;
   /** Job and connector `_check_in` and `_stats` while a job runs. */
@@ -61,6 +66,12 @@ export function resolveOptions(o: WorkerOptions): ResolvedOptions {
   if (unknown.length) throw new Error(`Unknown service type(s) [${unknown.join(', ')}]; known: ${Object.keys(sources).sort().join(', ')}`);
   const concurrency = o.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${o.concurrency}`);
+  const connectorConcurrency = o.connectorConcurrency ?? 8;
+  if (!Number.isInteger(connectorConcurrency) || connectorConcurrency < 1 || connectorConcurrency > 256) {
+    throw new Error(`connector_concurrency must be an integer from 1 to 256, got ${o.connectorConcurrency}`);
+  }
+  const connectorTimeoutMs = o.connectorTimeoutMs ?? DEFAULT_CONNECTOR_TIMEOUT_MS;
+  if (!(connectorTimeoutMs >= 100 && connectorTimeoutMs <= 3_600_000)) throw new Error(`connector_timeout must be from 100ms to 1h, got ${o.connectorTimeoutMs}`);
   return {
     api: o.api,
     sink: o.sink,
@@ -70,6 +81,8 @@ export function resolveOptions(o: WorkerOptions): ResolvedOptions {
     connectorIds: o.connectorIds?.length ? o.connectorIds : null,
     concurrency,
     pollIntervalMs: o.pollIntervalMs ?? 10_000,
+    connectorConcurrency,
+    connectorTimeoutMs,
     jobPollIntervalMs: o.jobPollIntervalMs ?? 2_000,
     heartbeatMs,
     staleAfterMs: o.staleAfterMs ?? Math.round(heartbeatMs * 1.5),

@@ -19,6 +19,7 @@ export class Worker {
   readonly options: ResolvedOptions;
   private readonly jobs: JobLoop;
   private readonly loops: Loop[];
+  private readonly connectors: ConnectorLoop;
   private stopping: Promise<void> | null = null;
 
   constructor(opts: WorkerOptions) {
@@ -27,7 +28,7 @@ export class Worker {
     const onError = (name: string, err: unknown) => o.log.warn(`${name} loop: ${(err as Error)?.message ?? String(err)}`);
     const jobLoop = new Loop('job', o.jobPollIntervalMs, () => this.jobs.tick(), onError);
     this.jobs.onFinished = () => jobLoop.wake();
-    const connectors = new ConnectorLoop(o, () => jobLoop.wake());
+    const connectors = (this.connectors = new ConnectorLoop(o, () => jobLoop.wake()));
     const cleanup = new Cleanup(o, () => new Set(this.jobs.running.keys()));
     this.loops = [
       new Loop('connector', o.pollIntervalMs, () => connectors.tick(), onError),
@@ -51,7 +52,11 @@ export class Worker {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await Promise.all(this.loops.map((l) => l.stop()));
-      const ok = await this.jobs.stop('suspend', this.options.shutdownTimeoutMs);
+      const [ok, idle] = await Promise.all([
+        this.jobs.stop('suspend', this.options.shutdownTimeoutMs),
+        this.connectors.stop(5_000),
+      ]);
+      if (!idle) this.options.log.warn('some connector checks did not end in time');
       if (!ok) this.options.log.warn('some jobs did not stop in time; the cleanup loop of another worker ends them');
       this.options.log.info(`worker [${this.options.workerName}] stopped`);
     })();

@@ -7,6 +7,8 @@
 import mysql from 'mysql2';
 import type { Connection, FieldPacket } from 'mysql2';
 import { SourceError } from '../source.js';
+import { connect as netConnect } from 'node:net';
+import { resolveAllowed } from '../shared/egress.js';
 import { normalizePem, type SqlSettings } from '../shared/sql-config.js';
 import type { FieldSpec, OpContext, ReadTarget, RowBatch, SqlDriver, TableInfo, Window } from '../shared/sql-driver.js';
 import * as q from './queries.js';
@@ -35,30 +37,47 @@ export class MysqlClient implements SqlDriver {
   private connecting: Promise<Connection> | null = null;
   /** Set by close(): a read still retrying in the background must not reconnect. */
   private closed = false;
+  /** The connection being opened (not yet in `conn`), so close() can drop it. */
+  private opening: Connection | null = null;
+  /** Statements running now (queries and open streams): cancel() has work to do. */
+  private active = 0;
+  private canceling: Promise<void> | null = null;
 
-  constructor(private readonly s: SqlSettings) {
+  constructor(
+    private readonly s: SqlSettings,
+    /** The operator's egress allow-list (shared/egress.ts); null = any host. */
+    private readonly allowedHosts: readonly string[] | null = null,
+  ) {
     this.where = `MySQL at ${s.host}:${s.port}`;
+  }
+
+  /** Connection options; the socket goes to the checked address, TLS still checks the name. */
+  private async options(): Promise<mysql.ConnectionOptions> {
+    const t = await resolveAllowed(this.s.host, this.allowedHosts, this.where);
+    return {
+      host: this.s.host,
+      port: this.s.port,
+      ...(t.address !== t.host ? { stream: () => netConnect({ host: t.address, port: this.s.port }) } : {}),
+      user: this.s.user,
+      password: this.s.password,
+      database: this.s.database,
+      ssl: this.s.sslEnabled ? { rejectUnauthorized: true, ...(this.s.sslCa ? { ca: normalizePem(this.s.sslCa) } : {}) } : undefined,
+      charset: 'UTF8MB4_GENERAL_CI',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      dateStrings: true,
+      multipleStatements: false,
+      connectTimeout: 15_000,
+      enableKeepAlive: true,
+    };
   }
 
   private connect(): Promise<Connection> {
     if (this.closed) return Promise.reject(new SourceError(`The connection to ${this.where} was closed.`));
     if (this.conn) return Promise.resolve(this.conn);
     this.connecting ??= (async () => {
-      const c = mysql.createConnection({
-        host: this.s.host,
-        port: this.s.port,
-        user: this.s.user,
-        password: this.s.password,
-        database: this.s.database,
-        ssl: this.s.sslEnabled ? { rejectUnauthorized: true, ...(this.s.sslCa ? { ca: normalizePem(this.s.sslCa) } : {}) } : undefined,
-        charset: 'UTF8MB4_GENERAL_CI',
-        supportBigNumbers: true,
-        bigNumberStrings: false,
-        dateStrings: true,
-        multipleStatements: false,
-        connectTimeout: 15_000,
-        enableKeepAlive: true,
-      });
+      const c = mysql.createConnection(await this.options());
+      this.opening = c;
       // Fatal errors on an idle connection are emitted; forget the connection, reconnect later.
       c.on('error', () => {
         if (this.conn === c) this.conn = null;
@@ -70,6 +89,12 @@ export class MysqlClient implements SqlDriver {
       } catch (err) {
         c.destroy();
         throw err;
+      } finally {
+        this.opening = null;
+      }
+      if (this.closed) {
+        c.destroy();
+        throw new SourceError(`The connection to ${this.where} was closed.`);
       }
       this.conn = c;
       return c;
@@ -86,7 +111,13 @@ export class MysqlClient implements SqlDriver {
   }
 
   private async query(sql: string, values: unknown[] = [], rowsAsArray = false) {
-    return this.run(await this.connect(), sql, values, rowsAsArray);
+    const c = await this.connect();
+    this.active++;
+    try {
+      return await this.run(c, sql, values, rowsAsArray);
+    } finally {
+      this.active--;
+    }
   }
 
   private fields(defs: FieldPacket[]): FieldSpec[] {
@@ -155,7 +186,10 @@ export class MysqlClient implements SqlDriver {
       fieldDefs = f;
     });
     const rs = query.stream({ highWaterMark: batchSize });
-    const onAbort = () => rs.destroy(signal.reason as Error);
+    const onAbort = () => {
+      void this.cancel().catch(() => {}); // the source logs a failed cancel (sql-source.ts `cancellable`)
+      rs.destroy(signal.reason as Error);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     // A streamed query has no callback, so mysql2 reports a lost connection on the connection
     // only; without this the stream would wait forever.
@@ -164,6 +198,7 @@ export class MysqlClient implements SqlDriver {
     c.on('error', onLost);
     c.on('end', onLost);
     let complete = false;
+    this.active++;
     try {
       let fields: FieldSpec[] | null = null;
       let rows: unknown[][] = [];
@@ -178,6 +213,7 @@ export class MysqlClient implements SqlDriver {
       complete = true;
       if (rows.length) yield { fields: fields ?? this.fields(fieldDefs), rows };
     } finally {
+      this.active--;
       signal.removeEventListener('abort', onAbort);
       c.off('error', onLost);
       c.off('end', onLost);
@@ -248,10 +284,56 @@ export class MysqlClient implements SqlDriver {
     c?.destroy();
   }
 
+  /**
+   * Stops the statement running now, on the server too (a cancelled or suspended job, a
+   * timed-out check): `KILL QUERY <thread>` from a second short connection, then the
+   * connection is dropped. Closing the socket alone would leave the server running the
+   * statement until it ends by itself. A connection still being opened is dropped.
+   */
+  cancel(): Promise<void> {
+    // One at a time: the stream's and the source's abort handlers may both ask.
+    this.canceling ??= this.cancelNow().finally(() => {
+      this.canceling = null;
+    });
+    return this.canceling;
+  }
+
+  private async cancelNow(): Promise<void> {
+    this.opening?.destroy();
+    const c = this.conn;
+    if (!c) return;
+    const thread = c.threadId;
+    let failure: unknown = null;
+    if (this.active > 0 && thread) {
+      let killer: Connection | null = null;
+      try {
+        killer = mysql.createConnection({ ...(await this.options()), connectTimeout: 5_000 });
+        killer.on('error', () => {});
+        const k = killer;
+        const done = await Promise.race([
+          new Promise<boolean>((res, rej) => k.query(`KILL QUERY ${Number(thread)}`, (err) => (err ? rej(err) : res(true)))),
+          new Promise<boolean>((res) => setTimeout(() => res(false), 5_000).unref()),
+        ]);
+        if (!done) failure = new Error('no answer within 5 s');
+      } catch (err) {
+        failure = err; // the server or the user refuses: dropping the connection is all that is left
+      } finally {
+        killer?.destroy();
+      }
+    }
+    if (this.conn === c) this.conn = null;
+    c.destroy();
+    if (failure) throw new Error(`could not cancel the statement on the server (${(failure as Error)?.message ?? failure}); the connection was dropped`);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    if (this.active > 0 || this.opening) {
+      await this.cancel();
+      return;
+    }
     const c = this.conn;
     this.conn = null;
-    if (c) await new Promise<void>((res) => c.end(() => res()));
+    if (c) await Promise.race([new Promise<void>((res) => c.end(() => res())), new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 }

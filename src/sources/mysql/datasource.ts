@@ -13,7 +13,7 @@ export const mysqlSource = sqlSourceFactory({
   serviceType: 'mysql',
   displayName: 'MySQL',
   schemaOptions: { userKey: 'user', defaultPort: 3306, withSchema: false },
-  driver: (s) => new MysqlClient(s),
+  driver: (s, allowedHosts) => new MysqlClient(s, allowedHosts),
   idPrefix: (s, tables) => `${s.database}_${tables.join('_')}`,
   metadata: (s, tables) => ({ Database: s.database, Table: tables }),
   validateRules: (client, s, value) => validateAdvancedRules(client, s.database, value),

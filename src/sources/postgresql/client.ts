@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { FieldDef } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { SourceError } from '../source.js';
+import { resolveAllowed } from '../shared/egress.js';
 import { normalizePem, type SqlSettings } from '../shared/sql-config.js';
 import type { FieldSpec, OpContext, ReadTarget, RowBatch, SqlDriver, TableInfo, Window } from '../shared/sql-driver.js';
 import * as q from './queries.js';
@@ -46,29 +47,49 @@ export class PgClient implements SqlDriver {
   private connecting: Promise<pg.Client> | null = null;
   /** Set by close(): a read still retrying in the background must not reconnect. */
   private closed = false;
+  /** The client being connected (not yet in `client`), so close() can drop it. */
+  private opening: pg.Client | null = null;
+  /** Statements running now (queries and open streams): cancel() has work to do. */
+  private active = 0;
+  private canceling: Promise<void> | null = null;
 
-  constructor(private readonly s: SqlSettings) {
+  constructor(
+    private readonly s: SqlSettings,
+    /** The operator's egress allow-list (shared/egress.ts); null = any host. */
+    private readonly allowedHosts: readonly string[] | null = null,
+  ) {
     this.where = `PostgreSQL at ${s.host}:${s.port}`;
+  }
+
+  /** The options of a connection to the checked address (also used to cancel a statement). */
+  private async options(): Promise<pg.ClientConfig> {
+    const t = await resolveAllowed(this.s.host, this.allowedHosts, this.where);
+    return {
+      host: t.address,
+      port: this.s.port,
+      user: this.s.user,
+      password: this.s.password || undefined,
+      database: this.s.database,
+      // Connected by address: the certificate is still checked against the configured name.
+      ssl: this.s.sslEnabled
+        ? { rejectUnauthorized: true, ...(t.address !== t.host ? { servername: t.host } : {}), ...(this.s.sslCa ? { ca: normalizePem(this.s.sslCa) } : {}) }
+        : false,
+      types: pgValueTypes,
+      // Read-only: a custom query can never write. UTC and ISO: stable timestamp texts.
+      options: '-c default_transaction_read_only=on -c TimeZone=UTC -c DateStyle=ISO',
+      application_name: 'tributary',
+      connectionTimeoutMillis: 15_000,
+      keepAlive: true,
+    };
   }
 
   private connect(): Promise<pg.Client> {
     if (this.closed) return Promise.reject(new SourceError(`The connection to ${this.where} was closed.`));
     if (this.client) return Promise.resolve(this.client);
     this.connecting ??= (async () => {
-      const c = new pg.Client({
-        host: this.s.host,
-        port: this.s.port,
-        user: this.s.user,
-        password: this.s.password || undefined,
-        database: this.s.database,
-        ssl: this.s.sslEnabled ? { rejectUnauthorized: true, ...(this.s.sslCa ? { ca: normalizePem(this.s.sslCa) } : {}) } : false,
-        types: pgValueTypes,
-        // Read-only: a custom query can never write. UTC and ISO: stable timestamp texts.
-        options: '-c default_transaction_read_only=on -c TimeZone=UTC -c DateStyle=ISO',
-        application_name: 'tributary',
-        connectionTimeoutMillis: 15_000,
-        keepAlive: true,
-      });
+      const c = new pg.Client(await this.options());
+      if (this.closed) throw new SourceError(`The connection to ${this.where} was closed.`);
+      this.opening = c;
       // A connection that dies while idle emits 'error' on the client; without a listener
       // that would crash the process. Forget it; the next call reconnects.
       c.on('error', () => {
@@ -77,8 +98,14 @@ export class PgClient implements SqlDriver {
       try {
         await c.connect();
       } catch (err) {
-        void c.end().catch(() => {});
+        c.connection.stream.destroy();
         throw err;
+      } finally {
+        this.opening = null;
+      }
+      if (this.closed) {
+        c.connection.stream.destroy();
+        throw new SourceError(`The connection to ${this.where} was closed.`);
       }
       this.client = c;
       return c;
@@ -90,8 +117,13 @@ export class PgClient implements SqlDriver {
 
   private async query(text: string, values: unknown[] = [], rowMode?: 'array'): Promise<pg.QueryResult> {
     const c = await this.connect();
-    // Extended protocol even without parameters: one statement only, never a batch.
-    return c.query({ text, values, rowMode, queryMode: 'extended' } as pg.QueryConfig);
+    this.active++;
+    try {
+      // Extended protocol even without parameters: one statement only, never a batch.
+      return await c.query({ text, values, rowMode, queryMode: 'extended' } as pg.QueryConfig);
+    } finally {
+      this.active--;
+    }
   }
 
   private fields(defs: FieldDef[]): FieldSpec[] {
@@ -156,9 +188,11 @@ export class PgClient implements SqlDriver {
     // the Readable's destroy waits for a ReadyForQuery that never comes once the connection
     // has died, which would hang the sync instead of failing it.
     const cursor = qs.cursor as PortalCursor;
-    const onAbort = () => void this.reset();
+    // Unblocks cursor.read(); the source logs a failed cancel (sql-source.ts `cancellable`).
+    const onAbort = () => void this.cancel().catch(() => {});
     signal.addEventListener('abort', onAbort, { once: true });
     let finished = false;
+    this.active++;
     try {
       let fields: FieldSpec[] | null = null;
       for (;;) {
@@ -170,6 +204,7 @@ export class PgClient implements SqlDriver {
       }
       finished = true;
     } finally {
+      this.active--;
       signal.removeEventListener('abort', onAbort);
       if (!finished) {
         // Left early (consumer stopped, abort, error): close the portal, or drop a dead connection.
@@ -236,8 +271,59 @@ export class PgClient implements SqlDriver {
     if (c) await Promise.race([c.end().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 
+  /**
+   * Stops the statement running now, on the server too (a cancelled or suspended job, a
+   * timed-out check): `pg_cancel_backend` from a second short connection, then the connection
+   * is dropped. Closing the socket alone would leave the backend running until the statement
+   * ends by itself. A connection still being opened is dropped.
+   */
+  cancel(): Promise<void> {
+    // One at a time: the stream's and the source's abort handlers may both ask.
+    this.canceling ??= this.cancelNow().finally(() => {
+      this.canceling = null;
+    });
+    return this.canceling;
+  }
+
+  private async cancelNow(): Promise<void> {
+    this.opening?.connection.stream.destroy();
+    const c = this.client;
+    if (!c) return;
+    const pid = (c as unknown as { processID?: number }).processID;
+    let failure: unknown = null;
+    if (this.active > 0 && pid) {
+      let killer: pg.Client | null = null;
+      try {
+        killer = new pg.Client({ ...(await this.options()), connectionTimeoutMillis: 5_000 });
+        killer.on('error', () => {});
+        const k = killer;
+        const done = await Promise.race([
+          (async () => {
+            await k.connect();
+            await k.query('SELECT pg_cancel_backend($1)', [pid]);
+            return true;
+          })(),
+          delay(5_000, false),
+        ]);
+        if (!done) failure = new Error('no answer within 5 s');
+      } catch (err) {
+        failure = err; // the server or the role refuses: dropping the connection is all that is left
+      } finally {
+        const k = killer;
+        if (k) void Promise.race([k.end(), delay(1_000, undefined)]).catch(() => {}).finally(() => k.connection.stream.destroy());
+      }
+    }
+    if (this.client === c) this.client = null;
+    c.connection.stream.destroy();
+    if (failure) throw new Error(`could not cancel the statement on the server (${(failure as Error)?.message ?? failure}); the connection was dropped`);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    await this.reset();
+    try {
+      if (this.active > 0 || this.opening) await this.cancel();
+    } finally {
+      await this.reset();
+    }
   }
 }

@@ -13,7 +13,7 @@ export const postgresqlSource = sqlSourceFactory({
   serviceType: 'postgresql',
   displayName: 'PostgreSQL',
   schemaOptions: { userKey: 'username', defaultPort: 5432, withSchema: true },
-  driver: (s) => new PgClient(s),
+  driver: (s, allowedHosts) => new PgClient(s, allowedHosts),
   idPrefix: (s, tables) => `${s.schema}_${tables.join('_')}`,
   metadata: (s, tables) => ({ Database: s.database, Table: tables, schema: s.schema }),
   validateRules: (client, s, value) => validateAdvancedRules(client, s.schema, value),

@@ -3,6 +3,7 @@
  * from primary key values or a hash of the row, exact numbers, ISO timestamps. Pure functions.
  */
 import { createHash } from 'node:crypto';
+import { RESERVED_FIELDS } from '../source.js';
 
 /** One id component: Buffers as hex, Dates as ISO, everything else as its string form. */
 export function idPart(v: unknown): string {
@@ -95,4 +96,40 @@ export function toTimestamp(v: unknown): string | undefined {
   if (NAIVE_DATETIME.test(v)) return v.replace(' ', 'T') + 'Z';
   if (DATE_ONLY.test(v)) return `${v}T00:00:00Z`;
   return undefined;
+}
+
+/** Rough in-memory size of a row, from up to 16 sampled rows of a batch. */
+export function approxRowBytes(rows: unknown[][]): number {
+  const step = Math.max(1, Math.floor(rows.length / 16));
+  let total = 0;
+  let n = 0;
+  for (let i = 0; i < rows.length; i += step, n++) {
+    for (const v of rows[i]) {
+      if (typeof v === 'string') total += 2 * v.length + 16;
+      else if (Buffer.isBuffer(v)) total += v.length + 64;
+      else if (v !== null && typeof v === 'object') total += 2 * JSON.stringify(v).length + 64;
+      else total += 16;
+    }
+  }
+  return Math.max(1, total / Math.max(1, n));
+}
+
+/**
+ * The document key of each result column. A column whose name is reserved — the runtime's
+ * `_id`, `id`, `_timestamp` and generation stamp, or a metadata field (`Database`, `Table`,
+ * `schema`) — is kept as `<table>_<column>` (custom queries: the rule's tables sorted and
+ * joined with `_`, like Elastic's column prefixes), with `_2`, `_3`… appended if that name is
+ * taken too. Other columns keep their names.
+ */
+export function documentKeys(names: string[], tables: string[], metadata: string[]): string[] {
+  const reserved = new Set<string>([...RESERVED_FIELDS, ...metadata]);
+  const taken = new Set<string>(names.filter((n) => !reserved.has(n)));
+  const prefix = [...tables].sort().join('_');
+  return names.map((n) => {
+    if (!reserved.has(n)) return n;
+    let k = `${prefix}_${n}`;
+    for (let i = 2; taken.has(k) || reserved.has(k); i++) k = `${prefix}_${n}_${i}`;
+    taken.add(k);
+    return k;
+  });
 }

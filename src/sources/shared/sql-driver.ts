@@ -64,6 +64,12 @@ export interface SqlDriver {
   isTransient(err: unknown): boolean;
   /** The engine error as an actionable SourceError (setting, table, host). */
   toSourceError(err: unknown, ctx: OpContext): SourceError;
+  /**
+   * Stops the statement running now on the server (PostgreSQL `pg_cancel_backend`, MySQL
+   * `KILL QUERY`) and drops the connection; called when the sync's signal aborts (cancel,
+   * suspend) and by close() while a statement runs. The next call reconnects (unless closed).
+   */
+  cancel(): Promise<void>;
   /** Drops the connection (after a transient failure); the next call reconnects. */
   reset(): Promise<void>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@
  * engines: configuration options, the driver, id prefix, metadata fields and rule validation.
  * The reading algorithm is `sql-source.ts`.
  */
-import type { ConfigValues, RulesValidation, SourceFactory } from '../source.js';
+import type { ConfigValues, RulesValidation, SourceFactory, SourcePolicy } from '../source.js';
 import { readSqlSettings, sqlConfigSchema, type SqlSchemaOptions, type SqlSettings } from './sql-config.js';
 import type { SqlDriver } from './sql-driver.js';
 import { brokenSource, SqlSource } from './sql-source.js';
@@ -12,7 +12,8 @@ export interface SqlEngine<D extends SqlDriver> {
   serviceType: string;
   displayName: string;
   schemaOptions: SqlSchemaOptions;
-  driver(s: SqlSettings): D;
+  /** `allowedHosts`: the operator's egress allow-list (shared/egress.ts), null = any host. */
+  driver(s: SqlSettings, allowedHosts: readonly string[] | null): D;
   idPrefix(s: SqlSettings, tables: string[]): string;
   metadata(s: SqlSettings, tables: string[] | string): Record<string, unknown>;
   validateRules(driver: D, s: SqlSettings, value: unknown): Promise<RulesValidation>;
@@ -28,14 +29,14 @@ export function sqlSourceFactory<D extends SqlDriver>(e: SqlEngine<D>): SourceFa
       document_level_security: false,
       sync_rules: { basic: true, advanced: true },
     },
-    create(config: ConfigValues) {
+    create(config: ConfigValues, policy?: SourcePolicy) {
       let s: SqlSettings;
       try {
         s = readSqlSettings(config, e.schemaOptions);
       } catch (err) {
         return brokenSource(err);
       }
-      const driver = e.driver(s);
+      const driver = e.driver(s, policy?.allowedHosts ?? null);
       return new SqlSource({
         driver,
         settings: s,

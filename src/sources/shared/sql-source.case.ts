@@ -172,7 +172,7 @@ export async function runSqlSourceSuite(fx: SqlFixture): Promise<void> {
       const item = docs.get(id(t.items, 42));
       assert.ok(item, 'item 42 present');
       const expected: Record<string, unknown> = {
-        _id: id(t.items, 42), id: 42, name: 'item-42', price: 52.5, qty: 42, big: '9007199254741035', small_big: 42000,
+        _id: id(t.items, 42), [`${t.items}_id`]: 42, name: 'item-42', price: 52.5, qty: 42, big: '9007199254741035', small_big: 42000,
         active: true, created: '2024-02-12', updated_at: '2024-01-01T00:00:42', meta: { n: 42, tags: ['t', 0] },
         data: Buffer.from([0, 42]).toString('base64'), Database: fx.config(ns).database, Table: t.items,
         _timestamp: '2024-01-01T00:00:42Z',
@@ -209,7 +209,7 @@ export async function runSqlSourceSuite(fx: SqlFixture): Promise<void> {
       const docs = await collect(src.getDocs(makeCtx({ advancedRules: rules }).ctx));
       const fromItems = [...docs.values()].filter((d) => d.Table !== undefined && JSON.stringify(d.Table) === JSON.stringify([t.items]));
       assert.equal(fromItems.length, ITEMS / 50);
-      assert.deepEqual(docs.get(id(t.items, 57)), { _id: id(t.items, 57), id: 57, name: 'item-57', price: 71.25, Database: fx.config(ns).database, Table: [t.items], ...(fx.engine === 'postgresql' ? { schema: ns } : {}) });
+      assert.deepEqual(docs.get(id(t.items, 57)), { _id: id(t.items, 57), [`${t.items}_id`]: 57, name: 'item-57', price: 71.25, Database: fx.config(ns).database, Table: [t.items], ...(fx.engine === 'postgresql' ? { schema: ns } : {}) });
       const regions = [...docs.values()].filter((d) => 'region' in d);
       assert.equal(regions.length, 4);
       assert.equal(regions.reduce((s, d) => s + Number(d.n), 0), ORDERS);

@@ -33,6 +33,7 @@ function fakeDriver(rows: unknown[][], opts: { failOnce?: number } = {}) {
     isTransient: (e) => (e as { code?: string }).code === 'ECONNRESET',
     toSourceError: (e) => new SourceError(String(e)),
     reset: async () => {},
+    cancel: async () => {},
     close: async () => {},
   };
   return { driver, limits };
@@ -59,7 +60,7 @@ test('keyset pages: small first page, then fetch_size; wide rows get smaller pag
   let n = 0;
   for await (const d of source(narrow.driver).getDocs(ctx())) {
     n++;
-    if (n === 1) assert.deepEqual(d, { id: 1, payload: 'xxxxxxxxxx', updated: '2024-01-01 00:00:01', _id: 's_t_1', Table: 't' });
+    if (n === 1) assert.deepEqual(d, { t_id: 1, payload: 'xxxxxxxxxx', updated: '2024-01-01 00:00:01', _id: 's_t_1', Table: 't' });
   }
   assert.equal(n, 2500);
   assert.deepEqual(narrow.limits, [10, 1000, 1000, 1000]);
@@ -95,4 +96,13 @@ test('incremental reads (cursor, max] and returns the new cursor', async () => {
   for (; !r.done; r = await gen.next()) got.push((r.value as { _id: string })._id);
   assert.deepEqual(got, ['s_t_5']);
   assert.deepEqual(r.value, { timestamp_column: 'updated', values: { t: '2024-01-02 00:00:00' } });
+});
+
+test('documentKeys: reserved and metadata names become <table>_<name>, never colliding', async () => {
+  const { documentKeys } = await import('./sql-source.js');
+  assert.deepEqual(
+    documentKeys(['id', 'name', '_id', '_timestamp', 'Table', 't_id'], ['t'], ['Database', 'Table']),
+    ['t_id_2', 'name', 't__id', 't__timestamp', 't_Table', 't_id'],
+  );
+  assert.deepEqual(documentKeys(['id'], ['b', 'a'], []), ['a_b_id']);
 });

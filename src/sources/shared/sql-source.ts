@@ -24,7 +24,9 @@ import {
 } from '../source.js';
 import { hasAdvancedRules, parseAdvancedRules, type QueryRule } from './advanced-rules.js';
 import { backoffDelay, sleep, withRetry } from './retry.js';
-import { idPart, keyId, rowHash, toTimestamp } from './row-document.js';
+import { approxRowBytes, documentKeys, idPart, keyId, rowHash, toTimestamp } from './row-document.js';
+
+export { approxRowBytes, documentKeys };
 import type { SqlSettings } from './sql-config.js';
 import type { FieldSpec, OpContext, ReadTarget, RowBatch, SqlDriver, TableInfo, Window } from './sql-driver.js';
 
@@ -46,22 +48,6 @@ const EMPTY: unknown[] = [];
 /** About the bytes one keyset page may hold; `fetch_size` caps the rows. */
 const PAGE_BYTES = 8 * 2 ** 20;
 const FIRST_PAGE_ROWS = 10;
-
-/** Rough in-memory size of a row, from up to 16 sampled rows of a batch. */
-export function approxRowBytes(rows: unknown[][]): number {
-  const step = Math.max(1, Math.floor(rows.length / 16));
-  let total = 0;
-  let n = 0;
-  for (let i = 0; i < rows.length; i += step, n++) {
-    for (const v of rows[i]) {
-      if (typeof v === 'string') total += 2 * v.length + 16;
-      else if (Buffer.isBuffer(v)) total += v.length + 64;
-      else if (v !== null && typeof v === 'object') total += 2 * JSON.stringify(v).length + 64;
-      else total += 16;
-    }
-  }
-  return Math.max(1, total / Math.max(1, n));
-}
 
 /** Cursor persisted between syncs. */
 export interface SqlCursor {
@@ -136,7 +122,31 @@ export class SqlSource implements Source {
     return rules;
   }
 
-  async *getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
+  /**
+   * While a read runs, an abort of the sync's signal (cancel, suspend, a failure elsewhere)
+   * stops the statement on the server, not only here (issue 11 item 12).
+   */
+  private async *cancellable<T, R>(signal: AbortSignal, gen: AsyncGenerator<T, R>): AsyncGenerator<T, R> {
+    const onAbort = () => {
+      this.o.driver.cancel().catch((e) => this.log.warn(`${this.o.driver.where}: could not cancel the running statement: ${(e as Error)?.message ?? e}`));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return yield* gen;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
+    return this.cancellable(ctx.signal, this.readAll(ctx));
+  }
+
+  getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
+    return this.cancellable(ctx.signal, this.readChanges(ctx));
+  }
+
+  private async *readAll(ctx: SyncContext): AsyncGenerator<SourceDocument> {
     this.log = ctx.log;
     this.fullCursor = null;
     const ts = this.s.timestampColumn;
@@ -167,7 +177,7 @@ export class SqlSource implements Source {
     return this.fullCursor as Record<string, unknown> | null;
   }
 
-  async *getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
+  private async *readChanges(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
     this.log = ctx.log;
     const ts = this.s.timestampColumn;
     if (!ts) {
@@ -233,6 +243,7 @@ export class SqlSource implements Source {
     const prefix = this.o.idPrefix(tables);
     const meta = Object.entries(this.o.metadata(table));
     const names = fields.map((f) => f.name);
+    const keys = documentKeys(names, tables, meta.map(([k]) => k));
     let idIdx: number[] | null = null;
     if (idColumns?.length) {
       const idx = idColumns.map((c) => names.indexOf(c));
@@ -256,12 +267,12 @@ export class SqlSource implements Source {
         const f = fields[i];
         if (f.skip) continue;
         const v = row[i];
-        doc[f.name] = v === null || v === undefined ? null : f.convert ? f.convert(v) : v;
+        doc[keys[i]] = v === null || v === undefined ? null : f.convert ? f.convert(v) : v;
       }
       doc._id = keyOf(row);
       for (const [k, v] of meta) doc[k] = v;
       if (tsIdx >= 0) {
-        const t = toTimestamp(doc[tsName!]);
+        const t = toTimestamp(doc[keys[tsIdx]]);
         if (t) doc._timestamp = t;
       }
       return doc;
