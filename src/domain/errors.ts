@@ -247,5 +247,4 @@ export const errorTypes = [
   ['too_many_clauses', 400],
   ['too_many_nested_clauses', 400],
   ['task_cancelled_exception', 400],
-  ['es_rejected_execution_exception', 429],
 ] as const;
