@@ -200,6 +200,16 @@ describe('single-document writes and multi-index paths', () => {
 });
 
 describe('a connector syncs only into an index its creator may write (index and delete documents)', () => {
+  test('a name no index has yet is the connector\'s own new index, as in Elasticsearch (manage_connector suffices)', async () => {
+    // the manager holds nothing on private-*: a new index is still its connector's to create
+    let res = await srv.inject({ method: 'PUT', url: '/_connector/fresh', auth: auth('manager'), body: connector('private-new') });
+    assert.equal(res.statusCode, 201, res.body);
+    res = await srv.inject({ method: 'PUT', url: '/_connector/fresh/_index_name', auth: auth('manager'), body: { index_name: 'private-b' } });
+    assert.equal(res.statusCode, 403, 'private-b exists and holds content');
+    res = await srv.inject({ method: 'DELETE', url: '/_connector/fresh', auth: auth('root') });
+    assert.equal(res.statusCode, 200, res.body);
+  });
+
   const connector = (index_name: string | null) => ({ index_name, name: 'c', service_type: 'directory' });
   const who = (user: string, role: string) => `is unauthorized for user [${user}] with effective roles [${role}]`;
 
@@ -240,6 +250,7 @@ describe('a connector syncs only into an index its creator may write (index and 
   });
 
   test('create_doc is not enough: a sync also deletes documents', async () => {
+    assert.equal((await srv.inject({ method: 'PUT', url: '/logs', auth: auth('root') })).statusCode, 200);
     const res = await srv.inject({ method: 'PUT', url: '/_connector/c2', auth: auth('logger'), body: connector('logs') });
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().error.reason, `action [indices:data/write/delete] ${who('logger', 'logs_appender')} on indices [logs], ${granted('delete,write,all')}`);

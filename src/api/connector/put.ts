@@ -8,7 +8,7 @@ import { ACTION, assertMaySyncInto } from './shared.js';
 
 export async function createConnector(req: EndpointRequest, app: AppContext) {
   const fields = parseCreate(req.body);
-  assertMaySyncInto(req, fields.index_name);
+  assertMaySyncInto(req, app, fields.index_name);
   const id = req.params.connector_id || app.newId();
   // Elasticsearch's document id limit (IndexRequest validation, connector-api.md §2, §10.4).
   const bytes = Buffer.byteLength(id, 'utf8');

@@ -35,17 +35,24 @@ export async function updateConnector(
 
 /**
  * What a sync does to its connector's index: index documents and delete the ones gone from the
- * source. The worker writes with its own credential, so whoever sets `index_name` must hold
- * both on that index (`write` or `all`, or `index` + `delete`); see docs/compatibility.md.
+ * source. The worker writes with its own credential, so whoever aims a connector at an index
+ * that already holds content must hold both there (`write` or `all`, or `index` + `delete`);
+ * see docs/compatibility.md.
  */
 const SYNC_WRITES = ['indices:data/write/index', 'indices:data/write/delete'];
 
 /**
  * With security on, refuses (403, Elasticsearch's text for the first missing index action) an
- * `index_name` the caller could not write itself. Every place that sets `index_name` calls it.
+ * `index_name` the caller could not write itself, when that index already exists in the
+ * embedded content index or is a dot (system or hidden) name. A name that does not exist yet
+ * is the connector's own new index, which Elasticsearch lets `manage_connector` choose freely
+ * (its YAML suite creates connectors for `search-test` with no index privilege), so it is
+ * allowed. Every place that sets `index_name` calls this.
  */
-export function assertMaySyncInto(req: EndpointRequest, index: unknown): void {
+export function assertMaySyncInto(req: EndpointRequest, app: AppContext, index: unknown): void {
   if (!req.access || typeof index !== 'string' || index === '') return;
+  const content = app.contentIndex as { exists?(name: string): boolean } | undefined;
+  if (!index.startsWith('.') && !content?.exists?.(index)) return;
   for (const action of SYNC_WRITES) {
     const reason = req.access(action, index);
     if (reason) throw errors.forbidden(reason);

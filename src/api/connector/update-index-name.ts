@@ -14,7 +14,7 @@ export const updateIndexName: Endpoint = {
   async handler(req, app) {
     const id = connectorId(req);
     const indexName = parseIndexName(requireBody(req));
-    assertMaySyncInto(req, indexName);
+    assertMaySyncInto(req, app, indexName);
     // Elasticsearch searches for the name before it reads the connector, so a clash wins over
     // a missing connector (404) and over the managed-prefix rule. The store's unique index
     // still decides atomically at write time.

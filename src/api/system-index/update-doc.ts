@@ -33,7 +33,7 @@ async function update(kind: 'connector' | 'job', req: EndpointRequest, app: AppC
   const patch = parseUpdate(requireBody(req));
   // The worker syncs into the connector's index_name, and a job into its connector snapshot's.
   const connectorPatch = kind === 'connector' ? patch : patch.connector;
-  if (connectorPatch && typeof connectorPatch === 'object') assertMaySyncInto(req, (connectorPatch as Record<string, unknown>).index_name);
+  if (connectorPatch && typeof connectorPatch === 'object') assertMaySyncInto(req, app, (connectorPatch as Record<string, unknown>).index_name);
   const store = kind === 'connector' ? app.store.connectors : app.store.syncJobs;
   const mutate: Mutator = (doc) => {
     if (kind === 'job' && 'status' in patch && patch.status !== doc.status) {
