@@ -7,7 +7,7 @@
  *   node --import tsx bench/embedded-index.ts            # 100k docs
  *   BENCH_DOCS=20000 node --import tsx bench/embedded-index.ts
  */
-import Database from 'better-sqlite3';
+import Database from '../src/store/sqlite/driver.js';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -23,6 +23,7 @@ import { ConnectorApi } from '../runtime/worker/api-client.js';
 import { loadFileSettings, sourcePolicy, WORKER_API_KEY_ENV } from '../runtime/worker/config.js';
 import { pinoLog } from '../runtime/worker/logger.js';
 import { Worker } from '../runtime/worker/worker.js';
+import { startDebugGc } from './debug-gc.js';
 
 export interface ServeOptions {
   port: string;
@@ -170,6 +171,7 @@ export function serveCommand(program: Command): void {
     .action(async (o: ServeOptions) => {
       try {
         const stop = await serve(o);
+        startDebugGc();
         const shutdown = () => {
           stop().then(() => process.exit(0), () => process.exit(1));
         };

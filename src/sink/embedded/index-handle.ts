@@ -3,7 +3,7 @@
  * `_seq_no` counter and the prepared statements every write reuses (prepared once per index,
  * so a bulk request only binds and steps).
  */
-import type { Statement } from 'better-sqlite3';
+import type { Statement } from '../../store/sqlite/driver.js';
 import type { DynamicMode } from './analyze.js';
 import { FieldRegistry, type FieldsMark } from './fields.js';
 import { DOC_BITS, type Db } from './schema.js';

@@ -10,11 +10,11 @@
  * - `f_<id>`: a contentless FTS5 table, one row per (document, text field). Its rowid packs
  *   both: `fid * 2^40 + document rowid`, so a field-scoped match is a rowid range scan.
  */
-import Database from 'better-sqlite3';
+import Database, { type Db } from '../../store/sqlite/driver.js';
 import { dateMillis } from './field-types.js';
 import { installBudget } from './search-budget.js';
 
-export type Db = Database.Database;
+export type { Db };
 
 /** Bits of an FTS rowid that hold the document rowid; the field id sits above them. */
 export const DOC_BITS = 40;

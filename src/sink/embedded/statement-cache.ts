@@ -2,7 +2,7 @@
  * Prepared statements for generated SQL (searches), kept per connection in a small LRU so a
  * repeated query shape skips SQLite's parse and plan step.
  */
-import type { Statement } from 'better-sqlite3';
+import type { Statement } from '../../store/sqlite/driver.js';
 import type { Db } from './schema.js';
 
 export class StatementCache {

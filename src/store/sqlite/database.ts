@@ -3,13 +3,13 @@
  * synchronous=NORMAL: a committed write survives a killed process (the WAL is in the OS
  * page cache); only an OS crash can lose the last transactions.
  */
-import Database from 'better-sqlite3';
+import Database, { type Db } from './driver.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SqlDialect } from '../list-query.js';
 import { migrations } from './migrations.js';
 
-export type Db = Database.Database;
+export type { Db };
 
 /** SQLite's spelling of the shared list queries (`store/list-query.ts`). */
 export const sqliteDialect: SqlDialect = {
