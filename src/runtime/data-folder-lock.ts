@@ -18,7 +18,7 @@
  */
 import { createPrivateFile, makeDataDir } from './data-dir.js';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../store/sqlite/driver.js';
 
 export const LOCK_FILE = 'content.lock';
 
