@@ -12,11 +12,11 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './helpers/bin-process.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = 10;
@@ -25,16 +25,6 @@ const ROUNDS = 50;
 interface Proc { url: string; proc: ChildProcess; log(): string; stop(): Promise<void> }
 interface Reply { status: number; body: any }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** One HTTP request. A fresh agent without keep-alive means a fresh TCP connection. */
 function call(base: string, method: string, path: string, body?: unknown, agent = new http.Agent({ keepAlive: false })): Promise<Reply> {

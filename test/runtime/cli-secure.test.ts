@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { makeTree, waitFor } from './harness.js';
+import { freePort } from '../helpers/bin-process.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
 const AUTH = 'Basic ' + Buffer.from('admin:admin-password').toString('base64');
@@ -22,14 +22,6 @@ let server: ChildProcess;
 let url: string;
 let log = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function call(method: string, path: string, body?: unknown, auth: string | null = AUTH) {
   const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};

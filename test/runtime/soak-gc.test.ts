@@ -14,12 +14,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { makeTree, waitFor, writeFile } from './harness.js';
+import { freePort } from '../helpers/bin-process.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
 const SOAK_MS = Number(process.env.TRIBUTARY_SOAK_MS ?? 20_000);
@@ -36,14 +36,6 @@ let dir: string;
 let data: string;
 let config: string;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServe(): Promise<Server> {
   const port = await freePort();
