@@ -99,17 +99,19 @@ test('a document over the extraction time budget is a per-document failure; the 
   const folder = join(root, 'budget');
   mkdirSync(folder);
   put('budget/a-before.html', '<p>before</p>');
-  put('budget/b-huge.html', '<a b=c>'.repeat(6_000_000)); // 42 MB of tags: 5-10 s of parsing
+  // 59 MB of tags: about 3 s of parsing on a quiet machine (21 MB took 1.1-1.3 s), 2x the budget;
+  // 42 MB parsed in under the 2 s budget it had before once the machine was quiet.
+  put('budget/b-huge.html', '<a b=c>'.repeat(8_500_000));
   put('budget/c-after.html', '<p>after</p>');
   put('budget/d-report.pdf', pdfWithText('Quarterly revenue grew'));
   put('budget/e-letter.docx', docxWithText(['Dear reader']));
-  const { result, gap } = await maxLoopGap(() => sync(folder, { ...OPEN, extractTimeoutMs: 2000 }, { max_file_size: 50_000_000 }));
+  const { result, gap } = await maxLoopGap(() => sync(folder, { ...OPEN, extractTimeoutMs: 1500 }, { max_file_size: 60_000_000 }));
   assert.ok(gap < 1_000, `the event loop stalled for ${gap} ms`);
   const { docs, failures } = result;
   assert.equal(docs.size, 5);
   assert.equal(docs.get('b-huge.html')!.body, undefined);
   assert.equal(failures.length, 1, JSON.stringify(failures));
-  assert.match(failures[0][1], /File \[b-huge\.html\] was not extracted: text extraction took longer than 2000 ms/);
+  assert.match(failures[0][1], /File \[b-huge\.html\] was not extracted: text extraction took longer than 1500 ms/);
   assert.equal(docs.get('a-before.html')!.body, 'before');
   assert.equal(docs.get('c-after.html')!.body, 'after');
   assert.equal(docs.get('d-report.pdf')!.body, 'Quarterly revenue grew');
