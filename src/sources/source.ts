@@ -90,6 +90,12 @@ export interface SyncContext {
    */
   reportFailure?(id: string, reason: string): void;
   /**
+   * Records a document a basic sync rule excluded before the source yielded it (a source that
+   * applies the rules itself, e.g. on metadata before reading content). The runtime counts it
+   * as skipped, as it counts the documents it excludes itself.
+   */
+  reportSkipped?(id: string): void;
+  /**
    * An incremental run calls this when it yields every live document after all (it could not
    * tell deletions apart and re-enumerated). After a successful run the runtime then deletes
    * documents this run did not write, as after a full sync.

@@ -112,6 +112,8 @@ test('a sync rule excluding a subfolder removes its documents', async () => {
   const excluded = listTree(root).filter((p) => p.startsWith('a3/')).length;
   assert.ok(excluded > 0);
   assert.equal(job.deleted_document_count, excluded);
+  // the source applies the rule before reading files; they still count as skipped (issue 12 item 8)
+  assert.equal(job.metadata.tributary.skipped_document_count, excluded);
   await assertIndexMatchesTree('docs', (p) => !p.startsWith('a3/'));
 });
 

@@ -118,6 +118,9 @@ export async function runSync(r: SyncRun): Promise<SyncResult> {
     log: r.log,
     pipeline: spec.pipeline,
     reportFailure: (id, reason) => stats.fail(id, reason),
+    reportSkipped: () => {
+      stats.skipped++;
+    },
     completeEnumeration: () => {
       complete = true;
     },

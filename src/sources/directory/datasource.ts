@@ -169,6 +169,7 @@ class DirectorySource implements Source {
       for await (const e of entries) {
         const doc = metadata(e);
         if (!keep || keep(doc)) yield [e, doc];
+        else ctx.reportSkipped?.(doc._id);
       }
     };
     yield* mapOrdered(selected(), READ_CONCURRENCY, ([e, doc]) => this.withContent(doc, e, ctx));
