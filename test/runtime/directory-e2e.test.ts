@@ -99,6 +99,21 @@ test('full sync after more changes matches the tree', async () => {
   await assertIndexMatchesTree();
 });
 
+test('an incremental sync that falls back to re-enumerating counts each file once (issue 12 item 7)', async () => {
+  await new Promise((r) => setTimeout(r, 2100)); // past the margin: only what changes next is read
+  // A change in every leaf folder, then a deletion in one: the pass reads changed files until it
+  // meets the deletion, then re-enumerates the whole tree; a file read before must not count twice.
+  for (let a = 0; a < 10; a++) for (let b = 0; b < 5; b++) writeFile(root, `a${a}/b${b}/changed.txt`, `changed ${a}${b}`);
+  unlinkSync(join(root, listTree(root).find((p) => p.startsWith('a5/b2/f'))!));
+  writeFile(root, 'a2/b1/added.md', '# added');
+  const { job } = await sync('incremental');
+  const files = listTree(root).length;
+  assert.equal(job.indexed_document_count, files, 'each file read and counted once');
+  assert.equal(job.deleted_document_count, 1);
+  assert.equal(job.total_document_count, (await indexIds(s, 'docs')).size, 'total_document_count is the index count');
+  await assertIndexMatchesTree();
+});
+
 test('a sync rule excluding a subfolder removes its documents', async () => {
   const r = await s.call('PUT', '/_connector/docs/_filtering', {
     rules: [{ id: 'no-a3', field: 'path', rule: 'starts_with', value: 'a3/', policy: 'exclude', order: 0 }],

@@ -30,6 +30,12 @@ import { mapOrdered } from './parallel.js';
 /** Margin for coarse file-system timestamps and clock steps between walks. */
 const SKEW_MS = 2000;
 const READ_CONCURRENCY = 8;
+/**
+ * Changed files an incremental pass remembers, so that a re-enumeration it falls back to (a
+ * deletion was seen) does not read and count them a second time. Past it, the pass stops and
+ * re-enumerates at once: what it yielded is exactly what it remembers (about 100 bytes each).
+ */
+const MAX_REMEMBERED_CHANGES = 100_000;
 
 export interface DirectoryCursor {
   version: 1;
@@ -176,7 +182,7 @@ class DirectorySource implements Source {
   }
 
   /** A full walk; leaves the cursor for the next incremental sync. */
-  private async *enumerate(ctx: SyncContext, started: number): AsyncGenerator<SourceDocument> {
+  private async *enumerate(ctx: SyncContext, started: number, done: ReadonlySet<string> = new Set()): AsyncGenerator<SourceDocument> {
     const book = new PrintBook();
     const entries = walk(this.realRoot, {
       filter: this.filter(ctx),
@@ -184,7 +190,10 @@ class DirectorySource implements Source {
       isNew: () => false,
       onFolder: (rel, print) => book.set(rel, print),
     });
-    yield* this.documents(entries, ctx);
+    const remaining = async function* (): AsyncGenerator<FileEntry> {
+      for await (const e of entries) if (!done.has(e.rel)) yield e;
+    };
+    yield* this.documents(done.size ? remaining() : entries, ctx);
     this.cursor = { version: 1, started: iso(started), selection: this.selection(ctx), folders: book.encode() };
   }
 
@@ -219,27 +228,36 @@ class DirectorySource implements Source {
         if (lost === null && !before.unchanged(rel, print, rel !== '' && bornAt(self) > bornAfter)) lost = rel || '.';
       },
     });
+    const seen = new Set<string>();
     const changed = async function* (): AsyncGenerator<FileEntry> {
       for await (const e of entries) {
         if (lost !== null) return;
-        if (e.stat.mtimeMs > since || e.stat.ctimeMs > since) yield e;
+        if (e.stat.mtimeMs > since || e.stat.ctimeMs > since) {
+          if (seen.size >= MAX_REMEMBERED_CHANGES) {
+            lost = `(more than ${MAX_REMEMBERED_CHANGES} changed files)`;
+            return;
+          }
+          seen.add(e.rel);
+          yield e;
+        }
       }
     };
     yield* this.documents(changed(), ctx);
     if (lost === null && !before.allSeen()) lost = '(a folder that no longer exists)';
     if (lost !== null) {
       ctx.log.info(`entries removed or renamed in folder [${lost}]: re-enumerating so deletions are applied`);
-      yield* this.reenumerate(ctx, started);
+      // Files this pass already yielded are not read again: each document counts once.
+      yield* this.reenumerate(ctx, started, seen);
       return { ...this.cursor! };
     }
     this.cursor = { version: 1, started: iso(started), selection: this.selection(ctx), folders: book.encode() };
     return { ...this.cursor };
   }
 
-  private async *reenumerate(ctx: SyncContext, started: number): AsyncGenerator<SourceDocument> {
+  private async *reenumerate(ctx: SyncContext, started: number, done: ReadonlySet<string> = new Set()): AsyncGenerator<SourceDocument> {
     if (ctx.completeEnumeration) ctx.completeEnumeration();
     else ctx.log.warn('the runtime cannot sweep after an incremental sync: deletions are applied by the next full sync');
-    yield* this.enumerate(ctx, started);
+    yield* this.enumerate(ctx, started, done);
   }
 
   cursorAfterFullSync(): Record<string, unknown> | null {
