@@ -11,8 +11,8 @@ import Database from '../src/store/sqlite/driver.js';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContentIndex } from '../src/sink/embedded/content-index.js';
-import type { BulkItem } from '../src/sink/embedded/bulk.js';
+import { ContentIndex } from '../src/content-index/content-index.js';
+import type { BulkItem } from '../src/content-index/bulk.js';
 
 const N = Number(process.env.BENCH_DOCS ?? 100_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContentIndex } from '../src/sink/embedded/content-index.js';
+import { ContentIndex } from '../src/content-index/content-index.js';
 
 const N = Number(process.env.BENCH_DOCS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);

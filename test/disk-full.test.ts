@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildServer } from '../src/api/server.js';
 import { ApiError, diskFullError } from '../src/domain/errors.js';
-import { openApp } from '../src/runtime/app.js';
-import { ContentIndex } from '../src/sink/embedded/content-index.js';
+import { openApp } from '../src/app/open-app.js';
+import { ContentIndex } from '../src/content-index/content-index.js';
 
 const mountPoint = mkdtempSync(join(tmpdir(), 'tributary-full-'));
 let mounted = false;

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ContentIndex } from '../src/sink/embedded/content-index.js';
+import { ContentIndex } from '../src/content-index/content-index.js';
 import { startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from './helpers/secure-server.js';
 
 const USERS = {

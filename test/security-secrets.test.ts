@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openApp } from '../src/runtime/app.js';
-import { reencryptSecrets, rotateSecretKey } from '../src/runtime/security/key-rotation.js';
-import { createCodec, loadKeyring } from '../src/runtime/security/secret-codec.js';
+import { openApp } from '../src/app/open-app.js';
+import { reencryptSecrets, rotateSecretKey } from '../src/security/key-rotation.js';
+import { createCodec, loadKeyring } from '../src/security/secret-codec.js';
 import { startSecureServer, type SecureServer } from './helpers/secure-server.js';
 
 const root: [string, string] = ['root', 'root-password'];

@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { openApp } from '../src/runtime/app.js';
+import { openApp } from '../src/app/open-app.js';
 import { startSecureServer } from './helpers/secure-server.js';
 
 const PASSWORD = 'Sup3r-Secret-DB-Pw';
@@ -60,7 +60,7 @@ describe('sensitive configuration values (issue 11 item 16)', () => {
         assert.equal(config(url, asManager.json()).password.value, PASSWORD, `${url}: manage_connector sees the value`);
       }
       // The in-process worker's own credential (manage_connector) gets the plain value it needs.
-      const { securityAdmin } = await import('../src/runtime/security/admin-port.js');
+      const { securityAdmin } = await import('../src/security/admin-port.js');
       const worker = securityAdmin(srv.app)!.internalCredential!();
       for (const url of [`/_connector/pg`, `/_connector/_sync_job/${jobId}`]) {
         const asWorker = await srv.inject({ method: 'GET', url, apiKey: worker });

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
-import { isLoopback, isLoopbackAddress, serve, type ServeOptions } from '../src/cli/serve.js';
+import { isLoopback, isLoopbackAddress } from '../src/app/loopback.js';
+import { serve, type ServeOptions } from '../src/app/serve.js';
 import { startSecureServer } from './helpers/secure-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-serve-'));

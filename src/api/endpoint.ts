@@ -36,6 +36,9 @@ export interface EndpointReply {
   headers?: Record<string, string>;
 }
 
+/** The reply of a `catchAll` endpoint for a path that is not its own (compared by identity). */
+export const NO_ROUTE: EndpointReply = Object.freeze({});
+
 export interface Endpoint {
   /** Spec name, e.g. `connector.put` (as in the REST API spec files). */
   name: string;
@@ -51,5 +54,12 @@ export interface Endpoint {
   composite?: boolean;
   /** Body content is ndjson (e.g. `_bulk`): the handler receives the raw string. */
   ndjson?: boolean;
+  /**
+   * A pattern that takes any first segment (`/:index/_doc/:id`). Its handler answers
+   * `NO_ROUTE` for a path that is not its own (`/_bogus/_doc/1`, or no content index here); the
+   * server then answers as if this endpoint did not exist (405 naming the other endpoints'
+   * methods for the path, or 400 `no_handler_found_exception`).
+   */
+  catchAll?: boolean;
   handler(req: EndpointRequest, app: AppContext): Promise<EndpointReply> | EndpointReply;
 }

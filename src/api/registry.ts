@@ -4,7 +4,7 @@
  */
 import { connectorEndpoints } from './connector/index.js';
 import type { Endpoint } from './endpoint.js';
-import { indexEndpoints } from './index/index.js';
+import { indexEndpoints } from './content-index/index.js';
 import { clusterHealth } from './root/cluster-health.js';
 import { getInfo, ping } from './root/info.js';
 import { secretEndpoints } from './secret/index.js';

@@ -3,7 +3,7 @@
  * configuration values in plain text for callers who may write the configuration
  * (`manage_connector`), without their `value` for everyone else (docs/api.md).
  */
-import { presentJson, type Shape } from '../runtime/security/sensitive-config.js';
+import { presentJson, type Shape } from '../security/sensitive-config.js';
 import type { AppContext } from './app-context.js';
 import type { EndpointRequest } from './endpoint.js';
 

@@ -8,7 +8,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { ApiError, diskFullError, errors } from '../domain/errors.js';
 import { MAX_NESTING_DEPTH, nestingDepthExceeds } from '../domain/shared/json.js';
 import type { AppContext } from './app-context.js';
-import type { Endpoint, EndpointReply, EndpointRequest } from './endpoint.js';
+import { NO_ROUTE, type Endpoint, type EndpointReply, type EndpointRequest, type HttpMethod } from './endpoint.js';
 import { parseQuery } from './query-params.js';
 import { InFlightBytes, installRequestGuards, requestPrincipal } from './request-guard.js';
 import { endpoints as allEndpoints } from './registry.js';
@@ -33,10 +33,35 @@ const JSON_TYPES = /^(application\/(json|vnd\.elasticsearch\+json|x-www-form-url
 const NDJSON_TYPES = /^application\/(x-ndjson|vnd\.elasticsearch\+x-ndjson|json|vnd\.elasticsearch\+json)\b/i;
 const PRODUCT = { 'x-elastic-product': 'Elasticsearch' };
 
-/** Matches a route pattern for the 405 check (non-empty parameters; a trailing slash is another path). */
-function pathRegex(path: string): RegExp {
-  const body = path.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
-  return new RegExp(`^${body}$`);
+/**
+ * A route pattern for the 405 check. `strict`: non-empty parameters, a trailing slash is another
+ * path (the router's own view). Lenient (for a `catchAll` endpoint's `NO_ROUTE`): empty
+ * parameters and one trailing slash match, as the endpoint the path was meant for would.
+ */
+function pathRegex(path: string, strict: boolean): RegExp {
+  const body = path.split('/').map((seg) => (seg.startsWith(':') ? (strict ? '[^/]+' : '[^/]*') : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+  return new RegExp(strict ? `^${body}$` : `^${body}/?$`);
+}
+
+interface RouteMatcher {
+  method: HttpMethod;
+  strict: RegExp;
+  lenient: RegExp;
+  catchAll: boolean;
+}
+
+/** The one allowed-methods function: the methods the server's endpoints answer for `path`. */
+function allowedMethods(routes: RouteMatcher[], path: string, how: 'router' | 'without-catch-all'): HttpMethod[] {
+  const hits = how === 'router' ? routes.filter((r) => r.strict.test(path)) : routes.filter((r) => !r.catchAll && r.lenient.test(path));
+  return [...new Set(hits.map((r) => r.method))];
+}
+
+function methodNotAllowedBody(url: string, method: string, allowed: HttpMethod[]) {
+  return { error: `Incorrect HTTP method for uri [${url}] and method [${method}], allowed: [${allowed.join(', ')}]`, status: 405 };
+}
+
+function methodNotAllowed(reply: FastifyReply, url: string, method: string, allowed: HttpMethod[]): FastifyReply {
+  return send(reply, 405, methodNotAllowedBody(url, method, allowed), { allow: allowed.join(',') });
 }
 
 export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints: Endpoint[] = allEndpoints): FastifyInstance {
@@ -73,23 +98,28 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
   // Authentication from the headers, then the in-flight body budget: both before any body byte is read.
   installRequestGuards(server, app, new InFlightBytes(inFlightLimit), bodyLimit);
 
-  const routes = endpoints.flatMap((e) => e.paths.map((p) => ({ method: e.method, re: pathRegex(p) })));
+  const routes: RouteMatcher[] = endpoints.flatMap((e) =>
+    e.paths.map((p) => ({ method: e.method, strict: pathRegex(p, true), lenient: pathRegex(p, false), catchAll: e.catchAll === true })),
+  );
+  // A catch-all endpoint's handler said the path is not its own: answer as if it did not exist.
+  const noRoute = (path: string, method: string): EndpointReply => {
+    const allowed = allowedMethods(routes, path, 'without-catch-all');
+    if (!allowed.length) throw errors.noHandler(`no handler found for uri [${path}] and method [${method}]`);
+    return { status: 405, body: methodNotAllowedBody(path, method, allowed), headers: { allow: allowed.join(',') } };
+  };
 
   for (const ep of endpoints) {
     for (const url of ep.paths) {
-      server.route({ method: ep.method, url, handler: (req, reply) => handle(app, ep, req, reply) });
+      server.route({ method: ep.method, url, handler: (req, reply) => handle(app, ep, req, reply, noRoute) });
     }
   }
 
   server.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
-    const allowed = [...new Set(routes.filter((r) => r.re.test(path)).map((r) => r.method))];
+    const allowed = allowedMethods(routes, path, 'router');
     // A path the router did not match but whose pattern allows this very method (a trailing or
     // doubled slash: `/_connector/c1/`) is not a method problem; a 405 naming it would contradict itself.
-    if (allowed.length && !(allowed as string[]).includes(req.method)) {
-      const reason = `Incorrect HTTP method for uri [${req.url}] and method [${req.method}], allowed: [${allowed.join(', ')}]`;
-      return send(reply, 405, { error: reason, status: 405 }, { allow: allowed.join(',') });
-    }
+    if (allowed.length && !(allowed as string[]).includes(req.method)) return methodNotAllowed(reply, req.url, req.method, allowed);
     return sendError(reply, errors.noHandler(`no handler found for uri [${req.url}] and method [${req.method}]`));
   });
 
@@ -151,7 +181,9 @@ function parseBody(ep: Endpoint, req: FastifyRequest): unknown {
   return parsed;
 }
 
-async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+type NoRoute = (path: string, method: string) => EndpointReply;
+
+async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply: FastifyReply, noRoute: NoRoute): Promise<FastifyReply> {
   const url = req.raw.url ?? '/';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
@@ -169,7 +201,8 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
   // Bounds checked before the handler runs: a refused filter_path changes nothing.
   const fp = request.query.filter_path as string[] | undefined;
   const filter = fp ? compileFilterPath(fp) : undefined;
-  const out: EndpointReply = await ep.handler(request, app);
+  let out: EndpointReply = await ep.handler(request, app);
+  if (out === NO_ROUTE) out = noRoute(path, ep.method);
   const status = out.status ?? 200;
   if (ep.method === 'HEAD') {
     return reply.code(status).headers({ ...PRODUCT, 'content-type': 'application/json; charset=UTF-8', ...(out.headers ?? {}) }).send();

@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openStore } from '../runtime/app.js';
-import { reencryptSecrets, rotateSecretKey, type RotationResult } from '../runtime/security/key-rotation.js';
+import { openStore } from '../app/open-app.js';
+import { reencryptSecrets, rotateSecretKey, type RotationResult } from '../security/key-rotation.js';
 
 interface Options {
   data: string;

@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { changeUser, type UserChange } from '../runtime/security/users-file.js';
+import { changeUser, type UserChange } from '../security/users-file.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -9,9 +9,9 @@
  *   opensearch     an OpenSearch cluster (issue 8)
  */
 import type { Client } from '@elastic/elasticsearch';
-import { openClusterSink } from './cluster.js';
-import { HttpSink } from './embedded-http-sink.js';
-import { parseClusterConfig } from './shared/config.js';
+import { openClusterSink } from './cluster/open-cluster-sink.js';
+import { HttpSink } from './embedded/embedded-http-sink.js';
+import { parseClusterConfig } from './cluster/config.js';
 import type { Sink } from './sink.js';
 
 export const CONTENT_TARGETS = ['embedded', 'elasticsearch', 'opensearch'] as const;

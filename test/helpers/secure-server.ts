@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { AppContext } from '../../src/api/app-context.js';
 import { buildServer } from '../../src/api/server.js';
-import { openApp } from '../../src/runtime/app.js';
-import { parseSecurityConfig } from '../../src/runtime/security/config.js';
+import { openApp } from '../../src/app/open-app.js';
+import { parseSecurityConfig } from '../../src/security/config.js';
 
 export const TEST_USERS = {
   root: { password: 'root-password', roles: ['superuser'] },
@@ -48,7 +48,7 @@ export async function startSecureServer(
   const config = await parseSecurityConfig({ enabled: true, users: TEST_USERS, roles: TEST_ROLES, ...security }, 'test', { hashCost: 10 });
   const app = await openApp({ dataDir, securityConfig: opts.storeWithoutApiKeys ? undefined : config });
   if (opts.storeWithoutApiKeys) {
-    const { createSecurity } = await import('../../src/runtime/security/security.js');
+    const { createSecurity } = await import('../../src/security/security.js');
     app.security = createSecurity(config, { apiKeysUnavailable: 'API keys are not available with the [postgres] state store yet' });
   }
   const server = buildServer(app, {});

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildServer, type ServerOptions } from '../../src/api/server.js';
 import type { AppContext } from '../../src/api/app-context.js';
-import { openApp } from '../../src/runtime/app.js';
+import { openApp } from '../../src/app/open-app.js';
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>` when started with `listen: true`, else ''. */

@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { serve, type ServeOptions } from '../../src/cli/serve.js';
-import { DataFolderInUseError } from '../../src/runtime/data-folder-lock.js';
+import { serve, type ServeOptions } from '../../src/app/serve.js';
+import { DataFolderInUseError } from '../../src/app/data-folder-lock.js';
 import { freePort, spawnBin, type BinProcess } from '../helpers/bin-process.js';
 
 const REFUSED = /Data folder \[.+\] is in use by another tributary serve process .*Stop the other process, or give this one its own --data folder/s;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planChunks, planOp } from '../../src/sink/shared/batch.js';
+import { planChunks, planOp } from '../../src/sink/cluster/batch.js';
 import type { BulkOperation } from '../../src/sink/sink.js';
 
 const doc = (id: string, extra: Record<string, unknown> = {}, pipeline?: string): BulkOperation => ({

@@ -1,8 +1,8 @@
 /** The shared cluster sink over a scripted ClusterApi: ordering, races, close, sweep retries. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BulkResponseBody, ClusterApi, DeleteByQueryBody } from '../../src/sink/shared/cluster-api.js';
-import { ClusterSink } from '../../src/sink/shared/cluster-sink.js';
+import type { BulkResponseBody, ClusterApi, DeleteByQueryBody } from '../../src/sink/cluster/cluster-api.js';
+import { ClusterSink } from '../../src/sink/cluster/cluster-sink.js';
 import type { BulkOperation } from '../../src/sink/sink.js';
 
 const http = (statusCode: number, body: unknown = {}) => Object.assign(new Error(`HTTP ${statusCode}`), { name: 'ResponseError', meta: { statusCode, headers: {}, body } });

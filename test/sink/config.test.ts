@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { byteSize, parseClusterConfig, readCa } from '../../src/sink/shared/config.js';
+import { byteSize, parseClusterConfig, readCa } from '../../src/sink/cluster/config.js';
 
 const none = {};
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GENERATION_FIELD } from '../../src/runtime/sync/shape.js';
-import { DEFAULT_GENERATION_FIELD, indexBody } from '../../src/sink/shared/index-body.js';
-import { analyzerFor } from '../../src/sink/shared/language.js';
+import { DEFAULT_GENERATION_FIELD, indexBody } from '../../src/sink/cluster/index-body.js';
+import { analyzerFor } from '../../src/sink/cluster/language.js';
 
 test('connector language codes map to built-in analysers; unknown → standard', () => {
   const cases: Array<[string | null | undefined, string]> = [

@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openElasticsearchSink } from '../../src/sink/elasticsearch.js';
-import { parseClusterConfig } from '../../src/sink/shared/config.js';
+import { openElasticsearchSink } from '../../src/sink/cluster/elasticsearch.js';
+import { parseClusterConfig } from '../../src/sink/cluster/config.js';
 import { directoryConnector, makeTree, removeDir, startStack, syncNow, tempDir, waitForJob, type Stack } from '../runtime/harness.js';
 import { startContentTarget, type ContentTarget } from './helpers/content-target.js';
 import { startProxy, type Proxy } from './helpers/proxy.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openSink, parseContentConfig } from '../../src/sink/registry.js';
-import { ElasticsearchApi } from '../../src/sink/elasticsearch.js';
-import { OpenSearchApi } from '../../src/sink/opensearch.js';
-import { ClusterSink } from '../../src/sink/shared/cluster-sink.js';
+import { ElasticsearchApi } from '../../src/sink/cluster/elasticsearch.js';
+import { OpenSearchApi } from '../../src/sink/cluster/opensearch.js';
+import { ClusterSink } from '../../src/sink/cluster/cluster-sink.js';
 
 test('content.target elasticsearch / opensearch opens the cluster sink with its settings', async () => {
   const sink = await openSink(parseContentConfig({ target: 'elasticsearch', url: 'http://127.0.0.1:9', bulk: { max_docs: 7 } }, 'tributary.yml'), {});

@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openElasticsearchSink } from '../../src/sink/elasticsearch.js';
-import { openOpenSearchSink } from '../../src/sink/opensearch.js';
-import { parseClusterConfig } from '../../src/sink/shared/config.js';
-import { indexBody } from '../../src/sink/shared/index-body.js';
+import { openElasticsearchSink } from '../../src/sink/cluster/elasticsearch.js';
+import { openOpenSearchSink } from '../../src/sink/cluster/opensearch.js';
+import { parseClusterConfig } from '../../src/sink/cluster/config.js';
+import { indexBody } from '../../src/sink/cluster/index-body.js';
 import type { Sink } from '../../src/sink/sink.js';
 import { startContentTarget, type ContentTarget } from './helpers/content-target.js';
 import { startProxy, type Proxy, type RecordedRequest } from './helpers/proxy.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeError } from '../../src/sink/shared/errors.js';
+import { describeError } from '../../src/sink/cluster/errors.js';
 import {
   backoffMs, parseRetryAfter, RetryBudget, SinkUnavailableError, transientCause, withBudget,
-} from '../../src/sink/shared/retry.js';
+} from '../../src/sink/cluster/retry.js';
 
 const http = (statusCode: number, headers: Record<string, string> = {}, body: unknown = {}) =>
   Object.assign(new Error(`status ${statusCode}`), { name: 'ResponseError', meta: { statusCode, headers, body } });

@@ -8,9 +8,9 @@
  * and `.search-acl-filter-tributary-sink-test-*`, deleted afterwards. For a cluster with a
  * self-signed certificate run with NODE_EXTRA_CA_CERTS=<ca.pem>.
  */
-import { openElasticsearchSink } from '../../src/sink/elasticsearch.js';
-import { openOpenSearchSink } from '../../src/sink/opensearch.js';
-import { parseClusterConfig, type ClusterTarget } from '../../src/sink/shared/config.js';
+import { openElasticsearchSink } from '../../src/sink/cluster/elasticsearch.js';
+import { openOpenSearchSink } from '../../src/sink/cluster/opensearch.js';
+import { parseClusterConfig, type ClusterTarget } from '../../src/sink/cluster/config.js';
 import { httpInspector, sinkSuite } from '../../src/sink/sink.case.test.js';
 
 interface External {

@@ -4,10 +4,10 @@
  * loopback port — no cluster needed.
  */
 import { Client } from '@elastic/elasticsearch';
-import { HttpSink } from '../../src/sink/embedded-http-sink.js';
-import { openElasticsearchSink } from '../../src/sink/elasticsearch.js';
-import { openOpenSearchSink } from '../../src/sink/opensearch.js';
-import { parseClusterConfig } from '../../src/sink/shared/config.js';
+import { HttpSink } from '../../src/content-index/embedded-http-sink.js';
+import { openElasticsearchSink } from '../../src/sink/cluster/elasticsearch.js';
+import { openOpenSearchSink } from '../../src/sink/cluster/opensearch.js';
+import { parseClusterConfig } from '../../src/sink/cluster/config.js';
 import { httpInspector, sinkSuite } from '../../src/sink/sink.case.test.js';
 import { startContentTarget } from './helpers/content-target.js';
 

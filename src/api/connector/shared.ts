@@ -51,8 +51,8 @@ const SYNC_WRITES = ['indices:data/write/index', 'indices:data/write/delete'];
  */
 export function assertMaySyncInto(req: EndpointRequest, app: AppContext, index: unknown): void {
   if (!req.access || typeof index !== 'string' || index === '') return;
-  const content = app.contentIndex as { exists?(name: string): boolean } | undefined;
-  if (!index.startsWith('.') && !content?.exists?.(index)) return;
+  const content = app.contentIndex;
+  if (!index.startsWith('.') && !content?.exists(index)) return;
   for (const action of SYNC_WRITES) {
     const reason = req.access(action, index);
     if (reason) throw errors.forbidden(reason);

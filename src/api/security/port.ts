@@ -1,2 +1,2 @@
 /** The `_security` endpoints' view of the security implementation (defined in runtime/security). */
-export * from '../../runtime/security/admin-port.js';
+export * from '../../security/admin-port.js';

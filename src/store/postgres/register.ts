@@ -1,5 +1,5 @@
 /**
- * Opens the PostgreSQL store for `runtime/app.ts`'s URL-scheme dispatch (`postgres://`,
+ * Opens the PostgreSQL store for `app/open-app.ts`'s URL-scheme dispatch (`postgres://`,
  * `postgresql://`). `pg` loads only when such a URL is used, keeping the SQLite path lean.
  */
 import type { Store } from '../store.js';

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database, { driverPackage } from './driver.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const major = Number(process.versions.node.split('.')[0]);
 
 test('the driver is better-sqlite3 13 on Node >= 22 and 12 on Node 20', () => {

@@ -1,10 +1,10 @@
 /**
  * The target for the cluster sinks' tests: a Tributary server on a loopback port serving its
- * embedded content index through the Elasticsearch-compatible document API (`src/api/index/`).
+ * embedded content index through the Elasticsearch-compatible document API (`src/api/content-index/`).
  * `index` is that ContentIndex, for reading back without HTTP.
  */
-import { startIndexServer } from '../../../src/api/index/test-server.js';
-import type { ContentIndex } from '../../../src/sink/embedded/content-index.js';
+import { startIndexServer } from '../../../src/api/content-index/test-server.js';
+import type { ContentIndex } from '../../../src/content-index/content-index.js';
 
 export interface ContentTarget {
   url: string;

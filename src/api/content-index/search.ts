@@ -1,0 +1,30 @@
+/** `GET|POST /<index>/_search` and `GET|POST /<index>/_count` (the documented Query DSL subset). */
+import type { EndpointRequest } from '../endpoint.js';
+import type { ContentIndex } from '../../content-index/content-index.js';
+import { A, indexEndpoint, QUERY_PARAMS, SOURCE_PARAMS } from './shared.js';
+
+const searchParams = {
+  ...QUERY_PARAMS, ...SOURCE_PARAMS,
+  from: 'int', size: 'int', sort: 'string', track_total_hits: 'string', rest_total_hits_as_int: 'boolean', track_scores: 'boolean',
+  seq_no_primary_term: 'boolean', version: 'boolean', timeout: 'time', typed_keys: 'boolean', search_type: 'string',
+  request_cache: 'boolean', batched_reduce_size: 'int', ccs_minimize_roundtrips: 'boolean', max_concurrent_shard_requests: 'int',
+  pre_filter_shard_size: 'int', allow_partial_search_results: 'boolean', explain: 'boolean', stored_fields: 'list',
+  docvalue_fields: 'list', stats: 'list', include_named_queries_score: 'boolean',
+} as const;
+
+const countParams = { ...QUERY_PARAMS, min_score: 'string', terminate_after: 'int', ignore_throttled: 'boolean' } as const;
+
+/** Searches run on the content index's search threads (docs/embedded-index.md "Search limits"). */
+async function search(req: EndpointRequest, ci: ContentIndex) {
+  return { body: await ci.searchAsync(req.params.index, req.body, req.query) };
+}
+
+async function count(req: EndpointRequest, ci: ContentIndex) {
+  const { min_score: _m, terminate_after: _t, ...params } = req.query;
+  return { body: await ci.countAsync(req.params.index, req.body, params) };
+}
+
+export const searchGet = indexEndpoint({ name: 'search', method: 'GET', paths: ['/:index/_search'], params: searchParams, action: A.search, run: search });
+export const searchPost = indexEndpoint({ name: 'search', method: 'POST', paths: ['/:index/_search'], params: searchParams, action: A.search, run: search });
+export const countGet = indexEndpoint({ name: 'count', method: 'GET', paths: ['/:index/_count'], params: countParams, action: A.search, run: count });
+export const countPost = indexEndpoint({ name: 'count', method: 'POST', paths: ['/:index/_count'], params: countParams, action: A.search, run: count });

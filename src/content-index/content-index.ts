@@ -1,0 +1,385 @@
+/**
+ * The embedded content index (runtime.md "The embedded content index"): Elasticsearch's index
+ * and document APIs over one SQLite file (FTS5 for full text). Every method takes and returns
+ * Elasticsearch's JSON shapes; failures are `ApiError`s with Elasticsearch's error types.
+ * Writes are transactional (one transaction per request, per bulk, per delete-by-query batch)
+ * and visible immediately, so `_refresh` has nothing to do.
+ */
+import { ApiError, errors } from '../domain/errors.js';
+import { isPlainObject } from '../domain/shared/json.js';
+import { errorItem, itemSource, okItem, parseBulk, writeBody, writeStatus, type BulkGuard, type BulkItem } from './bulk.js';
+import {
+  autoId, deleteByRowid, deleteDocument, putDocument, PRIMARY_TERM, updateDocument, type WriteOptions,
+} from './documents.js';
+import { Highlighter } from './highlight.js';
+import {
+  indexNames, insertIndex, loadIndexRow, mappingOf, parseCreateBody, putMapping, removeIndex, settingsOf,
+} from './index-admin.js';
+import { IndexHandle } from './index-handle.js';
+import { validateIndexName } from './index-names.js';
+import { openDatabase, type Db } from './schema.js';
+import { DEFAULT_SEARCH_LIMITS, ReadPool, type SearchLimits } from './read-pool.js';
+import { count, matchingRowids, search, SHARDS } from './search.js';
+import { Budget } from './search-budget.js';
+import { bodyObject, parseCountQuery, parseSearchRequest, requestQuery, type SearchParams } from './search-request.js';
+import { applySourceFilter, parseSourceFilter } from './source-filter.js';
+import { StatementCache } from './statement-cache.js';
+
+export interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export interface DocWriteOptions extends WriteOptions {
+  opType?: 'index' | 'create';
+}
+
+export interface ContentIndexOptions {
+  /** Search threads, queue and budgets (config file `content.search`). */
+  search?: Partial<SearchLimits>;
+}
+
+export class ContentIndex {
+  readonly db: Db;
+  readonly searchLimits: SearchLimits;
+  private readonly handles = new Map<string, IndexHandle>();
+  private readonly cache: StatementCache;
+  private readonly highlighter: Highlighter;
+  /** Runs a function in a savepoint when called inside a transaction. */
+  private readonly nested: (fn: () => unknown) => unknown;
+  /** Started on the first read that goes through it. */
+  private pool?: ReadPool;
+
+  constructor(
+    readonly path: string,
+    opts: ContentIndexOptions = {},
+  ) {
+    this.db = openDatabase(path);
+    this.cache = new StatementCache(this.db);
+    this.highlighter = new Highlighter(this.db);
+    this.nested = this.db.transaction((fn: () => unknown) => fn());
+    this.searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
+  }
+
+  /** Closes the database now; the search threads close their connections before they end. */
+  close(): Promise<void> {
+    this.handles.clear();
+    this.cache.clear();
+    if (this.db.open) this.db.close();
+    const pool = this.pool;
+    this.pool = undefined;
+    return pool ? pool.destroy() : Promise.resolve();
+  }
+
+  // ---- indices ---------------------------------------------------------------------------
+
+  createIndex(name: string, body?: unknown, opts: { language?: string | null } = {}) {
+    const parsed = parseCreateBody(body);
+    this.write(() => {
+      const row = insertIndex(this.db, name, parsed, opts.language);
+      const h = new IndexHandle(this.db, row);
+      if (parsed.mappings) h.fields.applyMapping(parsed.mappings);
+      this.handles.set(name, h);
+    });
+    return { acknowledged: true, shards_acknowledged: true, index: name };
+  }
+
+  exists(name: string): boolean {
+    return this.handle(name) !== undefined;
+  }
+
+  deleteIndex(name: string) {
+    const h = this.mustHandle(name);
+    this.write(() => removeIndex(this.db, h));
+    this.handles.delete(name);
+    this.cache.clear();
+    return { acknowledged: true };
+  }
+
+  getIndex(name: string) {
+    const h = this.mustHandle(name);
+    return { [name]: { aliases: {}, mappings: mappingOf(h), settings: settingsOf(h) } };
+  }
+
+  getMapping(name: string) {
+    return { [name]: { mappings: mappingOf(this.mustHandle(name)) } };
+  }
+
+  putMapping(name: string, body: unknown) {
+    const h = this.mustHandle(name);
+    this.write(() => putMapping(h, body));
+    return { acknowledged: true };
+  }
+
+  refresh(name: string) {
+    this.mustHandle(name);
+    return { _shards: { total: 1, successful: 1, failed: 0 } };
+  }
+
+  /** Rows for `GET /_cat/indices?format=json`. */
+  catIndices(): Record<string, string>[] {
+    return indexNames(this.db).map((name) => {
+      const h = this.mustHandle(name);
+      const docs = h.countDocs.get()!.n;
+      return {
+        health: 'green', status: 'open', index: name, uuid: h.uuid, pri: '1', rep: '0',
+        'docs.count': String(docs), 'docs.deleted': '0', 'store.size': '', 'pri.store.size': '', 'dataset.size': '',
+      };
+    });
+  }
+
+  listIndices(): string[] {
+    return indexNames(this.db);
+  }
+
+  // ---- documents -------------------------------------------------------------------------
+
+  getDocument(name: string, id: string, params: SearchParams = {}): Reply {
+    const h = this.mustHandle(name);
+    const doc = h.fullById.get(id);
+    if (!doc) return { status: 404, body: { _index: name, _id: id, found: false } };
+    const body: Record<string, unknown> = {
+      _index: name, _id: id, _version: doc.ver, _seq_no: doc.seq, _primary_term: PRIMARY_TERM, found: true,
+    };
+    const filter = parseSourceFilter(params._source, params._source_includes, params._source_excludes);
+    if (filter.enabled) body._source = applySourceFilter(JSON.parse(doc.src) as Record<string, unknown>, filter);
+    return { status: 200, body };
+  }
+
+  /** `PUT|POST /<index>/_doc/<id>`, `POST /<index>/_doc` (id undefined), `_create`. */
+  indexDocument(name: string, id: string | undefined, source: unknown, opts: DocWriteOptions = {}): Reply {
+    if (!isPlainObject(source)) throw errors.badBody('request body is required');
+    return this.write(() => {
+      const h = this.autoCreate(name);
+      const r = putDocument(h, id ?? autoId(), source, opts.opType ?? 'index', opts);
+      return { status: writeStatus(r), body: writeBody(name, r) };
+    });
+  }
+
+  updateDocument(name: string, id: string, body: unknown, opts: WriteOptions = {}): Reply {
+    return this.write(() => {
+      const upsert = isPlainObject(body) && (body.doc_as_upsert === true || body.upsert !== undefined);
+      const h = upsert ? this.autoCreate(name) : this.handle(name);
+      if (!h) throw errors.documentMissing(name, id);
+      const r = updateDocument(h, id, body, opts);
+      return { status: writeStatus(r), body: writeBody(name, r) };
+    });
+  }
+
+  deleteDocument(name: string, id: string, opts: WriteOptions = {}): Reply {
+    const h = this.mustHandle(name);
+    return this.write(() => {
+      const r = deleteDocument(h, id, opts);
+      return { status: writeStatus(r), body: writeBody(name, r) };
+    });
+  }
+
+  /**
+   * `_bulk`: an ndjson body (or parsed items), one transaction for the whole request. Each item
+   * runs in its own savepoint: a failed item is rolled back completely (documents, mapped
+   * fields, an index it created, its `_seq_no`) while the others go on. `guard` (security)
+   * may refuse an item before it runs.
+   */
+  bulk(body: string | BulkItem[], defaultIndex?: string, guard?: BulkGuard) {
+    const started = performance.now();
+    const items = typeof body === 'string' ? parseBulk(body, defaultIndex) : body;
+    let failed = false;
+    const results = this.write(() =>
+      items.map((item) => {
+        try {
+          const refused = guard?.(item, this.handle(item.index) !== undefined);
+          if (refused) throw refused;
+          return okItem(item, item.index, this.isolated(item.index, () => this.bulkItem(item)));
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+          failed = true;
+          return errorItem(item, e);
+        }
+      }),
+    );
+    return { took: Math.round(performance.now() - started), errors: failed, items: results };
+  }
+
+  /**
+   * Runs one bulk item inside the request's transaction so that, if it throws, it leaves no
+   * trace: its SQL is rolled back to a savepoint (better-sqlite3 nests transactions that way)
+   * and the in-memory state of the one index it touches is put back.
+   */
+  private isolated<T>(name: string, fn: () => T): T {
+    const before = this.handle(name);
+    const mark = before?.mark();
+    try {
+      const out = this.nested(fn) as T;
+      before?.release();
+      return out;
+    } catch (e) {
+      if (before && mark) before.undo(mark);
+      else this.handles.delete(name); // an index the item created is gone with the savepoint
+      throw e;
+    }
+  }
+
+  private bulkItem(item: BulkItem) {
+    const opts = { ifSeqNo: item.ifSeqNo, ifPrimaryTerm: item.ifPrimaryTerm };
+    switch (item.action) {
+      case 'index':
+      case 'create':
+        return putDocument(this.autoCreate(item.index), item.id ?? autoId(), itemSource(item), item.action, opts);
+      case 'update': {
+        if (item.id === undefined) throw errors.validation(['id is missing']);
+        const source = itemSource(item);
+        const upsert = source.doc_as_upsert === true || source.upsert !== undefined;
+        const h = upsert ? this.autoCreate(item.index) : this.handle(item.index);
+        if (!h) throw errors.documentMissing(item.index, item.id);
+        return updateDocument(h, item.id, source, opts);
+      }
+      case 'delete':
+        return deleteDocument(this.mustHandle(item.index), item.id!, opts);
+    }
+  }
+
+  // ---- search ----------------------------------------------------------------------------
+
+  /** `_search` on this thread (tests, benchmarks; the API uses `searchAsync`). */
+  search(name: string, body?: unknown, params: SearchParams = {}) {
+    const h = this.mustHandle(name);
+    const req = parseSearchRequest(body, params);
+    return search(this.cache, this.highlighter, h, req, { budget: this.budget(req.timeoutMs), limits: this.searchLimits });
+  }
+
+  count(name: string, body?: unknown, params: SearchParams = {}) {
+    const h = this.mustHandle(name);
+    return count(this.cache, h, parseCountQuery(body, params), { budget: this.budget(), limits: this.searchLimits });
+  }
+
+  /** `_search` on a search thread: the event loop stays free however long it takes. */
+  async searchAsync(name: string, body?: unknown, params: SearchParams = {}): Promise<Record<string, unknown>> {
+    if (this.searchLimits.threads === 0) return this.search(name, body, params);
+    return this.reads().run({ op: 'search', name, body, params });
+  }
+
+  /** `_count` on a search thread. */
+  async countAsync(name: string, body?: unknown, params: SearchParams = {}): Promise<Record<string, unknown>> {
+    if (this.searchLimits.threads === 0) return this.count(name, body, params);
+    return this.reads().run({ op: 'count', name, body, params });
+  }
+
+  /** Deletes matching documents in batches (one transaction each), yielding between them. */
+  async deleteByQuery(name: string, rawBody: unknown, params: SearchParams = {}) {
+    const started = performance.now();
+    const h = this.mustHandle(name);
+    const body = bodyObject(rawBody);
+    for (const k of Object.keys(body)) {
+      if (k !== 'query' && k !== 'max_docs') throw errors.parsing(`[${k}] is not supported by _delete_by_query here`);
+    }
+    if (body.query === undefined && params.q === undefined) throw errors.validation(['query is missing']);
+    const query = requestQuery(body, params);
+    const max = params.max_docs ?? body.max_docs;
+    const maxDocs = max === undefined ? Infinity : Number(max);
+    if (!Number.isInteger(maxDocs) && maxDocs !== Infinity) throw errors.parsing(`[max_docs] must be an integer, got [${String(max)}]`);
+    if (maxDocs < 1) throw errors.validation([`maxDocs should be greater than 0 if provided, got [${maxDocs}]`]);
+    const size = Number(params.scroll_size ?? 1000);
+    if (!Number.isInteger(size) || size < 1) throw errors.illegalArgument(`[scroll_size] must be a positive integer, got [${String(params.scroll_size)}]`);
+    const batch = Math.min(10_000, size);
+    let deleted = 0;
+    let batches = 0;
+    let after = 0;
+    for (let cur = h; deleted < maxDocs; ) {
+      const limit = Math.min(batch, maxDocs - deleted);
+      // The selection runs on a search thread (it may scan every document); deletes here.
+      const rows: number[] = this.searchLimits.threads === 0
+        ? matchingRowids(this.cache, cur, query, after, limit, { budget: new Budget(Infinity, this.searchLimits.hardTimeoutMs), limits: this.searchLimits })
+        : await this.reads().run({ op: 'rowids', name, indexId: cur.id, query, after, limit });
+      if (rows.length === 0) break;
+      const target = cur;
+      this.write(() => {
+        for (const r of rows) if (deleteByRowid(target, r)) deleted++;
+      });
+      after = rows[rows.length - 1];
+      batches++;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const now = this.handle(name); // the index may have been deleted or re-created meanwhile
+      if (!now || now.id !== h.id) break;
+      cur = now;
+    }
+    return {
+      took: Math.round(performance.now() - started), timed_out: false, total: deleted, deleted, batches,
+      version_conflicts: 0, noops: 0, retries: { bulk: 0, search: 0 }, throttled_millis: 0,
+      requests_per_second: -1.0, throttled_until_millis: 0, failures: [],
+    };
+  }
+
+  static readonly shards = SHARDS;
+
+  // ---- internals -------------------------------------------------------------------------
+
+  /** Starts the search threads now rather than at the first search (`tributary serve`). */
+  startSearchThreads(): void {
+    if (this.searchLimits.threads > 0) this.reads();
+  }
+
+  /** Ids of the running search threads (diagnostics and tests). */
+  searchThreadIds(): number[] {
+    return this.pool?.threadIds() ?? [];
+  }
+
+  private reads(): ReadPool {
+    if (!this.db.open) throw errors.unavailable('the content index is closed');
+    return (this.pool ??= new ReadPool(this.path, this.searchLimits));
+  }
+
+  /** A read's budget: the request's `timeout` or the default, within the hard limit. */
+  private budget(requestMs?: number): Budget {
+    const { timeoutMs, hardTimeoutMs } = this.searchLimits;
+    return new Budget(Math.min(requestMs ?? timeoutMs, hardTimeoutMs), hardTimeoutMs);
+  }
+
+  /** The open index, or undefined (names with wildcards or commas are refused). */
+  handle(name: string): IndexHandle | undefined {
+    const cached = this.handles.get(name);
+    if (cached) return cached;
+    if (/[*,]/.test(name) || name === '_all') {
+      throw errors.illegalArgument(`the embedded index serves one concrete index per request, got [${name}]`);
+    }
+    const row = loadIndexRow(this.db, name);
+    if (!row) return undefined;
+    const h = new IndexHandle(this.db, row);
+    this.handles.set(name, h);
+    return h;
+  }
+
+  private mustHandle(name: string): IndexHandle {
+    const h = this.handle(name);
+    if (!h) throw errors.indexNotFound(name);
+    return h;
+  }
+
+  /** Index APIs create a missing index on first write (`action.auto_create_index`). */
+  private autoCreate(name: string): IndexHandle {
+    const h = this.handle(name);
+    if (h) return h;
+    validateIndexName(name);
+    const row = insertIndex(this.db, name, {});
+    const created = new IndexHandle(this.db, row);
+    this.handles.set(name, created);
+    return created;
+  }
+
+  /**
+   * Runs `fn` in one transaction and persists `_seq_no` counters. On failure the cached handles
+   * are dropped: their registries and counters may be ahead of the rolled-back database.
+   */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(() => {
+        const out = fn();
+        for (const h of this.handles.values()) h.flush();
+        return out;
+      })();
+    } catch (e) {
+      this.handles.clear();
+      this.cache.clear();
+      throw e;
+    }
+  }
+}

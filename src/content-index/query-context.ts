@@ -1,0 +1,223 @@
+/**
+ * What a compiled query is made of: SQL fragments over the documents table (aliased `d`),
+ * named parameters, the FTS5 sub-queries (materialised CTEs joined for their scores), and the
+ * full-text leaves the highlighter reuses. Also the SQL that reads a field's values from the
+ * JSONB `_source` (json_extract, json_each for arrays, json_tree below arrays of objects).
+ */
+import { errors } from '../domain/errors.js';
+import { isPlainObject } from '../domain/shared/json.js';
+import { F_ARRAY, F_DOTTED, F_UNDER_ARRAY, type FieldInfo } from './fields.js';
+import type { IndexHandle } from './index-handle.js';
+import { DOC_BITS, DOC_MASK } from './schema.js';
+
+/** A compiled query node: a boolean SQL condition and a numeric SQL score. */
+export interface SqlNode {
+  where: string;
+  score: string;
+  /** The score is already 0 for documents that do not match (true for full-text leaves). */
+  zeroOutside: boolean;
+  /**
+   * A full-text leaf (its CTE / temp table name) every match of this node is in: a query that
+   * needs nothing else of the documents table can then run on that leaf's rows alone.
+   */
+  driver?: string;
+}
+
+export interface HighlightLeaf {
+  expr: string;
+  /** Field paths the leaf searched; null for every text field. */
+  fields: string[] | null;
+}
+
+export const MATCH_NONE: SqlNode = { where: '0', score: '0', zeroOutside: true };
+
+/**
+ * A full-text leaf's scores, to be written into `temp.<name>` (doc INTEGER PRIMARY KEY, s) before
+ * a scored search: joining a keyed temp table is a lookup, where joining a CTE is a scan per row.
+ */
+export interface ScoredLeaf {
+  name: string;
+  fill: string;
+  params: Record<string, unknown>;
+}
+
+/** Bounds on a query's size (docs/embedded-index.md "Search limits"). */
+export interface QueryLimits {
+  /** Clauses in the whole query tree, and in one `bool` (`indices.query.bool.max_clause_count`). */
+  maxClauseCount: number;
+  /** Query objects nested in one another (`indices.query.bool.max_nested_depth`). */
+  maxNestedDepth: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxClauseCount: 1024, maxNestedDepth: 30 };
+
+export class QueryContext {
+  readonly params: Record<string, unknown> = {};
+  /** CTE definitions for unscored statements (count, delete by query, sort by field). */
+  readonly ctes: string[] = [];
+  readonly scored: ScoredLeaf[] = [];
+  readonly leaves: HighlightLeaf[] = [];
+  private n = 0;
+  private clauses = 0;
+  private depth = 0;
+
+  constructor(
+    readonly h: IndexHandle,
+    readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+  ) {}
+
+  /** Enters one query object: counts it as a clause and bounds the nesting. */
+  enter(): void {
+    if (++this.depth > this.limits.maxNestedDepth) {
+      throw errors.illegalArgument('The nested depth of the query exceeds the maximum nested depth for queries set in [indices.query.bool.max_nested_depth]');
+    }
+    this.count(1);
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  /** Adds clauses to the whole tree's count (Lucene's nested clause check). */
+  count(n: number): void {
+    this.clauses += n;
+    if (this.clauses > this.limits.maxClauseCount) {
+      throw errors.tooManyNestedClauses(this.limits.maxClauseCount);
+    }
+  }
+
+  /** One `bool`'s clause list (Lucene's BooleanQuery check). */
+  checkBoolClauses(n: number): void {
+    if (n > this.limits.maxClauseCount) throw errors.tooManyClauses(this.limits.maxClauseCount);
+  }
+
+  /** Binds a value; returns its placeholder. */
+  p(value: unknown): string {
+    const name = `p${this.n++}`;
+    this.params[name] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    return `@${name}`;
+  }
+
+  field(path: string): FieldInfo | undefined {
+    return this.h.fields.get(path);
+  }
+
+  /**
+   * A full-text leaf: `expr` (FTS5 syntax) over the given text fields (null: all of them).
+   * `agg` combines a document's per-field scores: best field (max) or all fields (sum).
+   */
+  fts(expr: string, fields: { f: FieldInfo; boost: number }[] | null, agg: 'max' | 'sum', boost = 1): SqlNode {
+    if (expr === '' || (fields !== null && fields.length === 0)) return MATCH_NONE;
+    if (this.scored.length >= this.limits.maxClauseCount) this.count(this.limits.maxClauseCount + 1);
+    const t = this.h.fts;
+    const m = `ci_m${this.scored.length}`;
+    const boosts = fields?.filter((x) => x.boost !== 1) ?? [];
+    const weight = boosts.length
+      ? ` * (CASE rowid >> ${DOC_BITS} ${boosts.map((x) => `WHEN ${x.f.fid} THEN ${Number(x.boost)}`).join(' ')} ELSE 1 END)`
+      : '';
+    const pExpr = this.p(expr);
+    // ci_live(): the time budget (search-budget.ts) — past it, the remaining rows are skipped.
+    let sql = `SELECT rowid & ${DOC_MASK} AS doc, -bm25(${t})${weight} AS s FROM ${t} WHERE ${t} MATCH ${pExpr} AND ci_live()`;
+    let fill: string;
+    if (fields && fields.length === 1) {
+      const lo = fields[0].f.fid * 2 ** DOC_BITS;
+      sql += ` AND rowid BETWEEN ${lo} AND ${lo + DOC_MASK}`;
+      fill = `INSERT INTO temp.${m} (doc, s) ${sql}`;
+    } else {
+      if (fields) sql += ` AND (rowid >> ${DOC_BITS}) IN (${fields.map((x) => x.f.fid).join(',')})`;
+      // bm25() may not run inside an aggregate: score the rows first, then group them.
+      const inner = `${m}r(doc, s) AS MATERIALIZED (${sql})`;
+      this.ctes.push(inner);
+      sql = `SELECT doc, ${agg}(s) AS s FROM ${m}r GROUP BY doc`;
+      fill = `WITH ${inner} INSERT INTO temp.${m} (doc, s) ${sql}`;
+    }
+    this.ctes.push(`${m}(doc, s) AS MATERIALIZED (${sql})`);
+    this.scored.push({ name: m, fill, params: { [pExpr.slice(1)]: expr } });
+    this.leaves.push({ expr, fields: fields && fields.map((x) => x.f.path) });
+    // A keyed lookup per document, not a join: SQLite joins at most 64 tables, a query may have
+    // up to maxClauseCount leaves.
+    const s = `COALESCE((SELECT ${m}.s FROM ${m} WHERE ${m}.doc = d.r), 0)`;
+    const score = boost === 1 ? s : `(${s} * ${Number(boost)})`;
+    return { where: `d.r IN (SELECT doc FROM ${m})`, score, zeroOutside: true, driver: m };
+  }
+
+  /** How the values were seen: a multi-field (`title.keyword`) has its parent's shape. */
+  private flagsOf(f: FieldInfo): number {
+    return f.multi ? (this.h.fields.get(f.src)?.flags ?? f.flags) : f.flags;
+  }
+
+  /** `pred(x)` over the field's values, x being one value at a time (arrays: any element). */
+  values(f: FieldInfo, pred: (x: string) => string): string {
+    const flags = this.flagsOf(f);
+    if (flags & (F_UNDER_ARRAY | F_DOTTED)) {
+      return `EXISTS (SELECT 1 FROM json_tree(d.src) AS j WHERE j.atom IS NOT NULL AND es_path(j.fullkey) = ${this.p(f.src)} AND ${pred('j.atom')})`;
+    }
+    const path = this.p(jsonPath(f.src));
+    if (flags & F_ARRAY) return `EXISTS (SELECT 1 FROM json_each(d.src, ${path}) AS j WHERE ${pred('j.atom')})`;
+    return pred(`json_extract(d.src, ${path})`);
+  }
+
+  /** A sort key for the field: its value, or the min / max element of an array. */
+  sortValue(f: FieldInfo, mode: 'min' | 'max'): string {
+    const conv = (x: string) => convert(f, x);
+    const flags = this.flagsOf(f);
+    if (flags & (F_UNDER_ARRAY | F_DOTTED)) {
+      return `(SELECT ${mode}(${conv('j.atom')}) FROM json_tree(d.src) AS j WHERE j.atom IS NOT NULL AND es_path(j.fullkey) = ${this.p(f.src)})`;
+    }
+    const path = this.p(jsonPath(f.src));
+    if (flags & F_ARRAY) return `(SELECT ${mode}(${conv('j.atom')}) FROM json_each(d.src, ${path}) AS j)`;
+    return conv(`json_extract(d.src, ${path})`);
+  }
+}
+
+export function jsonPath(path: string): string {
+  return '$' + path.split('.').map((s) => `."${s}"`).join('');
+}
+
+/** SQL that turns a stored value into the field type's comparable form. */
+export function convert(f: FieldInfo, x: string): string {
+  switch (f.kind) {
+    case 'number':
+      return `(${x} + 0)`;
+    case 'date':
+      return `es_ms(${x})`;
+    case 'boolean':
+      return `(${x} IN (1, 'true'))`;
+    default:
+      return x;
+  }
+}
+
+/** Coerces a query value to the field's type (number, epoch millis, 0/1, string). */
+export function coerce(f: FieldInfo, value: unknown, parseDate: (v: unknown) => number): number | string {
+  if (value === null || typeof value === 'object') throw errors.parsing(`[${f.path}] query value must be a scalar`);
+  switch (f.kind) {
+    case 'number': {
+      const n = typeof value === 'number' ? value : Number(String(value).trim() || NaN);
+      if (!Number.isFinite(n)) throw errors.queryShard(`failed to create query: For input string: "${String(value)}"`);
+      return n;
+    }
+    case 'date': {
+      const ms = parseDate(value);
+      if (Number.isNaN(ms)) {
+        throw errors.queryShard(`failed to parse date field [${String(value)}] with format [strict_date_optional_time||epoch_millis]`);
+      }
+      return ms;
+    }
+    case 'boolean':
+      if (value === true || value === 'true') return 1;
+      if (value === false || value === 'false' || value === '') return 0;
+      throw errors.queryShard(`Can't parse boolean value [${String(value)}], expected [true] or [false]`);
+    default:
+      return String(value);
+  }
+}
+
+/** A query's `boost` (default 1); negative or non-numeric is a parsing error. */
+export function boostOf(b: unknown): number {
+  const v = isPlainObject(b) ? b.boost : undefined;
+  if (v === undefined) return 1;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw errors.parsing(`[boost] must be a non-negative number, got [${String(v)}]`);
+  return n;
+}

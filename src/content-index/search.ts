@@ -1,0 +1,216 @@
+/**
+ * Runs compiled queries against one index: `_search` (hits, totals, sort, paging, `_source`
+ * filtering, highlight), `_count`, and the matching-rowid pages `_delete_by_query` walks.
+ * Memory stays bounded by `from + size` (SQLite keeps only the top rows of an ORDER BY … LIMIT);
+ * `_source` is read only for the page of hits returned.
+ */
+import { isPlainObject } from '../domain/shared/json.js';
+import type { Highlighter } from './highlight.js';
+import { withBudget, type Budget } from './search-budget.js';
+import type { IndexHandle } from './index-handle.js';
+import { compileQuery } from './query-compile.js';
+import { QueryContext, type QueryLimits, type SqlNode } from './query-context.js';
+import { PRIMARY_TERM } from './documents.js';
+import type { SearchRequest } from './search-request.js';
+import { compileSort } from './sort.js';
+import { applySourceFilter, fieldPattern } from './source-filter.js';
+import type { StatementCache } from './statement-cache.js';
+
+export const SHARDS = { total: 1, successful: 1, skipped: 0, failed: 0 };
+
+interface Compiled {
+  ctx: QueryContext;
+  node: SqlNode;
+  /** The WITH clause defining the full-text leaves; '' once they sit in temp tables. */
+  with: string;
+}
+
+function compile(h: IndexHandle, query: unknown, limits?: QueryLimits): Compiled {
+  const ctx = new QueryContext(h, limits);
+  const node = compileQuery(ctx, query);
+  return { ctx, node, with: ctx.ctes.length ? `WITH ${ctx.ctes.join(', ')} ` : '' };
+}
+
+/**
+ * The FROM clause: the documents table, or — when the query only needs rowids and scores and
+ * all its matches are in one full-text leaf — that leaf's rows alone (no row of the documents
+ * table is read until the page of hits is fetched).
+ */
+function from(h: IndexHandle, c: Compiled, extra: string[] = []): string {
+  const driver = c.node.driver;
+  const needsDocs = [c.node.where, c.node.score, ...extra].some((sql) => /\bd\.(src|id)\b/.test(sql));
+  return driver && !needsDocs ? `(SELECT doc AS r FROM ${driver}) AS d` : `${h.docs} AS d`;
+}
+
+const tempTables = new WeakMap<object, number>();
+
+/**
+ * The keyed temp tables scored leaves fill (`temp.ci_m<i>`), created outside any transaction:
+ * a table created in a transaction that rolls back is gone, and must not be counted as made.
+ */
+function ensureTempTables(db: StatementCache['db'], n: number): void {
+  const made = tempTables.get(db) ?? 0;
+  if (n <= made) return;
+  if (db.inTransaction) throw new Error('score tables must be created outside a transaction');
+  for (let i = made; i < n; i++) db.exec(`CREATE TEMP TABLE IF NOT EXISTS ci_m${i} (doc INTEGER PRIMARY KEY, s REAL)`);
+  tempTables.set(db, n);
+}
+
+/**
+ * Writes each full-text leaf's (doc, score) rows into a keyed temp table of the same name as its
+ * CTE, so the scored query looks scores up by primary key; returns the cleanup.
+ */
+function fillScores(cache: StatementCache, c: Compiled): () => void {
+  for (const leaf of c.ctx.scored) cache.get(leaf.fill).run(leaf.params);
+  c.with = '';
+  return () => {
+    for (const leaf of c.ctx.scored) cache.get(`DELETE FROM temp.${leaf.name}`).run();
+  };
+}
+
+/** Number of matching documents, counting at most `cap` (+1 to tell "more than cap"). */
+function countMatches(cache: StatementCache, h: IndexHandle, c: Compiled, cap: number, minScore?: number): number {
+  const scoreFilter = minScore === undefined ? '' : ` AND (${c.node.score}) >= ${Number(minScore)}`;
+  const inner = `SELECT 1 FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where})${scoreFilter}`;
+  const sql = Number.isFinite(cap)
+    ? `${c.with}SELECT count(*) AS n FROM (${inner} LIMIT ${Math.max(0, Math.floor(cap))})`
+    : `${c.with}SELECT count(*) AS n FROM (${inner})`;
+  return (cache.get(sql).get(c.ctx.params) as { n: number }).n;
+}
+
+/** Options of one read: its time budget and the query's size limits. */
+export interface ReadOptions {
+  budget?: Budget;
+  limits?: QueryLimits;
+}
+
+export function count(cache: StatementCache, h: IndexHandle, query: unknown, o: ReadOptions = {}) {
+  const c = compile(h, query, o.limits);
+  const n = withBudget(cache.db, o.budget, () => countMatches(cache, h, c, Infinity));
+  return { count: n, _shards: SHARDS, ...(o.budget?.timedOut ? { timed_out: true } : {}) };
+}
+
+interface HitRow {
+  r: number;
+  sc: number;
+  [k: string]: unknown;
+}
+
+export function search(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, o: ReadOptions = {}) {
+  const started = performance.now();
+  const c = compile(h, req.query, o.limits);
+  const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
+  const fill = scoring && c.ctx.scored.length > 0;
+  if (fill) ensureTempTables(cache.db, c.ctx.scored.length);
+  return withBudget(cache.db, o.budget, () =>
+    cache.db.transaction(() => {
+      const cleanup = fill ? fillScores(cache, c) : () => {};
+      try {
+        return run(cache, hl, h, req, c, scoring, started, o.budget);
+      } finally {
+        cleanup();
+      }
+    })(),
+  );
+}
+
+function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, scoring: boolean, started: number, budget?: Budget) {
+  const sortKeys = req.sort.length ? req.sort : [{ kind: 'score' as const, desc: true, missingFirst: false, mode: 'max' as const }];
+  const sorted = compileSort(c.ctx, sortKeys);
+  const { columns } = sorted;
+  const scoreExpr = scoring ? c.node.score : 'NULL';
+  // A score that is the same for every row (filters, match_all) orders nothing: dropping it lets
+  // SQLite walk the table in rowid order and stop after the page instead of sorting every match.
+  const constant = !/\bd\.|ci_m\d/.test(scoreExpr);
+  const orderBy = constant ? sorted.orderBy.replace(/^sc (ASC|DESC), /, '').replace(/, sc (ASC|DESC)/g, '') : sorted.orderBy;
+  const minScore = req.minScore === undefined ? '' : ` AND sc >= ${Number(req.minScore)}`;
+  const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} WHERE ci_live() AND (${c.node.where})`;
+  const rows = req.size === 0 ? [] : (cache
+    .get(`${c.with}SELECT * FROM (${select}) AS d WHERE 1${minScore} ORDER BY ${orderBy} LIMIT ${req.size} OFFSET ${req.from}`)
+    .all(c.ctx.params) as HitRow[]);
+
+  // Past the soft deadline the remaining hits come back without highlighting.
+  const hits = rows.map((row) => buildHit(hl, h, req, c, row, scoring, budget));
+  let total: number | undefined;
+  if (req.trackTotal) total = countMatches(cache, h, c, req.totalCap === Infinity ? Infinity : req.totalCap + 1, req.minScore);
+  let maxScore: number | null = null;
+  if (scoring) {
+    const scoreFirst = sortKeys[0].kind === 'score' && sortKeys[0].desc;
+    if (scoreFirst && req.from === 0) maxScore = rows.length ? Number(rows[0].sc) : null;
+    else {
+      const m = cache.get(`${c.with}SELECT max(sc) AS m FROM (${select}) WHERE 1${minScore}`).get(c.ctx.params) as { m: number | null };
+      maxScore = m.m;
+    }
+  }
+  const out: Record<string, unknown> = {};
+  // A count cut short by the time budget still counts the hits being returned.
+  if (total !== undefined && budget?.timedOut) total = Math.max(total, req.from + rows.length);
+  if (total !== undefined) {
+    const capped = Number.isFinite(req.totalCap) && total > req.totalCap;
+    const value = capped ? req.totalCap : total;
+    // Cut short by the time budget, the count is a lower bound.
+    out.total = req.totalAsInt ? value : { value, relation: capped || budget?.timedOut ? 'gte' : 'eq' };
+  }
+  out.max_score = maxScore;
+  out.hits = hits;
+  return {
+    took: Math.round(performance.now() - started),
+    timed_out: budget?.expired() ?? false,
+    _shards: SHARDS,
+    hits: out,
+  };
+}
+
+function buildHit(hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, row: HitRow, scoring: boolean, budget?: Budget) {
+  const doc = h.fullByRowid.get(row.r)!;
+  const hit: Record<string, unknown> = { _index: h.name, _id: doc.id };
+  if (req.version) hit._version = doc.ver;
+  if (req.seqNoPrimaryTerm) {
+    hit._seq_no = doc.seq;
+    hit._primary_term = PRIMARY_TERM;
+  }
+  hit._score = scoring ? Number(row.sc) : null;
+  const source = JSON.parse(doc.src) as Record<string, unknown>;
+  if (req.source.enabled) hit._source = applySourceFilter(source, req.source);
+  if (req.fields) hit.fields = fieldValues(h, source, req.fields);
+  if (req.highlight && !budget?.expired()) {
+    const highlight = hl.highlight(h, req.highlight, c.ctx.leaves, source);
+    if (highlight) hit.highlight = highlight;
+  }
+  if (req.sort.length) hit.sort = req.sort.map((k, i) => (k.kind === 'score' ? Number(row.sc) : (row[`k${i}`] ?? null)));
+  return hit;
+}
+
+/** The `fields` option: values per requested field (wildcards allowed), always arrays. */
+function fieldValues(h: IndexHandle, source: Record<string, unknown>, patterns: string[]) {
+  const out: Record<string, unknown[]> = {};
+  for (const p of patterns) {
+    const matches = fieldPattern(p);
+    for (const f of h.fields.all()) {
+      if (f.kind === 'object' || !matches(f.path)) continue;
+      const values = collect(source, f.src.split('.'));
+      if (values.length) out[f.path] = values;
+    }
+  }
+  return out;
+}
+
+function collect(v: unknown, path: string[]): unknown[] {
+  if (v === null || v === undefined) return [];
+  if (Array.isArray(v)) return v.flatMap((x) => collect(x, path));
+  if (path.length === 0) return isPlainObject(v) ? [] : [v];
+  if (!isPlainObject(v)) return [];
+  const out: unknown[] = [];
+  for (let i = 1; i <= path.length; i++) {
+    const key = path.slice(0, i).join('.');
+    if (key in v) out.push(...collect(v[key], path.slice(i)));
+  }
+  return out;
+}
+
+/** One page of matching rowids above `after`, in rowid order (delete by query walks these). */
+export function matchingRowids(cache: StatementCache, h: IndexHandle, query: unknown, after: number, limit: number, o: ReadOptions = {}): number[] {
+  const c = compile(h, query, o.limits);
+  const sql = `${c.with}SELECT d.r AS r FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where}) AND d.r > @__after ORDER BY d.r LIMIT ${Math.floor(limit)}`;
+  return withBudget(cache.db, o.budget, () => (cache.get(sql).all({ ...c.ctx.params, __after: after }) as { r: number }[]).map((x) => x.r));
+}

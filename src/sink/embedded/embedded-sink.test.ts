@@ -1,0 +1,42 @@
+/**
+ * The shared sink suite (`sink.case.test.ts`) against the in-process EmbeddedSink, read back
+ * through the engine itself.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ContentIndex } from '../../content-index/content-index.js';
+import { EmbeddedSink } from './embedded-sink.js';
+import { sinkSuite, type Inspector } from '../sink.case.test.js';
+
+function inspector(ci: ContentIndex): Inspector {
+  return {
+    async count(index, query) {
+      return ci.count(index, query ? { query } : undefined).count;
+    },
+    async get(index, id) {
+      const r = ci.getDocument(index, id);
+      return r.status === 404 ? null : (r.body._source as Record<string, unknown>);
+    },
+    async properties(index) {
+      const m = ci.getMapping(index)[index].mappings as { properties?: Record<string, { type?: string }> };
+      return m.properties ?? {};
+    },
+    async deleteIndex(index) {
+      if (ci.exists(index)) ci.deleteIndex(index);
+    },
+  };
+}
+
+sinkSuite('embedded index (EmbeddedSink, in-process)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tributary-embedded-sink-'));
+  const ci = new ContentIndex(join(dir, 'content.db'));
+  return {
+    sink: new EmbeddedSink(ci, true),
+    inspect: inspector(ci),
+    async close() {
+      ci.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
