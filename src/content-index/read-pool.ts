@@ -13,11 +13,9 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { extname } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { ApiError, errors } from '../domain/errors.js';
+import { threadModule } from '../platform/worker-thread.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-context.js';
 import { cancelled } from './search-budget.js';
 import type { ReadResult, ReadTask } from './read-worker.js';
@@ -43,16 +41,6 @@ export const DEFAULT_SEARCH_LIMITS: SearchLimits = {
   hardTimeoutMs: 30_000,
 };
 
-/**
- * Running from the TypeScript sources, the threads need tsx too. `node --import tsx` passes it
- * on to threads, but `bin/tributary.js` registers tsx in-process, which threads do not inherit.
- */
-function workerExecArgv(here: string): string[] | undefined {
-  if (extname(here) !== '.ts' || process.execArgv.some((a) => a.includes('tsx'))) return undefined;
-  const tsx = createRequire(import.meta.url).resolve('tsx');
-  return [...process.execArgv, '--import', pathToFileURL(tsx).href];
-}
-
 const TERMINATE_GRACE_MS = 2_000;
 
 /** A task as callers give it: the pool adds the database path, limits and budget. */
@@ -67,10 +55,8 @@ export class ReadPool {
     private readonly path: string,
     private readonly limits: SearchLimits,
   ) {
-    const here = fileURLToPath(import.meta.url);
     this.pool = new Piscina({
-      filename: new URL(`./read-worker${extname(here)}`, import.meta.url).href,
-      execArgv: workerExecArgv(here),
+      ...threadModule(import.meta.url, 'read-worker'),
       minThreads: limits.threads,
       maxThreads: limits.threads,
       // Threads are never retired when idle: each holds an open connection to close first.

@@ -14,6 +14,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { threadModule } from '../../platform/worker-thread.js';
 import { Budget } from './budget.js';
 import type { ExtractResult, ExtractTask } from './extract-worker.js';
 
@@ -32,22 +33,10 @@ let nextId = 1;
 const onStart = new Map<number, () => void>();
 const threads = new Budget(EXTRACT_THREADS);
 
-function workerFile(): { filename: string; execArgv?: string[] } {
-  // Compiled build: extract-worker.js beside this file. From the sources (tsx): the thread
-  // needs tsx's loader too, which a thread does not inherit when the main thread registered
-  // it programmatically (bin/tributary.js). Otherwise the thread inherits the process's options:
-  // given explicitly, Node 24 refuses some of them for threads (ERR_WORKER_INVALID_EXEC_ARGV,
-  // e.g. under its test runner), as read-pool.ts does for the search threads.
-  const ts = import.meta.url.endsWith('.ts');
-  const filename = new URL(`./extract-worker.${ts ? 'ts' : 'js'}`, import.meta.url).href;
-  if (!ts || process.execArgv.some((a) => a.includes('tsx'))) return { filename };
-  return { filename, execArgv: [...process.execArgv, '--import', import.meta.resolve('tsx')] };
-}
-
 function thePool(): Piscina<ExtractTask, ExtractResult> {
   if (!pool) {
     pool = new Piscina<ExtractTask, ExtractResult>({
-      ...workerFile(),
+      ...threadModule(import.meta.url, 'extract-worker'),
       name: 'default',
       minThreads: 1,
       maxThreads: EXTRACT_THREADS,
