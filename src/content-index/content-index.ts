@@ -19,7 +19,8 @@ import { IndexHandle } from './index-handle.js';
 import { validateIndexName } from './index-names.js';
 import { openDatabase, type Db } from './schema.js';
 import { DEFAULT_SEARCH_LIMITS, ReadPool, type SearchLimits } from './read-pool.js';
-import { count, matchingRowids, search, SHARDS } from './search.js';
+import { count, matchingRowids, scrollPage, search, SHARDS } from './search.js';
+import { continueScroll, DEFAULT_SCROLL_LIMITS, openScroll, ScrollContexts, type PageReader, type ScrollLimits } from './scroll.js';
 import { Budget } from './search-budget.js';
 import { bodyObject, parseCountQuery, parseSearchRequest, requestQuery, type SearchParams } from './search-request.js';
 import { applySourceFilter, parseSourceFilter } from './source-filter.js';
@@ -37,6 +38,8 @@ export interface DocWriteOptions extends WriteOptions {
 export interface ContentIndexOptions {
   /** Search threads, queue and budgets (config file `content.search`). */
   search?: Partial<SearchLimits>;
+  /** Open scrolls and their keep-alive (scroll.ts). */
+  scroll?: Partial<ScrollLimits>;
 }
 
 export class ContentIndex {
@@ -49,6 +52,7 @@ export class ContentIndex {
   private readonly nested: (fn: () => unknown) => unknown;
   /** Started on the first read that goes through it. */
   private pool?: ReadPool;
+  private readonly scrolls: ScrollContexts;
 
   constructor(
     readonly path: string,
@@ -59,10 +63,12 @@ export class ContentIndex {
     this.highlighter = new Highlighter(this.db);
     this.nested = this.db.transaction((fn: () => unknown) => fn());
     this.searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
+    this.scrolls = new ScrollContexts({ ...DEFAULT_SCROLL_LIMITS, ...opts.scroll });
   }
 
   /** Closes the database now; the search threads close their connections before they end. */
   close(): Promise<void> {
+    this.scrolls.close();
     this.handles.clear();
     this.cache.clear();
     if (this.db.open) this.db.close();
@@ -252,11 +258,31 @@ export class ContentIndex {
     return count(this.cache, h, parseCountQuery(body, params), { budget: this.budget(), limits: this.searchLimits });
   }
 
-  /** `_search` on a search thread: the event loop stays free however long it takes. */
-  async searchAsync(name: string, body?: unknown, params: SearchParams = {}): Promise<Record<string, unknown>> {
+  /**
+   * `_search` on a search thread: the event loop stays free however long it takes. With
+   * `scroll`, the first page of a scroll (scroll.ts) opened for `owner`.
+   */
+  async searchAsync(name: string, body?: unknown, params: SearchParams = {}, owner?: string): Promise<Record<string, unknown>> {
+    if (params.scroll !== undefined) return openScroll(this.scrolls, this.pageReader, name, body, params, owner);
     if (this.searchLimits.threads === 0) return this.search(name, body, params);
     return this.reads().run({ op: 'search', name, body, params });
   }
+
+  /** `POST /_search/scroll`: the next page of `owner`'s scroll `id`. */
+  scrollAsync(id: string, scroll: unknown, asInt: boolean, owner?: string): Promise<Record<string, unknown>> {
+    return continueScroll(this.scrolls, this.pageReader, id, scroll, asInt, owner);
+  }
+
+  /** `DELETE /_search/scroll`: how many of `owner`'s scrolls were open and are now cleared. */
+  clearScroll(ids: string[] | '_all', owner?: string): number {
+    return this.scrolls.clear(ids, owner);
+  }
+
+  private readonly pageReader: PageReader = async (name, body, params, cursor) => {
+    if (this.searchLimits.threads > 0) return this.reads().run({ op: 'scroll', name, body, params, cursor });
+    const req = parseSearchRequest(body, params);
+    return scrollPage(this.cache, this.highlighter, this.mustHandle(name), req, cursor, { budget: this.budget(req.timeoutMs), limits: this.searchLimits });
+  };
 
   /** `_count` on a search thread. */
   async countAsync(name: string, body?: unknown, params: SearchParams = {}): Promise<Record<string, unknown>> {

@@ -13,6 +13,7 @@ import { ApiError } from '../domain/errors.js';
 import type { QueryLimits } from './query-context.js';
 import { ContentReader, type ReadBudget } from './reader.js';
 import type { SearchParams } from './search-request.js';
+import type { ScrollCursor } from './search.js';
 
 export type ReadTask = {
   path: string;
@@ -23,6 +24,7 @@ export type ReadTask = {
   name: string;
 } & (
   | { op: 'search' | 'count'; body: unknown; params: SearchParams }
+  | { op: 'scroll'; body: unknown; params: SearchParams; cursor: ScrollCursor }
   | { op: 'rowids'; indexId: number; query: unknown; after: number; limit: number }
 );
 
@@ -66,6 +68,8 @@ export default function run(task: ReadTask): ReadResult {
     switch (task.op) {
       case 'search':
         return { ok: r.search(task.name, task.body, task.params, budget) };
+      case 'scroll':
+        return { ok: r.scroll(task.name, task.body, task.params, task.cursor, budget) };
       case 'count':
         return { ok: r.count(task.name, task.body, task.params, budget) };
       case 'rowids':

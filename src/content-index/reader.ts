@@ -15,7 +15,7 @@ import { IndexHandle, type IndexRow } from './index-handle.js';
 import type { QueryLimits } from './query-context.js';
 import { openReadDatabase, type Db } from './schema.js';
 import { Budget } from './search-budget.js';
-import { count, matchingRowids, search } from './search.js';
+import { count, matchingRowids, search, scrollPage, type ScrollCursor, type ScrollPage } from './search.js';
 import { parseCountQuery, parseSearchRequest, type SearchParams } from './search-request.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -53,6 +53,13 @@ export class ContentReader {
     const req = parseSearchRequest(body, params);
     const b = this.budget(budget, req.timeoutMs);
     return this.read(name, (h) => search(this.cache, this.highlighter, h, req, { budget: b, limits: this.limits }));
+  }
+
+  /** One page of a scroll (scroll.ts) from `cursor`. */
+  scroll(name: string, body: unknown, params: SearchParams, cursor: ScrollCursor, budget: ReadBudget): ScrollPage {
+    const req = parseSearchRequest(body, params);
+    const b = this.budget(budget, req.timeoutMs);
+    return this.read(name, (h) => scrollPage(this.cache, this.highlighter, h, req, cursor, { budget: b, limits: this.limits }));
   }
 
   count(name: string, body: unknown, params: SearchParams, budget: ReadBudget) {

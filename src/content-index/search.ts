@@ -11,7 +11,8 @@ import type { IndexHandle } from './index-handle.js';
 import { compileQuery } from './query-compile.js';
 import { QueryContext, type QueryLimits, type SqlNode } from './query-context.js';
 import { PRIMARY_TERM } from './documents.js';
-import type { SearchRequest } from './search-request.js';
+import { MAX_RESULT_WINDOW, type SearchRequest } from './search-request.js';
+import { errors } from '../domain/errors.js';
 import { compileSort } from './sort.js';
 import { applySourceFilter, fieldPattern } from './source-filter.js';
 import type { StatementCache } from './statement-cache.js';
@@ -84,6 +85,31 @@ export interface ReadOptions {
   limits?: QueryLimits;
 }
 
+/**
+ * Where a scroll stands (scroll.ts). `after`: the last rowid returned, for a scroll in `_doc`
+ * order (an explicit `sort: _doc`, or the default score sort when every match scores the same):
+ * each page is `rowid > after` in rowid order, so memory stays constant however deep the
+ * scroll. `offset`: hits already returned, for any other order (each page re-runs the query
+ * from there, within `MAX_RESULT_WINDOW`).
+ */
+export interface ScrollCursor {
+  after?: number;
+  offset?: number;
+}
+
+export type SearchResponse = {
+  took: number;
+  timed_out: boolean;
+  _shards: typeof SHARDS;
+  hits: Record<string, unknown>;
+};
+
+/** A scroll page: the search response and the cursor of the next page. */
+export interface ScrollPage {
+  response: SearchResponse;
+  next: ScrollCursor;
+}
+
 export function count(cache: StatementCache, h: IndexHandle, query: unknown, o: ReadOptions = {}) {
   const c = compile(h, query, o.limits);
   const n = withBudget(cache.db, o.budget, () => countMatches(cache, h, c, Infinity));
@@ -96,7 +122,16 @@ interface HitRow {
   [k: string]: unknown;
 }
 
-export function search(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, o: ReadOptions = {}) {
+export function search(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, o: ReadOptions = {}): SearchResponse {
+  return searchPage(cache, hl, h, req, o).response;
+}
+
+/** One page of a scroll: `search` from `cursor`, and where the next page starts. */
+export function scrollPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, cursor: ScrollCursor, o: ReadOptions = {}): ScrollPage {
+  return searchPage(cache, hl, h, req, o, cursor);
+}
+
+function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, o: ReadOptions, cursor?: ScrollCursor): ScrollPage {
   const started = performance.now();
   const c = compile(h, req.query, o.limits);
   const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
@@ -106,7 +141,7 @@ export function search(cache: StatementCache, hl: Highlighter, h: IndexHandle, r
     cache.db.transaction(() => {
       const cleanup = fill ? fillScores(cache, c) : () => {};
       try {
-        return run(cache, hl, h, req, c, scoring, started, o.budget);
+        return run(cache, hl, h, req, c, scoring, started, o.budget, cursor);
       } finally {
         cleanup();
       }
@@ -114,7 +149,10 @@ export function search(cache: StatementCache, hl: Highlighter, h: IndexHandle, r
   );
 }
 
-function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, scoring: boolean, started: number, budget?: Budget) {
+function run(
+  cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, c: Compiled, scoring: boolean, started: number,
+  budget?: Budget, cursor?: ScrollCursor,
+): ScrollPage {
   const sortKeys = req.sort.length ? req.sort : [{ kind: 'score' as const, desc: true, missingFirst: false, mode: 'max' as const }];
   const sorted = compileSort(c.ctx, sortKeys);
   const { columns } = sorted;
@@ -125,9 +163,21 @@ function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: Search
   const orderBy = constant ? sorted.orderBy.replace(/^sc (ASC|DESC), /, '').replace(/, sc (ASC|DESC)/g, '') : sorted.orderBy;
   const minScore = req.minScore === undefined ? '' : ` AND sc >= ${Number(req.minScore)}`;
   const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} WHERE ci_live() AND (${c.node.where})`;
+  // A scroll in rowid order continues after the last rowid; any other order from an offset.
+  const docOrder = (req.sort.length === 0 && constant) || (req.sort.length === 1 && req.sort[0].kind === 'doc' && !req.sort[0].desc);
+  const keyset = cursor !== undefined && docOrder;
+  const offset = cursor === undefined ? req.from : keyset ? 0 : (cursor.offset ?? 0);
+  if (cursor && !keyset && offset + req.size > MAX_RESULT_WINDOW) {
+    throw errors.illegalArgument(
+      `a scroll sorted by score or by fields can return at most [${MAX_RESULT_WINDOW}] hits on the embedded index; ` +
+        'scroll with "sort": ["_doc"] (constant memory, any number of hits), or use from/size',
+    );
+  }
+  const after = keyset ? ` AND r > ${Math.floor(Number(cursor.after ?? 0))}` : '';
   const rows = req.size === 0 ? [] : (cache
-    .get(`${c.with}SELECT * FROM (${select}) AS d WHERE 1${minScore} ORDER BY ${orderBy} LIMIT ${req.size} OFFSET ${req.from}`)
+    .get(`${c.with}SELECT * FROM (${select}) AS d WHERE 1${minScore}${after} ORDER BY ${keyset ? 'r' : orderBy} LIMIT ${req.size} OFFSET ${offset}`)
     .all(c.ctx.params) as HitRow[]);
+  const next: ScrollCursor = keyset ? { after: rows.length ? rows[rows.length - 1].r : Number(cursor.after ?? 0) } : { offset: offset + rows.length };
 
   // Past the soft deadline the remaining hits come back without highlighting.
   const hits = rows.map((row) => buildHit(hl, h, req, c, row, scoring, budget));
@@ -136,7 +186,7 @@ function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: Search
   let maxScore: number | null = null;
   if (scoring) {
     const scoreFirst = sortKeys[0].kind === 'score' && sortKeys[0].desc;
-    if (scoreFirst && req.from === 0) maxScore = rows.length ? Number(rows[0].sc) : null;
+    if (scoreFirst && offset === 0) maxScore = rows.length ? Number(rows[0].sc) : null;
     else {
       const m = cache.get(`${c.with}SELECT max(sc) AS m FROM (${select}) WHERE 1${minScore}`).get(c.ctx.params) as { m: number | null };
       maxScore = m.m;
@@ -144,7 +194,7 @@ function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: Search
   }
   const out: Record<string, unknown> = {};
   // A count cut short by the time budget still counts the hits being returned.
-  if (total !== undefined && budget?.timedOut) total = Math.max(total, req.from + rows.length);
+  if (total !== undefined && budget?.timedOut) total = Math.max(total, offset + rows.length);
   if (total !== undefined) {
     const capped = Number.isFinite(req.totalCap) && total > req.totalCap;
     const value = capped ? req.totalCap : total;
@@ -154,10 +204,8 @@ function run(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: Search
   out.max_score = maxScore;
   out.hits = hits;
   return {
-    took: Math.round(performance.now() - started),
-    timed_out: budget?.expired() ?? false,
-    _shards: SHARDS,
-    hits: out,
+    response: { took: Math.round(performance.now() - started), timed_out: budget?.expired() ?? false, _shards: SHARDS, hits: out },
+    next,
   };
 }
 

@@ -146,6 +146,14 @@ export const errors = {
       extra: { 'resource.type': 'index_or_alias', 'resource.id': index, index_uuid: '_na_', index },
     });
   },
+  /** Embedded content index: a scroll id that is unknown, expired, cleared or another user's. */
+  scrollMissing(id: string): ApiError {
+    return new ApiError('search_context_missing_exception', 404, `No search context found for id [${id}]`);
+  },
+  /** Embedded content index: every scroll context is in use (`search.max_open_scroll_context`). */
+  tooManyScrolls(reason: string): ApiError {
+    return new ApiError('too_many_scroll_contexts_exception', 429, reason);
+  },
   /** Embedded content index: index creation when the index exists. */
   resourceAlreadyExists(index: string, uuid: string): ApiError {
     return new ApiError('resource_already_exists_exception', 400, `index [${index}/${uuid}] already exists`, {

@@ -1,5 +1,5 @@
 /** `DELETE /<index>`: delete an index and all its documents (indices.delete). */
-import { A, INDICES_OPTIONS, indexEndpoint } from './shared.js';
+import { A, ignoredMissing, INDICES_OPTIONS, indexEndpoint } from './shared.js';
 
 export const deleteIndex = indexEndpoint({
   name: 'indices.delete',
@@ -7,5 +7,5 @@ export const deleteIndex = indexEndpoint({
   paths: ['/:index'],
   params: { ...INDICES_OPTIONS, timeout: 'time', master_timeout: 'time' },
   action: A.delete,
-  run: (req, ci) => ({ body: ci.deleteIndex(req.params.index) }),
+  run: (req, ci) => ({ body: ignoredMissing(req, ci) ? { acknowledged: true } : ci.deleteIndex(req.params.index) }),
 });

@@ -1,5 +1,5 @@
 /** `GET /<index>`: aliases, mappings and settings of an index (indices.get). */
-import { A, INDICES_OPTIONS, indexEndpoint, rejectBody } from './shared.js';
+import { A, ignoredMissing, INDICES_OPTIONS, indexEndpoint, rejectBody } from './shared.js';
 
 export const getIndex = indexEndpoint({
   name: 'indices.get',
@@ -9,6 +9,6 @@ export const getIndex = indexEndpoint({
   action: A.get,
   run(req, ci) {
     rejectBody(req);
-    return { body: ci.getIndex(req.params.index) };
+    return { body: ignoredMissing(req, ci) ? {} : ci.getIndex(req.params.index) };
   },
 });

@@ -14,6 +14,7 @@ import { indexExists } from './exists.js';
 import { getIndex } from './get.js';
 import { getMapping, postMapping, putMapping } from './mapping.js';
 import { refreshGet, refreshPost } from './refresh.js';
+import { clearScroll, scrollGet, scrollPost } from './scroll.js';
 import { countGet, countPost, searchGet, searchPost } from './search.js';
 
 export const indexEndpoints: Endpoint[] = [
@@ -21,6 +22,6 @@ export const indexEndpoints: Endpoint[] = [
   getMapping, putMapping, postMapping,
   putDoc, postDocWithId, postDoc, putCreate, postCreate, getDoc, docExists, deleteDoc, updateDoc,
   bulkPost, bulkPut,
-  searchGet, searchPost, countGet, countPost,
+  searchGet, searchPost, countGet, countPost, scrollGet, scrollPost, clearScroll,
   deleteByQuery, refreshPost, refreshGet, catIndices, catIndicesNamed,
 ];

@@ -1,6 +1,6 @@
 /** `GET /<index>/_mapping` (indices.get_mapping) and `PUT|POST /<index>/_mapping` (put_mapping). */
 import { errors } from '../../domain/errors.js';
-import { A, INDICES_OPTIONS, indexEndpoint, rejectBody } from './shared.js';
+import { A, ignoredMissing, INDICES_OPTIONS, indexEndpoint, rejectBody } from './shared.js';
 
 export const getMapping = indexEndpoint({
   name: 'indices.get_mapping',
@@ -10,7 +10,7 @@ export const getMapping = indexEndpoint({
   action: A.getMapping,
   run(req, ci) {
     rejectBody(req);
-    return { body: ci.getMapping(req.params.index) };
+    return { body: ignoredMissing(req, ci) ? {} : ci.getMapping(req.params.index) };
   },
 });
 

@@ -1,5 +1,5 @@
 /** `POST|GET /<index>/_refresh`: nothing to do, writes are visible when they commit (indices.refresh). */
-import { A, INDICES_OPTIONS, indexEndpoint } from './shared.js';
+import { A, ignoredMissing, INDICES_OPTIONS, indexEndpoint, NO_SHARDS } from './shared.js';
 
 function refreshFor(method: 'POST' | 'GET') {
   return indexEndpoint({
@@ -8,7 +8,13 @@ function refreshFor(method: 'POST' | 'GET') {
     paths: ['/:index/_refresh'],
     params: INDICES_OPTIONS,
     action: A.refresh,
-    run: (req, ci) => ({ body: ci.refresh(req.params.index) }),
+    run: (req, ci) => {
+      if (ignoredMissing(req, ci)) {
+        const { skipped: _s, ...shards } = NO_SHARDS;
+        return { body: { _shards: shards } };
+      }
+      return { body: ci.refresh(req.params.index) };
+    },
   });
 }
 

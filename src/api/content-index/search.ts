@@ -1,7 +1,7 @@
 /** `GET|POST /<index>/_search` and `GET|POST /<index>/_count` (the documented Query DSL subset). */
 import type { EndpointRequest } from '../endpoint.js';
 import type { ContentIndex } from '../../content-index/content-index.js';
-import { A, indexEndpoint, QUERY_PARAMS, SOURCE_PARAMS } from './shared.js';
+import { A, ignoredMissing, indexEndpoint, NO_SHARDS, QUERY_PARAMS, SOURCE_PARAMS } from './shared.js';
 
 const searchParams = {
   ...QUERY_PARAMS, ...SOURCE_PARAMS,
@@ -9,17 +9,22 @@ const searchParams = {
   seq_no_primary_term: 'boolean', version: 'boolean', timeout: 'time', typed_keys: 'boolean', search_type: 'string',
   request_cache: 'boolean', batched_reduce_size: 'int', ccs_minimize_roundtrips: 'boolean', max_concurrent_shard_requests: 'int',
   pre_filter_shard_size: 'int', allow_partial_search_results: 'boolean', explain: 'boolean', stored_fields: 'list',
-  docvalue_fields: 'list', stats: 'list', include_named_queries_score: 'boolean',
+  docvalue_fields: 'list', stats: 'list', include_named_queries_score: 'boolean', scroll: 'time',
 } as const;
 
 const countParams = { ...QUERY_PARAMS, min_score: 'string', terminate_after: 'int', ignore_throttled: 'boolean' } as const;
 
 /** Searches run on the content index's search threads (docs/embedded-index.md "Search limits"). */
 async function search(req: EndpointRequest, ci: ContentIndex) {
-  return { body: await ci.searchAsync(req.params.index, req.body, req.query) };
+  if (ignoredMissing(req, ci) && req.query.scroll === undefined) {
+    const total = req.query.rest_total_hits_as_int === true ? 0 : { value: 0, relation: 'eq' };
+    return { body: { took: 0, timed_out: false, _shards: NO_SHARDS, hits: { total, max_score: 0, hits: [] } } };
+  }
+  return { body: await ci.searchAsync(req.params.index, req.body, req.query, req.user) };
 }
 
 async function count(req: EndpointRequest, ci: ContentIndex) {
+  if (ignoredMissing(req, ci)) return { body: { count: 0, _shards: NO_SHARDS } };
   const { min_score: _m, terminate_after: _t, ...params } = req.query;
   return { body: await ci.countAsync(req.params.index, req.body, params) };
 }

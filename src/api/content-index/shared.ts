@@ -63,6 +63,18 @@ export const INDICES_OPTIONS: Record<string, ParamType> = {
   expand_wildcards: 'list',
 };
 
+/**
+ * `ignore_unavailable=true` on an index that does not exist: the endpoint answers as
+ * Elasticsearch does over no index at all (an empty `GET`, a refresh of no shards, no hits)
+ * instead of 404. Elastic's connector service sends it on reads of indices that may not exist yet.
+ */
+export function ignoredMissing(req: EndpointRequest, ci: ContentIndex): boolean {
+  return req.query.ignore_unavailable === true && req.params.index !== undefined && !ci.exists(req.params.index);
+}
+
+/** `_shards` of a request that reached no index. */
+export const NO_SHARDS = { total: 0, successful: 0, skipped: 0, failed: 0 };
+
 export const QUERY_PARAMS: Record<string, ParamType> = {
   q: 'string',
   df: 'string',
