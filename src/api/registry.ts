@@ -7,6 +7,7 @@ import type { Endpoint } from './endpoint.js';
 import { indexEndpoints } from './content-index/index.js';
 import { clusterHealth } from './root/cluster-health.js';
 import { getInfo, ping } from './root/info.js';
+import { getLicense } from './root/license.js';
 import { secretEndpoints } from './secret/index.js';
 import { securityEndpoints } from './security/index.js';
 import { syncJobEndpoints } from './sync-job/index.js';
@@ -16,6 +17,7 @@ export const endpoints: Endpoint[] = [
   getInfo,
   ping,
   clusterHealth,
+  getLicense,
   ...connectorEndpoints,
   ...syncJobEndpoints,
   ...secretEndpoints,
