@@ -85,6 +85,7 @@ test('every section is checked when the file is loaded, content included', async
     [{ content: { target: 'opensearch', url: 'http://x:9200', api_key: 'k' } }, /^f\.yml: content\.api_key: OpenSearch has no API keys/],
     [{ content: { target: 'embedded', url: 'http://x:9200' } }, /^f\.yml: content\.url applies to content\.target: elasticsearch or opensearch only/],
     [{ content: { target: 'elasticsearch', url: 'http://x:9200', search: {} } }, /^f\.yml: content\.search applies to content\.target: embedded only/],
+    [{ content: { target: 'elasticsearch', url: 'http://x:9200', ca_file: '/nonexistent/ca.pem' } }, /^f\.yml: content\.ca_file: cannot read \[\/nonexistent\/ca\.pem\]/],
     [{ content: { search: { threads: 99 } } }, /^f\.yml: content\.search\.threads: expected a whole number from 0 to 64/],
     [{ worker: { concurrency: 0 } }, /^f\.yml: worker\.concurrency: expected a whole number from 1 to 1024/],
     [{ worker: { concurrency: '2' } }, /^f\.yml: worker\.concurrency: expected a whole number/],

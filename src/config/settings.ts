@@ -11,6 +11,7 @@ import { parseSearchLimits } from '../content-index/search-config.js';
 import type { SearchLimits } from '../content-index/read-pool.js';
 import { parseSourcesSection, parseWorkerSection, type SourcesSettings, type WorkerSettings } from '../runtime/worker/config.js';
 import { parseSecurityConfig, type SecurityConfig } from '../security/config.js';
+import { readCa } from '../sink/cluster/config.js';
 import { parseContentConfig, type ContentConfig } from '../sink/registry.js';
 import { sources as sourceRegistry } from '../sources/registry.js';
 import type { EnvName } from './environment.js';
@@ -65,12 +66,16 @@ export async function settingsFrom(doc: unknown, file: string, opts: LoadOptions
   }
   // The environment wins over the file (a secret is better kept out of it).
   if (env[WORKER_API_KEY] !== undefined) worker.apiKey = env[WORKER_API_KEY];
-  const content = (o.content ?? undefined) as Record<string, unknown> | undefined;
-  return {
-    security: await parseSecurityConfig(o.security, file, { hashCost: opts.hashCost }),
-    worker,
-    sources: parseSourcesSection(o.sources, file),
-    content: parseContentConfig(content, file, env),
-    search: parseSearchLimits(content && typeof content === 'object' ? content.search : undefined, file),
-  };
+  const raw = (o.content ?? undefined) as Record<string, unknown> | undefined;
+  const security = await parseSecurityConfig(o.security, file, { hashCost: opts.hashCost });
+  const sources = parseSourcesSection(o.sources, file);
+  const content = parseContentConfig(raw, file, env);
+  if (content.target !== 'embedded') {
+    try {
+      readCa(content.cluster); // a missing CA file stops the start, not the first sync
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message}`);
+    }
+  }
+  return { security, worker, sources, content, search: parseSearchLimits(raw?.search, file) };
 }
