@@ -1,11 +1,13 @@
 /**
  * The connector service as its own process (`tributary worker`, docs/runtime.md): settings from
- * the config file and flags, the API client, the content sink, the worker.
+ * the config file (src/config/, read and checked once) and flags, the API client, the content
+ * sink, the worker.
  */
 import { pino } from 'pino';
 import { openSink } from '../sink/registry.js';
 import { ConnectorApi } from '../runtime/worker/api-client.js';
-import { loadFileSettings, sourcePolicy, WORKER_API_KEY_ENV, type WorkerSettings } from '../runtime/worker/config.js';
+import { loadSettings } from '../config/settings.js';
+import { sourcePolicy, type WorkerSettings } from '../runtime/worker/config.js';
 import { pinoLog } from '../runtime/worker/logger.js';
 import { Worker } from '../runtime/worker/worker.js';
 
@@ -25,14 +27,15 @@ function csv(v: string | undefined): string[] | undefined {
 }
 
 export async function runWorker(o: WorkerCliOptions): Promise<Worker> {
-  const file = loadFileSettings(o.config);
+  const file = await loadSettings(o.config);
   const settings: WorkerSettings = {
     ...file.worker,
     ...(csv(o.serviceTypes) ? { serviceTypes: csv(o.serviceTypes) } : {}),
     ...(csv(o.connectorIds) ? { connectorIds: csv(o.connectorIds) } : {}),
     ...(o.concurrency ? { concurrency: Number(o.concurrency) } : {}),
   };
-  const apiKey = o.apiKey ?? process.env[WORKER_API_KEY_ENV] ?? settings.apiKey;
+  // The file's worker.api_key, or TRIBUTARY_WORKER_API_KEY over it (src/config/settings.ts).
+  const apiKey = o.apiKey ?? settings.apiKey;
   const api = ConnectorApi.connect({ url: o.url, apiKey, insecureTls: o.insecure });
   const log = pinoLog(pino({ level: o.logLevel }));
   const sink = await openSink(file.content, { server: api.client, log });

@@ -14,12 +14,11 @@ import { openApp } from './open-app.js';
 import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { isLoopback } from './loopback.js';
 import { securityAdmin } from '../security/admin-port.js';
-import { loadSecurityConfig, parseSecurityConfig } from '../security/config.js';
-import { parseSearchLimits } from '../content-index/search-config.js';
+import { loadSettings, type Settings } from '../config/settings.js';
 import { EmbeddedSink } from '../sink/embedded/embedded-sink.js';
 import { openSink } from '../sink/registry.js';
 import { ConnectorApi } from '../runtime/worker/api-client.js';
-import { loadFileSettings, sourcePolicy, WORKER_API_KEY_ENV } from '../runtime/worker/config.js';
+import { sourcePolicy } from '../runtime/worker/config.js';
 import { pinoLog } from '../runtime/worker/logger.js';
 import { Worker } from '../runtime/worker/worker.js';
 
@@ -39,7 +38,9 @@ export interface ServeOptions {
 }
 
 export async function serve(o: ServeOptions, deps: { lookup?: typeof lookup } = {}): Promise<() => Promise<void>> {
-  const securityConfig = o.config ? await loadSecurityConfig(resolve(o.config)) : await parseSecurityConfig(undefined);
+  // The whole config file, checked before anything listens or opens (src/config/).
+  const settings = await loadSettings(o.config ? resolve(o.config) : undefined);
+  const securityConfig = settings.security;
   const loopback = await isLoopback(o.host, deps.lookup);
   if (!loopback && !securityConfig.enabled) {
     throw new Error(
@@ -48,12 +49,11 @@ export async function serve(o: ServeOptions, deps: { lookup?: typeof lookup } = 
   }
   if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new Error('TLS needs both --tls-cert and --tls-key');
   const https = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : null;
-  const settings = loadFileSettings(o.config ? resolve(o.config) : undefined);
   // The embedded index belongs to one process: take the data folder's lock before opening
   // anything, so a second server on the folder stops here (docs/runtime.md "One data folder").
   const lock = settings.content.target === 'embedded' ? lockDataFolder(resolve(o.data)) : null;
   try {
-    return await start(o, securityConfig, https, settings, lock, loopback);
+    return await start(o, https, settings, lock, loopback);
   } catch (e) {
     lock?.release();
     throw e;
@@ -62,16 +62,13 @@ export async function serve(o: ServeOptions, deps: { lookup?: typeof lookup } = 
 
 async function start(
   o: ServeOptions,
-  securityConfig: Awaited<ReturnType<typeof parseSecurityConfig>>,
   https: { cert: Buffer; key: Buffer } | null,
-  settings: ReturnType<typeof loadFileSettings>,
+  settings: Settings,
   lock: DataFolderLock | null,
   loopback: boolean,
 ): Promise<() => Promise<void>> {
-  const contentIndex =
-    settings.content.target === 'embedded'
-      ? { file: join(resolve(o.data), 'content.db'), search: parseSearchLimits(settings.content.raw.search, settings.content.file) }
-      : undefined;
+  const securityConfig = settings.security;
+  const contentIndex = settings.content.target === 'embedded' ? { file: join(resolve(o.data), 'content.db'), search: settings.search } : undefined;
   const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig, contentIndex });
   if (lock) app.closers.push(() => lock.release());
   const server = buildServer(app, {
@@ -96,10 +93,10 @@ async function start(
   if (o.worker) {
     // With security on, the in-process worker uses a configured key, else an in-memory
     // credential of this process (never stored; see docs/security.md).
-    const apiKey = process.env[WORKER_API_KEY_ENV] ?? settings.worker.apiKey ?? securityAdmin(app)?.internalCredential?.();
+    const apiKey = settings.worker.apiKey ?? securityAdmin(app)?.internalCredential?.();
     if (securityConfig.enabled && !apiKey) {
       server.log.error(
-        `Security is on and the in-process worker has no credentials: create an API key with the manage_connector privilege and write access to the content indices, and set worker.api_key in the config file (or ${WORKER_API_KEY_ENV}); or run with --no-worker. No syncs run until then.`,
+        `Security is on and the in-process worker has no credentials: create an API key with the manage_connector privilege and write access to the content indices, and set worker.api_key in the config file (or TRIBUTARY_WORKER_API_KEY); or run with --no-worker. No syncs run until then.`,
       );
     } else {
       const port = (server.server.address() as AddressInfo).port;

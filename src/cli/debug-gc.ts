@@ -5,7 +5,9 @@
  * not only when V8 feels like it. Off unless the variable is set; the timer never keeps the
  * process alive.
  */
-export const DEBUG_GC_ENV = 'TRIBUTARY_DEBUG_GC_MS';
+import type { EnvName } from '../config/environment.js';
+
+export const DEBUG_GC_ENV: EnvName = 'TRIBUTARY_DEBUG_GC_MS';
 
 export function startDebugGc(env: NodeJS.ProcessEnv = process.env, warn: (msg: string) => void = (m) => process.stderr.write(`${m}\n`)): (() => void) | null {
   const raw = env[DEBUG_GC_ENV];

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openStore } from '../app/open-app.js';
 import { reencryptSecrets, rotateSecretKey, type RotationResult } from '../security/key-rotation.js';
+import { envDefault, environmentHelp } from '../config/environment.js';
 
 interface Options {
   data: string;
@@ -30,11 +31,11 @@ async function run(o: Options, fn: (dataDir: string, store: Awaited<ReturnType<t
 }
 
 export function secretsCommand(program: Command): void {
-  const secrets = program.command('secrets').description('Connector secret encryption keys');
+  const secrets = program.command('secrets').description('Connector secret encryption keys').addHelpText('after', environmentHelp('secrets'));
   const common = (c: Command) =>
     c
-      .option('--data <dir>', 'data directory (holds secret.key and the SQLite state)', process.env.TRIBUTARY_DATA ?? './data')
-      .option('--store <url>', 'state store URL (postgres://…); SQLite in --data when absent', process.env.TRIBUTARY_STORE_URL);
+      .option('--data <dir>', 'data directory (holds secret.key and the SQLite state)', envDefault('TRIBUTARY_DATA'))
+      .option('--store <url>', 'state store URL (postgres://…); SQLite in --data when absent', envDefault('TRIBUTARY_STORE_URL'));
   common(secrets.command('rotate-key').description('new key in <data>/secret.key, re-encrypt every secret, drop the old key'))
     .option('--keep-old', 'keep the old key for decryption (while a server with the old key is still running)')
     .action((o: Options) => run(o, (d, s) => rotateSecretKey(d, s, { keepOld: o.keepOld })));

@@ -5,21 +5,23 @@
 import type { Command } from 'commander';
 import { serve, type ServeOptions } from '../app/serve.js';
 import { startDebugGc } from './debug-gc.js';
+import { envDefault, environmentHelp } from '../config/environment.js';
 
 export function serveCommand(program: Command): void {
   program
     .command('serve')
     .description('Serve the Elasticsearch-compatible Connector API')
-    .option('--port <port>', 'port to listen on', process.env.TRIBUTARY_PORT ?? '9200')
-    .option('--host <host>', 'address to bind', process.env.TRIBUTARY_HOST ?? '127.0.0.1')
-    .option('--data <dir>', 'data directory (SQLite state, content index)', process.env.TRIBUTARY_DATA ?? './data')
-    .option('--store <url>', 'state store URL (postgres://…); SQLite in --data when absent', process.env.TRIBUTARY_STORE_URL)
-    .option('--config <file>', 'YAML configuration file', process.env.TRIBUTARY_CONFIG)
-    .option('--tls-cert <file>', 'TLS certificate (PEM)', process.env.TRIBUTARY_TLS_CERT)
-    .option('--tls-key <file>', 'TLS private key (PEM)', process.env.TRIBUTARY_TLS_KEY)
-    .option('--max-body <bytes>', 'largest request body accepted (413 above)', process.env.TRIBUTARY_MAX_BODY ?? String(100 * 1024 * 1024))
-    .option('--max-in-flight-body <bytes>', 'request body bytes received or handled at once over the process (429 circuit_breaking_exception above; default twice --max-body)', process.env.TRIBUTARY_MAX_IN_FLIGHT_BODY)
-    .option('--log-level <level>', 'log level', process.env.TRIBUTARY_LOG_LEVEL ?? 'info')
+    .addHelpText('after', environmentHelp('serve'))
+    .option('--port <port>', 'port to listen on', envDefault('TRIBUTARY_PORT'))
+    .option('--host <host>', 'address to bind', envDefault('TRIBUTARY_HOST'))
+    .option('--data <dir>', 'data directory (SQLite state, content index)', envDefault('TRIBUTARY_DATA'))
+    .option('--store <url>', 'state store URL (postgres://…); SQLite in --data when absent', envDefault('TRIBUTARY_STORE_URL'))
+    .option('--config <file>', 'YAML configuration file', envDefault('TRIBUTARY_CONFIG'))
+    .option('--tls-cert <file>', 'TLS certificate (PEM)', envDefault('TRIBUTARY_TLS_CERT'))
+    .option('--tls-key <file>', 'TLS private key (PEM)', envDefault('TRIBUTARY_TLS_KEY'))
+    .option('--max-body <bytes>', 'largest request body accepted (413 above)', envDefault('TRIBUTARY_MAX_BODY'))
+    .option('--max-in-flight-body <bytes>', 'request body bytes received or handled at once over the process (429 circuit_breaking_exception above; default twice --max-body)', envDefault('TRIBUTARY_MAX_IN_FLIGHT_BODY'))
+    .option('--log-level <level>', 'log level', envDefault('TRIBUTARY_LOG_LEVEL'))
     .option('--no-worker', 'do not run the connector service in this process')
     .action(async (o: ServeOptions) => {
       try {

@@ -7,6 +7,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { ConnectorApi, reasonOf, type SyncJobDoc } from '../runtime/worker/api-client.js';
+import { envDefault, environmentHelp } from '../config/environment.js';
 
 interface SyncCliOptions {
   type: string;
@@ -31,7 +32,7 @@ function progress(job: SyncJobDoc) {
 }
 
 export async function runSyncCommand(connectorId: string, o: SyncCliOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
-  const api = ConnectorApi.connect({ url: o.url, apiKey: o.apiKey ?? process.env.TRIBUTARY_API_KEY, insecureTls: o.insecure });
+  const api = ConnectorApi.connect({ url: o.url, apiKey: o.apiKey ?? envDefault('TRIBUTARY_API_KEY'), insecureTls: o.insecure });
   try {
     const jobType = o.type as 'full' | 'incremental' | 'access_control';
     const before = await api.getConnector(connectorId);
@@ -76,9 +77,10 @@ export function syncCommand(program: Command): void {
   program
     .command('sync <connector_id>')
     .description('Start a sync job for a connector; with --wait, follow it with a progress bar')
+    .addHelpText('after', environmentHelp('sync'))
     .option('--type <type>', 'full | incremental | access_control', 'full')
     .option('--wait', 'follow the job until it ends (exit code 1 unless it completes)')
-    .option('--url <url>', 'Connector API base URL', process.env.TRIBUTARY_URL ?? 'http://127.0.0.1:9200')
+    .option('--url <url>', 'Connector API base URL', envDefault('TRIBUTARY_URL'))
     .option('--api-key <key>', 'encoded API key (or TRIBUTARY_API_KEY)')
     .option('--insecure', 'accept a self-signed TLS certificate')
     .option('--interval <ms>', 'progress poll interval', '500')

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { changeUser, type UserChange } from '../security/users-file.js';
+import { envDefault, environmentHelp } from '../config/environment.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -58,8 +59,8 @@ async function run(change: Omit<UserChange, 'password'>, config: string | undefi
 }
 
 export function usersCommand(program: Command): void {
-  const users = program.command('users').description('Manage the users of the config file (security.users)');
-  const config = (c: Command) => c.requiredOption('--config <file>', 'YAML configuration file', process.env.TRIBUTARY_CONFIG);
+  const users = program.command('users').description('Manage the users of the config file (security.users)').addHelpText('after', environmentHelp('users'));
+  const config = (c: Command) => c.requiredOption('--config <file>', 'YAML configuration file', envDefault('TRIBUTARY_CONFIG'));
   config(users.command('add <name>').description('add a user (password from a prompt or stdin)'))
     .requiredOption('--roles <roles>', 'comma-separated role names, e.g. superuser')
     .action((name: string, o: { config?: string; roles: string }) => run({ action: 'add', username: name, roles: roleList(o.roles) }, o.config, true));

@@ -5,20 +5,21 @@
  */
 import type { Command } from 'commander';
 import { runWorker, type WorkerCliOptions } from '../app/run-worker.js';
-import { WORKER_API_KEY_ENV } from '../runtime/worker/config.js';
+import { envDefault, environmentHelp } from '../config/environment.js';
 
 export function workerCommand(program: Command): void {
   program
     .command('worker')
     .description('Run the connector service against a Tributary server (or Elasticsearch)')
-    .option('--url <url>', 'Connector API base URL', process.env.TRIBUTARY_URL ?? 'http://127.0.0.1:9200')
-    .option('--api-key <key>', `encoded API key (or ${WORKER_API_KEY_ENV})`)
+    .addHelpText('after', environmentHelp('worker'))
+    .option('--url <url>', 'Connector API base URL', envDefault('TRIBUTARY_URL'))
+    .option('--api-key <key>', 'encoded API key (or TRIBUTARY_WORKER_API_KEY)')
     .option('--service-types <list>', 'comma-separated service types to serve (default: all)')
     .option('--connector-ids <list>', 'comma-separated connector ids to serve (default: all)')
     .option('--concurrency <n>', 'sync jobs run at the same time')
-    .option('--config <file>', 'YAML configuration file (worker and content sections)', process.env.TRIBUTARY_CONFIG)
+    .option('--config <file>', 'YAML configuration file (worker and content sections)', envDefault('TRIBUTARY_CONFIG'))
     .option('--insecure', 'accept a self-signed TLS certificate')
-    .option('--log-level <level>', 'log level', process.env.TRIBUTARY_LOG_LEVEL ?? 'info')
+    .option('--log-level <level>', 'log level', envDefault('TRIBUTARY_LOG_LEVEL'))
     .action(async (o: WorkerCliOptions) => {
       try {
         const worker = await runWorker(o);

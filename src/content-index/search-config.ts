@@ -21,6 +21,8 @@ const INTS: Record<string, [keyof SearchLimits, number, number]> = {
   max_nested_depth: ['maxNestedDepth', 1, 1_000],
 };
 const TIMES: Record<string, keyof SearchLimits> = { timeout: 'timeoutMs', hard_timeout: 'hardTimeoutMs' };
+/** The keys of `content.search` (src/config/schema.ts). */
+export const SEARCH_KEYS: readonly string[] = [...Object.keys(INTS), ...Object.keys(TIMES)];
 
 export function parseSearchLimits(raw: unknown, file = 'config'): Partial<SearchLimits> {
   if (raw === undefined || raw === null) return {};
@@ -37,7 +39,7 @@ export function parseSearchLimits(raw: unknown, file = 'config'): Partial<Search
       if (!Number.isFinite(ms) || ms < 1) throw new Error(`${where}: expected a duration such as 10s`);
       out[TIMES[k]] = ms;
     } else {
-      throw new Error(`${where}: unknown key; expected one of ${[...Object.keys(INTS), ...Object.keys(TIMES)].join(', ')}`);
+      throw new Error(`${where}: unknown key; expected one of ${SEARCH_KEYS.join(', ')}`);
     }
   }
   if (out.timeoutMs !== undefined && out.hardTimeoutMs !== undefined && out.timeoutMs > out.hardTimeoutMs) {

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadSecurityConfig, parseSecurityConfig } from './config.js';
+import { parseSecurityConfig } from './config.js';
 import { hashPassword, verifyPassword } from './password.js';
 
 const opts = { hashCost: 10 };
@@ -54,14 +51,11 @@ test('mistakes are reported with the file and the place', async () => {
   for (const [raw, re] of bad) await assert.rejects(parseSecurityConfig(raw, 'f.yml', opts), (e: Error) => re.test(e.message) && e.message.startsWith('f.yml: security: '), JSON.stringify(raw));
 });
 
-test('loads the security section of a YAML file and ignores other sections', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tributary-config-'));
-  const file = join(dir, 'c.yml');
-  writeFileSync(file, '# comment\nworker:\n  anything: 1\nsecurity:\n  enabled: true\n  users:\n    a: {password: aaaaaa, roles: [superuser]}\n');
-  const c = await loadSecurityConfig(file, opts);
-  assert.equal(c.enabled, true);
-  assert.deepEqual(c.users.get('a')!.roles, ['superuser']);
-  await assert.rejects(loadSecurityConfig(join(dir, 'missing.yml')), /cannot read the config file/);
-  writeFileSync(file, '- a list\n');
-  await assert.rejects(loadSecurityConfig(file), /must hold a mapping/);
+test('password_checks: bounds of the scrypt queue', async () => {
+  const c = await parseSecurityConfig({ password_checks: { max_concurrent: 3, max_queued: 0 } }, 'f.yml', opts);
+  assert.deepEqual(c.passwordChecks, { maxConcurrent: 3, maxQueued: 0 });
+  await assert.rejects(parseSecurityConfig({ password_checks: { max_queued: -1 } }, 'f.yml'), /f\.yml: security: \[password_checks\.max_queued\] must be a non-negative integer/);
+  await assert.rejects(parseSecurityConfig({ password_checks: { max_concurrent: 1.5 } }, 'f.yml'), /\[password_checks\.max_concurrent\] must be a positive integer/);
+  await assert.rejects(parseSecurityConfig({ password_checks: { queue: 1 } }, 'f.yml'), /\[password_checks\] unknown key \[queue\]/);
+  await assert.rejects(parseSecurityConfig({ login_rate_limit: 5 }, 'f.yml'), /\[login_rate_limit\] must be a mapping \{max_failures, window\}/);
 });

@@ -2,12 +2,10 @@
  * The `security` section of the YAML config file (`tributary serve --config FILE`, issue 4,
  * docs/security.md): whether security is on, the users (scrypt `password_hash`, or `password`
  * hashed at load for tests and first setup) with their roles, the roles in Elasticsearch's
- * role-descriptor shape, and the failed-login rate limit. Other top-level sections of the
- * file belong to other parts of Tributary and are ignored here.
+ * role-descriptor shape, the failed-login rate limit and the password-check queue. The file
+ * is read, and its other sections checked, by src/config/ (one load for the whole file).
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parse as parseYaml } from 'yaml';
 import { hashPassword, isPasswordHash } from './password.js';
 import { builtinRoles, parseRoleDescriptor, type RoleDescriptor } from './roles.js';
 import { parseTimeValue } from '../domain/shared/time-value.js';
@@ -58,17 +56,11 @@ function fail(file: string, msg: string): never {
   throw new Error(`${file}: security: ${msg}`);
 }
 
-/** Reads the YAML file and returns its security section (disabled when absent). */
-export async function loadSecurityConfig(file: string, opts: { hashCost?: number } = {}): Promise<SecurityConfig> {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${file}: cannot read the config file: ${(e as Error).message}`);
-  }
-  if (doc !== null && doc !== undefined && !isObject(doc)) throw new Error(`${file}: the config file must hold a mapping`);
-  return parseSecurityConfig(isObject(doc) ? doc.security : undefined, file, opts);
-}
+/** The keys of the section and of its subsections (src/config/schema.ts assembles them). */
+export const SECURITY_KEYS = ['enabled', 'users', 'roles', 'login_rate_limit', 'password_checks'] as const;
+export const USER_KEYS = ['password_hash', 'password', 'roles'] as const;
+export const RATE_LIMIT_KEYS = ['max_failures', 'window'] as const;
+export const PASSWORD_CHECK_KEYS = ['max_concurrent', 'max_queued'] as const;
 
 export async function parseSecurityConfig(raw: unknown, file = 'config', opts: { hashCost?: number } = {}): Promise<SecurityConfig> {
   const out: SecurityConfig = {
@@ -80,9 +72,7 @@ export async function parseSecurityConfig(raw: unknown, file = 'config', opts: {
   };
   if (raw === undefined || raw === null) return out;
   if (!isObject(raw)) fail(file, 'expected a mapping');
-  for (const key of Object.keys(raw)) {
-    if (!['enabled', 'users', 'roles', 'login_rate_limit', 'password_checks'].includes(key)) fail(file, `unknown key [${key}]`);
-  }
+  for (const key of Object.keys(raw)) if (!(SECURITY_KEYS as readonly string[]).includes(key)) fail(file, `unknown key [${key}]`);
   if (raw.enabled !== undefined && typeof raw.enabled !== 'boolean') fail(file, '[enabled] must be true or false');
   out.enabled = raw.enabled === true;
 
@@ -106,43 +96,41 @@ export async function parseSecurityConfig(raw: unknown, file = 'config', opts: {
     }
   }
 
-  if (raw.login_rate_limit !== undefined) {
-    const r = raw.login_rate_limit;
-    if (!isObject(r)) fail(file, '[login_rate_limit] must be a mapping {max_failures, window}');
-    for (const key of Object.keys(r)) if (!['max_failures', 'window'].includes(key)) fail(file, `[login_rate_limit] unknown key [${key}]`);
-    if (r.max_failures !== undefined) {
-      if (!Number.isInteger(r.max_failures) || (r.max_failures as number) < 1) fail(file, '[login_rate_limit.max_failures] must be a positive integer');
-      out.rateLimit.maxFailures = r.max_failures as number;
-    }
-    if (r.window !== undefined) {
-      try {
-        out.rateLimit.windowMs = parseTimeValue(String(r.window), 'security.login_rate_limit.window');
-      } catch (e) {
-        fail(file, (e as Error).message);
-      }
+  const rate = subsection(file, raw, 'login_rate_limit', RATE_LIMIT_KEYS);
+  if (rate.max_failures !== undefined) out.rateLimit.maxFailures = wholeNumber(file, rate, 'login_rate_limit', 'max_failures', 1);
+  if (rate.window !== undefined) {
+    try {
+      out.rateLimit.windowMs = parseTimeValue(String(rate.window), 'security.login_rate_limit.window');
+    } catch (e) {
+      fail(file, (e as Error).message);
     }
   }
-  if (raw.password_checks !== undefined) {
-    const r = raw.password_checks;
-    if (!isObject(r)) fail(file, '[password_checks] must be a mapping {max_concurrent, max_queued}');
-    for (const key of Object.keys(r)) if (!['max_concurrent', 'max_queued'].includes(key)) fail(file, `[password_checks] unknown key [${key}]`);
-    if (r.max_concurrent !== undefined) {
-      if (!Number.isInteger(r.max_concurrent) || (r.max_concurrent as number) < 1) fail(file, '[password_checks.max_concurrent] must be a positive integer');
-      out.passwordChecks.maxConcurrent = r.max_concurrent as number;
-    }
-    if (r.max_queued !== undefined) {
-      if (!Number.isInteger(r.max_queued) || (r.max_queued as number) < 0) fail(file, '[password_checks.max_queued] must be a non-negative integer');
-      out.passwordChecks.maxQueued = r.max_queued as number;
-    }
-  }
+  const checks = subsection(file, raw, 'password_checks', PASSWORD_CHECK_KEYS);
+  if (checks.max_concurrent !== undefined) out.passwordChecks.maxConcurrent = wholeNumber(file, checks, 'password_checks', 'max_concurrent', 1);
+  if (checks.max_queued !== undefined) out.passwordChecks.maxQueued = wholeNumber(file, checks, 'password_checks', 'max_queued', 0);
   if (out.enabled && out.users.size === 0) fail(file, 'security is enabled but no user is declared under [users]');
   return out;
+}
+
+/** `login_rate_limit` and `password_checks`: a mapping of known keys, or absent. */
+function subsection(file: string, raw: Record<string, unknown>, name: string, keys: readonly string[]): Record<string, unknown> {
+  const r = raw[name];
+  if (r === undefined) return {};
+  if (!isObject(r)) fail(file, `[${name}] must be a mapping {${keys.join(', ')}}`);
+  for (const key of Object.keys(r)) if (!keys.includes(key)) fail(file, `[${name}] unknown key [${key}]`);
+  return r;
+}
+
+function wholeNumber(file: string, r: Record<string, unknown>, section: string, key: string, min: 0 | 1): number {
+  const v = r[key];
+  if (!Number.isInteger(v) || (v as number) < min) fail(file, `[${section}.${key}] must be a ${min ? 'positive' : 'non-negative'} integer`);
+  return v as number;
 }
 
 async function parseUser(file: string, name: string, entry: unknown, roles: Map<string, RoleDescriptor>, hashCost?: number): Promise<UserEntry> {
   if (!isObject(entry)) fail(file, `user [${name}]: expected {password_hash, roles}`);
   for (const key of Object.keys(entry)) {
-    if (!['password_hash', 'password', 'roles'].includes(key)) fail(file, `user [${name}]: unknown key [${key}]`);
+    if (!(USER_KEYS as readonly string[]).includes(key)) fail(file, `user [${name}]: unknown key [${key}]`);
   }
   const { password_hash: hash, password } = entry;
   if (hash !== undefined && password !== undefined) fail(file, `user [${name}]: give either [password_hash] or [password], not both`);

@@ -5,37 +5,45 @@
  *                  this process serves (`<data>/content.db`, embedded-sink.ts); in a
  *                  standalone worker, the index of the Tributary server it works for, over
  *                  HTTP (embedded-http-sink.ts)
- *   elasticsearch  an Elasticsearch cluster (issue 8, cluster.ts; settings in shared/config.ts)
+ *   elasticsearch  an Elasticsearch cluster (issue 8, cluster/cluster-sink.ts; settings in cluster/config.ts)
  *   opensearch     an OpenSearch cluster (issue 8)
  */
 import type { Client } from '@elastic/elasticsearch';
 import { openClusterSink } from './cluster/open-cluster-sink.js';
 import { HttpSink } from './embedded/embedded-http-sink.js';
-import { parseClusterConfig } from './cluster/config.js';
+import { parseClusterConfig, type ClusterConfig, type ClusterTarget } from './cluster/config.js';
 import type { Sink } from './sink.js';
 
 export const CONTENT_TARGETS = ['embedded', 'elasticsearch', 'opensearch'] as const;
 export type ContentTarget = (typeof CONTENT_TARGETS)[number];
 
-export interface ContentConfig {
-  target: ContentTarget;
-  /** The whole `content` section (cluster settings are parsed when the sink opens). */
-  raw: Record<string, unknown>;
-  /** Where it came from, for error messages. */
-  file: string;
-}
+/** The validated `content` section: the target and, for a cluster, its settings. */
+export type ContentConfig = { target: 'embedded' } | { target: ClusterTarget; cluster: ClusterConfig };
 
-export const DEFAULT_CONTENT: ContentConfig = { target: 'embedded', raw: {}, file: 'defaults' };
+export const DEFAULT_CONTENT: ContentConfig = { target: 'embedded' };
 
-/** Reads the `content` section of the YAML configuration file (absent = embedded). */
-export function parseContentConfig(raw: unknown, file = 'config'): ContentConfig {
-  if (raw === undefined || raw === null) return { ...DEFAULT_CONTENT, file };
+/**
+ * Checks the `content` section of the configuration file (absent = embedded) when the process
+ * starts, cluster settings and the TRIBUTARY_CONTENT_* variables included: a mistake stops the
+ * start rather than the first sync. `content.search` belongs to the embedded index
+ * (content-index/search-config.ts); the keys of one target are refused under the other.
+ */
+export function parseContentConfig(raw: unknown, file = 'config', env: Record<string, string | undefined> = process.env): ContentConfig {
+  if (raw === undefined || raw === null) return DEFAULT_CONTENT;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: content: expected a mapping`);
-  const target = (raw as Record<string, unknown>).target ?? 'embedded';
+  const section = raw as Record<string, unknown>;
+  const target = section.target ?? 'embedded';
   if (typeof target !== 'string' || !(CONTENT_TARGETS as readonly string[]).includes(target)) {
     throw new Error(`${file}: content.target must be one of ${CONTENT_TARGETS.join(', ')}, got ${JSON.stringify(target)}`);
   }
-  return { target: target as ContentTarget, raw: raw as Record<string, unknown>, file };
+  if (target === 'embedded') {
+    const stray = Object.keys(section).find((k) => k !== 'target' && k !== 'search');
+    if (stray !== undefined) throw new Error(`${file}: content.${stray} applies to content.target: elasticsearch or opensearch only`);
+    return DEFAULT_CONTENT;
+  }
+  const { search, ...cluster } = section;
+  if (search !== undefined) throw new Error(`${file}: content.search applies to content.target: embedded only (the cluster runs the searches)`);
+  return { target: target as ClusterTarget, cluster: parseClusterConfig(target as ClusterTarget, cluster, file, env) };
 }
 
 export interface SinkEnvironment {
@@ -55,7 +63,7 @@ export async function openSink(cfg: ContentConfig, env: SinkEnvironment): Promis
       throw new Error('content.target is embedded but there is no embedded index here: run the worker inside `tributary serve` or give it the server --url');
     case 'elasticsearch':
     case 'opensearch':
-      return openClusterSink(parseClusterConfig(cfg.target, cfg.raw, cfg.file), {
+      return openClusterSink(cfg.cluster, {
         onRetry: (e) => env.log?.warn(`${cfg.target} sink: ${e.what} failed (${e.cause}); retry ${e.attempt} in ${e.delayMs} ms`),
       });
   }

@@ -17,6 +17,12 @@ test('content.target elasticsearch / opensearch opens the cluster sink with its 
   await os.close();
 });
 
-test('a cluster target without a URL is refused when the sink opens, naming the file', async () => {
-  await assert.rejects(openSink(parseContentConfig({ target: 'opensearch' }, 'tributary.yml'), {}), /tributary\.yml: content\.url is required for content\.target: opensearch/);
+test('the content section is checked as a whole when it is parsed (at start), naming the file', () => {
+  assert.throws(() => parseContentConfig({ target: 'opensearch' }, 'tributary.yml', {}), /tributary\.yml: content\.url is required for content\.target: opensearch/);
+  assert.throws(() => parseContentConfig({ target: 'elasticsearch', url: 'http://x:9200', search: { threads: 1 } }, 'f.yml', {}), /f\.yml: content\.search applies to content\.target: embedded only/);
+  assert.throws(() => parseContentConfig({ url: 'http://x:9200' }, 'f.yml', {}), /f\.yml: content\.url applies to content\.target: elasticsearch or opensearch only/);
+  assert.throws(() => parseContentConfig({ target: 'solr' }, 'f.yml', {}), /content\.target must be one of embedded, elasticsearch, opensearch, got "solr"/);
+  assert.deepEqual(parseContentConfig({ target: 'embedded', search: { threads: 1 } }, 'f.yml', {}), { target: 'embedded' });
+  const c = parseContentConfig({ target: 'opensearch' }, 'f.yml', { TRIBUTARY_CONTENT_URL: 'http://os:9200' });
+  assert.equal(c.target === 'opensearch' && c.cluster.urls[0], 'http://os:9200');
 });

@@ -1,7 +1,8 @@
 /**
- * Worker settings from the `worker` section of the YAML configuration file, the environment
- * and command-line flags (flags win, then the environment, then the file). Durations are
- * Elasticsearch time values (`500ms`, `10s`, `5m`). docs/runtime.md "Options" lists them.
+ * The `worker` and `sources` sections of the YAML configuration file (src/config/ reads the
+ * file once and hands each section here; flags win over the environment, which wins over the
+ * file). Durations are Elasticsearch time values (`500ms`, `10s`, `5m`).
+ * docs/configuration.md lists every key.
  *
  *   worker:
  *     api_key: <encoded API key>        # TRIBUTARY_WORKER_API_KEY; needed when security is on
@@ -19,11 +20,8 @@
  *     source_idle_timeout: 5m
  *     max_document_bytes: 20971520
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { parseTimeValue } from '../../domain/shared/time-value.js';
-import { parseContentConfig, type ContentConfig } from '../../sink/registry.js';
 import { compileAllowList } from '../../sources/shared/egress.js';
 import type { SourcePolicy } from '../../sources/source.js';
 import type { WorkerOptions } from './options.js';
@@ -40,12 +38,28 @@ const DURATIONS: Record<string, keyof WorkerSettings> = {
   cancel_poll: 'cancelPollMs',
   shutdown_timeout: 'shutdownTimeoutMs',
 };
-const KEYS = new Set([...Object.keys(DURATIONS), 'api_key', 'service_types', 'connector_ids', 'concurrency', 'connector_concurrency', 'source_idle_timeout', 'max_document_bytes']);
+/** Whole-number keys and their bounds (resolveOptions checks them again for direct callers). */
+const COUNTS: Record<string, [min: number, max: number]> = {
+  concurrency: [1, 1024],
+  connector_concurrency: [1, 256],
+  max_document_bytes: [1, Number.MAX_SAFE_INTEGER],
+};
+export const WORKER_KEYS = [
+  'api_key', 'service_types', 'connector_ids', 'concurrency', 'poll_interval', 'connector_concurrency', 'connector_timeout',
+  'job_poll_interval', 'heartbeat', 'stale_after', 'cleanup_interval', 'cancel_poll', 'shutdown_timeout', 'source_idle_timeout',
+  'max_document_bytes',
+] as const;
+const KEYS = new Set<string>(WORKER_KEYS);
 
 function list(v: unknown, where: string): string[] {
   if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
   throw new Error(`${where}: expected a list of strings`);
+}
+
+function count(v: unknown, [min, max]: [number, number], where: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`${where}: expected a whole number from ${min} to ${max}`);
+  return v;
 }
 
 function duration(v: unknown, where: string): number {
@@ -63,13 +77,19 @@ export function parseWorkerSection(raw: unknown, file = 'config'): WorkerSetting
     const where = `${file}: worker.${k}`;
     if (!KEYS.has(k)) throw new Error(`${where}: unknown key; expected one of ${[...KEYS].join(', ')}`);
     if (k in DURATIONS) (out as Record<string, unknown>)[DURATIONS[k]] = duration(v, where);
-    else if (k === 'api_key') out.apiKey = String(v);
+    else if (k === 'api_key') {
+      if (typeof v !== 'string' || v === '') throw new Error(`${where}: expected the encoded API key (a non-empty string)`);
+      out.apiKey = v;
+    }
     else if (k === 'service_types') out.serviceTypes = list(v, where);
     else if (k === 'connector_ids') out.connectorIds = list(v, where);
-    else if (k === 'concurrency') out.concurrency = Number(v);
-    else if (k === 'connector_concurrency') out.connectorConcurrency = Number(v);
+    else if (k === 'concurrency') out.concurrency = count(v, COUNTS.concurrency, where);
+    else if (k === 'connector_concurrency') out.connectorConcurrency = count(v, COUNTS.connector_concurrency, where);
     else if (k === 'source_idle_timeout') limits.sourceIdleTimeoutMs = duration(v, where);
-    else if (k === 'max_document_bytes') limits.maxDocumentBytes = Number(v);
+    else if (k === 'max_document_bytes') limits.maxDocumentBytes = count(v, COUNTS.max_document_bytes, where);
+  }
+  if (out.connectorTimeoutMs !== undefined && (out.connectorTimeoutMs < 100 || out.connectorTimeoutMs > 3_600_000)) {
+    throw new Error(`${file}: worker.connector_timeout: expected a time value from 100ms to 1h`);
   }
   if (Object.keys(limits).length) out.limits = limits;
   return out;
@@ -89,7 +109,8 @@ export interface SourcesSettings {
 
 /** Most a `sources.directory.max_file_size` may be: a file this size is held in memory whole. */
 const DIRECTORY_MAX_FILE_SIZE_CEILING = 1024 * 1024 * 1024;
-const DIRECTORY_KEYS = ['roots', 'max_file_size', 'extract_timeout'];
+export const DIRECTORY_KEYS = ['roots', 'max_file_size', 'extract_timeout'] as const;
+export const SOURCES_KEYS = ['allowed_hosts', 'directory'] as const;
 
 export function parseSourcesSection(raw: unknown, file = 'config'): SourcesSettings {
   if (raw === undefined || raw === null) return {};
@@ -125,7 +146,7 @@ export function parseSourcesSection(raw: unknown, file = 'config'): SourcesSetti
           out.extractTimeoutMs = ms;
         } else throw new Error(`${where}: unknown key; expected one of ${DIRECTORY_KEYS.join(', ')}`);
       }
-    } else throw new Error(`${file}: sources.${k}: unknown key; expected one of directory, allowed_hosts`);
+    } else throw new Error(`${file}: sources.${k}: unknown key; expected one of ${SOURCES_KEYS.join(', ')}`);
   }
   return out;
 }
@@ -141,24 +162,3 @@ export function sourcePolicy(s: SourcesSettings, securityOn: boolean): SourcePol
   if (s.extractTimeoutMs !== undefined) out.extractTimeoutMs = s.extractTimeoutMs;
   return out;
 }
-
-export interface FileSettings {
-  worker: WorkerSettings;
-  content: ContentConfig;
-  sources: SourcesSettings;
-}
-
-/** The `worker` and `content` sections of a configuration file (or defaults without one). */
-export function loadFileSettings(file: string | undefined): FileSettings {
-  if (!file) return { worker: {}, content: parseContentConfig(undefined), sources: {} };
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${file}: cannot read the config file: ${(e as Error).message}`);
-  }
-  const o = (doc && typeof doc === 'object' ? doc : {}) as Record<string, unknown>;
-  return { worker: parseWorkerSection(o.worker, file), content: parseContentConfig(o.content, file), sources: parseSourcesSection(o.sources, file) };
-}
-
-export const WORKER_API_KEY_ENV = 'TRIBUTARY_WORKER_API_KEY';

@@ -45,10 +45,25 @@ export const CONTENT_ENV = {
   caFile: 'TRIBUTARY_CONTENT_CA_FILE',
 } as const;
 
-const KEYS = new Set([
+/** The keys of `content` for a cluster target, and of its subsections (src/config/schema.ts). */
+export const CLUSTER_KEYS = [
   'target', 'url', 'urls', 'api_key', 'username', 'password', 'ca_file', 'verify_certs', 'compatible_with',
   'request_timeout_seconds', 'bulk', 'retry',
-]);
+] as const;
+const KEYS = new Set<string>(CLUSTER_KEYS);
+
+const BULK: Record<string, Parser> = {
+  max_docs: (v, k) => ({ maxDocs: positiveInt(v, k) }),
+  max_bytes: (v, k) => ({ maxBytes: byteSize(v, k) }),
+  max_in_flight: (v, k) => ({ maxInFlight: positiveInt(v, k) }),
+};
+const RETRY: Record<string, Parser> = {
+  budget_seconds: (v, k) => ({ budgetMs: nonNegative(v, k) * 1000 }),
+  initial_delay_ms: (v, k) => ({ initialDelayMs: positiveInt(v, k) }),
+  max_delay_ms: (v, k) => ({ maxDelayMs: positiveInt(v, k) }),
+};
+export const BULK_KEYS: readonly string[] = Object.keys(BULK);
+export const RETRY_KEYS: readonly string[] = Object.keys(RETRY);
 
 type Env = Record<string, string | undefined>;
 
@@ -114,16 +129,8 @@ export function parseClusterConfig(target: ClusterTarget, raw: Record<string, un
     throw new Error(`${where('compatible_with')}: applies to Elasticsearch only`);
   }
 
-  const bulk = section(raw.bulk, 'bulk', file, {
-    max_docs: (v, k) => ({ maxDocs: positiveInt(v, k) }),
-    max_bytes: (v, k) => ({ maxBytes: byteSize(v, k) }),
-    max_in_flight: (v, k) => ({ maxInFlight: positiveInt(v, k) }),
-  }) as Partial<BulkLimits>;
-  const retry = section(raw.retry, 'retry', file, {
-    budget_seconds: (v, k) => ({ budgetMs: nonNegative(v, k) * 1000 }),
-    initial_delay_ms: (v, k) => ({ initialDelayMs: positiveInt(v, k) }),
-    max_delay_ms: (v, k) => ({ maxDelayMs: positiveInt(v, k) }),
-  }) as Partial<RetryPolicy>;
+  const bulk = section(raw.bulk, 'bulk', file, BULK) as Partial<BulkLimits>;
+  const retry = section(raw.retry, 'retry', file, RETRY) as Partial<RetryPolicy>;
   const timeout = raw.request_timeout_seconds === undefined ? 60 : nonNegative(raw.request_timeout_seconds, where('request_timeout_seconds'));
 
   return {
