@@ -1,7 +1,7 @@
 /**
  * The test layout of docs/architecture.md ("Tests"), so that no shared suite silently stops
  * running: every registered source runs the source contract from its `contract.test.ts`, every
- * shared suite (`*.case.ts`) is imported by a test file or a fixture, and test support is named
+ * store backend and sink adapter runs its port's suite, every shared suite (`*.case.ts`) is imported by a test file or a fixture, and test support is named
  * as support (`*.fixture.ts` in src/, a `helpers/` folder under test/).
  */
 import assert from 'node:assert/strict';
@@ -32,6 +32,17 @@ test('every registered source runs the source contract from its contract.test.ts
     const file = `src/sources/${type}/contract.test.ts`;
     assert.ok(existsSync(join(ROOT, file)), `${type}: ${file} is missing (docs/adding-a-source.md)`);
     assert.match(read(file), /\brunS(ource|qlSourceContract)\w*\(/, `${file} runs no contract suite`);
+  }
+});
+
+test('every store backend runs the store suite; every sink adapter runs the sink suite', () => {
+  const backends = readdirSync(join(ROOT, 'src/store')).filter((d) => statSync(join(ROOT, 'src/store', d)).isDirectory());
+  assert.deepEqual(backends.sort(), ['postgres', 'sqlite']);
+  for (const b of backends) assert.match(read(`src/store/${b}/store.test.ts`), /\bstoreCases\(/, `src/store/${b}: no store suite`);
+  const runners = files.filter((f) => f.endsWith('.test.ts') && /\bsinkSuite\(/.test(read(f))).map(read);
+  // each sink adapter is opened by a file that runs the suite (the index itself, over HTTP, each cluster)
+  for (const adapter of ['embedded/embedded-sink.js', 'embedded/embedded-http-sink.js', 'cluster/elasticsearch.js', 'cluster/opensearch.js']) {
+    assert.ok(runners.some((text) => text.includes(`/${basename(adapter)}'`)), `no test file runs the sink suite with src/sink/${adapter.replace(/\.js$/, '.ts')}`);
   }
 });
 
