@@ -13,7 +13,7 @@ import { SyncStats } from '../src/runtime/sync/stats.js';
 import { ContentIndex } from '../src/content-index/content-index.js';
 import { EmbeddedSink } from '../src/sink/embedded/embedded-sink.js';
 import { directorySource } from '../src/sources/directory/datasource.js';
-import { makeTree } from '../test/runtime/harness.js';
+import { makeTree } from '../test/runtime/helpers/harness.js';
 
 const N = Number(process.env.BENCH_FILES ?? 10_000);
 const root = mkdtempSync(join(tmpdir(), 'tributary-bench-tree-'));

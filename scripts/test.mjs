@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: runs every *.test.ts under src/ and test/ with node's test runner (through tsx).
-// Node 20's --test does not expand globs, hence this file. Shared suites (*.case.test.ts) are
-// imported by the backend/source test files that run them, not run on their own.
+// Node 20's --test does not expand globs, hence this file. Shared suites (*.case.ts) and test
+// support (*.fixture.ts, test/**/helpers/) are not test files: the test files that run them
+// import them (docs/architecture.md "Tests").
 // Usage: node scripts/test.mjs [path-substring ...]
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ function walk(dir, out = []) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith('.test.ts') && !name.endsWith('.case.test.ts')) out.push(p);
+    else if (name.endsWith('.test.ts')) out.push(p);
   }
   return out;
 }

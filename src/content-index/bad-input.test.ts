@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../domain/errors.js';
-import { tempIndex, throws4xx, type TempIndex } from './test-support.js';
+import { tempIndex, throws4xx, type TempIndex } from './temp-index.fixture.js';
 
 describe('embedded index: bad input', () => {
   let t: TempIndex;

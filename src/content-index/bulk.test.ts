@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MAX_BULK_ITEMS, parseBulk } from './bulk.js';
-import { tempIndex, throws4xx, type TempIndex } from './test-support.js';
+import { tempIndex, throws4xx, type TempIndex } from './temp-index.fixture.js';
 
 const nd = (...lines: unknown[]) => lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
 

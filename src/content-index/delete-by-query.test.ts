@@ -1,7 +1,7 @@
 /** `_delete_by_query` of the embedded index. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { rejects4xx, tempIndex, type TempIndex } from './test-support.js';
+import { rejects4xx, tempIndex, type TempIndex } from './temp-index.fixture.js';
 
 describe('embedded index: _delete_by_query', () => {
   let t: TempIndex;

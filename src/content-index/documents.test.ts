@@ -1,7 +1,7 @@
 /** Single-document APIs of the embedded index: get, index, create, update, delete, versions. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { tempIndex, throws4xx, type TempIndex } from './test-support.js';
+import { tempIndex, throws4xx, type TempIndex } from './temp-index.fixture.js';
 
 const SHARDS = { total: 1, successful: 1, failed: 0 };
 

@@ -1,7 +1,7 @@
 /** Index-level operations of the embedded index: create, exists, delete, get, mappings, names. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { tempIndex, throws4xx, type TempIndex } from './test-support.js';
+import { tempIndex, throws4xx, type TempIndex } from './temp-index.fixture.js';
 
 describe('embedded index: indices', () => {
   let t: TempIndex;

@@ -8,7 +8,7 @@
  * hits. Past the hard deadline it throws, aborting the statement with `task_cancelled_exception`.
  */
 import { errors, type ApiError } from '../domain/errors.js';
-import type { Db } from './schema.js';
+import type { Db } from '../store/sqlite/driver.js';
 
 export class Budget {
   timedOut = false;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../domain/errors.js';
 import { ContentIndex } from './content-index.js';
-import { tempIndex, throws4xx, type TempIndex } from './test-support.js';
+import { tempIndex, throws4xx, type TempIndex } from './temp-index.fixture.js';
 
 const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima'];
 

@@ -1,7 +1,7 @@
 /** `_search` and `_count` of the embedded index: every query type of the documented subset. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ids, tempIndex, type TempIndex } from './test-support.js';
+import { ids, tempIndex, type TempIndex } from './temp-index.fixture.js';
 
 const DOCS: Record<string, Record<string, unknown>> = {
   '1': { title: 'The quick brown fox', body: 'jumps over the lazy dog', status: 'open', n: 5, price: 9.5, tags: ['animal', 'fast'], published: '2024-01-10T08:00:00Z', active: true, author: { name: 'Zoë Smith', age: 30 } },

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { tempIndex, type TempIndex } from './test-support.js';
+import { tempIndex, type TempIndex } from './temp-index.fixture.js';
 
 const LONG = 'a'.repeat(64);
 const HOSTILE = '*a'.repeat(7) + '*b';

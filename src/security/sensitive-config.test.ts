@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import type { Store } from '../store/store.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import { openPostgresStore } from '../store/postgres/index.js';
-import { dropSchema, pgUnreachable, pgUrl, randomSchema } from '../store/postgres/testing.js';
+import { dropSchema, pgUnreachable, pgUrl, randomSchema } from '../store/postgres/postgres.fixture.js';
 import { reencryptSecrets, rotateSecretKey } from './key-rotation.js';
 import { createCodec, keyId, loadKeyring } from './secret-codec.js';
 import { presentJson, sealSensitiveValues } from './sensitive-config.js';

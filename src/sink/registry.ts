@@ -5,7 +5,7 @@
  *                  this process serves (`<data>/content.db`, embedded-sink.ts); in a
  *                  standalone worker, the index of the Tributary server it works for, over
  *                  HTTP (embedded-http-sink.ts)
- *   elasticsearch  an Elasticsearch cluster (issue 8, cluster/cluster-sink.ts; settings in cluster/config.ts)
+ *   elasticsearch  an Elasticsearch cluster (issue 8, cluster/; settings in cluster/config.ts)
  *   opensearch     an OpenSearch cluster (issue 8)
  */
 import type { Client } from '@elastic/elasticsearch';

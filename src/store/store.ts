@@ -1,7 +1,7 @@
 /**
  * The state store port (architecture.md `store/`): connectors, sync jobs and connector
  * secrets, split by aggregate. Backends (`store/sqlite/`, `store/postgres/`) have the same
- * files and pass one shared suite (`store.case.test.ts`).
+ * files and pass one shared suite (`store.case.ts`).
  *
  * Every conditional write is atomic: `update` runs the pure `mutate` function inside one
  * transaction holding the row (SQLite `BEGIN IMMEDIATE`, PostgreSQL `SELECT … FOR UPDATE`),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertError, ok } from '../helpers/assert-es.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { getJob, jobIn, postJob, putConnector } from './sync-job-helpers.js';
+import { getJob, jobIn, postJob, putConnector } from './helpers/sync-job.js';
 
 let srv: TestServer;
 before(async () => {

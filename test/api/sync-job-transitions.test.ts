@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertError, ok } from '../helpers/assert-es.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { ALL_STATUSES, ALLOWED, getJob, jobIn, postJob, put, putConnector, transitionReason, updateDoc } from './sync-job-helpers.js';
+import { ALL_STATUSES, ALLOWED, getJob, jobIn, postJob, put, putConnector, transitionReason, updateDoc } from './helpers/sync-job.js';
 
 let srv: TestServer;
 before(async () => {

@@ -24,9 +24,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { freePort, spawnBin, type BinProcess } from '../helpers/bin-process.js';
-import { Rng } from './prng.js';
-import { makeRequest, type FuzzRequest, type FuzzUser } from './requests.js';
-import { CONNECTORS } from './values.js';
+import { Rng } from './helpers/prng.js';
+import { makeRequest, type FuzzRequest, type FuzzUser } from './helpers/requests.js';
+import { CONNECTORS } from './helpers/values.js';
 
 const SEED = process.env.FUZZ_SEED === 'random' ? (Date.now() ^ (process.pid << 16)) >>> 0 : Number(process.env.FUZZ_SEED ?? 20261207) >>> 0;
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 20);

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { postgresqlSource } from '../../src/sources/postgresql/datasource.js';
-import { counterSource } from './fixtures/test-sources.js';
-import { startStack, waitFor, type Stack } from './harness.js';
+import { counterSource } from './helpers/test-sources.js';
+import { startStack, waitFor, type Stack } from './helpers/harness.js';
 
 const TIMEOUT_MS = 4_000;
 let s: Stack;

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import {
   directoryConnector, docId, indexIds, listTree, makeTree, removeDir, startStack, syncNow, tempDir, waitFor, waitForJob, writeFile,
   type Stack,
-} from './harness.js';
+} from './helpers/harness.js';
 
 const N = Number(process.env.TRIBUTARY_E2E_FILES ?? 3000);
 let s: Stack;

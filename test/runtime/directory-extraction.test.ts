@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { directoryConnector, removeDir, startStack, syncNow, tempDir, waitForJob, writeFile, type Stack } from './harness.js';
+import { directoryConnector, removeDir, startStack, syncNow, tempDir, waitForJob, writeFile, type Stack } from './helpers/harness.js';
 
 let s: Stack;
 let root: string;

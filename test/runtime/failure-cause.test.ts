@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Sink } from '../../src/sink/sink.js';
 import { ConnectorApi } from '../../src/runtime/worker/index.js';
-import { counterSource } from './fixtures/test-sources.js';
-import { startStack, syncNow, waitFor, waitForJob, type Stack } from './harness.js';
+import { counterSource } from './helpers/test-sources.js';
+import { startStack, syncNow, waitFor, waitForJob, type Stack } from './helpers/harness.js';
 
 const DISK_FULL = 'database or disk is full';
 let s: Stack;

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { makeTree, waitFor, writeFile } from './harness.js';
+import { makeTree, waitFor, writeFile } from './helpers/harness.js';
 import { freePort } from '../helpers/bin-process.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));

@@ -11,7 +11,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { mysqlSource } from '../../src/sources/mysql/datasource.js';
 import { postgresqlSource } from '../../src/sources/postgresql/datasource.js';
-import { startStack, syncNow, waitFor, waitForJob, type Stack } from './harness.js';
+import { startStack, syncNow, waitFor, waitForJob, type Stack } from './helpers/harness.js';
 
 const PG_URL = process.env.TRIBUTARY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MY_URL = process.env.TRIBUTARY_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';

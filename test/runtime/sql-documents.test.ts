@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import type { Source, SourceFactory } from '../../src/sources/source.js';
 import { postgresqlSource } from '../../src/sources/postgresql/datasource.js';
-import { countDocs, startStack, syncNow, waitFor, waitForJob, type Stack } from './harness.js';
+import { countDocs, startStack, syncNow, waitFor, waitForJob, type Stack } from './helpers/harness.js';
 
 const url = process.env.TRIBUTARY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ns = `docs_${process.pid}_${Date.now() % 100000}`;

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { directorySource } from '../../src/sources/directory/datasource.js';
-import { counterSource, faultySource, resumedFrom } from './fixtures/test-sources.js';
-import { countDocs, FAST, startStack, syncNow, waitFor, waitForJob, type Stack } from './harness.js';
+import { counterSource, faultySource, resumedFrom } from './helpers/test-sources.js';
+import { countDocs, FAST, startStack, syncNow, waitFor, waitForJob, type Stack } from './helpers/harness.js';
 
 const sources = { directory: directorySource, counter: counterSource, faulty: faultySource };
 const workerOptions = { sources, limits: { sourceIdleTimeoutMs: 1500, batchDocs: 50 } };

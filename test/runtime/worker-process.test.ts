@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startBulkGate, type BulkGate } from '../helpers/bulk-gate.js';
-import { directoryConnector, indexIds, listTree, makeTree, removeDir, startStack, syncNow, tempDir, waitFor, waitForJob, type Stack } from './harness.js';
+import { directoryConnector, indexIds, listTree, makeTree, removeDir, startStack, syncNow, tempDir, waitFor, waitForJob, type Stack } from './helpers/harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
 const HEARTBEAT = 1000;

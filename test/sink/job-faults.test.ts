@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openElasticsearchSink } from '../../src/sink/cluster/elasticsearch.js';
 import { parseClusterConfig } from '../../src/sink/cluster/config.js';
-import { directoryConnector, makeTree, removeDir, startStack, syncNow, tempDir, waitForJob, type Stack } from '../runtime/harness.js';
+import { directoryConnector, makeTree, removeDir, startStack, syncNow, tempDir, waitForJob, type Stack } from '../runtime/helpers/harness.js';
 import { startContentTarget, type ContentTarget } from './helpers/content-target.js';
 import { startProxy, type Proxy } from './helpers/proxy.js';
 

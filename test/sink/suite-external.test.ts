@@ -11,7 +11,7 @@
 import { openElasticsearchSink } from '../../src/sink/cluster/elasticsearch.js';
 import { openOpenSearchSink } from '../../src/sink/cluster/opensearch.js';
 import { parseClusterConfig, type ClusterTarget } from '../../src/sink/cluster/config.js';
-import { httpInspector, sinkSuite } from '../../src/sink/sink.case.test.js';
+import { httpInspector, sinkSuite } from '../../src/sink/sink.case.js';
 
 interface External {
   url: string;

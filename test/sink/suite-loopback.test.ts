@@ -8,7 +8,7 @@ import { HttpSink } from '../../src/sink/embedded/embedded-http-sink.js';
 import { openElasticsearchSink } from '../../src/sink/cluster/elasticsearch.js';
 import { openOpenSearchSink } from '../../src/sink/cluster/opensearch.js';
 import { parseClusterConfig } from '../../src/sink/cluster/config.js';
-import { httpInspector, sinkSuite } from '../../src/sink/sink.case.test.js';
+import { httpInspector, sinkSuite } from '../../src/sink/sink.case.js';
 import { startContentTarget } from './helpers/content-target.js';
 
 sinkSuite('embedded index (HttpSink)', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertError, ok } from '../../../test/helpers/assert-es.js';
-import { startIndexServer } from './test-server.js';
+import { startIndexServer } from './index-server.fixture.js';
 
 describe('ignore_unavailable on a missing index', () => {
   let srv: Awaited<ReturnType<typeof startIndexServer>>;

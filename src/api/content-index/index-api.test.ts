@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertError, ok } from '../../../test/helpers/assert-es.js';
 import { startServer, type TestServer } from '../../../test/helpers/server.js';
-import { startIndexServer } from './test-server.js';
+import { startIndexServer } from './index-server.fixture.js';
 
 describe('index API (in-process)', () => {
   let srv: Awaited<ReturnType<typeof startIndexServer>>;

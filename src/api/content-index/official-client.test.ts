@@ -6,7 +6,7 @@
 import { Client, errors as esErrors } from '@elastic/elasticsearch';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startIndexServer } from './test-server.js';
+import { startIndexServer } from './index-server.fixture.js';
 
 describe('embedded index with the official client', () => {
   let srv: Awaited<ReturnType<typeof startIndexServer>>;

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@elastic/elasticsearch';
 import { assertError, ok } from '../../../test/helpers/assert-es.js';
 import { ScrollContexts } from '../../content-index/scroll.js';
-import { startIndexServer } from './test-server.js';
+import { startIndexServer } from './index-server.fixture.js';
 
 const N = 2_500;
 

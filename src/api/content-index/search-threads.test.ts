@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startIndexServer } from './test-server.js';
+import { startIndexServer } from './index-server.fixture.js';
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'nu', 'pe', 'ra', 'si', 'to', 'vu', 'ze', 'ba', 'de', 'fi', 'go'];
 const word = (x: number) => SYLLABLES[x % 14] + SYLLABLES[(x >> 3) % 14] + SYLLABLES[(x >> 6) % 14];

@@ -1,5 +1,5 @@
 /**
- * The shared sink suite (`sink.case.test.ts`) against the in-process EmbeddedSink, read back
+ * The shared sink suite (`sink.case.ts`) against the in-process EmbeddedSink, read back
  * through the engine itself.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContentIndex } from '../../content-index/content-index.js';
 import { EmbeddedSink } from './embedded-sink.js';
-import { sinkSuite, type Inspector } from '../sink.case.test.js';
+import { sinkSuite, type Inspector } from '../sink.case.js';
 
 function inspector(ci: ContentIndex): Inspector {
   return {

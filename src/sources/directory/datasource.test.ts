@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { SourceDocument, SyncContext } from '../source.js';
-import { testContext } from '../source.case.test.js';
+import { testContext } from '../source.case.js';
 import { directorySource, documentId } from './datasource.js';
 import { htmlToText } from './extract.js';
 import { fileFilter, validateGlobRules } from './globs.js';
-import { docxWithText, pdfWithText } from './test-files.js';
+import { docxWithText, pdfWithText } from './binary-documents.fixture.js';
 
 let root: string;
 

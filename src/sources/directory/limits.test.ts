@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { SourceDocument, SourcePolicy } from '../source.js';
-import { testContext } from '../source.case.test.js';
+import { testContext } from '../source.case.js';
 import { MAX_BODY_CHARS, MAX_FILE_SIZE_LIMIT } from './config.js';
 import { directorySource } from './datasource.js';
-import { docxWithText, pdfWithText } from './test-files.js';
+import { docxWithText, pdfWithText } from './binary-documents.fixture.js';
 
 let root: string;
 const OPEN: SourcePolicy = { directoryRoots: null, allowedHosts: null };

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { SourceDocument, SourcePolicy } from '../source.js';
-import { testContext } from '../source.case.test.js';
+import { testContext } from '../source.case.js';
 import { directorySource } from './datasource.js';
 
 const SECRET = 'password=hunter2-outside-the-root';

@@ -95,21 +95,28 @@ function gcFn(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
-export async function runSqlSourceSuite(fx: SqlFixture): Promise<void> {
+/**
+ * Opens the fixture's admin connection. Unreachable: registers a skipped suite saying why (a
+ * failing test under CI=true) and returns false.
+ */
+export async function openOrSkip(fx: SqlFixture, suite = `${fx.engine} source`): Promise<boolean> {
   let reachable: string | null = null;
   try {
     await fx.open();
   } catch (err) {
     reachable = `${fx.engine} unreachable at ${fx.url}: ${(err as Error).message}`;
   }
-  if (reachable) {
-    if (process.env.CI === 'true') {
-      test(`${fx.engine} server is reachable (CI=true)`, () => assert.fail(reachable!));
-    } else {
-      describe(`${fx.engine} source`, { skip: `${reachable} (set CI=true to fail instead)` }, () => {});
-    }
-    return;
+  if (!reachable) return true;
+  if (process.env.CI === 'true') {
+    test(`${fx.engine} server is reachable (CI=true)`, () => assert.fail(reachable!));
+  } else {
+    describe(suite, { skip: `${reachable} (set CI=true to fail instead)` }, () => {});
   }
+  return false;
+}
+
+export async function runSqlSourceSuite(fx: SqlFixture): Promise<void> {
+  if (!(await openOrSkip(fx))) return;
 
   const sfx = Math.random().toString(36).slice(2, 8);
   const ns = `trib_${sfx}`;

@@ -1,5 +1,5 @@
 /**
- * The shared store suite (store.case.test.ts) on PostgreSQL, a fresh schema per test and two
+ * The shared store suite (store.case.ts) on PostgreSQL, a fresh schema per test and two
  * pools per schema; then what only PostgreSQL has: URL options, concurrent migrations under
  * the advisory lock, lost connections (retried, or 503) and recovery.
  */
@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../domain/errors.js';
-import { storeCases } from '../store.case.test.js';
+import { storeCases } from '../store.case.js';
 import { migrations } from './migrations.js';
 import { parseStoreUrl, PgDatabase } from './database.js';
 import { openPostgresStore } from './index.js';
-import { adminQuery, dropSchema, pgUrl, randomSchema, requirePg, terminateBackends } from './testing.js';
+import { adminQuery, dropSchema, pgUrl, randomSchema, requirePg, terminateBackends } from './postgres.fixture.js';
 
 describe('postgres store URL', () => {
   it('parses schema and pool size, keeps the rest for pg, hides the password', () => {

@@ -1,8 +1,8 @@
-/** The shared store suite (store.case.test.ts) on SQLite: a fresh file per test, two connections. */
+/** The shared store suite (store.case.ts) on SQLite: a fresh file per test, two connections. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { storeCases } from '../store.case.test.js';
+import { storeCases } from '../store.case.js';
 import { openSqliteStore } from './index.js';
 
 storeCases({

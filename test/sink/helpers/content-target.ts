@@ -3,7 +3,7 @@
  * embedded content index through the Elasticsearch-compatible document API (`src/api/content-index/`).
  * `index` is that ContentIndex, for reading back without HTTP.
  */
-import { startIndexServer } from '../../../src/api/content-index/test-server.js';
+import { startIndexServer } from '../../../src/api/content-index/index-server.fixture.js';
 import type { ContentIndex } from '../../../src/content-index/content-index.js';
 
 export interface ContentTarget {
