@@ -225,6 +225,8 @@ export function diskFullError(e: unknown): ApiError | null {
 
 /** The error types the catalogue can produce, for docs/errors.md. */
 export const errorTypes = [
+  ['search_context_missing_exception', 404],
+  ['too_many_scroll_contexts_exception', 429],
   ['action_request_validation_exception', 400],
   ['x_content_parse_exception', 400],
   ['parse_exception', 400],
