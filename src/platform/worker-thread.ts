@@ -17,5 +17,26 @@ export function threadModule(callerUrl: string, base: string): { filename: strin
   const ts = callerUrl.endsWith('.ts');
   const filename = new URL(`./${base}.${ts ? 'ts' : 'js'}`, callerUrl).href;
   if (!ts || process.execArgv.some((a) => a.includes('tsx'))) return { filename };
-  return { filename, execArgv: [...process.execArgv, '--import', import.meta.resolve('tsx')] };
+  return { filename, execArgv: [...loaderOptions(process.execArgv), '--import', import.meta.resolve('tsx')] };
+}
+
+/** Options that take the next argument as their value. */
+const WITH_VALUE = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
+
+/**
+ * The options a thread needs to load modules as the process does (`--import`, `--require`,
+ * `--loader`, `--conditions`, `--experimental-*`), without the process-wide ones that
+ * `new Worker` refuses (`--expose-gc`, `--max-old-space-size`, …: ERR_WORKER_INVALID_EXEC_ARGV).
+ */
+export function loaderOptions(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i];
+    if (WITH_VALUE.has(a)) {
+      if (i + 1 < execArgv.length) out.push(a, execArgv[++i]);
+    } else if (/^--(import|require|loader|experimental-loader|conditions)=/.test(a) || /^--experimental-[a-z-]+(=|$)/.test(a) || a === '--enable-source-maps') {
+      out.push(a);
+    }
+  }
+  return out;
 }

@@ -111,7 +111,7 @@ describe('index API (in-process)', () => {
     assertError(await req('POST', '/s/_search', { query: { nope: {} } }), 400, 'parsing_exception', 'unknown query [nope]');
     assertError(await req('POST', '/s/_search', { aggs: {} }), 400, 'illegal_argument_exception', '[aggs] is not supported by the embedded index');
     assertError(await req('GET', '/s/_search?size=x'), 400, 'illegal_argument_exception');
-    assertError(await req('GET', '/s/_search?scroll=1m'), 400, 'illegal_argument_exception');
+    assertError(await req('GET', '/s/_search?scroll=1m&from=3'), 400, 'action_request_validation_exception', 'Validation Failed: 1: using [from] is not allowed in a scroll context;');
     assertError(await req('POST', '/missing/_search', {}), 404, 'index_not_found_exception');
     const dbq = ok(await req('POST', '/s/_delete_by_query?refresh=true', { query: { term: { 'title.keyword': 'even dog' } } }));
     assert.equal(dbq.deleted, 15);
