@@ -19,6 +19,7 @@ export function workerCommand(program: Command): void {
     .option('--config <file>', 'YAML configuration file (worker and content sections)', process.env.TRIBUTARY_CONFIG)
     .option('--insecure', 'accept a self-signed TLS certificate')
     .option('--log-level <level>', 'log level', process.env.TRIBUTARY_LOG_LEVEL ?? 'info')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics')
     .action(async (o: WorkerCliOptions) => {
       try {
         const worker = await runWorker(o);
