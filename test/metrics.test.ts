@@ -10,7 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OTHER_LABEL, ProcessMetrics } from '../src/app/metrics.js';
+import type { AppContext } from '../src/api/app-context.js';
+import { buildServer } from '../src/api/server.js';
+import { OTHER_LABEL, ProcessMetrics, SNAPSHOT_WAIT_MS } from '../src/app/metrics.js';
+import { openApp } from '../src/app/open-app.js';
+import { dropSchema, pgUrl, randomSchema, requirePg } from '../src/store/postgres/testing.js';
 import { runWorker } from '../src/app/run-worker.js';
 import { serve } from '../src/app/serve.js';
 import { freePort } from './helpers/bin-process.js';
@@ -221,5 +225,61 @@ describe('tributary worker --metrics-port', () => {
       await srv.close();
     }
     await assert.rejects(runWorker({ url: 'http://127.0.0.1:1', logLevel: 'silent', metricsPort: 'abc' }), /--metrics-port must be a port number/);
+  });
+});
+
+describe('scrape-time values', () => {
+  it('a store that does not answer delays the scrape by the wait bound only, then the previous values', async () => {
+    const m = new ProcessMetrics();
+    let size = 1234;
+    let hang = false;
+    const never = new Promise<number>(() => {});
+    const jobs = { list: async () => ({ count: 3, results: [] }) };
+    m.watchApp({ store: { kind: 'sqlite', sizeBytes: () => (hang ? never : Promise.resolve(size)), syncJobs: jobs } } as unknown as AppContext);
+    const first = parseExposition((await m.scrape()).body).samples;
+    assert.equal(value(first, 'tributary_store_size_bytes', { store: 'sqlite' }), 1234);
+    assert.equal(value(first, 'tributary_sync_jobs', { status: 'pending' }), 3);
+
+    // Within the reuse window the store is not asked again.
+    size = 99;
+    assert.equal(value(parseExposition((await m.scrape()).body).samples, 'tributary_store_size_bytes', { store: 'sqlite' }), 1234);
+
+    // Past it, a hanging store: the scrape answers after the wait bound with the previous values.
+    (m as unknown as { snapshotAt: number }).snapshotAt = 0;
+    hang = true;
+    const started = Date.now();
+    const stale = parseExposition((await m.scrape()).body).samples;
+    const took = Date.now() - started;
+    assert.ok(took >= SNAPSHOT_WAIT_MS - 50 && took < SNAPSHOT_WAIT_MS + 1_000, `scrape took ${took} ms`);
+    assert.equal(value(stale, 'tributary_store_size_bytes', { store: 'sqlite' }), 1234);
+  });
+});
+
+describe('metrics on the PostgreSQL store', async () => {
+  if (!(await requirePg('metrics on the PostgreSQL store'))) return;
+  it('report pg_database_size and the sync jobs waiting in the shared store', async () => {
+    const schema = randomSchema();
+    const dataDir = mkdtempSync(join(tmpdir(), 'tributary-metrics-pg-'));
+    const app = await openApp({ dataDir, storeUrl: pgUrl({ schema }) });
+    const server = buildServer(app);
+    try {
+      await server.ready();
+      const put = await server.inject({ method: 'PUT', url: '/_connector/pg1', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ index_name: 'pg1', service_type: 'directory' }) });
+      assert.equal(put.statusCode, 201, put.body);
+      for (let i = 0; i < 2; i++) {
+        const job = await server.inject({ method: 'POST', url: '/_connector/_sync_job', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: 'pg1' }) });
+        assert.equal(job.statusCode, 201, job.body);
+      }
+      const res = await server.inject({ method: 'GET', url: '/_tributary/metrics' });
+      assert.equal(res.statusCode, 200);
+      const { samples } = parseExposition(res.body);
+      assert.ok(value(samples, 'tributary_store_size_bytes', { store: 'postgres' }) > 1_000_000, 'a PostgreSQL database takes megabytes');
+      assert.equal(value(samples, 'tributary_sync_jobs', { status: 'pending' }), 2);
+      assert.equal(value(samples, 'tributary_sync_jobs', { status: 'in_progress' }), 0);
+    } finally {
+      await server.close();
+      await dropSchema(schema);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
