@@ -156,6 +156,16 @@ describe('GET /_tributary/metrics on a serving process', () => {
     assert.ok(value(again, 'tributary_http_requests_total', { route: 'tributary.metrics', status: '200' }) >= 1);
   });
 
+  it('leaves the text as it is with pretty or filter_path (JSON-only options)', async () => {
+    for (const q of ['pretty', 'filter_path=a.b']) {
+      const res = await fetch(`${url}/_tributary/metrics?${q}`);
+      assert.equal(res.status, 200);
+      const text = await res.text();
+      assert.match(text, /^# HELP /, q);
+      parseExposition(text);
+    }
+  });
+
   it('refuses unknown query parameters like every endpoint', async () => {
     const res = await fetch(`${url}/_tributary/metrics?format=json`);
     assert.equal(res.status, 400);

@@ -225,7 +225,8 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
   }
   const pretty = request.query.pretty === true;
   let body: unknown = out.body ?? {};
-  if (pretty || filter) {
+  // A reply with its own content type (the Prometheus text) is not JSON to reformat.
+  if ((pretty || filter) && !out.headers?.['content-type']) {
     let value = out.raw ? JSON.parse(body as string) : body;
     if (filter) value = filter.apply(value);
     body = JSON.stringify(value, null, pretty ? 2 : undefined) + (pretty ? '\n' : '');
