@@ -13,6 +13,7 @@ import type { AppContext } from '../api/app-context.js';
 import type { RouteRecorder, ServerMetrics } from '../api/server-metrics.js';
 import type { SyncMetrics } from '../runtime/worker/metrics.js';
 import type { Worker } from '../runtime/worker/worker.js';
+import { HttpMetrics } from './http-metrics.js';
 
 /** Distinct connector ids used as label values; later ones are counted under `OTHER_LABEL`. */
 export const DEFAULT_MAX_CONNECTOR_LABELS = 100;
@@ -26,7 +27,6 @@ export const SNAPSHOT_WAIT_MS = 2_000;
 /** Sync job statuses counted from the store (the ones that mean waiting or working). */
 const JOB_STATUSES = ['pending', 'in_progress', 'canceling', 'suspended'] as const;
 
-const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const JOB_BUCKETS = [1, 5, 15, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 24 * 3600];
 
 export interface ProcessMetricsOptions {
@@ -70,8 +70,7 @@ function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
 export class ProcessMetrics implements ServerMetrics {
   readonly registry = new Registry();
   private readonly connectors: BoundedLabel;
-  private readonly httpRequests: Counter<'route' | 'status'>;
-  private readonly httpDuration: Histogram<'route'>;
+  private readonly http: HttpMetrics;
   private readonly jobsFinished: Counter<'connector' | 'job_type' | 'outcome'>;
   private readonly jobDuration: Histogram<'job_type'>;
   private readonly docsIndexed: Counter<'connector'>;
@@ -91,13 +90,7 @@ export class ProcessMetrics implements ServerMetrics {
     const registers = [this.registry];
     this.connectors = new BoundedLabel(o.maxConnectorLabels ?? DEFAULT_MAX_CONNECTOR_LABELS);
     if (o.defaultMetrics) collectDefaultMetrics({ register: this.registry });
-    this.httpRequests = new Counter({
-      name: 'tributary_http_requests_total', help: 'HTTP requests answered, by endpoint name and status code', labelNames: ['route', 'status'], registers,
-    });
-    this.httpDuration = new Histogram({
-      name: 'tributary_http_request_duration_seconds', help: 'HTTP request latency (received to response sent), by endpoint name',
-      labelNames: ['route'], buckets: HTTP_BUCKETS, registers,
-    });
+    this.http = new HttpMetrics(this.registry);
     this.jobsFinished = new Counter({
       name: 'tributary_sync_jobs_finished_total', help: 'Sync job runs ended by this process, by connector, job type and outcome',
       labelNames: ['connector', 'job_type', 'outcome'], registers,
@@ -127,16 +120,7 @@ export class ProcessMetrics implements ServerMetrics {
   }
 
   route(name: string): RouteRecorder {
-    const duration = this.httpDuration.labels(name);
-    const byStatus = new Map<number, Counter.Internal>();
-    return {
-      record: (status, elapsedMs) => {
-        duration.observe(elapsedMs / 1000);
-        let c = byStatus.get(status);
-        if (!c) byStatus.set(status, (c = this.httpRequests.labels(name, String(status))));
-        c.inc();
-      },
-    };
+    return this.http.route(name);
   }
 
   async scrape(): Promise<{ contentType: string; body: string }> {
