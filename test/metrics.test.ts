@@ -127,6 +127,14 @@ describe('GET /_tributary/metrics on a serving process', () => {
     assert.equal(types.get('tributary_http_request_duration_seconds'), 'histogram');
     const putCount = value(samples, 'tributary_http_request_duration_seconds_count', { route: 'connector.put' });
     assert.equal(value(samples, 'tributary_http_request_duration_seconds_bucket', { route: 'connector.put', le: '+Inf' }), putCount);
+    for (const route of routes) {
+      const buckets = find(samples, 'tributary_http_request_duration_seconds_bucket', { route });
+      const les = buckets.map((b) => (b.labels.le === '+Inf' ? Infinity : Number(b.labels.le)));
+      assert.deepEqual(les, [...les].sort((x, y) => x - y), `buckets of ${route} in order`);
+      assert.ok(buckets.every((b, i) => i === 0 || b.value >= buckets[i - 1].value), `buckets of ${route} cumulative`);
+      const total = find(samples, 'tributary_http_requests_total', { route }).reduce((n, x) => n + x.value, 0);
+      assert.equal(value(samples, 'tributary_http_request_duration_seconds_count', { route }), total, `count of ${route}`);
+    }
     // The worker's own API calls over loopback are requests too.
     assert.ok(value(samples, 'tributary_http_requests_total', { route: 'connector.sync_job_claim', status: '200' }) >= 1);
 
