@@ -238,6 +238,7 @@ describe('tributary worker --metrics-port', () => {
       assert.equal(value(samples, 'tributary_worker_jobs_running'), 0);
       assert.ok(find(samples, 'nodejs_eventloop_lag_seconds').length === 1);
       assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
+      await assert.rejects(runWorker({ url: srv.url, logLevel: 'silent', metricsPort: String(port) }), /cannot listen for metrics on 127\.0\.0\.1:\d+: the port is in use/);
     } finally {
       await worker.stop();
       await srv.close();
