@@ -107,10 +107,10 @@ export class ProcessMetrics implements ServerMetrics {
     this.sync = {
       progress: (p) => {
         const connector = this.connectors.of(p.connectorId);
-        if (p.indexed) this.docsIndexed.inc({ connector }, p.indexed);
-        if (p.bytes) this.bytesIndexed.inc({ connector }, p.bytes);
-        if (p.deleted) this.docsDeleted.inc({ connector }, p.deleted);
-        if (p.failed) this.docsFailed.inc({ connector }, p.failed);
+        if (p.indexed > 0) this.docsIndexed.inc({ connector }, p.indexed);
+        if (p.bytes > 0) this.bytesIndexed.inc({ connector }, p.bytes);
+        if (p.deleted > 0) this.docsDeleted.inc({ connector }, p.deleted);
+        if (p.failed > 0) this.docsFailed.inc({ connector }, p.failed);
       },
       jobFinished: (j) => {
         this.jobsFinished.inc({ connector: this.connectors.of(j.connectorId), job_type: j.jobType, outcome: j.outcome });
