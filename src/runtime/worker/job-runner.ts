@@ -158,8 +158,8 @@ export class JobRunner {
   private async heartbeat(): Promise<void> {
     if (this.beating) return;
     this.beating = true;
-    this.reportProgress();
     try {
+      this.reportProgress();
       if (!(await this.api.checkInJob(this.id))) return this.stop('lost', 'the job was deleted');
       await this.api.checkInConnector(this.connectorId);
       const key = this.stats.key();
