@@ -7,6 +7,7 @@ import type { ContentIndex } from '../content-index/content-index.js';
 import type { Clock } from '../domain/shared/clock.js';
 import type { SecurityPort } from '../security/port.js';
 import type { Store } from '../store/store.js';
+import type { ServerMetrics } from './server-metrics.js';
 
 export type { GuardedAction, GuardedRequest, IndexAccess, Principal, SecurityPort } from '../security/port.js';
 
@@ -29,6 +30,8 @@ export interface AppContext {
   notices?: string[];
   /** The embedded content index, when this process serves one. */
   contentIndex?: ContentIndex;
+  /** Prometheus metrics of this process (`GET /_tributary/metrics`); absent = nothing recorded. */
+  metrics?: ServerMetrics;
   /** Things to close on shutdown, in reverse order. */
   closers: (() => Promise<void> | void)[];
 }

@@ -8,6 +8,7 @@ import { indexEndpoints } from './content-index/index.js';
 import { clusterHealth } from './root/cluster-health.js';
 import { getInfo, ping } from './root/info.js';
 import { getLicense } from './root/license.js';
+import { metrics } from './root/metrics.js';
 import { secretEndpoints } from './secret/index.js';
 import { securityEndpoints } from './security/index.js';
 import { syncJobEndpoints } from './sync-job/index.js';
@@ -18,6 +19,7 @@ export const endpoints: Endpoint[] = [
   ping,
   clusterHealth,
   getLicense,
+  metrics,
   ...connectorEndpoints,
   ...syncJobEndpoints,
   ...secretEndpoints,

@@ -14,6 +14,7 @@ import { InFlightBytes, installRequestGuards, requestPrincipal } from './request
 import { endpoints as allEndpoints } from './registry.js';
 import { compileFilterPath } from './filter-path.js';
 import { errorBody } from './render.js';
+import { UNKNOWN_ROUTE, type RouteRecorder } from './server-metrics.js';
 
 export const DEFAULT_BODY_LIMIT = 100 * 1024 * 1024;
 
@@ -109,9 +110,18 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
   };
 
   for (const ep of endpoints) {
+    // One recorder per endpoint, made here: a response costs one histogram observe and one counter increment.
+    const config: RouteConfig = { metrics: app.metrics?.route(ep.name) };
     for (const url of ep.paths) {
-      server.route({ method: ep.method, url, handler: (req, reply) => handle(app, ep, req, reply, noRoute) });
+      server.route({ method: ep.method, url, config, handler: (req, reply) => handle(app, ep, req, reply, noRoute) });
     }
+  }
+  if (app.metrics) {
+    const unknown = app.metrics.route(UNKNOWN_ROUTE);
+    server.addHook('onResponse', (req, reply, done) => {
+      ((req.routeOptions.config as RouteConfig | undefined)?.metrics ?? unknown).record(reply.statusCode, reply.elapsedTime);
+      done();
+    });
   }
 
   server.setNotFoundHandler((req, reply) => {
@@ -149,10 +159,11 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
 }
 
 function send(reply: FastifyReply, status: number, body: unknown, headers?: Record<string, string>): FastifyReply {
-  // Header by header: no merged object per response (same order: product, extras, content-type).
-  reply.code(status).header('x-elastic-product', 'Elasticsearch');
+  // Header by header: no merged object per response. An endpoint's own content-type (the
+  // Prometheus text of `/_tributary/metrics`) replaces the JSON one.
+  reply.code(status).header('x-elastic-product', 'Elasticsearch').header('content-type', 'application/json; charset=UTF-8');
   if (headers) for (const name in headers) reply.header(name, headers[name]);
-  return reply.header('content-type', 'application/json; charset=UTF-8').send(typeof body === 'string' ? body : JSON.stringify(body));
+  return reply.send(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
 function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
@@ -183,6 +194,11 @@ function parseBody(ep: Endpoint, req: FastifyRequest): unknown {
 
 type NoRoute = (path: string, method: string) => EndpointReply;
 
+/** Fastify route config of an endpoint's routes. */
+interface RouteConfig {
+  metrics?: RouteRecorder;
+}
+
 async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply: FastifyReply, noRoute: NoRoute): Promise<FastifyReply> {
   const url = req.raw.url ?? '/';
   const q = url.indexOf('?');
@@ -209,7 +225,8 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
   }
   const pretty = request.query.pretty === true;
   let body: unknown = out.body ?? {};
-  if (pretty || filter) {
+  // A reply with its own content type (the Prometheus text) is not JSON to reformat.
+  if ((pretty || filter) && !out.headers?.['content-type']) {
     let value = out.raw ? JSON.parse(body as string) : body;
     if (filter) value = filter.apply(value);
     body = JSON.stringify(value, null, pretty ? 2 : undefined) + (pretty ? '\n' : '');

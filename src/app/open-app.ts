@@ -12,6 +12,7 @@ import { ContentIndex } from '../content-index/content-index.js';
 import type { SearchLimits } from '../content-index/read-pool.js';
 import { systemClock } from '../domain/shared/clock.js';
 import { createPrivateFile, makeDataDir, tightenDataDir } from './data-dir.js';
+import { ProcessMetrics } from './metrics.js';
 import type { SecurityConfig } from '../security/config.js';
 import { createCodec, loadKeyring } from '../security/secret-codec.js';
 import { sealSensitiveValues } from '../security/sensitive-config.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
   secretCodec?: AppContext['secretCodec'];
   /** Opens the embedded content index in this file (created private), with its search threads. */
   contentIndex?: { file: string; search?: Partial<SearchLimits> };
+  /** The process's metrics registry (docs/operations.md); default: a new one without process metrics. */
+  metrics?: ProcessMetrics;
 }
 
 /** Elasticsearch-style 20-character URL-safe ids. */
@@ -103,7 +106,8 @@ export async function openApp(opts: AppOptions): Promise<AppContext> {
     const index = contentIndex;
     closers.push(() => index.close());
   }
-  return {
+  const metrics = opts.metrics ?? new ProcessMetrics();
+  const app: AppContext = {
     store,
     contentIndex,
     clock: systemClock,
@@ -112,6 +116,9 @@ export async function openApp(opts: AppOptions): Promise<AppContext> {
     identity: loadIdentity(opts.dataDir),
     secretCodec,
     notices,
+    metrics,
     closers,
   };
+  metrics.watchApp(app);
+  return app;
 }

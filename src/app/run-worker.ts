@@ -10,6 +10,8 @@ import { loadSettings } from '../config/settings.js';
 import { sourcePolicy, type WorkerSettings } from '../runtime/worker/config.js';
 import { pinoLog } from '../runtime/worker/logger.js';
 import { Worker } from '../runtime/worker/worker.js';
+import { ProcessMetrics } from './metrics.js';
+import { listenMetrics, METRICS_HOST, parseMetricsPort } from './metrics-listener.js';
 
 export interface WorkerCliOptions {
   url: string;
@@ -20,6 +22,8 @@ export interface WorkerCliOptions {
   config?: string;
   insecure?: boolean;
   logLevel: string;
+  /** Serve Prometheus metrics on 127.0.0.1:<port> (docs/operations.md). */
+  metricsPort?: string;
 }
 
 function csv(v: string | undefined): string[] | undefined {
@@ -37,10 +41,21 @@ export async function runWorker(o: WorkerCliOptions): Promise<Worker> {
   // The file's worker.api_key, or TRIBUTARY_WORKER_API_KEY over it (src/config/settings.ts).
   const apiKey = o.apiKey ?? settings.apiKey;
   const api = ConnectorApi.connect({ url: o.url, apiKey, insecureTls: o.insecure });
+  const metricsPort = o.metricsPort === undefined ? undefined : parseMetricsPort(o.metricsPort);
   const log = pinoLog(pino({ level: o.logLevel }));
   const sink = await openSink(file.content, { server: api.client, log });
   const { apiKey: _key, ...opts } = settings;
   // A worker that authenticates talks to a server with security on: its directory connectors
   // read nothing until sources.directory.roots names folders (docs/security.md).
-  return new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(file.sources, Boolean(apiKey)), log }).start();
+  const metrics = metricsPort === undefined ? undefined : new ProcessMetrics({ defaultMetrics: true });
+  // Listening first: a port in use stops the worker before it claims anything.
+  const listener = metrics ? await listenMetrics(metrics, metricsPort!) : undefined;
+  const worker = new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(file.sources, Boolean(apiKey)), log, metrics: metrics?.sync });
+  if (metrics && listener) {
+    metrics.watchWorker(worker);
+    // Does not keep the process alive: the worker's own loops and the CLI's signal handlers do.
+    listener.server.unref();
+    log.info(`metrics on http://${METRICS_HOST}:${listener.port}/metrics`);
+  }
+  return worker.start();
 }

@@ -13,6 +13,7 @@ import { buildServer } from '../api/server.js';
 import { openApp } from './open-app.js';
 import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { isLoopback } from './loopback.js';
+import { ProcessMetrics } from './metrics.js';
 import { securityAdmin } from '../security/admin-port.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { EmbeddedSink } from '../sink/embedded/embedded-sink.js';
@@ -69,7 +70,9 @@ async function start(
 ): Promise<() => Promise<void>> {
   const securityConfig = settings.security;
   const contentIndex = settings.content.target === 'embedded' ? { file: join(resolve(o.data), 'content.db'), search: settings.search } : undefined;
-  const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig, contentIndex });
+  // One registry for the process: the server's requests and the in-process worker's syncs.
+  const metrics = new ProcessMetrics({ defaultMetrics: true });
+  const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig, contentIndex, metrics });
   if (lock) app.closers.push(() => lock.release());
   const server = buildServer(app, {
     bodyLimit: Number(o.maxBody),
@@ -104,7 +107,8 @@ async function start(
       const api = ConnectorApi.connect({ url: `${https ? 'https' : 'http'}://${host}:${port}`, apiKey, insecureTls: Boolean(https) });
       const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex!), log: pinoLog(server.log as never) });
       const { apiKey: _key, ...opts } = settings.worker;
-      worker = new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(settings.sources, securityConfig.enabled), log: pinoLog(server.log as never) }).start();
+      worker = new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(settings.sources, securityConfig.enabled), log: pinoLog(server.log as never), metrics: metrics.sync }).start();
+      metrics.watchWorker(worker);
       app.closers.push(() => api.close());
     }
   }

@@ -20,6 +20,7 @@ export function workerCommand(program: Command): void {
     .option('--config <file>', 'YAML configuration file (worker and content sections)', envDefault('TRIBUTARY_CONFIG'))
     .option('--insecure', 'accept a self-signed TLS certificate')
     .option('--log-level <level>', 'log level', envDefault('TRIBUTARY_LOG_LEVEL'))
+    .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics')
     .action(async (o: WorkerCliOptions) => {
       try {
         const worker = await runWorker(o);

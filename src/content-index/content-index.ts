@@ -349,6 +349,11 @@ export class ContentIndex {
     return this.pool?.threadIds() ?? [];
   }
 
+  /** Searches waiting for a search thread now (monitoring; 0 before the first search). */
+  searchQueueDepth(): number {
+    return this.pool?.queued ?? 0;
+  }
+
   private reads(): ReadPool {
     if (!this.db.open) throw errors.unavailable('the content index is closed');
     return (this.pool ??= new ReadPool(this.path, this.searchLimits));

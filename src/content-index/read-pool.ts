@@ -96,6 +96,11 @@ export class ReadPool {
     return res.ok as T;
   }
 
+  /** Searches waiting for a thread now (monitoring). */
+  get queued(): number {
+    return this.pool.queueSize;
+  }
+
   /** The live threads' ids (a terminated thread's replacement has a new one). */
   threadIds(): number[] {
     return this.pool.threads.map((w) => w.threadId);

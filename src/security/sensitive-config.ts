@@ -179,6 +179,7 @@ export function sealSensitiveValues(store: Store, codec: SecretCodec): Store {
     secrets: store.secrets,
     ...(store.apiKeys ? { apiKeys: store.apiKeys } : {}),
     ping: () => store.ping(),
+    ...(store.sizeBytes ? { sizeBytes: () => store.sizeBytes!() } : {}),
     close: () => store.close(),
   };
   return sealed;

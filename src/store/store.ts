@@ -104,6 +104,8 @@ export interface Store {
   apiKeys?: ApiKeyStore;
   /** Resolves when the store answers; rejects with the reason otherwise (health checks). */
   ping(): Promise<void>;
+  /** Bytes the store takes on disk (SQLite files, PostgreSQL `pg_database_size`), for monitoring. */
+  sizeBytes?(): Promise<number>;
   close(): Promise<void>;
 }
 

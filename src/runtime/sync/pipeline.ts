@@ -92,7 +92,7 @@ export class SinkError extends Error {
 
 export async function runSync(r: SyncRun): Promise<SyncResult> {
   const { spec, limits, stats, sink } = r;
-  const queue = new ByteQueue<Item>(limits.queueBytes);
+  const queue = (stats.queue = new ByteQueue<Item>(limits.queueBytes));
   const sourceAbort = new AbortController();
   let firstError: unknown = null;
   let complete = spec.jobType !== 'incremental';

@@ -26,6 +26,8 @@ export class SyncStats {
   generation: number | null = null;
   /** A resumed job's counters include the earlier attempt's; the total is then unknown. */
   resumed = false;
+  /** The running sync's producer/consumer queue (read by monitoring); null when none runs. */
+  queue: { readonly bytes: number } | null = null;
 
   constructor(readonly maxListedFailures = 100) {}
 

@@ -16,6 +16,7 @@ import { nextWithin, STOPPED } from '../sync/source-reader.js';
 import { SyncStats } from '../sync/stats.js';
 import { reasonOf, statusOf, type ConnectorApi, type SyncJobDoc } from './api-client.js';
 import { jobConfig, syncSpec } from './job-spec.js';
+import type { JobOutcome } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 
 export type StopReason = 'cancel' | 'suspend' | 'lost';
@@ -37,6 +38,10 @@ export class JobRunner {
   private watching = false;
   private lastStats = '';
   private factory: SourceFactory | undefined;
+  /** How the run ended, for monitoring; stays `lost` unless a final status is written. */
+  private outcome: JobOutcome = 'lost';
+  /** Counters already reported to monitoring (a resumed job's earlier counts included). */
+  private reported = { indexed: 0, deleted: 0, failed: 0, bytes: 0 };
 
   constructor(
     readonly job: SyncJobDoc,
@@ -98,7 +103,21 @@ export class JobRunner {
     } finally {
       for (const t of this.timers) clearInterval(t);
       await source?.close().catch((e) => this.o.log.warn(`job [${this.id}]: closing the source failed: ${reasonOf(e)}`));
+      this.reportProgress();
+      const seconds = (Date.now() - this.stats.startedAt) / 1000;
+      this.o.metrics.jobFinished({ connectorId: this.connectorId, jobType: this.job.job_type ?? 'full', outcome: this.outcome, seconds });
     }
+  }
+
+  /** Hands monitoring what moved since the last report. */
+  private reportProgress(): void {
+    const { indexed, deleted, failed, indexedBytes: bytes } = this.stats;
+    const r = this.reported;
+    if (indexed === r.indexed && deleted === r.deleted && failed === r.failed && bytes === r.bytes) return;
+    this.o.metrics.progress({
+      connectorId: this.connectorId, indexed: indexed - r.indexed, deleted: deleted - r.deleted, failed: failed - r.failed, bytes: bytes - r.bytes,
+    });
+    this.reported = { indexed, deleted, failed, bytes };
   }
 
   /**
@@ -114,6 +133,8 @@ export class JobRunner {
         deleted: Number(job.deleted_document_count ?? 0),
         bytes: Number((meta as { indexed_bytes?: unknown }).indexed_bytes ?? 0),
       });
+      // The earlier attempt reported its own counts.
+      this.reported = { indexed: this.stats.indexed, deleted: this.stats.deleted, failed: 0, bytes: this.stats.indexedBytes };
       return meta.generation;
     }
     const generation = Date.now();
@@ -138,6 +159,7 @@ export class JobRunner {
     if (this.beating) return;
     this.beating = true;
     try {
+      this.reportProgress();
       if (!(await this.api.checkInJob(this.id))) return this.stop('lost', 'the job was deleted');
       await this.api.checkInConnector(this.connectorId);
       const key = this.stats.key();
@@ -187,7 +209,9 @@ export class JobRunner {
   private async endJob(doc: Record<string, unknown>): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.endJobOnce(doc);
+        const ended = await this.endJobOnce(doc);
+        if (ended && this.outcome === 'lost') this.outcome = doc.status as JobOutcome;
+        return ended;
       } catch (err) {
         const wait = FINAL_WRITE_DELAYS_MS[attempt];
         if (wait === undefined) throw err;
@@ -210,6 +234,7 @@ export class JobRunner {
         // Cancelled while finishing: honour the cancellation.
         const t = now();
         await this.api.updateJobDoc(this.id, { ...doc, status: 'canceled', canceled_at: t, completed_at: t });
+        this.outcome = 'canceled';
         return true;
       }
       this.o.log.warn(`job [${this.id}]: could not end as [${doc.status}], it is [${job?.status ?? 'deleted'}]: ${reasonOf(err)}`);
@@ -282,6 +307,7 @@ export class JobRunner {
     }
     const msg = this.message(err);
     this.o.log.warn(`job [${this.id}]: failed: ${msg}`);
+    this.outcome = 'error';
     // The cause goes on the job first (retried), then on the connector: when the API is
     // failing too (a full disk), the job is what users and the cleanup loop look at.
     try {

@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type SyncLimits } from '../sync/limits.js';
 import type { Logger } from '../sync/pipeline.js';
 import type { ConnectorApi } from './api-client.js';
 import { DEFAULT_CONNECTOR_TIMEOUT_MS } from './bootstrap.js';
+import { noSyncMetrics, type SyncMetrics } from './metrics.js';
 
 export interface WorkerOptions {
   api: ConnectorApi;
@@ -47,6 +48,8 @@ export interface WorkerOptions {
   /** `worker_hostname` written on claimed jobs. */
   workerName?: string;
   log?: Logger & { error?(msg: string, extra?: object): void };
+  /** Job outcomes and document counters for monitoring (docs/operations.md); default: none. */
+  metrics?: SyncMetrics;
 }
 
 export type ResolvedOptions = Required<Omit<WorkerOptions, 'connectorIds' | 'limits' | 'log'>> & {
@@ -92,5 +95,6 @@ export function resolveOptions(o: WorkerOptions): ResolvedOptions {
     limits: { ...DEFAULT_LIMITS, ...(o.limits ?? {}) },
     workerName: o.workerName ?? `${hostname()}:${process.pid}`,
     log: { error: log.error ?? log.warn, info: log.info, warn: log.warn },
+    metrics: o.metrics ?? noSyncMetrics,
   };
 }

@@ -24,6 +24,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
     secrets: pgSecretStore(db),
     apiKeys: pgApiKeyStore(db),
     ping: () => db.ping(),
+    async sizeBytes() {
+      const r = await db.query<{ n: string }>('SELECT pg_database_size(current_database())::text AS n');
+      return Number(r.rows[0].n);
+    },
     close: () => db.close(),
   };
 }

@@ -1,4 +1,5 @@
 /** The SQLite store: one file `<data>/state.db` (the embedded default). */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store.js';
 import { sqliteApiKeyStore } from './api-key-store.js';
@@ -8,7 +9,8 @@ import { sqliteSecretStore } from './secret-store.js';
 import { sqliteSyncJobStore } from './sync-job-store.js';
 
 export function openSqliteStore(dataDir: string): Store {
-  const db = openDatabase(dataDir === ':memory:' ? ':memory:' : join(dataDir, 'state.db'));
+  const file = dataDir === ':memory:' ? null : join(dataDir, 'state.db');
+  const db = openDatabase(file ?? ':memory:');
   return {
     kind: 'sqlite',
     connectors: sqliteConnectorStore(db),
@@ -17,6 +19,11 @@ export function openSqliteStore(dataDir: string): Store {
     apiKeys: sqliteApiKeyStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
+    },
+    async sizeBytes() {
+      // The database and its write-ahead log (which holds recent writes until a checkpoint).
+      if (!file) return 0;
+      return [file, `${file}-wal`].reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
     },
     async close() {
       db.close();
