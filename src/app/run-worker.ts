@@ -4,13 +4,16 @@
  */
 import { pino } from 'pino';
 import { openSink } from '../sink/registry.js';
-import { ConnectorApi } from '../runtime/worker/api-client.js';
 import { loadFileSettings, sourcePolicy, WORKER_API_KEY_ENV, type WorkerSettings } from '../runtime/worker/config.js';
 import { pinoLog } from '../runtime/worker/logger.js';
 import { Worker } from '../runtime/worker/worker.js';
+import { connectToServer, locateServer } from './find-server.js';
 
 export interface WorkerCliOptions {
-  url: string;
+  /** `--url` (or TRIBUTARY_URL); absent: the data folder's server.json, else the default. */
+  url?: string;
+  /** Data folder whose server.json names the server. */
+  data?: string;
   apiKey?: string;
   serviceTypes?: string;
   connectorIds?: string;
@@ -33,7 +36,8 @@ export async function runWorker(o: WorkerCliOptions): Promise<Worker> {
     ...(o.concurrency ? { concurrency: Number(o.concurrency) } : {}),
   };
   const apiKey = o.apiKey ?? process.env[WORKER_API_KEY_ENV] ?? settings.apiKey;
-  const api = ConnectorApi.connect({ url: o.url, apiKey, insecureTls: o.insecure });
+  // A server that is not there stops the worker at once, with the URL tried and what to do.
+  const api = await connectToServer(locateServer(o), { apiKey, insecureTls: o.insecure });
   const log = pinoLog(pino({ level: o.logLevel }));
   const sink = await openSink(file.content, { server: api.client, log });
   const { apiKey: _key, ...opts } = settings;

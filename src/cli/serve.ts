@@ -3,26 +3,29 @@
  * `src/app/serve.ts` does the rest.
  */
 import type { Command } from 'commander';
+import { applyNpmFlags } from '../app/npm-flags.js';
 import { serve, type ServeOptions } from '../app/serve.js';
+import { bytes, port } from './arguments.js';
 import { startDebugGc } from './debug-gc.js';
 
 export function serveCommand(program: Command): void {
   program
     .command('serve')
     .description('Serve the Elasticsearch-compatible Connector API')
-    .option('--port <port>', 'port to listen on', process.env.TRIBUTARY_PORT ?? '9200')
+    .option('--port <port>', 'port to listen on (0: any free port)', port, process.env.TRIBUTARY_PORT ?? '9200')
     .option('--host <host>', 'address to bind', process.env.TRIBUTARY_HOST ?? '127.0.0.1')
     .option('--data <dir>', 'data directory (SQLite state, content index)', process.env.TRIBUTARY_DATA ?? './data')
     .option('--store <url>', 'state store URL (postgres://…); SQLite in --data when absent', process.env.TRIBUTARY_STORE_URL)
     .option('--config <file>', 'YAML configuration file', process.env.TRIBUTARY_CONFIG)
     .option('--tls-cert <file>', 'TLS certificate (PEM)', process.env.TRIBUTARY_TLS_CERT)
     .option('--tls-key <file>', 'TLS private key (PEM)', process.env.TRIBUTARY_TLS_KEY)
-    .option('--max-body <bytes>', 'largest request body accepted (413 above)', process.env.TRIBUTARY_MAX_BODY ?? String(100 * 1024 * 1024))
-    .option('--max-in-flight-body <bytes>', 'request body bytes received or handled at once over the process (429 circuit_breaking_exception above; default twice --max-body)', process.env.TRIBUTARY_MAX_IN_FLIGHT_BODY)
+    .option('--max-body <bytes>', 'largest request body accepted (413 above)', bytes, process.env.TRIBUTARY_MAX_BODY ?? String(100 * 1024 * 1024))
+    .option('--max-in-flight-body <bytes>', 'request body bytes received or handled at once over the process (429 circuit_breaking_exception above; default twice --max-body)', bytes, process.env.TRIBUTARY_MAX_IN_FLIGHT_BODY)
     .option('--log-level <level>', 'log level', process.env.TRIBUTARY_LOG_LEVEL ?? 'info')
     .option('--no-worker', 'do not run the connector service in this process')
-    .action(async (o: ServeOptions) => {
+    .action(async (o: ServeOptions, cmd: Command) => {
       try {
+        for (const n of applyNpmFlags(o, (name) => cmd.getOptionValueSource(name) === 'cli')) process.stderr.write(`tributary: ${n}\n`);
         const stop = await serve(o);
         startDebugGc();
         const shutdown = () => {

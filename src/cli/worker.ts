@@ -1,21 +1,23 @@
 /**
- * `tributary worker --url http://… [--api-key …] [--service-types a,b] [--concurrency N]`: the
+ * `tributary worker [--url http://… | --data DIR] [--api-key …] [--service-types a,b] [--concurrency N]`: the
  * connector service as its own process (docs/runtime.md), against a Tributary server or an
  * Elasticsearch 9.x cluster. SIGTERM / SIGINT suspend running jobs (resumable) and exit.
  */
 import type { Command } from 'commander';
 import { runWorker, type WorkerCliOptions } from '../app/run-worker.js';
 import { WORKER_API_KEY_ENV } from '../runtime/worker/config.js';
+import { positiveInteger } from './arguments.js';
 
 export function workerCommand(program: Command): void {
   program
     .command('worker')
     .description('Run the connector service against a Tributary server (or Elasticsearch)')
-    .option('--url <url>', 'Connector API base URL', process.env.TRIBUTARY_URL ?? 'http://127.0.0.1:9200')
+    .option('--url <url>', 'Connector API base URL (default: the one tributary serve recorded in <data>/server.json, else http://127.0.0.1:9200)', process.env.TRIBUTARY_URL)
+    .option('--data <dir>', "the server's data folder, to find its URL without --url", process.env.TRIBUTARY_DATA ?? './data')
     .option('--api-key <key>', `encoded API key (or ${WORKER_API_KEY_ENV})`)
     .option('--service-types <list>', 'comma-separated service types to serve (default: all)')
     .option('--connector-ids <list>', 'comma-separated connector ids to serve (default: all)')
-    .option('--concurrency <n>', 'sync jobs run at the same time')
+    .option('--concurrency <n>', 'sync jobs run at the same time', positiveInteger)
     .option('--config <file>', 'YAML configuration file (worker and content sections)', process.env.TRIBUTARY_CONFIG)
     .option('--insecure', 'accept a self-signed TLS certificate')
     .option('--log-level <level>', 'log level', process.env.TRIBUTARY_LOG_LEVEL ?? 'info')
