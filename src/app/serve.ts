@@ -137,12 +137,13 @@ function listenError(e: unknown, o: ServeOptions): unknown {
   const where = `${o.host}:${o.port}`;
   if (code === 'EADDRINUSE') {
     return new Error(
-      `Port ${o.port} is in use on ${o.host} (another tributary serve, Elasticsearch or another program listens on ${where}): ` +
+      `Port ${o.port} is in use on ${o.host} (EADDRINUSE: another tributary serve, Elasticsearch or another program listens on ${where}): ` +
         `stop it, or pick another port with --port (or TRIBUTARY_PORT), e.g. --port ${Math.min(65535, Number(o.port) + 1)}; --port 0 picks a free one. ` +
         'Through npm: npm start -- --port N.',
+      { cause: e },
     );
   }
-  if (code === 'EACCES') return new Error(`Not allowed to listen on ${where} (ports below 1024 need privileges): pick another port with --port (or TRIBUTARY_PORT)`);
-  if (code === 'EADDRNOTAVAIL') return new Error(`Cannot listen on ${where}: [${o.host}] is not an address of this machine; check --host (or TRIBUTARY_HOST)`);
+  if (code === 'EACCES') return new Error(`Not allowed to listen on ${where} (EACCES: ports below 1024 need privileges): pick another port with --port (or TRIBUTARY_PORT)`, { cause: e });
+  if (code === 'EADDRNOTAVAIL') return new Error(`Cannot listen on ${where} (EADDRNOTAVAIL: [${o.host}] is not an address of this machine); check --host (or TRIBUTARY_HOST)`, { cause: e });
   return e;
 }

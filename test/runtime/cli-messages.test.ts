@@ -91,7 +91,7 @@ test('serve records its URL in the data folder; sync finds it with --data; the f
     // The port is now in use: a second server on it says so and how to pick another.
     const second = await run(['serve', '--port', String(port), '--data', join(dir, 'second')]);
     assert.equal(second.code, 1);
-    assert.match(second.out, new RegExp(`Port ${port} is in use on 127\\.0\\.0\\.1 .*pick another port with --port \\(or TRIBUTARY_PORT\\), e\\.g\\. --port ${port + 1}; --port 0 picks a free one`));
+    assert.match(second.out, new RegExp(`Port ${port} is in use on 127\\.0\\.0\\.1 \\(EADDRINUSE.*pick another port with --port \\(or TRIBUTARY_PORT\\), e\\.g\\. --port ${port + 1}; --port 0 picks a free one`));
     assert.doesNotMatch(second.out, /^Error: listen EADDRINUSE/m);
   } finally {
     await server.stop();
