@@ -74,6 +74,7 @@ export function connectionProblem(err: unknown, timeoutMs?: number): string {
   if (e?.name === 'TimeoutError') return `no answer${timeoutMs ? ` within ${timeoutMs / 1000} s` : ''} (${msg})`;
   if (/ECONNREFUSED/.test(msg)) return `connection refused (${msg})`;
   if (/ENOTFOUND|EAI_AGAIN/.test(msg)) return `unknown host (${msg})`;
+  if (/self[- ]signed|certificate/i.test(msg)) return `TLS: ${msg} (pass --insecure to accept a self-signed certificate)`;
   return msg;
 }
 
