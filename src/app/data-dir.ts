@@ -6,7 +6,7 @@
  * operator sees it in the log. `secret.key` is not touched here: a readable key file stops the
  * server with an error instead (secret-codec.ts), since the key may already have leaked.
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The files Tributary keeps in the data directory (SQLite side files included). */
@@ -15,9 +15,35 @@ export const PRIVATE_FILES = [...['state.db', 'content.db'].flatMap((f) => SQLIT
 
 const posix = process.platform !== 'win32';
 
-/** Creates the data directory 0700 (parents as usual). */
+/** The data folder cannot be created or written: the message says which folder and what to do. */
+export class DataDirError extends Error {}
+
+/**
+ * Creates the data directory 0700 (parents as usual) and checks that this process may write in
+ * it, so a folder it cannot use stops the server with its name and the fix, not with a raw
+ * `EACCES … secret.key.<pid>.tmp` from whichever file came first (issue 12 item 10).
+ */
 export function makeDataDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const other = 'choose another folder with --data (or TRIBUTARY_DATA)';
+  const fix = `give the user running tributary write access to it, or ${other}`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why =
+      err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'part of the path is a file, not a folder'
+      : err.code === 'EACCES' || err.code === 'EPERM' ? 'a parent folder is not writable'
+      : err.code === 'EROFS' ? 'the file system is read-only'
+      : 'it could not be created';
+    const what = err.code === 'ENOTDIR' || err.code === 'EEXIST' ? other : fix;
+    throw new DataDirError(`Cannot create the data folder [${dir}]: ${why} (${err.code ?? err.message}); ${what}`, { cause: e });
+  }
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new DataDirError(`The data folder [${dir}] is not writable by this user (${err.code ?? err.message}); tributary keeps its state, index and keys there: ${fix}`, { cause: e });
+  }
 }
 
 /**

@@ -5,16 +5,19 @@
  */
 import { pino } from 'pino';
 import { openSink } from '../sink/registry.js';
-import { ConnectorApi } from '../runtime/worker/api-client.js';
 import { loadSettings } from '../config/settings.js';
 import { sourcePolicy, type WorkerSettings } from '../runtime/worker/config.js';
 import { pinoLog } from '../runtime/worker/logger.js';
 import { Worker } from '../runtime/worker/worker.js';
 import { ProcessMetrics } from './metrics.js';
 import { listenMetrics, METRICS_HOST, parseMetricsPort } from './metrics-listener.js';
+import { connectToServer, locateServer } from './find-server.js';
 
 export interface WorkerCliOptions {
-  url: string;
+  /** `--url` (or TRIBUTARY_URL); absent: the data folder's server.json, else the default. */
+  url?: string;
+  /** Data folder whose server.json names the server. */
+  data?: string;
   apiKey?: string;
   serviceTypes?: string;
   connectorIds?: string;
@@ -40,8 +43,9 @@ export async function runWorker(o: WorkerCliOptions): Promise<Worker> {
   };
   // The file's worker.api_key, or TRIBUTARY_WORKER_API_KEY over it (src/config/settings.ts).
   const apiKey = o.apiKey ?? settings.apiKey;
-  const api = ConnectorApi.connect({ url: o.url, apiKey, insecureTls: o.insecure });
   const metricsPort = o.metricsPort === undefined ? undefined : parseMetricsPort(o.metricsPort);
+  // A server that is not there stops the worker at once, with the URL tried and what to do.
+  const api = await connectToServer(locateServer(o), { apiKey, insecureTls: o.insecure });
   const log = pinoLog(pino({ level: o.logLevel }));
   const sink = await openSink(file.content, { server: api.client, log });
   const { apiKey: _key, ...opts } = settings;

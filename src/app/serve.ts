@@ -22,6 +22,8 @@ import { ConnectorApi } from '../runtime/worker/api-client.js';
 import { sourcePolicy } from '../runtime/worker/config.js';
 import { pinoLog } from '../runtime/worker/logger.js';
 import { Worker } from '../runtime/worker/worker.js';
+import { checkOption, checkPort, checkPositiveInteger } from './option-values.js';
+import { localUrl, removeServerFile, SERVER_FILE, writeServerFile } from './server-file.js';
 
 export interface ServeOptions {
   port: string;
@@ -39,6 +41,10 @@ export interface ServeOptions {
 }
 
 export async function serve(o: ServeOptions, deps: { lookup?: typeof lookup } = {}): Promise<() => Promise<void>> {
+  // The command line checks its flags; values from TRIBUTARY_* variables arrive unchecked.
+  checkOption(o.port, '--port', 'TRIBUTARY_PORT', checkPort);
+  checkOption(o.maxBody, '--max-body', 'TRIBUTARY_MAX_BODY', (v) => checkPositiveInteger(v, 'bytes'));
+  checkOption(o.maxInFlightBody, '--max-in-flight-body', 'TRIBUTARY_MAX_IN_FLIGHT_BODY', (v) => checkPositiveInteger(v, 'bytes'));
   // The whole config file, checked before anything listens or opens (src/config/).
   const settings = await loadSettings(o.config ? resolve(o.config) : undefined);
   const securityConfig = settings.security;
@@ -85,9 +91,18 @@ async function start(
   } catch (e) {
     // Closes the store and the index and releases the data folder's lock (app.closers).
     await server.close();
-    throw e;
+    throw listenError(e, o);
   }
-  server.log.info(`Tributary listening on ${https ? 'https' : 'http'}://${o.host}:${Number(o.port)} (data: ${resolve(o.data)}, store: ${app.store.kind}, security: ${securityConfig.enabled ? 'on' : 'off'})`);
+  const port = (server.server.address() as AddressInfo).port;
+  const url = localUrl(Boolean(https), o.host, port);
+  // Client commands (sync, worker) find this server from the data folder (server-file.ts).
+  try {
+    writeServerFile(resolve(o.data), { url, host: o.host, port });
+  } catch (e) {
+    server.log.warn(`could not record this server's URL in ${join(resolve(o.data), SERVER_FILE)} (${(e as Error).message}): tributary sync and worker need --url ${url}`);
+  }
+  app.closers.push(() => removeServerFile(resolve(o.data)));
+  server.log.info(`Tributary listening on ${https ? 'https' : 'http'}://${o.host}:${port} (data: ${resolve(o.data)}, store: ${app.store.kind}, security: ${securityConfig.enabled ? 'on' : 'off'})`);
   for (const notice of app.notices ?? []) server.log.warn(notice);
   if (securityConfig.enabled && !https && !loopback) {
     server.log.warn('Security is on without TLS: passwords and API keys cross the network in clear text; use --tls-cert/--tls-key or a TLS proxy (docs/security.md)');
@@ -102,9 +117,7 @@ async function start(
         `Security is on and the in-process worker has no credentials: create an API key with the manage_connector privilege and write access to the content indices, and set worker.api_key in the config file (or TRIBUTARY_WORKER_API_KEY); or run with --no-worker. No syncs run until then.`,
       );
     } else {
-      const port = (server.server.address() as AddressInfo).port;
-      const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
-      const api = ConnectorApi.connect({ url: `${https ? 'https' : 'http'}://${host}:${port}`, apiKey, insecureTls: Boolean(https) });
+      const api = ConnectorApi.connect({ url, apiKey, insecureTls: Boolean(https) });
       const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex!), log: pinoLog(server.log as never) });
       const { apiKey: _key, ...opts } = settings.worker;
       worker = new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(settings.sources, securityConfig.enabled), log: pinoLog(server.log as never), metrics: metrics.sync }).start();
@@ -117,4 +130,21 @@ async function start(
     await worker?.stop();
     await server.close();
   };
+}
+
+/** A failed listen, with what to do: the port is taken, or needs privileges. */
+function listenError(e: unknown, o: ServeOptions): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  const where = `${o.host}:${o.port}`;
+  if (code === 'EADDRINUSE') {
+    return new Error(
+      `Port ${o.port} is in use on ${o.host} (EADDRINUSE: another tributary serve, Elasticsearch or another program listens on ${where}): ` +
+        `stop it, or pick another port with --port (or TRIBUTARY_PORT), e.g. --port ${Math.min(65535, Number(o.port) + 1)}; --port 0 picks a free one. ` +
+        'Through npm: npm start -- --port N.',
+      { cause: e },
+    );
+  }
+  if (code === 'EACCES') return new Error(`Not allowed to listen on ${where} (EACCES: ports below 1024 need privileges): pick another port with --port (or TRIBUTARY_PORT)`, { cause: e });
+  if (code === 'EADDRNOTAVAIL') return new Error(`Cannot listen on ${where} (EADDRNOTAVAIL: [${o.host}] is not an address of this machine); check --host (or TRIBUTARY_HOST)`, { cause: e });
+  return e;
 }

@@ -1,92 +1,28 @@
 /**
- * `tributary sync <connector_id> [--type full|incremental|access_control] [--wait]`: creates a
- * sync job through the Connector API (like Kibana's "Sync" button) and, with `--wait`, shows a
- * live progress bar (documents, MiB, rate) until the job ends. Exit code 0 only when it
- * completes.
+ * `tributary sync <connector_id> [--type full|incremental|access_control] [--wait]`: flags into
+ * `SyncOptions`; `src/app/run-sync.ts` does the rest.
  */
-import { SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
-import { ConnectorApi, reasonOf, type SyncJobDoc } from '../runtime/worker/api-client.js';
+import { Option, type Command } from 'commander';
+import { JOB_TYPES, runSync, type SyncOptions } from '../app/run-sync.js';
+import { reasonOf } from '../runtime/worker/api-client.js';
 import { envDefault, environmentHelp } from '../config/environment.js';
-
-interface SyncCliOptions {
-  type: string;
-  wait?: boolean;
-  url: string;
-  apiKey?: string;
-  insecure?: boolean;
-  interval: string;
-}
-
-const FINAL = new Set(['completed', 'canceled', 'error']);
-const MIB = 1024 * 1024;
-
-function progress(job: SyncJobDoc) {
-  const meta = (job.metadata as { tributary?: { indexed_bytes?: number; docs_per_second?: number } } | undefined)?.tributary;
-  const docs = Number(job.indexed_document_count ?? 0);
-  const bytes = meta?.indexed_bytes ?? Number(job.indexed_document_volume ?? 0) * MIB;
-  const started = Date.parse((job.started_at as string | undefined) ?? '');
-  const secs = Number.isNaN(started) ? 0 : (Date.now() - started) / 1000;
-  const rate = secs > 0 ? docs / secs : 0;
-  return { docs, mib: (bytes / MIB).toFixed(1), rate: rate.toFixed(0), status: job.status, deleted: Number(job.deleted_document_count ?? 0) };
-}
-
-export async function runSyncCommand(connectorId: string, o: SyncCliOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
-  const api = ConnectorApi.connect({ url: o.url, apiKey: o.apiKey ?? envDefault('TRIBUTARY_API_KEY'), insecureTls: o.insecure });
-  try {
-    const jobType = o.type as 'full' | 'incremental' | 'access_control';
-    const before = await api.getConnector(connectorId);
-    if (!before) throw new Error(`Connector [${connectorId}] does not exist`);
-    const id = await api.createJob(connectorId, jobType, 'on_demand');
-    out.write(`Created ${jobType} sync job [${id}] for connector [${connectorId}]\n`);
-    if (!o.wait) return 0;
-
-    const expected = Math.max(1, Number(before.last_indexed_document_count ?? 0));
-    const bar = new SingleBar(
-      {
-        format: ' {bar} {value}/{total} docs | {mib} MiB | {rate} docs/s | {status}',
-        stream: out,
-        hideCursor: true,
-        clearOnComplete: false,
-        noTTYOutput: !out.isTTY,
-        notTTYSchedule: 2000,
-      },
-    );
-    bar.start(expected, 0, { mib: '0.0', rate: '0', status: 'pending' });
-    let job: SyncJobDoc | null = null;
-    for (;;) {
-      job = await api.getJob(id);
-      if (!job) throw new Error(`Sync job [${id}] was deleted`);
-      const p = progress(job);
-      if (p.docs > bar.getTotal()) bar.setTotal(p.docs);
-      bar.update(p.docs, p);
-      if (FINAL.has(job.status)) break;
-      await new Promise((r) => setTimeout(r, Number(o.interval)));
-    }
-    if (job.status === 'completed') bar.setTotal(Math.max(1, progress(job).docs));
-    bar.stop();
-    const p = progress(job);
-    out.write(`Job [${id}] ${job.status}: ${p.docs} indexed, ${p.deleted} deleted, ${p.mib} MiB${job.error ? `\n${job.error}` : ''}\n`);
-    return job.status === 'completed' ? 0 : 1;
-  } finally {
-    await api.close();
-  }
-}
+import { positiveInteger } from './arguments.js';
 
 export function syncCommand(program: Command): void {
   program
     .command('sync <connector_id>')
     .description('Start a sync job for a connector; with --wait, follow it with a progress bar')
     .addHelpText('after', environmentHelp('sync'))
-    .option('--type <type>', 'full | incremental | access_control', 'full')
+    .addOption(new Option('--type <type>', 'job type').choices(JOB_TYPES).default('full'))
     .option('--wait', 'follow the job until it ends (exit code 1 unless it completes)')
-    .option('--url <url>', 'Connector API base URL', envDefault('TRIBUTARY_URL'))
-    .option('--api-key <key>', 'encoded API key (or TRIBUTARY_API_KEY)')
+    .option('--url <url>', 'Connector API base URL (default: the one tributary serve recorded in <data>/server.json, else http://127.0.0.1:9200)', envDefault('TRIBUTARY_URL'))
+    .option('--data <dir>', "the server's data folder, to find its URL without --url", envDefault('TRIBUTARY_DATA'))
+    .option('--api-key <key>', 'encoded API key (or TRIBUTARY_API_KEY)', envDefault('TRIBUTARY_API_KEY'))
     .option('--insecure', 'accept a self-signed TLS certificate')
-    .option('--interval <ms>', 'progress poll interval', '500')
-    .action(async (connectorId: string, o: SyncCliOptions) => {
+    .option('--interval <ms>', 'progress poll interval', positiveInteger, '500')
+    .action(async (connectorId: string, o: SyncOptions) => {
       try {
-        process.exitCode = await runSyncCommand(connectorId, o);
+        process.exitCode = await runSync(connectorId, o);
       } catch (e) {
         process.stderr.write(`tributary sync: ${reasonOf(e)}\n`);
         process.exitCode = 1;

@@ -27,7 +27,7 @@ const SERVER_AND_WORKER: readonly Reader[] = ['serve', 'worker'];
 export const ENVIRONMENT = [
   { name: 'TRIBUTARY_PORT', sets: '--port: HTTP port', readBy: ['serve'], fallback: '9200' },
   { name: 'TRIBUTARY_HOST', sets: '--host: bind address', readBy: ['serve'], fallback: '127.0.0.1' },
-  { name: 'TRIBUTARY_DATA', sets: '--data: data directory (state.db, content.db, secret.key)', readBy: ['serve', 'secrets'], fallback: './data' },
+  { name: 'TRIBUTARY_DATA', sets: '--data: data directory (state.db, content.db, secret.key; server.json, where sync and worker find the server)', readBy: ['serve', 'secrets', 'worker', 'sync'], fallback: './data' },
   { name: 'TRIBUTARY_STORE_URL', sets: '--store: state store URL (postgres://…)', readBy: ['serve', 'secrets'], defaultText: 'SQLite in --data' },
   { name: 'TRIBUTARY_CONFIG', sets: '--config: YAML configuration file', readBy: ['serve', 'worker', 'users'], defaultText: 'none' },
   { name: 'TRIBUTARY_TLS_CERT', sets: '--tls-cert: TLS certificate (PEM)', readBy: ['serve'], defaultText: 'none (HTTP)' },
@@ -35,7 +35,7 @@ export const ENVIRONMENT = [
   { name: 'TRIBUTARY_MAX_BODY', sets: '--max-body: largest request body in bytes', readBy: ['serve'], fallback: String(100 * 1024 * 1024) },
   { name: 'TRIBUTARY_MAX_IN_FLIGHT_BODY', sets: '--max-in-flight-body: request body bytes in flight', readBy: ['serve'], defaultText: 'twice --max-body' },
   { name: 'TRIBUTARY_LOG_LEVEL', sets: '--log-level: pino log level', readBy: SERVER_AND_WORKER, fallback: 'info' },
-  { name: 'TRIBUTARY_URL', sets: '--url: Connector API base URL', readBy: ['worker', 'sync'], fallback: 'http://127.0.0.1:9200' },
+  { name: 'TRIBUTARY_URL', sets: '--url: Connector API base URL', readBy: ['worker', 'sync'], defaultText: 'the URL in <data>/server.json, else http://127.0.0.1:9200' },
   { name: 'TRIBUTARY_API_KEY', sets: '--api-key of `tributary sync`', readBy: ['sync'], defaultText: 'none' },
   { name: 'TRIBUTARY_WORKER_API_KEY', sets: 'overrides worker.api_key, the worker\'s encoded API key (--api-key wins)', readBy: SERVER_AND_WORKER },
   { name: 'TRIBUTARY_SECRET_KEY', sets: 'key encrypting connector secrets (base64, 32 bytes)', readBy: ['serve', 'secrets'], defaultText: '<data>/secret.key' },

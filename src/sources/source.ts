@@ -121,6 +121,23 @@ export class SourceError extends Error {
   }
 }
 
+/**
+ * A SourceError about the connector's configuration itself (a missing or invalid field, a folder
+ * outside the allowed roots): nothing was contacted, so the connector's error says "Invalid …
+ * configuration", not "cannot connect" (issue 12 item 10).
+ */
+export class SourceConfigError extends SourceError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'SourceConfigError';
+  }
+}
+
+/** What a factory's create() caught while reading the configuration, as a SourceConfigError. */
+export function configurationError(err: unknown): SourceConfigError {
+  return err instanceof SourceConfigError ? err : new SourceConfigError((err as Error)?.message ?? String(err), { cause: err });
+}
+
 export interface Source {
   /** Checks that the source is reachable with the configuration; throws SourceError if not. */
   ping(): Promise<void>;

@@ -67,6 +67,17 @@ function reasonOf(err: unknown): string {
   return body?.error?.reason ?? (err as Error)?.message ?? String(err);
 }
 
+/** What kept a request from reaching the server, in words (refused, timed out, TLS…). */
+export function connectionProblem(err: unknown, timeoutMs?: number): string {
+  const e = err as { name?: string; message?: string };
+  const msg = e?.message ?? String(err);
+  if (e?.name === 'TimeoutError') return `no answer${timeoutMs ? ` within ${timeoutMs / 1000} s` : ''} (${msg})`;
+  if (/ECONNREFUSED/.test(msg)) return `connection refused (${msg})`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(msg)) return `unknown host (${msg})`;
+  if (/self[- ]signed|certificate/i.test(msg)) return `TLS: ${msg} (pass --insecure to accept a self-signed certificate)`;
+  return msg;
+}
+
 async function orNull<T>(p: Promise<T>): Promise<T | null> {
   try {
     return await p;
@@ -95,6 +106,22 @@ export class ConnectorApi {
 
   async close(): Promise<void> {
     await this.client.close();
+  }
+
+  /**
+   * Null when something answers HTTP at the URL within `timeoutMs` (any status: a 401 is a
+   * server too), else why not: one attempt, no retries, so a refused connection is reported at
+   * once instead of after the client's retries and back-off (several seconds, ~30 s at worst).
+   */
+  async unreachable(timeoutMs = 2_000): Promise<string | null> {
+    try {
+      await this.client.info(undefined, { maxRetries: 0, requestTimeout: timeoutMs });
+      return null;
+    } catch (err) {
+      // Connection-level errors carry statusCode 0 (or none); any HTTP status means a server answered.
+      if ((statusOf(err) ?? 0) > 0) return null;
+      return connectionProblem(err, timeoutMs);
+    }
   }
 
   async listConnectors(serviceTypes?: string[]): Promise<ConnectorDoc[]> {

@@ -13,7 +13,7 @@
  */
 import { deepEqual } from '../../domain/shared/json.js';
 import { validateBasicRules, type BasicRule } from '../../domain/sync-rules.js';
-import { configValues, SourceError, type Source, type SourceFactory, type SourcePolicy } from '../../sources/source.js';
+import { configValues, SourceConfigError, SourceError, type Source, type SourceFactory, type SourcePolicy } from '../../sources/source.js';
 import type { ConnectorApi, ConnectorDoc } from './api-client.js';
 import { isEmptyRules } from './job-spec.js';
 
@@ -69,8 +69,10 @@ export async function withinTime<T>(what: string, ms: number, source: Source, ca
   }
 }
 
-function pingMessage(f: SourceFactory, err: unknown): string {
-  return `${f.displayName} source cannot connect: ${(err as Error)?.message ?? String(err)}`;
+/** The connector error of a failed source check: an invalid configuration, or no connection. */
+export function sourceCheckMessage(f: SourceFactory, err: unknown): string {
+  const m = (err as Error)?.message ?? String(err);
+  return err instanceof SourceConfigError ? `Invalid ${f.displayName} configuration: ${m}` : `${f.displayName} source cannot connect: ${m}`;
 }
 
 /** Returns the status the connector ends with. */
@@ -105,7 +107,7 @@ export async function bootstrapConnector(
       log.info(`connector [${c.id}]: connected`);
     } catch (err) {
       if (stop?.aborted) throw err; // stopping: not the source's fault, leave the connector as it is
-      const msg = pingMessage(f, err);
+      const msg = sourceCheckMessage(f, err);
       if (c.error !== msg) await api.setError(c.id, msg);
       status = 'error';
     } finally {

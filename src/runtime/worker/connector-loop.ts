@@ -5,6 +5,8 @@
  * job per connector and job type — also when several workers race (the oldest pending wins).
  * Connectors are handled concurrently (at most `connectorConcurrency` rounds at once), each
  * source check bounded by `connectorTimeoutMs`; a connector whose round still runs is skipped.
+ * A connector nothing has bootstrapped whose service type this worker does not serve is logged
+ * once (issue 12 item 10: it stayed `created` without a word).
  */
 import type { SourceFactory } from '../../sources/source.js';
 import type { ConnectorApi, ConnectorDoc, JobType } from './api-client.js';
@@ -18,6 +20,8 @@ export class ConnectorLoop {
   /** When this worker first saw each schedule (connector, type, interval). */
   private readonly firstSeen = new Map<string, Date>();
   private readonly reported = new Set<string>();
+  /** Connectors already logged as of a service type this worker does not serve. */
+  private readonly unserved = new Set<string>();
   /** Connectors whose round runs now: a tick never starts a second one for them. */
   private readonly inflight = new Map<string, Promise<void>>();
   /** Connectors whose last round failed: started after the others, so they cannot crowd them out. */
@@ -43,9 +47,11 @@ export class ConnectorLoop {
    */
   async tick(): Promise<void> {
     if (this.stopping.signal.aborted) return;
-    const connectors = (await this.api.listConnectors(this.o.serviceTypes)).filter(
-      (c) => !c.deleted && (!this.o.connectorIds || this.o.connectorIds.includes(c.id)),
-    );
+    // Every service type is listed, to see the connectors no worker here serves.
+    const all = (await this.api.listConnectors()).filter((c) => !c.deleted && (!this.o.connectorIds || this.o.connectorIds.includes(c.id)));
+    const served = new Set(this.o.serviceTypes);
+    this.reportUnserved(all.filter((c) => !served.has(c.service_type ?? '')));
+    const connectors = all.filter((c) => served.has(c.service_type ?? ''));
     const waiting = await this.waitingJobs();
     const ordered = [...connectors.filter((c) => !this.troubled.has(c.id)), ...connectors.filter((c) => this.troubled.has(c.id))];
     for (const c of ordered) {
@@ -65,6 +71,24 @@ export class ConnectorLoop {
         )
         .finally(() => this.inflight.delete(c.id));
       this.inflight.set(c.id, round);
+    }
+  }
+
+  /**
+   * Logs, once per connector, those of a service type this worker does not serve that no worker
+   * has bootstrapped yet (no configuration schema): they stay `created` until one serving their
+   * type runs. Connectors another worker already set up are theirs, and not worth a line.
+   */
+  private reportUnserved(connectors: ConnectorDoc[]): void {
+    for (const c of connectors) {
+      if (this.unserved.has(c.id) || Object.keys(c.configuration ?? {}).length > 0) continue;
+      this.unserved.add(c.id);
+      const serves = `this worker serves ${this.o.serviceTypes.join(', ')}`;
+      this.o.log.warn(
+        c.service_type
+          ? `connector [${c.id}]: service type [${c.service_type}] is not served by this worker (${serves}${Object.hasOwn(this.o.sources, c.service_type) ? '' : `; [${c.service_type}] is not a known source`}); it stays [${c.status}] until a worker serving [${c.service_type}] runs (--service-types), or set the connector's service_type (PUT _connector/${c.id}/_service_type)`
+          : `connector [${c.id}]: no service_type, so no worker sets it up (${serves}); set one with PUT _connector/${c.id}/_service_type`,
+      );
     }
   }
 

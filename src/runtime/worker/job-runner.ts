@@ -11,6 +11,7 @@
  * `_last_sync` (and `_error`) on the connector.
  */
 import { SourceError, type Source, type SourceFactory } from '../../sources/source.js';
+import { sourceCheckMessage } from './bootstrap.js';
 import { runSync, type SyncResult } from '../sync/pipeline.js';
 import { nextWithin, STOPPED } from '../sync/source-reader.js';
 import { SyncStats } from '../sync/stats.js';
@@ -151,7 +152,7 @@ export class JobRunner {
       const r = await nextWithin(it, this.o.limits.sourceIdleTimeoutMs, this.stopCtl.signal, f.serviceType);
       if (r === STOPPED) return;
     } catch (err) {
-      throw new SourceError(`${f.displayName} source cannot connect: ${(err as Error).message}`);
+      throw new SourceError(sourceCheckMessage(f, err));
     }
   }
 

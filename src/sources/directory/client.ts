@@ -15,7 +15,7 @@ import { constants, type Dir, type Stats } from 'node:fs';
 import { lstat, open, opendir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { SourceError } from '../source.js';
+import { SourceConfigError, SourceError } from '../source.js';
 import type { FileFilter } from './globs.js';
 import { DirPrint } from './fingerprints.js';
 import { checkAllowed, isWithin } from './roots.js';
@@ -54,7 +54,7 @@ export async function checkRoot(root: string, roots: string[] | null): Promise<s
     if (code(err) === 'ENOENT') throw new SourceError(`Folder [${root}] does not exist: check the connector's [path] configuration`);
     throw new SourceError(`Cannot access folder [${root}] (${code(err) ?? (err as Error).message}): check [path] and the worker's permissions`, { cause: err });
   }
-  if (!s.isDirectory()) throw new SourceError(`[${root}] is not a folder: set [path] to a folder`);
+  if (!s.isDirectory()) throw new SourceConfigError(`[${root}] is not a folder: set [path] to a folder`);
   const real = await realpath(root);
   await checkAllowed(real, root, roots);
   try {

@@ -18,7 +18,7 @@ import type { Stats } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { compileBasicRules } from '../../domain/sync-rules.js';
 import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
-import { OPEN_POLICY, SourceError } from '../source.js';
+import { configurationError, OPEN_POLICY, SourceError } from '../source.js';
 import { checkRoot, openFile, UnsafeFileError, walk, type FileEntry } from './client.js';
 import { directoryConfigSchema, MAX_BODY_CHARS, MAX_FILE_SIZE_LIMIT, readDirectorySettings, type DirectorySettings } from './config.js';
 import { DEFAULT_EXTRACT_TIMEOUT_MS, ExtractionAborted } from './extract-pool.js';
@@ -300,7 +300,7 @@ export const directorySource: SourceFactory = {
     try {
       return new DirectorySource(readDirectorySettings(config, policy.directoryMaxFileSize ?? MAX_FILE_SIZE_LIMIT), policy);
     } catch (err) {
-      return new MisconfiguredSource(err);
+      return new MisconfiguredSource(configurationError(err));
     }
   },
 };

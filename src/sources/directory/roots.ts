@@ -5,7 +5,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { SourceError } from '../source.js';
+import { SourceConfigError } from '../source.js';
 
 export const ROOTS_SETTING = 'sources.directory.roots';
 
@@ -35,14 +35,14 @@ async function resolveRoots(roots: string[]): Promise<string[]> {
 export async function checkAllowed(realFolder: string, shownPath: string, roots: string[] | null): Promise<void> {
   if (roots === null) return;
   if (roots.length === 0) {
-    throw new SourceError(
+    throw new SourceConfigError(
       `Folder [${shownPath}] is not allowed: with security on, directory connectors may only read below the folders listed in [${ROOTS_SETTING}] of the server's config file, and none is configured`,
     );
   }
   const real = await resolveRoots(roots);
   if (!real.some((r) => isWithin(realFolder, r))) {
     const resolved = realFolder === shownPath ? '' : ` (resolves to [${realFolder}])`;
-    throw new SourceError(
+    throw new SourceConfigError(
       `Folder [${shownPath}]${resolved} is not allowed: directory connectors may only read below [${roots.join(', ')}] (${ROOTS_SETTING} in the server's config file)`,
     );
   }

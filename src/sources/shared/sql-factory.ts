@@ -3,7 +3,7 @@
  * engines: configuration options, the driver, id prefix, metadata fields and rule validation.
  * The reading algorithm is `sql-source.ts`.
  */
-import type { ConfigValues, RulesValidation, SourceFactory, SourcePolicy } from '../source.js';
+import { configurationError, type ConfigValues, type RulesValidation, type SourceFactory, type SourcePolicy } from '../source.js';
 import { readSqlSettings, sqlConfigSchema, type SqlSchemaOptions, type SqlSettings } from './sql-config.js';
 import type { SqlDriver } from './sql-driver.js';
 import { brokenSource, SqlSource } from './sql-source.js';
@@ -34,7 +34,7 @@ export function sqlSourceFactory<D extends SqlDriver>(e: SqlEngine<D>): SourceFa
       try {
         s = readSqlSettings(config, e.schemaOptions);
       } catch (err) {
-        return brokenSource(err);
+        return brokenSource(configurationError(err));
       }
       const driver = e.driver(s, policy?.allowedHosts ?? null);
       return new SqlSource({
