@@ -92,7 +92,7 @@ test('serve --help and worker --help list the environment variables', async () =
   assert.doesNotMatch(serve.output(), /TRIBUTARY_URL|TRIBUTARY_TEST_/);
   const worker = spawnBin(['worker', '--help']);
   assert.equal(await worker.exited, 0);
-  assert.match(worker.output(), /TRIBUTARY_URL\s+--url: Connector API base URL \(default: http:\/\/127\.0\.0\.1:9200\)/);
+  assert.match(worker.output(), /TRIBUTARY_URL\s+--url: Connector API base URL \(default: the URL in <data>\/server.json, else http:\/\/127\.0\.0\.1:9200\)/);
   assert.match(worker.output(), /TRIBUTARY_WORKER_API_KEY\s/);
   assert.doesNotMatch(worker.output(), /TRIBUTARY_PORT/);
 });
