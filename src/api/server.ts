@@ -13,7 +13,7 @@ import { parseQuery } from './query-params.js';
 import { InFlightBytes, installRequestGuards, requestPrincipal } from './request-guard.js';
 import { endpoints as allEndpoints } from './registry.js';
 import { compileFilterPath } from './filter-path.js';
-import { errorBody } from './render.js';
+import { errorBody, errorHeaders } from './render.js';
 
 export const DEFAULT_BODY_LIMIT = 100 * 1024 * 1024;
 
@@ -156,7 +156,7 @@ function send(reply: FastifyReply, status: number, body: unknown, headers?: Reco
 }
 
 function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
-  return send(reply, e.status, errorBody(e), e.headers);
+  return send(reply, e.status, errorBody(e), errorHeaders(e));
 }
 
 function parseBody(ep: Endpoint, req: FastifyRequest): unknown {
