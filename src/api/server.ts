@@ -14,6 +14,7 @@ import { InFlightBytes, installRequestGuards, requestPrincipal } from './request
 import { endpoints as allEndpoints } from './registry.js';
 import { compileFilterPath } from './filter-path.js';
 import { errorBody, errorHeaders } from './render.js';
+import { checkBody } from './request-body.js';
 
 export const DEFAULT_BODY_LIMIT = 100 * 1024 * 1024;
 
@@ -109,6 +110,7 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
   };
 
   for (const ep of endpoints) {
+    if (ep.catchAll && ep.body) throw new Error(`endpoint [${ep.name}]: a catch-all endpoint checks its body itself`);
     for (const url of ep.paths) {
       server.route({ method: ep.method, url, handler: (req, reply) => handle(app, ep, req, reply, noRoute) });
     }
@@ -201,6 +203,7 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
   // Bounds checked before the handler runs: a refused filter_path changes nothing.
   const fp = request.query.filter_path as string[] | undefined;
   const filter = fp ? compileFilterPath(fp) : undefined;
+  checkBody(ep, request);
   let out: EndpointReply = await ep.handler(request, app);
   if (out === NO_ROUTE) out = noRoute(path, ep.method);
   const status = out.status ?? 200;
