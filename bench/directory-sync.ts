@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS } from '../src/runtime/sync/limits.js';
 import { runSync, type SyncSpec } from '../src/runtime/sync/pipeline.js';
 import { SyncStats } from '../src/runtime/sync/stats.js';
 import { ContentIndex } from '../src/content-index/content-index.js';
-import { EmbeddedSink } from '../src/content-index/embedded-sink.js';
+import { EmbeddedSink } from '../src/sink/embedded/embedded-sink.js';
 import { directorySource } from '../src/sources/directory/datasource.js';
 import { makeTree } from '../test/runtime/harness.js';
 
