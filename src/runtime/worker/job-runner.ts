@@ -203,7 +203,10 @@ export class JobRunner {
       await this.api.updateJobDoc(this.id, doc);
       return true;
     } catch (err) {
-      if (statusOf(err) === 404) return false;
+      if (statusOf(err) === 404) {
+        this.o.log.warn(`job [${this.id}] of connector [${this.connectorId}]: could not end as [${doc.status}], the job no longer exists: ${reasonOf(err)}`);
+        return false;
+      }
       if (statusOf(err) !== 400) throw err;
       const job = await this.api.getJob(this.id);
       if (job?.status === 'canceling' && doc.status !== 'canceled' && doc.status !== 'error') {
