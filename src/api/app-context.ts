@@ -8,7 +8,7 @@ import type { Clock } from '../domain/shared/clock.js';
 import type { SecurityPort } from '../security/port.js';
 import type { Store } from '../store/store.js';
 
-export type { GuardedAction, GuardedRequest, IndexAccess, Principal, SecurityPort } from '../security/port.js';
+export type { IndexAccess, Principal, SecurityPort } from '../security/port.js';
 
 export interface NodeIdentity {
   name: string;

@@ -1,6 +1,6 @@
 /** `GET /_security/_authenticate` — who the caller is, in Elasticsearch's shape (issue 4). */
 import type { Endpoint } from '../endpoint.js';
-import { securityAdmin } from './port.js';
+import { securityAdmin } from '../../security/admin-port.js';
 
 /** With security off every request runs as this anonymous superuser. */
 const ANONYMOUS = {

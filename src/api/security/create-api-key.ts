@@ -7,8 +7,8 @@ import { errors } from '../../domain/errors.js';
 import { object, parseStrict, str } from '../../domain/shared/parse.js';
 import { parseTimeValue } from '../../domain/shared/time-value.js';
 import type { Endpoint, EndpointRequest } from '../endpoint.js';
-import type { CreateApiKeyRequest } from './port.js';
-import { apiKeyAdmin } from './port.js';
+import type { CreateApiKeyRequest } from '../../security/admin-port.js';
+import { apiKeyAdmin } from '../../security/admin-port.js';
 
 export const API_KEY_ACTION = 'cluster:admin/xpack/security/api_key/';
 

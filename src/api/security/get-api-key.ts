@@ -5,7 +5,7 @@
  */
 import type { Endpoint } from '../endpoint.js';
 import { API_KEY_ACTION } from './create-api-key.js';
-import { apiKeyAdmin } from './port.js';
+import { apiKeyAdmin } from '../../security/admin-port.js';
 
 export const getApiKey: Endpoint = {
   name: 'security.get_api_key',

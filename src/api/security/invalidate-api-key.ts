@@ -6,7 +6,7 @@
 import { arrayOf, bool, parseStrict, str } from '../../domain/shared/parse.js';
 import type { Endpoint } from '../endpoint.js';
 import { API_KEY_ACTION } from './create-api-key.js';
-import { apiKeyAdmin } from './port.js';
+import { apiKeyAdmin } from '../../security/admin-port.js';
 
 export const invalidateApiKey: Endpoint = {
   name: 'security.invalidate_api_key',
