@@ -50,7 +50,9 @@ export const DEFAULT_SEARCH_LIMITS: SearchLimits = {
 function workerExecArgv(here: string): string[] | undefined {
   if (extname(here) !== '.ts' || process.execArgv.some((a) => a.includes('tsx'))) return undefined;
   const tsx = createRequire(import.meta.url).resolve('tsx');
-  return [...process.execArgv, '--import', pathToFileURL(tsx).href];
+  // Process-wide V8 flags are refused for threads (ERR_WORKER_INVALID_EXEC_ARGV): `--expose-gc`
+  // (the soak test's forced collections) would stop the server from starting.
+  return [...process.execArgv.filter((a) => !/^--expose[-_]gc$/.test(a)), '--import', pathToFileURL(tsx).href];
 }
 
 const TERMINATE_GRACE_MS = 2_000;

@@ -41,7 +41,8 @@ function workerFile(): { filename: string; execArgv?: string[] } {
   const ts = import.meta.url.endsWith('.ts');
   const filename = new URL(`./extract-worker.${ts ? 'ts' : 'js'}`, import.meta.url).href;
   if (!ts || process.execArgv.some((a) => a.includes('tsx'))) return { filename };
-  return { filename, execArgv: [...process.execArgv, '--import', import.meta.resolve('tsx')] };
+  // `--expose-gc` is process-wide: refused for threads like the flags above.
+  return { filename, execArgv: [...process.execArgv.filter((a) => !/^--expose[-_]gc$/.test(a)), '--import', import.meta.resolve('tsx')] };
 }
 
 function thePool(): Piscina<ExtractTask, ExtractResult> {
