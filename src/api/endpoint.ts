@@ -4,6 +4,7 @@
  * registry (`api/registry.ts`) lists every endpoint; `api/server.ts` turns them into routes.
  */
 import type { AppContext, IndexAccess } from './app-context.js';
+import type { BodyHandling } from './request-body.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
 
@@ -52,6 +53,13 @@ export interface Endpoint {
   index?: string;
   /** Authorized by action name only; the handler checks each target (`GuardedAction.composite`). */
   composite?: boolean;
+  /**
+   * Whether the request takes a body: `required` (400 `parse_exception` without one), `none`
+   * (400 `illegal_argument_exception` with one) or `optional` (the default). The server checks
+   * it before the handler (request-body.ts). Not for `catchAll` endpoints: the path may not be
+   * theirs, which only their handler knows.
+   */
+  body?: BodyHandling;
   /** Body content is ndjson (e.g. `_bulk`): the handler receives the raw string. */
   ndjson?: boolean;
   /**

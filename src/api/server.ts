@@ -13,7 +13,8 @@ import { parseQuery } from './query-params.js';
 import { InFlightBytes, installRequestGuards, requestPrincipal } from './request-guard.js';
 import { endpoints as allEndpoints } from './registry.js';
 import { compileFilterPath } from './filter-path.js';
-import { errorBody } from './render.js';
+import { errorBody, errorHeaders } from './render.js';
+import { checkBody } from './request-body.js';
 import { UNKNOWN_ROUTE, type RouteRecorder } from './server-metrics.js';
 
 export const DEFAULT_BODY_LIMIT = 100 * 1024 * 1024;
@@ -112,6 +113,7 @@ export function buildServer(app: AppContext, opts: ServerOptions = {}, endpoints
   for (const ep of endpoints) {
     // One recorder per endpoint, made here: a response costs one histogram observe and one counter increment.
     const config: RouteConfig = { metrics: app.metrics?.route(ep.name) };
+    if (ep.catchAll && ep.body) throw new Error(`endpoint [${ep.name}]: a catch-all endpoint checks its body itself`);
     for (const url of ep.paths) {
       server.route({ method: ep.method, url, config, handler: (req, reply) => handle(app, ep, req, reply, noRoute) });
     }
@@ -167,7 +169,7 @@ function send(reply: FastifyReply, status: number, body: unknown, headers?: Reco
 }
 
 function sendError(reply: FastifyReply, e: ApiError): FastifyReply {
-  return send(reply, e.status, errorBody(e), e.headers);
+  return send(reply, e.status, errorBody(e), errorHeaders(e));
 }
 
 function parseBody(ep: Endpoint, req: FastifyRequest): unknown {
@@ -217,6 +219,7 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
   // Bounds checked before the handler runs: a refused filter_path changes nothing.
   const fp = request.query.filter_path as string[] | undefined;
   const filter = fp ? compileFilterPath(fp) : undefined;
+  checkBody(ep, request);
   let out: EndpointReply = await ep.handler(request, app);
   if (out === NO_ROUTE) out = noRoute(path, ep.method);
   const status = out.status ?? 200;

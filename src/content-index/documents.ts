@@ -36,7 +36,7 @@ export function validateId(id: string): void {
 }
 
 function conflict(h: IndexHandle, id: string, reason: string): ApiError {
-  return new ApiError('version_conflict_engine_exception', 409, `[${id}]: version conflict, ${reason}`, {
+  return new ApiError('conflict', `[${id}]: version conflict, ${reason}`, {
     extra: { index_uuid: h.uuid, shard: '0', index: h.name },
   });
 }

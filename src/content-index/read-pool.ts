@@ -90,8 +90,8 @@ export class ReadPool {
       clearTimeout(timer);
     }
     if ('error' in res) {
-      const { type, status, reason, causedBy, extra } = res.error;
-      throw new ApiError(type, status, reason, { causedBy, extra });
+      const { kind, reason, causedBy, extra } = res.error;
+      throw new ApiError(kind, reason, { causedBy, extra });
     }
     return res.ok as T;
   }

@@ -9,7 +9,7 @@
  */
 import { BroadcastChannel } from 'node:worker_threads';
 import { workerData } from 'piscina';
-import { ApiError } from '../domain/errors.js';
+import { ApiError, type ErrorKind } from '../domain/errors.js';
 import type { QueryLimits } from './query-context.js';
 import { ContentReader, type ReadBudget } from './reader.js';
 import type { SearchParams } from './search-request.js';
@@ -30,7 +30,7 @@ export type ReadTask = {
 
 export type ReadResult =
   | { ok: unknown }
-  | { error: { type: string; status: number; reason: string; causedBy?: ApiError['causedBy']; extra?: Record<string, unknown> } };
+  | { error: { kind: ErrorKind; reason: string; causedBy?: ApiError['causedBy']; extra?: Record<string, unknown> } };
 
 const readers = new Map<string, ContentReader>();
 
@@ -76,7 +76,7 @@ export default function run(task: ReadTask): ReadResult {
         return { ok: r.rowids(task.name, task.indexId, task.query, task.after, task.limit, budget) };
     }
   } catch (e) {
-    if (e instanceof ApiError) return { error: { type: e.type, status: e.status, reason: e.reason, causedBy: e.causedBy, extra: e.extra } };
+    if (e instanceof ApiError) return { error: { kind: e.kind, reason: e.reason, causedBy: e.causedBy, extra: e.extra } };
     throw e;
   }
 }

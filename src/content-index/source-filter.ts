@@ -21,8 +21,6 @@ export function fieldPattern(pattern: string): WildcardMatcher {
   return fieldPatterns.get(pattern);
 }
 
-export const FULL_SOURCE: SourceFilter = { enabled: true, includes: [], excludes: [] };
-
 function patterns(v: unknown, what: string): WildcardMatcher[] {
   if (v === undefined || v === null) return [];
   const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : undefined;

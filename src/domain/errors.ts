@@ -10,27 +10,71 @@ export interface ErrorCause {
   reason: string;
 }
 
+/**
+ * Every kind of error the catalogue makes: its Elasticsearch `type` and HTTP status. The
+ * factories below and `errorTypes` (docs/errors.md) are both read from this table, so a kind
+ * cannot be thrown without being documented. How a kind travels over HTTP beyond the envelope
+ * (a `WWW-Authenticate` or `Retry-After` header) is the API edge's decision (api/render.ts).
+ */
+export const errorKinds = {
+  validation: { type: 'action_request_validation_exception', status: 400 },
+  parse: { type: 'x_content_parse_exception', status: 400 },
+  badBody: { type: 'parse_exception', status: 400 },
+  illegalArgument: { type: 'illegal_argument_exception', status: 400 },
+  status: { type: 'status_exception', status: 400 },
+  noHandler: { type: 'no_handler_found_exception', status: 400 },
+  authenticationFailed: { type: 'security_exception', status: 401 },
+  forbidden: { type: 'security_exception', status: 403 },
+  tooManyFailedLogins: { type: 'security_exception', status: 429 },
+  rejectedExecution: { type: 'es_rejected_execution_exception', status: 429 },
+  inFlightBreaker: { type: 'circuit_breaking_exception', status: 429 },
+  diskFull: { type: 'cluster_block_exception', status: 429 },
+  notFound: { type: 'resource_not_found_exception', status: 404 },
+  unsupportedMediaType: { type: 'media_type_header_exception', status: 406 },
+  conflict: { type: 'version_conflict_engine_exception', status: 409 },
+  tooLarge: { type: 'content_too_long_exception', status: 413 },
+  internal: { type: 'exception', status: 500 },
+  unavailable: { type: 'unavailable_shards_exception', status: 503 },
+  indexNotFound: { type: 'index_not_found_exception', status: 404 },
+  scrollMissing: { type: 'search_context_missing_exception', status: 404 },
+  tooManyScrolls: { type: 'too_many_scroll_contexts_exception', status: 429 },
+  resourceAlreadyExists: { type: 'resource_already_exists_exception', status: 400 },
+  invalidIndexName: { type: 'invalid_index_name_exception', status: 400 },
+  documentMissing: { type: 'document_missing_exception', status: 404 },
+  documentParsing: { type: 'document_parsing_exception', status: 400 },
+  parsing: { type: 'parsing_exception', status: 400 },
+  queryShard: { type: 'query_shard_exception', status: 400 },
+  mapperParsing: { type: 'mapper_parsing_exception', status: 400 },
+  tooManyClauses: { type: 'too_many_clauses', status: 400 },
+  tooManyNestedClauses: { type: 'too_many_nested_clauses', status: 400 },
+  taskCancelled: { type: 'task_cancelled_exception', status: 400 },
+} as const satisfies Record<string, { type: string; status: number }>;
+
+export type ErrorKind = keyof typeof errorKinds;
+
 export class ApiError extends Error {
+  readonly kind: ErrorKind;
   readonly type: string;
   readonly status: number;
   readonly reason: string;
   readonly causedBy?: ErrorCause;
   readonly extra?: Record<string, unknown>;
-  readonly headers?: Record<string, string>;
+  /** When the client may try again (failed-login lock-out); the edge renders it as `Retry-After`. */
+  readonly retryAfterSeconds?: number;
 
   constructor(
-    type: string,
-    status: number,
+    kind: ErrorKind,
     reason: string,
-    opts: { causedBy?: ErrorCause; extra?: Record<string, unknown>; headers?: Record<string, string> } = {},
+    opts: { causedBy?: ErrorCause; extra?: Record<string, unknown>; retryAfterSeconds?: number } = {},
   ) {
     super(reason);
-    this.type = type;
-    this.status = status;
+    this.kind = kind;
+    this.type = errorKinds[kind].type;
+    this.status = errorKinds[kind].status;
     this.reason = reason;
     this.causedBy = opts.causedBy;
     this.extra = opts.extra;
-    this.headers = opts.headers;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
   }
 }
 
@@ -48,72 +92,56 @@ export const errors = {
   /** Request `validate()` failures: messages numbered as Elasticsearch prints them. */
   validation(messages: string[]): ApiError {
     const reason = 'Validation Failed: ' + messages.map((m, i) => `${i + 1}: ${m};`).join('');
-    return new ApiError('action_request_validation_exception', 400, reason);
+    return new ApiError('validation', reason);
   },
   /** Body does not fit the request parser (unknown field, wrong JSON type, bad enum). */
   parse(reason: string, causedBy?: ErrorCause): ApiError {
-    return new ApiError('x_content_parse_exception', 400, reason, { causedBy });
+    return new ApiError('parse', reason, { causedBy });
   },
   /** Malformed JSON or a missing body where one is required. */
   badBody(reason: string): ApiError {
-    return new ApiError('parse_exception', 400, reason);
+    return new ApiError('badBody', reason);
   },
   illegalArgument(reason: string): ApiError {
-    return new ApiError('illegal_argument_exception', 400, reason);
+    return new ApiError('illegalArgument', reason);
   },
   /** Business-rule violation (ElasticsearchStatusException with 400). */
   status(reason: string, causedBy?: ErrorCause): ApiError {
-    return new ApiError('status_exception', 400, reason, { causedBy });
+    return new ApiError('status', reason, { causedBy });
   },
   notFound(reason: string): ApiError {
-    return new ApiError('resource_not_found_exception', 404, reason);
+    return new ApiError('notFound', reason);
   },
   conflict(reason: string): ApiError {
-    return new ApiError('version_conflict_engine_exception', 409, reason);
+    return new ApiError('conflict', reason);
   },
   tooLarge(reason: string): ApiError {
-    return new ApiError('content_too_long_exception', 413, reason);
+    return new ApiError('tooLarge', reason);
   },
   unsupportedMediaType(reason: string): ApiError {
-    return new ApiError('media_type_header_exception', 406, reason);
-  },
-  methodNotAllowed(reason: string, allowed: string[]): ApiError {
-    return new ApiError('method_not_allowed', 405, reason, { headers: { allow: allowed.join(',') } });
+    return new ApiError('unsupportedMediaType', reason);
   },
   noHandler(reason: string): ApiError {
-    return new ApiError('no_handler_found_exception', 400, reason);
-  },
-  unauthenticated(reason: string): ApiError {
-    return new ApiError('security_exception', 401, reason, {
-      headers: { 'www-authenticate': 'Basic realm="security", charset="UTF-8", ApiKey' },
-    });
+    return new ApiError('noHandler', reason);
   },
   forbidden(reason: string): ApiError {
-    return new ApiError('security_exception', 403, reason);
+    return new ApiError('forbidden', reason);
   },
   /**
-   * 401 as Elasticsearch renders it for failed credentials: the `WWW-Authenticate` challenges
-   * in the header and in the body, plus optional metadata such as
-   * `additional_unsuccessful_credentials` (why an API key was refused).
+   * 401 for missing or failed credentials, with optional metadata such as
+   * `additional_unsuccessful_credentials` (why an API key was refused). The edge adds the
+   * `WWW-Authenticate` challenges (header and body) as Elasticsearch does.
    */
   authenticationFailed(reason: string, extra: Record<string, unknown> = {}): ApiError {
-    const challenges = ['Basic realm="security", charset="UTF-8"', 'ApiKey'];
-    return new ApiError('security_exception', 401, reason, {
-      extra: { ...extra, header: { 'WWW-Authenticate': challenges } },
-      headers: { 'www-authenticate': challenges.join(', ') },
-    });
+    return new ApiError('authenticationFailed', reason, { extra });
   },
   /** Too many failed logins for one user (or API key) from one address (docs/security.md). */
   tooManyFailedLogins(reason: string, retryAfterSeconds: number): ApiError {
-    return new ApiError('security_exception', 429, reason, { headers: { 'retry-after': String(retryAfterSeconds) } });
+    return new ApiError('tooManyFailedLogins', reason, { retryAfterSeconds });
   },
-  /**
-   * A bounded queue of work is full (Elasticsearch's thread-pool rejection): password checks
-   * beyond `security.password_checks` (docs/security.md).
-   */
   /** A bounded queue is full (password checks, search threads): Elasticsearch's thread pool rejection. */
   rejectedExecution(reason: string): ApiError {
-    return new ApiError('es_rejected_execution_exception', 429, reason);
+    return new ApiError('rejectedExecution', reason);
   },
   /**
    * Elasticsearch's `in_flight_requests` circuit breaker: the request bodies being received
@@ -121,8 +149,7 @@ export const errors = {
    */
   inFlightBreaker(wanted: number, limit: number): ApiError {
     return new ApiError(
-      'circuit_breaking_exception',
-      429,
+      'inFlightBreaker',
       `[in_flight_requests] Data too large, data for [<http_request>] would be [${wanted}/${byteSize(wanted)}], which is larger than the limit of [${limit}/${byteSize(limit)}]`,
       { extra: { bytes_wanted: wanted, bytes_limit: limit, durability: 'TRANSIENT' } },
     );
@@ -132,73 +159,73 @@ export const errors = {
    * Elasticsearch answers to writes past its flood-stage disk watermark (docs/errors.md).
    */
   diskFull(reason: string): ApiError {
-    return new ApiError('cluster_block_exception', 429, reason);
+    return new ApiError('diskFull', reason);
   },
   unavailable(reason: string): ApiError {
-    return new ApiError('unavailable_shards_exception', 503, reason);
+    return new ApiError('unavailable', reason);
   },
   internal(reason: string): ApiError {
-    return new ApiError('exception', 500, reason);
+    return new ApiError('internal', reason);
   },
   /** Embedded content index: the named index does not exist. */
   indexNotFound(index: string): ApiError {
-    return new ApiError('index_not_found_exception', 404, `no such index [${index}]`, {
+    return new ApiError('indexNotFound', `no such index [${index}]`, {
       extra: { 'resource.type': 'index_or_alias', 'resource.id': index, index_uuid: '_na_', index },
     });
   },
   /** Embedded content index: a scroll id that is unknown, expired, cleared or another user's. */
   scrollMissing(id: string): ApiError {
-    return new ApiError('search_context_missing_exception', 404, `No search context found for id [${id}]`);
+    return new ApiError('scrollMissing', `No search context found for id [${id}]`);
   },
   /** Embedded content index: every scroll context is in use (`search.max_open_scroll_context`). */
   tooManyScrolls(reason: string): ApiError {
-    return new ApiError('too_many_scroll_contexts_exception', 429, reason);
+    return new ApiError('tooManyScrolls', reason);
   },
   /** Embedded content index: index creation when the index exists. */
   resourceAlreadyExists(index: string, uuid: string): ApiError {
-    return new ApiError('resource_already_exists_exception', 400, `index [${index}/${uuid}] already exists`, {
+    return new ApiError('resourceAlreadyExists', `index [${index}/${uuid}] already exists`, {
       extra: { index_uuid: uuid, index },
     });
   },
   /** Embedded content index: a name that breaks Elasticsearch's index naming rules. */
   invalidIndexName(index: string, why: string): ApiError {
-    return new ApiError('invalid_index_name_exception', 400, `Invalid index name [${index}], ${why}`, {
+    return new ApiError('invalidIndexName', `Invalid index name [${index}], ${why}`, {
       extra: { index_uuid: '_na_', index },
     });
   },
   /** Embedded content index: partial update of a document that does not exist. */
   documentMissing(index: string, id: string): ApiError {
-    return new ApiError('document_missing_exception', 404, `[${id}]: document missing`, {
+    return new ApiError('documentMissing', `[${id}]: document missing`, {
       extra: { index_uuid: '_na_', shard: '0', index },
     });
   },
   /** Embedded content index: a document value that does not fit the field's mapping. */
   documentParsing(reason: string): ApiError {
-    return new ApiError('document_parsing_exception', 400, reason);
+    return new ApiError('documentParsing', reason);
   },
   /** Embedded content index: a mapping definition that cannot be applied (unknown type, …). */
   mapperParsing(reason: string): ApiError {
-    return new ApiError('mapper_parsing_exception', 400, reason);
+    return new ApiError('mapperParsing', reason);
   },
   /** Embedded content index: a search body or query that cannot be parsed. */
   parsing(reason: string): ApiError {
-    return new ApiError('parsing_exception', 400, reason);
+    return new ApiError('parsing', reason);
   },
   /** Embedded content index: a query that parses but cannot run (bad value for a field type). */
   queryShard(reason: string): ApiError {
-    return new ApiError('query_shard_exception', 400, reason);
+    return new ApiError('queryShard', reason);
   },
   /** Embedded content index: one `bool` with more clauses than `max_clause_count` (Lucene's check). */
   tooManyClauses(max: number): ApiError {
-    return new ApiError('too_many_clauses', 400, `maxClauseCount is set to ${max}`);
+    return new ApiError('tooManyClauses', `maxClauseCount is set to ${max}`);
   },
   /** Embedded content index: a whole query with more clauses than `max_clause_count`. */
   tooManyNestedClauses(max: number): ApiError {
-    return new ApiError('too_many_nested_clauses', 400, `Query contains too many nested clauses; maxClauseCount is set to ${max}`);
+    return new ApiError('tooManyNestedClauses', `Query contains too many nested clauses; maxClauseCount is set to ${max}`);
   },
   /** Embedded content index: a read that ran past its hard time limit and was cancelled. */
   taskCancelled(reason: string): ApiError {
-    return new ApiError('task_cancelled_exception', 400, `cancelled task with reason: ${reason}`);
+    return new ApiError('taskCancelled', `cancelled task with reason: ${reason}`);
   },
 } as const;
 
@@ -223,38 +250,7 @@ export function diskFullError(e: unknown): ApiError | null {
   return null;
 }
 
-/** The error types the catalogue can produce, for docs/errors.md. */
-export const errorTypes = [
-  ['search_context_missing_exception', 404],
-  ['too_many_scroll_contexts_exception', 429],
-  ['action_request_validation_exception', 400],
-  ['x_content_parse_exception', 400],
-  ['parse_exception', 400],
-  ['illegal_argument_exception', 400],
-  ['status_exception', 400],
-  ['no_handler_found_exception', 400],
-  ['security_exception', 401],
-  ['security_exception', 403],
-  ['security_exception', 429],
-  ['es_rejected_execution_exception', 429],
-  ['circuit_breaking_exception', 429],
-  ['cluster_block_exception', 429],
-  ['resource_not_found_exception', 404],
-  ['method_not_allowed', 405],
-  ['media_type_header_exception', 406],
-  ['version_conflict_engine_exception', 409],
-  ['content_too_long_exception', 413],
-  ['exception', 500],
-  ['unavailable_shards_exception', 503],
-  ['index_not_found_exception', 404],
-  ['resource_already_exists_exception', 400],
-  ['invalid_index_name_exception', 400],
-  ['document_missing_exception', 404],
-  ['document_parsing_exception', 400],
-  ['parsing_exception', 400],
-  ['query_shard_exception', 400],
-  ['mapper_parsing_exception', 400],
-  ['too_many_clauses', 400],
-  ['too_many_nested_clauses', 400],
-  ['task_cancelled_exception', 400],
-] as const;
+/** The distinct (type, status) pairs the catalogue can produce, for docs/errors.md. */
+export const errorTypes: ReadonlyArray<readonly [string, number]> = [
+  ...new Map(Object.values(errorKinds).map((k) => [`${k.type} ${k.status}`, [k.type, k.status] as const])).values(),
+];

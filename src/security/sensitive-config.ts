@@ -37,11 +37,6 @@ function mapSensitive(configuration: unknown, fn: (value: unknown, key: string) 
   return out ?? configuration;
 }
 
-/** True when the configuration holds at least one sensitive entry with a value. */
-export function hasSensitiveValues(configuration: unknown): boolean {
-  return isPlainObject(configuration) && Object.values(configuration as Configuration).some((e) => isSensitive(e) && e.value != null);
-}
-
 /** Plain value of a stored one (encrypted, or plain from before encryption). */
 export function openValue(codec: SecretCodec, stored: unknown): unknown {
   return typeof stored === 'string' && isEncrypted(stored) ? JSON.parse(codec.decrypt(stored)) : stored;

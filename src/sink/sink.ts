@@ -5,11 +5,6 @@
  * throwing, and throws only when the whole batch could not be delivered (after its retries).
  */
 
-export interface SinkDocument {
-  _id: string;
-  [field: string]: unknown;
-}
-
 export type BulkOperation =
   | { op: 'index'; index: string; id: string; doc: Record<string, unknown>; pipeline?: string }
   | { op: 'delete'; index: string; id: string };

@@ -14,11 +14,3 @@ export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [mysqlSource.serviceType]: mysqlSource,
   [postgresqlSource.serviceType]: postgresqlSource,
 });
-
-export function sourceFor(serviceType: string): SourceFactory | undefined {
-  return Object.hasOwn(sources, serviceType) ? sources[serviceType] : undefined;
-}
-
-export function serviceTypes(): string[] {
-  return Object.keys(sources).sort();
-}

@@ -23,7 +23,7 @@ describe('docs/errors.md', () => {
   it('documents nothing that is not in the catalogue', () => {
     const catalogue = new Set(errorTypes.map(([t, s]) => key(t, s)));
     const extra = rows.map((r) => key(r.type, r.status)).filter((k) => !catalogue.has(k));
-    assert.deepEqual(extra, [], 'remove these from docs/errors.md or add them to errorTypes');
+    assert.deepEqual(extra, [], 'remove these from docs/errors.md or add them to errorKinds in src/domain/errors.ts');
   });
 
   it('lists each pair once and says when it occurs', () => {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Sink } from '../../src/sink/sink.js';
-import { ConnectorApi } from '../../src/runtime/worker/index.js';
+import { ConnectorApi } from '../../src/runtime/worker/api-client.js';
 import { counterSource } from './helpers/test-sources.js';
 import { startStack, syncNow, waitFor, waitForJob, type Stack } from './helpers/harness.js';
 

@@ -1,6 +1,6 @@
 /** `DELETE /_connector/{connector_id}` — soft by default, `hard=true` removes it (§6.4). */
 import type { Endpoint } from '../endpoint.js';
-import { ACTION, connectorId, connectorNotFound, updateConnector, rejectBody } from './shared.js';
+import { ACTION, connectorId, connectorNotFound, updateConnector } from './shared.js';
 
 export const deleteConnector: Endpoint = {
   name: 'connector.delete',
@@ -8,9 +8,9 @@ export const deleteConnector: Endpoint = {
   paths: ['/_connector/:connector_id'],
   params: { hard: 'boolean', delete_sync_jobs: 'boolean' },
   action: ACTION + 'delete',
+  body: 'none',
   async handler(req, app) {
     const id = connectorId(req, 'connector_id missing');
-    rejectBody(req, 'DELETE');
     if (req.query.hard === true) {
       if (!(await app.store.connectors.delete(id))) throw connectorNotFound(id);
     } else {

@@ -58,17 +58,3 @@ export function assertMaySyncInto(req: EndpointRequest, app: AppContext, index: 
     if (reason) throw errors.forbidden(reason);
   }
 }
-
-/** Requires a body for endpoints whose body has required fields. */
-export function requireBody(req: EndpointRequest): unknown {
-  if (req.body === undefined) throw errors.badBody('request body is required');
-  return req.body;
-}
-
-/**
- * Endpoints that take no body answer 400 when one is sent, as Elasticsearch's BaseRestHandler
- * does for content a handler does not consume.
- */
-export function rejectBody(req: EndpointRequest, method: string): void {
-  if (req.body !== undefined) throw errors.illegalArgument(`request [${method} ${req.path}] does not support having a body`);
-}

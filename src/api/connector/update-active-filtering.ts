@@ -2,16 +2,16 @@
 import { errors } from '../../domain/errors.js';
 import { firstFiltering } from '../../domain/connector/filtering.js';
 import type { Endpoint } from '../endpoint.js';
-import { ACTION, connectorId, updateConnector, rejectBody } from './shared.js';
+import { ACTION, connectorId, updateConnector } from './shared.js';
 
 export const updateActiveFiltering: Endpoint = {
   name: 'connector.update_active_filtering',
   method: 'PUT',
   paths: ['/_connector/:connector_id/_filtering/_activate'],
   action: ACTION + 'update_filtering',
+  body: 'none',
   async handler(req, app) {
     const id = connectorId(req);
-    rejectBody(req, 'PUT');
     const now = app.clock.now();
     return updateConnector(app, id, (doc) => {
       const f = firstFiltering(doc, now);

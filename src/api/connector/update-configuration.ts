@@ -3,16 +3,17 @@ import { errors } from '../../domain/errors.js';
 import { parseConfiguration } from '../../domain/connector/requests.js';
 import { deepMerge, setOwn } from '../../domain/shared/json.js';
 import type { Endpoint } from '../endpoint.js';
-import { ACTION, connectorId, requireBody, updateConnector } from './shared.js';
+import { ACTION, connectorId, updateConnector } from './shared.js';
 
 export const updateConfiguration: Endpoint = {
   name: 'connector.update_configuration',
   method: 'PUT',
   paths: ['/_connector/:connector_id/_configuration'],
   action: ACTION + 'update_configuration',
+  body: 'required',
   async handler(req, app) {
     const id = connectorId(req);
-    const r = parseConfiguration(requireBody(req));
+    const r = parseConfiguration(req.body);
     if (r.kind === 'schema') {
       return updateConnector(app, id, (doc) => ({ ...doc, configuration: r.configuration, status: 'configured' }), { preGet: true, alwaysUpdated: true });
     }

@@ -4,16 +4,17 @@ import { MANAGED_INDEX_PREFIX } from '../../domain/connector/enums.js';
 import { parseIndexName } from '../../domain/connector/requests.js';
 import { indexNameInUse } from '../../store/store.js';
 import type { Endpoint } from '../endpoint.js';
-import { ACTION, assertMaySyncInto, connectorId, requireBody, updateConnector } from './shared.js';
+import { ACTION, assertMaySyncInto, connectorId, updateConnector } from './shared.js';
 
 export const updateIndexName: Endpoint = {
   name: 'connector.update_index_name',
   method: 'PUT',
   paths: ['/_connector/:connector_id/_index_name'],
   action: ACTION + 'update_index_name',
+  body: 'required',
   async handler(req, app) {
     const id = connectorId(req);
-    const indexName = parseIndexName(requireBody(req));
+    const indexName = parseIndexName(req.body);
     assertMaySyncInto(req, app, indexName);
     // Elasticsearch searches for the name before it reads the connector, so a clash wins over
     // a missing connector (404) and over the managed-prefix rule. The store's unique index

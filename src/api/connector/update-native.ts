@@ -4,16 +4,17 @@ import { MANAGED_INDEX_PREFIX } from '../../domain/connector/enums.js';
 import { parseNative } from '../../domain/connector/requests.js';
 import { statusAfterNativeChange } from '../../domain/connector/status-machine.js';
 import type { Endpoint } from '../endpoint.js';
-import { ACTION, connectorId, requireBody, updateConnector } from './shared.js';
+import { ACTION, connectorId, updateConnector } from './shared.js';
 
 export const updateNative: Endpoint = {
   name: 'connector.update_native',
   method: 'PUT',
   paths: ['/_connector/:connector_id/_native'],
   action: ACTION + 'update_native',
+  body: 'required',
   async handler(req, app) {
     const id = connectorId(req);
-    const isNative = parseNative(requireBody(req));
+    const isNative = parseNative(req.body);
     return updateConnector(app, id, (doc) => {
       const index = doc.index_name;
       if (isNative && index != null && !index.startsWith(MANAGED_INDEX_PREFIX)) {

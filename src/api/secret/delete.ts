@@ -1,5 +1,4 @@
 /** `DELETE /_connector/_secret/{id}` — `{deleted: true}`, 404 when missing (§8). */
-import { rejectBody } from '../connector/shared.js';
 import type { Endpoint } from '../endpoint.js';
 import { ACTION, secretId, secretNotFound } from './shared.js';
 
@@ -8,9 +7,9 @@ export const deleteSecret: Endpoint = {
   method: 'DELETE',
   paths: ['/_connector/_secret/:id'],
   action: ACTION + 'delete',
+  body: 'none',
   async handler(req, app) {
     const id = secretId(req);
-    rejectBody(req, 'DELETE');
     if (!(await app.store.secrets.delete(id))) throw secretNotFound(id);
     return { body: { deleted: true } };
   },

@@ -1,5 +1,4 @@
 /** `GET /_connector/_secret/{id}` — `{id, value}` with the value decrypted (§8). */
-import { rejectBody } from '../connector/shared.js';
 import type { Endpoint } from '../endpoint.js';
 import { ACTION, secretId, secretNotFound } from './shared.js';
 
@@ -8,9 +7,9 @@ export const getSecret: Endpoint = {
   method: 'GET',
   paths: ['/_connector/_secret/:id'],
   action: ACTION + 'get',
+  body: 'none',
   async handler(req, app) {
     const id = secretId(req);
-    rejectBody(req, 'GET');
     const stored = await app.store.secrets.get(id);
     if (stored === null) throw secretNotFound(id);
     return { body: { id, value: app.secretCodec.decrypt(stored) } };

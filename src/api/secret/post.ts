@@ -1,7 +1,6 @@
 /** `POST /_connector/_secret` — store a secret under a generated id (§8); encrypted at rest. */
 import { errors } from '../../domain/errors.js';
 import { parseStrict, str } from '../../domain/shared/parse.js';
-import { requireBody } from '../connector/shared.js';
 import type { Endpoint } from '../endpoint.js';
 import { ACTION } from './shared.js';
 
@@ -10,8 +9,9 @@ export const postSecret: Endpoint = {
   method: 'POST',
   paths: ['/_connector/_secret'],
   action: ACTION + 'post',
+  body: 'required',
   async handler(req, app) {
-    const r = parseStrict('post_secret_request', requireBody(req), { value: { parse: str } });
+    const r = parseStrict('post_secret_request', req.body, { value: { parse: str } });
     const value = r.value as string | undefined;
     if (!value) throw errors.validation(['[value] of the connector secret cannot be [null] or [""]']);
     const id = app.newId();

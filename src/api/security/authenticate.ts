@@ -1,7 +1,6 @@
 /** `GET /_security/_authenticate` — who the caller is, in Elasticsearch's shape (issue 4). */
 import type { Endpoint } from '../endpoint.js';
-import { rejectBody } from '../connector/shared.js';
-import { securityAdmin } from './port.js';
+import { securityAdmin } from '../../security/admin-port.js';
 
 /** With security off every request runs as this anonymous superuser. */
 const ANONYMOUS = {
@@ -21,8 +20,8 @@ export const authenticate: Endpoint = {
   method: 'GET',
   paths: ['/_security/_authenticate'],
   action: 'cluster:admin/xpack/security/user/authenticate',
+  body: 'none',
   handler(req, app) {
-    rejectBody(req, 'GET');
     const s = securityAdmin(app);
     const principal = s?.principalOf(req);
     return { body: s && principal ? s.describe(principal) : ANONYMOUS };

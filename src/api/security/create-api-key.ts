@@ -6,10 +6,9 @@
 import { errors } from '../../domain/errors.js';
 import { object, parseStrict, str } from '../../domain/shared/parse.js';
 import { parseTimeValue } from '../../domain/shared/time-value.js';
-import { requireBody } from '../connector/shared.js';
 import type { Endpoint, EndpointRequest } from '../endpoint.js';
-import type { CreateApiKeyRequest } from './port.js';
-import { apiKeyAdmin } from './port.js';
+import type { CreateApiKeyRequest } from '../../security/admin-port.js';
+import { apiKeyAdmin } from '../../security/admin-port.js';
 
 export const API_KEY_ACTION = 'cluster:admin/xpack/security/api_key/';
 
@@ -41,7 +40,7 @@ export function parseCreateApiKey(body: unknown): CreateApiKeyRequest {
 
 async function create(req: EndpointRequest, app: Parameters<Endpoint['handler']>[1]) {
   const { admin, principal } = apiKeyAdmin(app, req);
-  return { body: await admin.create(principal, parseCreateApiKey(requireBody(req))) };
+  return { body: await admin.create(principal, parseCreateApiKey(req.body)) };
 }
 
 export const createApiKey: Endpoint = {
@@ -50,6 +49,7 @@ export const createApiKey: Endpoint = {
   paths: ['/_security/api_key'],
   params: { refresh: 'string' },
   action: API_KEY_ACTION + 'create',
+  body: 'required',
   handler: create,
 };
 

@@ -4,9 +4,8 @@
  * adds the owner's role descriptors. Without `manage_api_key` only the caller's own keys.
  */
 import type { Endpoint } from '../endpoint.js';
-import { rejectBody } from '../connector/shared.js';
 import { API_KEY_ACTION } from './create-api-key.js';
-import { apiKeyAdmin } from './port.js';
+import { apiKeyAdmin } from '../../security/admin-port.js';
 
 export const getApiKey: Endpoint = {
   name: 'security.get_api_key',
@@ -17,8 +16,8 @@ export const getApiKey: Endpoint = {
     owner: 'boolean', with_limited_by: 'boolean', active_only: 'boolean', with_profile_uid: 'boolean',
   },
   action: API_KEY_ACTION + 'get',
+  body: 'none',
   async handler(req, app) {
-    rejectBody(req, 'GET');
     const { admin, principal } = apiKeyAdmin(app, req);
     const q = req.query;
     return {

@@ -4,18 +4,18 @@
  * error_count}`; an invalidated key is refused from then on (401).
  */
 import { arrayOf, bool, parseStrict, str } from '../../domain/shared/parse.js';
-import { requireBody } from '../connector/shared.js';
 import type { Endpoint } from '../endpoint.js';
 import { API_KEY_ACTION } from './create-api-key.js';
-import { apiKeyAdmin } from './port.js';
+import { apiKeyAdmin } from '../../security/admin-port.js';
 
 export const invalidateApiKey: Endpoint = {
   name: 'security.invalidate_api_key',
   method: 'DELETE',
   paths: ['/_security/api_key'],
   action: API_KEY_ACTION + 'invalidate',
+  body: 'required',
   async handler(req, app) {
-    const r = parseStrict('invalidate_api_key_request', requireBody(req), {
+    const r = parseStrict('invalidate_api_key_request', req.body, {
       ids: { parse: arrayOf(str) },
       id: { parse: str },
       name: { parse: str },

@@ -9,7 +9,6 @@ import { CLAIMABLE, invalidSyncTransition } from '../../domain/sync-job/state-ma
 import { deepMerge } from '../../domain/shared/json.js';
 import type { SyncStatus } from '../../domain/connector/enums.js';
 import type { Endpoint } from '../endpoint.js';
-import { requireBody } from '../connector/shared.js';
 import { ACTION, syncJobId, updateJob } from './shared.js';
 
 export const claimSyncJob: Endpoint = {
@@ -17,9 +16,10 @@ export const claimSyncJob: Endpoint = {
   method: 'PUT',
   paths: ['/_connector/_sync_job/:connector_sync_job_id/_claim'],
   action: ACTION + 'claim',
+  body: 'required',
   async handler(req, app) {
     const id = syncJobId(req);
-    const r = parseClaim(requireBody(req));
+    const r = parseClaim(req.body);
     const now = app.clock.now();
     return updateJob(app, id, (doc) => {
       const status = doc.status as SyncStatus;

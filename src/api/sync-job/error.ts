@@ -3,7 +3,6 @@ import { parseError } from '../../domain/sync-job/requests.js';
 import { assertSyncTransition } from '../../domain/sync-job/state-machine.js';
 import type { SyncStatus } from '../../domain/connector/enums.js';
 import type { Endpoint } from '../endpoint.js';
-import { requireBody } from '../connector/shared.js';
 import { ACTION, syncJobId, updateJob } from './shared.js';
 
 export const errorSyncJob: Endpoint = {
@@ -11,9 +10,10 @@ export const errorSyncJob: Endpoint = {
   method: 'PUT',
   paths: ['/_connector/_sync_job/:connector_sync_job_id/_error'],
   action: ACTION + 'error',
+  body: 'required',
   async handler(req, app) {
     const id = syncJobId(req);
-    const error = parseError(requireBody(req));
+    const error = parseError(req.body);
     return updateJob(app, id, (doc) => {
       assertSyncTransition(doc.status as SyncStatus, 'error');
       return { ...doc, error, status: 'error' };

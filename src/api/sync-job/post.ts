@@ -3,7 +3,6 @@ import { errors } from '../../domain/errors.js';
 import { assertSyncable, newSyncJobDoc } from '../../domain/sync-job/defaults.js';
 import { parsePost } from '../../domain/sync-job/requests.js';
 import type { Endpoint } from '../endpoint.js';
-import { requireBody } from '../connector/shared.js';
 import { ACTION } from './shared.js';
 
 export const postSyncJob: Endpoint = {
@@ -11,8 +10,9 @@ export const postSyncJob: Endpoint = {
   method: 'POST',
   paths: ['/_connector/_sync_job'],
   action: ACTION + 'post',
+  body: 'required',
   async handler(req, app) {
-    const r = parsePost(requireBody(req));
+    const r = parsePost(req.body);
     // Like Elasticsearch, soft-deleted connectors can still get jobs (quirk 7).
     const connector = await app.store.connectors.get(r.id);
     if (!connector) throw errors.notFound(`Connector with id '${r.id}' does not exist.`);

@@ -2,7 +2,6 @@
 import { parseStats } from '../../domain/sync-job/requests.js';
 import { deepMerge } from '../../domain/shared/json.js';
 import type { Endpoint } from '../endpoint.js';
-import { requireBody } from '../connector/shared.js';
 import { ACTION, syncJobId, updateJob } from './shared.js';
 
 export const statsSyncJob: Endpoint = {
@@ -10,9 +9,10 @@ export const statsSyncJob: Endpoint = {
   method: 'PUT',
   paths: ['/_connector/_sync_job/:connector_sync_job_id/_stats'],
   action: ACTION + 'update_stats',
+  body: 'required',
   async handler(req, app) {
     const id = syncJobId(req);
-    const r = parseStats(requireBody(req));
+    const r = parseStats(req.body);
     const now = app.clock.now();
     const { metadata, last_seen, ...counts } = r;
     return updateJob(app, id, (doc) => {

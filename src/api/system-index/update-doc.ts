@@ -14,7 +14,7 @@ import type { SyncStatus } from '../../domain/connector/enums.js';
 import type { Mutator } from '../../store/store.js';
 import type { AppContext } from '../app-context.js';
 import type { Endpoint, EndpointRequest } from '../endpoint.js';
-import { assertMaySyncInto, requireBody } from '../connector/shared.js';
+import { assertMaySyncInto } from '../connector/shared.js';
 
 const CONNECTORS = '.elastic-connectors';
 const SYNC_JOBS = '.elastic-connectors-sync-jobs';
@@ -30,7 +30,7 @@ function parseUpdate(body: unknown): Record<string, unknown> {
 
 async function update(kind: 'connector' | 'job', req: EndpointRequest, app: AppContext) {
   const id = req.params.id;
-  const patch = parseUpdate(requireBody(req));
+  const patch = parseUpdate(req.body);
   // The worker syncs into the connector's index_name, and a job into its connector snapshot's.
   const connectorPatch = kind === 'connector' ? patch : patch.connector;
   if (connectorPatch && typeof connectorPatch === 'object') assertMaySyncInto(req, app, (connectorPatch as Record<string, unknown>).index_name);
@@ -59,6 +59,7 @@ export const updateConnectorDoc: Endpoint = {
   paths: [`/${CONNECTORS}/_update/:id`],
   index: CONNECTORS,
   action: 'indices:data/write/update',
+  body: 'required',
   params: { refresh: 'string', retry_on_conflict: 'int', if_seq_no: 'int', if_primary_term: 'int' },
   handler: (req, app) => update('connector', req, app),
 };
@@ -69,6 +70,7 @@ export const updateSyncJobDoc: Endpoint = {
   paths: [`/${SYNC_JOBS}/_update/:id`],
   index: SYNC_JOBS,
   action: 'indices:data/write/update',
+  body: 'required',
   params: { refresh: 'string', retry_on_conflict: 'int', if_seq_no: 'int', if_primary_term: 'int' },
   handler: (req, app) => update('job', req, app),
 };

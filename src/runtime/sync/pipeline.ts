@@ -90,166 +90,213 @@ export class SinkError extends Error {
   }
 }
 
-export async function runSync(r: SyncRun): Promise<SyncResult> {
-  const { spec, limits, stats, sink } = r;
-  const queue = (stats.queue = new ByteQueue<Item>(limits.queueBytes));
-  const sourceAbort = new AbortController();
-  let firstError: unknown = null;
-  let complete = spec.jobType !== 'incremental';
-  let checkpointed: Record<string, unknown> | null = null;
+/** What producer, consumer and finish share while one sync runs. */
+interface SyncState {
+  readonly queue: ByteQueue<Item>;
+  /** Aborted on a stop or on the first failure: ends the source's reads. */
+  readonly sourceAbort: AbortController;
+  firstError: unknown;
+  /** A full enumeration, after which older generations may be swept. */
+  complete: boolean;
+  /** The last cursor persisted by the consumer. */
+  checkpointed: Record<string, unknown> | null;
+  readonly ctx: SyncContext;
+  /** The basic sync rules, compiled (null: every document passes). */
+  readonly matcher: DocumentMatcher | null;
+  /** `_timestamp` of the documents of this run. */
+  readonly now: string;
+}
 
-  const fail = (err: unknown) => {
-    if (firstError === null) firstError = err;
-    sourceAbort.abort(err);
-    queue.fail(err);
+interface Produced {
+  finished: boolean;
+  /** The source generator's return value (an incremental sync's cursor). */
+  returned: unknown;
+}
+
+/** The first failure wins: it stops the source and the queue, so the other side ends too. */
+function failSync(state: SyncState, err: unknown): void {
+  if (state.firstError === null) state.firstError = err;
+  state.sourceAbort.abort(err);
+  state.queue.fail(err);
+}
+
+function newState(r: SyncRun): SyncState {
+  const { spec, stats } = r;
+  const queue = (stats.queue = new ByteQueue<Item>(r.limits.queueBytes));
+  const sourceAbort = new AbortController();
+  const state: SyncState = {
+    queue,
+    sourceAbort,
+    firstError: null,
+    complete: spec.jobType !== 'incremental',
+    checkpointed: null,
+    // Compiled before the index is created: rules that do not compile fail the sync first.
+    matcher: spec.jobType !== 'access_control' && spec.rules.length > 0 ? compileBasicRules(spec.rules) : null,
+    now: new Date().toISOString(),
+    ctx: {
+      signal: sourceAbort.signal,
+      advancedRules: spec.advancedRules ?? {},
+      basicRules: spec.rules,
+      syncCursor: spec.syncCursor,
+      checkpoint: (cursor) => queue.push({ kind: 'checkpoint', cursor, bytes: 0 }),
+      log: r.log,
+      pipeline: spec.pipeline,
+      reportFailure: (id, reason) => stats.fail(id, reason),
+      reportSkipped: () => {
+        stats.skipped++;
+      },
+      completeEnumeration: () => {
+        state.complete = true;
+      },
+    },
   };
-  const onStop = () => sourceAbort.abort(r.stop.reason);
+  return state;
+}
+
+export async function runSync(r: SyncRun): Promise<SyncResult> {
+  const { spec, sink } = r;
+  const state = newState(r);
+  const onStop = () => state.sourceAbort.abort(r.stop.reason);
   if (r.stop.aborted) onStop();
   else r.stop.addEventListener('abort', onStop, { once: true });
-
-  const matcher: DocumentMatcher | null = spec.jobType !== 'access_control' && spec.rules.length > 0 ? compileBasicRules(spec.rules) : null;
-  const now = new Date().toISOString();
-  const ctx: SyncContext = {
-    signal: sourceAbort.signal,
-    advancedRules: spec.advancedRules ?? {},
-    basicRules: spec.rules,
-    syncCursor: spec.syncCursor,
-    checkpoint: (cursor) => queue.push({ kind: 'checkpoint', cursor, bytes: 0 }),
-    log: r.log,
-    pipeline: spec.pipeline,
-    reportFailure: (id, reason) => stats.fail(id, reason),
-    reportSkipped: () => {
-      stats.skipped++;
-    },
-    completeEnumeration: () => {
-      complete = true;
-    },
-  };
 
   await sink.ensureIndex(spec.index, { language: spec.language }).catch((e) => {
     throw new SinkError(spec.index, e);
   });
 
-  const produce = async (): Promise<{ finished: boolean; returned: unknown }> => {
-    const iterable =
-      spec.jobType === 'full'
-        ? r.source.getDocs(ctx)
-        : spec.jobType === 'incremental'
-          ? r.source.getDocsIncrementally!(ctx)
-          : r.source.getAccessControl!(ctx);
-    const it = (iterable as AsyncIterable<SourceDocument>)[Symbol.asyncIterator]() as AsyncIterator<SourceDocument, unknown>;
-    let done = false;
-    try {
-      for (;;) {
-        const res = await nextWithin(it, limits.sourceIdleTimeoutMs, sourceAbort.signal, spec.serviceType);
-        if (res === STOPPED) {
-          if (firstError !== null) throw firstError;
-          return { finished: false, returned: undefined };
-        }
-        if (res.done) {
-          done = true;
-          return { finished: true, returned: res.value };
-        }
-        await accept(res.value);
-      }
-    } finally {
-      if (!done) closeQuietly(it);
-    }
-  };
-
-  const accept = async (item: SourceDocument) => {
-    if (spec.jobType === 'incremental' && isDeletion(item)) {
-      await queue.push({ kind: 'delete', id: String(item._id), bytes: 64 });
-      return;
-    }
-    if (matcher && !matcher(item)) {
-      stats.skipped++;
-      return;
-    }
-    const shaped = shapeDocument(item, { generation: r.generation, reduceWhitespace: spec.pipeline.reduce_whitespace, now });
-    if (shaped.bytes > limits.maxDocumentBytes) {
-      stats.fail(
-        shaped.id,
-        `Document is ${human(shaped.bytes)} serialized, over the worker's limit of ${human(limits.maxDocumentBytes)}: not indexed. ` +
-          'Exclude it with a sync rule, lower the source\'s size limit, or raise --max-document-bytes.',
-      );
-      return;
-    }
-    await queue.push({ kind: 'index', id: shaped.id, doc: shaped.doc, bytes: shaped.bytes });
-  };
-
-  const consume = async (): Promise<void> => {
-    for (;;) {
-      const batch = await queue.take(limits.batchDocs, limits.batchBytes, limits.batchLingerMs);
-      if (batch.length === 0) return;
-      const ops: BulkOperation[] = [];
-      const sizes = new Map<string, number>();
-      for (const it of batch) {
-        if (it.kind === 'index') {
-          ops.push(spec.ingestPipeline
-            ? { op: 'index', index: spec.index, id: it.id, doc: it.doc, pipeline: spec.ingestPipeline }
-            : { op: 'index', index: spec.index, id: it.id, doc: it.doc });
-          sizes.set(it.id, it.bytes);
-        } else if (it.kind === 'delete') {
-          ops.push({ op: 'delete', index: spec.index, id: it.id });
-        }
-      }
-      if (ops.length > 0) await write(ops, sizes);
-      for (const it of batch) {
-        if (it.kind === 'checkpoint') {
-          await r.checkpoint(it.cursor);
-          checkpointed = it.cursor;
-        }
-      }
-    }
-  };
-
-  const write = async (ops: BulkOperation[], sizes: Map<string, number>) => {
-    let res;
-    try {
-      res = await sink.bulk(ops);
-    } catch (e) {
-      throw new SinkError(spec.index, e);
-    }
-    const failed = new Map<string, { op: string; status: number; reason: string }>();
-    for (const f of res.failures) failed.set(`${f.op}:${f.id}`, f);
-    for (const op of ops) {
-      const f = failed.get(`${op.op}:${op.id}`);
-      if (op.op === 'delete') {
-        if (!f) stats.deleted++;
-        else if (f.status !== 404) stats.fail(op.id, `delete failed with status ${f.status}: ${f.reason}`);
-      } else if (f) {
-        stats.fail(op.id, `the index rejected the document (status ${f.status}): ${f.reason}`);
-      } else {
-        stats.indexed++;
-        stats.indexedBytes += sizes.get(op.id) ?? 0;
-      }
-    }
-  };
-
-  const producer = produce().then(
+  // Structured concurrency: both run together; the first failure of either stops the other.
+  const producer = produce(r, state).then(
     (res) => {
-      queue.close();
+      state.queue.close();
       return res;
     },
     (err) => {
-      fail(err);
+      failSync(state, err);
       throw err;
     },
   );
-  const consumer = consume().catch((err) => {
-    fail(err);
+  const consumer = consume(r, state).catch((err) => {
+    failSync(state, err);
     throw err;
   });
   const [p] = await Promise.allSettled([producer, consumer]);
   r.stop.removeEventListener('abort', onStop);
-  if (firstError !== null) throw firstError;
-  const { finished, returned } = (p as PromiseFulfilledResult<{ finished: boolean; returned: unknown }>).value;
+  if (state.firstError !== null) throw state.firstError;
+  return finish(r, state, (p as PromiseFulfilledResult<Produced>).value);
+}
 
+/** Reads the source into the queue: rules, shaping, the size check; ends on a stop or at the source's end. */
+async function produce(r: SyncRun, state: SyncState): Promise<Produced> {
+  const { spec, limits } = r;
+  const iterable =
+    spec.jobType === 'full'
+      ? r.source.getDocs(state.ctx)
+      : spec.jobType === 'incremental'
+        ? r.source.getDocsIncrementally!(state.ctx)
+        : r.source.getAccessControl!(state.ctx);
+  const it = (iterable as AsyncIterable<SourceDocument>)[Symbol.asyncIterator]() as AsyncIterator<SourceDocument, unknown>;
+  let done = false;
+  try {
+    for (;;) {
+      const res = await nextWithin(it, limits.sourceIdleTimeoutMs, state.sourceAbort.signal, spec.serviceType);
+      if (res === STOPPED) {
+        if (state.firstError !== null) throw state.firstError;
+        return { finished: false, returned: undefined };
+      }
+      if (res.done) {
+        done = true;
+        return { finished: true, returned: res.value };
+      }
+      await accept(r, state, res.value);
+    }
+  } finally {
+    if (!done) closeQuietly(it);
+  }
+}
+
+/** One document from the source: a deletion, skipped by the rules, refused for its size, or queued. */
+async function accept(r: SyncRun, state: SyncState, item: SourceDocument): Promise<void> {
+  const { spec, limits, stats } = r;
+  const { queue, matcher, now } = state;
+  if (spec.jobType === 'incremental' && isDeletion(item)) {
+    await queue.push({ kind: 'delete', id: String(item._id), bytes: 64 });
+    return;
+  }
+  if (matcher && !matcher(item)) {
+    stats.skipped++;
+    return;
+  }
+  const shaped = shapeDocument(item, { generation: r.generation, reduceWhitespace: spec.pipeline.reduce_whitespace, now });
+  if (shaped.bytes > limits.maxDocumentBytes) {
+    stats.fail(
+      shaped.id,
+      `Document is ${human(shaped.bytes)} serialized, over the worker's limit of ${human(limits.maxDocumentBytes)}: not indexed. ` +
+        'Exclude it with a sync rule, lower the source\'s size limit, or raise --max-document-bytes.',
+    );
+    return;
+  }
+  await queue.push({ kind: 'index', id: shaped.id, doc: shaped.doc, bytes: shaped.bytes });
+}
+
+/** Writes the queue in bulk batches; persists each checkpoint once what precedes it is written. */
+async function consume(r: SyncRun, state: SyncState): Promise<void> {
+  const { spec, limits } = r;
+  for (;;) {
+    const batch = await state.queue.take(limits.batchDocs, limits.batchBytes, limits.batchLingerMs);
+    if (batch.length === 0) return;
+    const ops: BulkOperation[] = [];
+    const sizes = new Map<string, number>();
+    for (const it of batch) {
+      if (it.kind === 'index') {
+        ops.push(spec.ingestPipeline
+          ? { op: 'index', index: spec.index, id: it.id, doc: it.doc, pipeline: spec.ingestPipeline }
+          : { op: 'index', index: spec.index, id: it.id, doc: it.doc });
+        sizes.set(it.id, it.bytes);
+      } else if (it.kind === 'delete') {
+        ops.push({ op: 'delete', index: spec.index, id: it.id });
+      }
+    }
+    if (ops.length > 0) await write(r, ops, sizes);
+    for (const it of batch) {
+      if (it.kind === 'checkpoint') {
+        await r.checkpoint(it.cursor);
+        state.checkpointed = it.cursor;
+      }
+    }
+  }
+}
+
+async function write(r: SyncRun, ops: BulkOperation[], sizes: Map<string, number>): Promise<void> {
+  const { spec, stats } = r;
+  let res;
+  try {
+    res = await r.sink.bulk(ops);
+  } catch (e) {
+    throw new SinkError(spec.index, e);
+  }
+  const failed = new Map<string, { op: string; status: number; reason: string }>();
+  for (const f of res.failures) failed.set(`${f.op}:${f.id}`, f);
+  for (const op of ops) {
+    const f = failed.get(`${op.op}:${op.id}`);
+    if (op.op === 'delete') {
+      if (!f) stats.deleted++;
+      else if (f.status !== 404) stats.fail(op.id, `delete failed with status ${f.status}: ${f.reason}`);
+    } else if (f) {
+      stats.fail(op.id, `the index rejected the document (status ${f.status}): ${f.reason}`);
+    } else {
+      stats.indexed++;
+      stats.indexedBytes += sizes.get(op.id) ?? 0;
+    }
+  }
+}
+
+/** After both ended without failure: the sweep (only after a complete run), the refresh, the cursor to keep. */
+async function finish(r: SyncRun, state: SyncState, { finished, returned }: Produced): Promise<SyncResult> {
+  const { spec, stats, sink } = r;
   // Every document of the run failed (e.g. rejected by the index's mappings): the job ends in
   // error (job-runner.ts), and like any failed sync it must not sweep what earlier syncs wrote.
   const allFailed = stats.failed > 0 && stats.indexed === 0;
-  if (finished && complete && !allFailed) {
+  if (finished && state.complete && !allFailed) {
     try {
       stats.deleted += await sink.deleteOlderThan(spec.index, GENERATION_FIELD, r.generation);
     } catch (e) {
@@ -263,8 +310,8 @@ export async function runSync(r: SyncRun): Promise<SyncResult> {
 
   let cursor: Record<string, unknown> | null;
   if (spec.jobType === 'access_control') cursor = null;
-  else if (!finished) cursor = checkpointed;
+  else if (!finished) cursor = state.checkpointed;
   else if (spec.jobType === 'full') cursor = r.source.cursorAfterFullSync?.() ?? null;
-  else cursor = (returned as Record<string, unknown> | undefined) ?? checkpointed;
+  else cursor = (returned as Record<string, unknown> | undefined) ?? state.checkpointed;
   return { finished, cursor };
 }

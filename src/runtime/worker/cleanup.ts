@@ -65,7 +65,7 @@ export class Cleanup {
       await this.api.updateJobDoc(job.id, { status: 'error', error, completed_at: new Date().toISOString() });
     } catch (e) {
       // it moved on meanwhile (finished, or another worker cleaned it), or the API fails: next tick
-      this.o.log.info(`job [${job.id}]: not marked as failed (${reasonOf(e)})`);
+      this.o.log.warn(`job [${job.id}] of connector [${job.connector.id}]: could not mark it as failed, retried next tick: ${reasonOf(e)}`);
       return;
     }
     this.o.log.warn(`job [${job.id}]: ${error}`);
@@ -80,7 +80,7 @@ export class Cleanup {
     try {
       await this.api.updateJobDoc(job.id, { status: 'canceled', canceled_at: t, completed_at: t });
     } catch (e) {
-      this.o.log.info(`job [${job.id}]: not marked as canceled (${reasonOf(e)})`);
+      this.o.log.warn(`job [${job.id}] of connector [${job.connector.id}]: could not mark it as canceled, retried next tick: ${reasonOf(e)}`);
       return;
     }
     this.o.log.info(`job [${job.id}]: canceled (its worker [${job.worker_hostname ?? 'unknown'}] is gone)`);

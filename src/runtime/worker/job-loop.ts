@@ -4,7 +4,7 @@
  * `_claim` lets exactly one worker win — while fewer than `concurrency` jobs run here. A
  * connector never runs two jobs at once (a full sync's sweep would race the other's writes).
  */
-import type { SyncJobDoc } from './api-client.js';
+import { reasonOf, type SyncJobDoc } from './api-client.js';
 import { JobRunner, type StopReason } from './job-runner.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -53,7 +53,7 @@ export class JobLoop {
     this.running.set(job.id, runner);
     const p = runner
       .run()
-      .catch((err) => this.o.log.error(`job [${job.id}]: ${(err as Error).message}`))
+      .catch((err) => this.o.log.error(`job [${job.id}] of connector [${job.connector.id}] failed: ${reasonOf(err)}`))
       .finally(() => {
         this.running.delete(job.id);
         this.done.delete(job.id);
@@ -71,7 +71,7 @@ export class JobLoop {
     const error = `Connector [${job.connector.id}] no longer exists; the job was canceled by worker [${this.o.workerName}]`;
     await this.o.api
       .updateJobDoc(job.id, { status: 'canceled', error, canceled_at: t, cancelation_requested_at: t, completed_at: t })
-      .catch((e) => this.o.log.warn(`job [${job.id}]: could not cancel it (its connector is gone): ${(e as Error)?.message ?? e}`));
+      .catch((e) => this.o.log.warn(`job [${job.id}]: could not cancel it (its connector [${job.connector.id}] is gone): ${reasonOf(e)}`));
   }
 
   /** Stops claiming; asks running jobs to stop; waits up to `timeoutMs` for them to end. */

@@ -10,6 +10,7 @@
  * cursor stays on the job so the next claim resumes) | error with an actionable message, then
  * `_last_sync` (and `_error`) on the connector.
  */
+import { withRetry, type Backoff } from '../../domain/shared/retry.js';
 import { SourceError, type Source, type SourceFactory } from '../../sources/source.js';
 import { sourceCheckMessage } from './bootstrap.js';
 import { runSync, type SyncResult } from '../sync/pipeline.js';
@@ -22,8 +23,9 @@ import type { ResolvedOptions } from './options.js';
 
 export type StopReason = 'cancel' | 'suspend' | 'lost';
 
-/** Waits between attempts to write a job's final status (about 12 s in all). */
-export const FINAL_WRITE_DELAYS_MS: readonly number[] = [250, 500, 1_000, 2_000, 4_000, 4_000];
+/** Retries of a job's final status write: 0.5 s doubling to 4 s, about 12 s in all (8 to 16 with jitter). */
+const FINAL_WRITE_RETRIES = 6;
+const FINAL_WRITE_BACKOFF: Backoff = { initialDelayMs: 500, maxDelayMs: 4_000 };
 
 function now(): string {
   return new Date().toISOString();
@@ -203,23 +205,20 @@ export class JobRunner {
   }
 
   /**
-   * Writes the job's final status, retried with backoff (FINAL_WRITE_DELAYS_MS) when the API
+   * Writes the job's final status, retried with backoff (FINAL_WRITE_BACKOFF) when the API
    * fails (a full disk, a restart): a failure's cause must land on the job, not be replaced
    * later by the cleanup loop's "stopped sending heartbeats". Heartbeats go on meanwhile.
    */
   private async endJob(doc: Record<string, unknown>): Promise<boolean> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const ended = await this.endJobOnce(doc);
-        if (ended && this.outcome === 'lost') this.outcome = doc.status as JobOutcome;
-        return ended;
-      } catch (err) {
-        const wait = FINAL_WRITE_DELAYS_MS[attempt];
-        if (wait === undefined) throw err;
-        this.o.log.warn(`job [${this.id}]: could not write its final status [${doc.status}] (${reasonOf(err)}); retry ${attempt + 1}/${FINAL_WRITE_DELAYS_MS.length} in ${wait} ms`);
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
+    const ended = await withRetry(() => this.endJobOnce(doc), {
+      retries: FINAL_WRITE_RETRIES,
+      backoff: FINAL_WRITE_BACKOFF,
+      classify: () => ({}),
+      onRetry: (err, retry, wait) =>
+        this.o.log.warn(`job [${this.id}]: could not write its final status [${doc.status}] (${reasonOf(err)}); retry ${retry}/${FINAL_WRITE_RETRIES} in ${wait} ms`),
+    });
+    if (ended && this.outcome === 'lost') this.outcome = doc.status as JobOutcome;
+    return ended;
   }
 
   /** One attempt; false when the job moved on meanwhile (then it is left alone). */
@@ -228,7 +227,10 @@ export class JobRunner {
       await this.api.updateJobDoc(this.id, doc);
       return true;
     } catch (err) {
-      if (statusOf(err) === 404) return false;
+      if (statusOf(err) === 404) {
+        this.o.log.warn(`job [${this.id}] of connector [${this.connectorId}]: could not end as [${doc.status}], the job no longer exists: ${reasonOf(err)}`);
+        return false;
+      }
       if (statusOf(err) !== 400) throw err;
       const job = await this.api.getJob(this.id);
       if (job?.status === 'canceling' && doc.status !== 'canceled' && doc.status !== 'error') {

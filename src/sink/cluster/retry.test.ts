@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeError } from './errors.js';
 import {
-  backoffMs, parseRetryAfter, RetryBudget, SinkUnavailableError, transientCause, withBudget,
+  parseRetryAfter, RetryBudget, SinkUnavailableError, transientCause, withBudget,
 } from './retry.js';
 
 const http = (statusCode: number, headers: Record<string, string> = {}, body: unknown = {}) =>
@@ -28,15 +28,6 @@ test('transient: 429 / 502 / 503 / 504 and connection errors; not 400, 401, 403,
   assert.deepEqual(transientCause(Object.assign(new Error('x'), { code: 'ECONNRESET' })), {});
   assert.equal(transientCause(new TypeError('bug')), null);
   assert.equal(transientCause(Object.assign(new Error('x'), { name: 'ProductNotSupportedError' })), null);
-});
-
-test('backoff doubles per retry with jitter in [step/2, step], capped', () => {
-  const p = { budgetMs: 1e9, initialDelayMs: 100, maxDelayMs: 1000 };
-  assert.equal(backoffMs(1, p, () => 0), 50);
-  assert.equal(backoffMs(1, p, () => 1), 100);
-  assert.equal(backoffMs(3, p, () => 1), 400);
-  assert.equal(backoffMs(10, p, () => 1), 1000);
-  assert.equal(backoffMs(10, p, () => 0), 500);
 });
 
 test('withBudget retries transient errors and returns; a permanent error is thrown at once', async () => {

@@ -4,8 +4,10 @@
  * 429, 502, 503, 504 and connection-level failures (refused, reset, timed out). Each request
  * gets a time budget: backoff is exponential with jitter, a `Retry-After` header is obeyed,
  * and when the next wait would end past the budget the request fails with a
- * `SinkUnavailableError` naming what was tried, for how long, and the last cause.
+ * `SinkUnavailableError` naming what was tried, for how long, and the last cause. The
+ * schedule and the waits are the shared helper's (domain/shared/retry.ts).
  */
+import { Retrier, type Transient as RetryAfter } from '../../domain/shared/retry.js';
 import { describeError } from './errors.js';
 
 export interface RetryPolicy {
@@ -23,11 +25,9 @@ export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504
 const CONNECTION_ERRORS = new Set(['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError', 'RequestAbortedError']);
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
-export interface Transient {
+export interface Transient extends RetryAfter {
   /** HTTP status, when the target answered. */
   status?: number;
-  /** From the `Retry-After` header. */
-  retryAfterMs?: number;
 }
 
 interface ClientErrorShape {
@@ -64,12 +64,6 @@ export function parseRetryAfter(value: string | string[] | undefined | null, now
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Exponential backoff with equal jitter: half the step fixed, half random (never ~0). */
-export function backoffMs(retry: number, p: RetryPolicy, random = Math.random): number {
-  const step = Math.min(p.maxDelayMs, p.initialDelayMs * 2 ** Math.max(0, retry - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-
 export class SinkUnavailableError extends Error {
   constructor(
     message: string,
@@ -81,21 +75,6 @@ export class SinkUnavailableError extends Error {
   }
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 export interface RetryEvent {
   what: string;
   attempt: number;
@@ -105,36 +84,40 @@ export interface RetryEvent {
 
 /** The attempts of one request against its budget. */
 export class RetryBudget {
-  private readonly started = Date.now();
-  attempts = 1;
+  private readonly retrier: Retrier;
 
   constructor(
     private readonly policy: RetryPolicy,
     /** "bulk request to Elasticsearch at http://…: 500 operations, 1.2 MiB" */
     private readonly what: string,
-    private readonly signal?: AbortSignal,
-    private readonly onRetry?: (e: RetryEvent) => void,
-  ) {}
+    signal?: AbortSignal,
+    onRetry?: (e: RetryEvent) => void,
+  ) {
+    this.retrier = new Retrier({
+      backoff: policy,
+      budgetMs: policy.budgetMs,
+      signal,
+      onRetry: (err, attempt, delayMs) => onRetry?.({ what, attempt, delayMs, cause: describeError(err) }),
+    });
+  }
+
+  get attempts(): number {
+    return this.retrier.attempts;
+  }
 
   /** Waits before the next attempt, or throws when that attempt would fall past the budget. */
   async wait(cause: Transient, err: unknown): Promise<void> {
-    const elapsed = Date.now() - this.started;
-    const backoff = backoffMs(this.attempts, this.policy);
-    // Never earlier than the target asked; jitter on top so many workers do not return at once.
-    const delay = cause.retryAfterMs === undefined ? backoff : cause.retryAfterMs + Math.round(Math.random() * Math.min(1000, cause.retryAfterMs / 10));
-    if (elapsed + delay > this.policy.budgetMs) {
-      const asked = cause.retryAfterMs !== undefined && cause.retryAfterMs > this.policy.budgetMs - elapsed
-        ? ` (the target asked to wait ${seconds(cause.retryAfterMs)} more)` : '';
-      throw new SinkUnavailableError(
-        `${this.what} failed after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'} in ${seconds(elapsed)}, ` +
-          `giving up at the retry budget of ${seconds(this.policy.budgetMs)}${asked}: ${describeError(err)}`,
-        this.attempts,
-        err,
-      );
-    }
-    this.onRetry?.({ what: this.what, attempt: this.attempts, delayMs: delay, cause: describeError(err) });
-    await sleep(delay, this.signal);
-    this.attempts++;
+    if (await this.retrier.wait(err, cause)) return;
+    const elapsed = this.retrier.elapsedMs();
+    const attempts = this.retrier.attempts;
+    const asked = cause.retryAfterMs !== undefined && cause.retryAfterMs > this.policy.budgetMs - elapsed
+      ? ` (the target asked to wait ${seconds(cause.retryAfterMs)} more)` : '';
+    throw new SinkUnavailableError(
+      `${this.what} failed after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(elapsed)}, ` +
+        `giving up at the retry budget of ${seconds(this.policy.budgetMs)}${asked}: ${describeError(err)}`,
+      attempts,
+      err,
+    );
   }
 }
 

@@ -23,7 +23,7 @@ import {
   type SyncContext,
 } from '../source.js';
 import { hasAdvancedRules, parseAdvancedRules, type QueryRule } from './advanced-rules.js';
-import { backoffDelay, sleep, withRetry } from './retry.js';
+import { Retrier, withRetry, type Backoff } from '../../domain/shared/retry.js';
 import { approxRowBytes, documentKeys, idPart, keyId, rowHash, toTimestamp } from './row-document.js';
 
 export { approxRowBytes, documentKeys };
@@ -80,14 +80,19 @@ export class SqlSource implements Source {
     return this.o.driver.toSourceError(err, ctx);
   }
 
+  /** Retries start at `retry_interval_ms` and double, each wait at most 30 s. */
+  private backoff(): Backoff {
+    return { initialDelayMs: this.s.retryIntervalMs, maxDelayMs: 30_000 };
+  }
+
   /** One driver call with retries on transient errors, errors made actionable. */
   private async call<T>(fn: () => Promise<T>, ctx: OpContext, signal?: AbortSignal): Promise<T> {
     try {
       return await withRetry(fn, {
         retries: this.s.retryCount,
-        baseDelayMs: this.s.retryIntervalMs,
+        backoff: this.backoff(),
         signal,
-        isTransient: (e) => this.o.driver.isTransient(e),
+        classify: (e) => (this.o.driver.isTransient(e) ? {} : null),
         onRetry: async (e, attempt, delay) => {
           this.log.warn(`${this.o.driver.where}: ${(e as Error)?.message ?? e}; retry ${attempt}/${this.s.retryCount} in ${delay} ms`, { ...ctx });
           await this.o.driver.reset();
@@ -356,8 +361,18 @@ export class SqlSource implements Source {
     make: (f: FieldSpec[]) => Build,
     op: OpContext,
   ): AsyncGenerator<SourceDocument> {
-    for (let attempt = 0; ; attempt++) {
-      let rows = 0;
+    let rows = 0;
+    const retrier = new Retrier({
+      retries: this.s.retryCount,
+      backoff: this.backoff(),
+      signal: ctx.signal,
+      onRetry: async (err, retry, delay) => {
+        this.log.warn(`${this.o.driver.where}: ${(err as Error)?.message}; restarting the read (retry ${retry}/${this.s.retryCount}) in ${delay} ms`, { ...op, rows });
+        await this.o.driver.reset();
+      },
+    });
+    for (;;) {
+      rows = 0;
       try {
         let build: Build | null = null;
         for await (const batch of this.o.driver.stream(target, w, this.s.fetchSize, ctx.signal)) {
@@ -369,13 +384,7 @@ export class SqlSource implements Source {
         return;
       } catch (err) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
-        if (attempt < this.s.retryCount && !(err instanceof SourceError) && this.o.driver.isTransient(err)) {
-          const delay = backoffDelay(attempt + 1, this.s.retryIntervalMs);
-          this.log.warn(`${this.o.driver.where}: ${(err as Error)?.message}; restarting the read (retry ${attempt + 1}/${this.s.retryCount}) in ${delay} ms`, { ...op, rows });
-          await this.o.driver.reset();
-          await sleep(delay, ctx.signal);
-          continue;
-        }
+        if (!(err instanceof SourceError) && this.o.driver.isTransient(err) && (await retrier.wait(err))) continue;
         throw this.wrap(err, { ...op, rows }, ctx.signal);
       }
     }

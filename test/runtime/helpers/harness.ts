@@ -10,7 +10,9 @@ import { join, relative, sep } from 'node:path';
 import { ContentIndex } from '../../../src/content-index/content-index.js';
 import { EmbeddedSink } from '../../../src/sink/embedded/embedded-sink.js';
 import type { Sink } from '../../../src/sink/sink.js';
-import { ConnectorApi, Worker, type WorkerOptions } from '../../../src/runtime/worker/index.js';
+import { ConnectorApi } from '../../../src/runtime/worker/api-client.js';
+import type { WorkerOptions } from '../../../src/runtime/worker/options.js';
+import { Worker } from '../../../src/runtime/worker/worker.js';
 import { startServer, type TestServer } from '../../helpers/server.js';
 
 export const FAST = {
