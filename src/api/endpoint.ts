@@ -4,7 +4,9 @@
  * registry (`api/registry.ts`) lists every endpoint; `api/server.ts` turns them into routes.
  */
 import type { AppContext, IndexAccess } from './app-context.js';
-import type { BodyHandling } from './request-body.js';
+
+/** What an endpoint does with a request body (checked by the server, request-body.ts). */
+export type BodyHandling = 'required' | 'none' | 'optional';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
 

@@ -8,8 +8,6 @@
 import { errors } from '../domain/errors.js';
 import type { Endpoint, EndpointRequest } from './endpoint.js';
 
-export type BodyHandling = 'required' | 'none' | 'optional';
-
 export function checkBody(ep: Pick<Endpoint, 'method' | 'body'>, req: EndpointRequest): void {
   const want = ep.body ?? 'optional';
   if (want === 'required' && req.body === undefined) throw errors.badBody('request body is required');
