@@ -1,6 +1,6 @@
 /** Helpers shared by the connector endpoints (connector-api.md §6, §9.2). */
 import { errors } from '../../domain/errors.js';
-import type { ConnectorDoc } from '../../domain/connector/defaults.js';
+import type { ConnectorDoc } from '../../domain/connector/document.js';
 import type { Mutator, UpdateOptions } from '../../store/store.js';
 import type { AppContext } from '../app-context.js';
 import type { EndpointReply, EndpointRequest } from '../endpoint.js';

@@ -20,6 +20,8 @@ export interface FilteringRule {
   updated_at: string;
   value: string;
 }
+/** The fields of a rule that matching uses (timestamps are irrelevant there). */
+export type BasicRule = Pick<FilteringRule, 'id' | 'field' | 'policy' | 'rule' | 'value' | 'order'>;
 export interface AdvancedSnippet { created_at: string; updated_at: string; value: unknown }
 export interface ValidationInfo { errors: { ids: string[]; messages: string[] }[]; state: 'edited' | 'invalid' | 'valid' }
 export interface FilteringRules { advanced_snippet: AdvancedSnippet; rules: FilteringRule[]; validation: ValidationInfo }
@@ -127,9 +129,12 @@ export function normaliseDraftRules(rules: FilteringRule[], now: string): Filter
   return [...sorted, { ...defaultRule(ts, order), created_at: ts, updated_at: ts }];
 }
 
-/** Reads the single filtering element of a stored connector, or a default one. */
-export function firstFiltering(doc: Record<string, unknown>, now: string): ConnectorFiltering {
-  const f = doc.filtering;
-  if (Array.isArray(f) && isPlainObject(f[0])) return f[0] as unknown as ConnectorFiltering;
+/**
+ * Reads the single filtering element of a stored connector, or a default one. Takes any
+ * document: one written through the system index (`_update`) may hold anything there.
+ */
+export function firstFiltering(doc: { filtering?: unknown }, now: string): ConnectorFiltering {
+  const f: unknown = doc.filtering;
+  if (Array.isArray(f) && isPlainObject(f[0])) return f[0] as Partial<ConnectorFiltering> as ConnectorFiltering;
   return defaultFiltering(now);
 }
