@@ -25,10 +25,10 @@ export function connectorNotFound(id: string) {
 export async function updateConnector(
   app: AppContext,
   id: string,
-  mutate: (doc: ConnectorDoc) => ConnectorDoc,
+  mutate: Mutator<ConnectorDoc>,
   opts: UpdateOptions & { preGet?: boolean } = {},
 ): Promise<EndpointReply> {
-  const out = await app.store.connectors.update(id, mutate as unknown as Mutator, { ...opts, skipDeleted: opts.preGet });
+  const out = await app.store.connectors.update(id, mutate, { ...opts, skipDeleted: opts.preGet });
   if (!out) throw connectorNotFound(id);
   return { body: { result: out.result } };
 }

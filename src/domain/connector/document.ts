@@ -8,6 +8,9 @@
 import type { ConnectorStatus, SyncJobType, SyncStatus, CONFIG_DISPLAY_TYPES, CONFIG_FIELD_TYPES } from './enums.js';
 import type { ConnectorFiltering } from './filtering.js';
 
+/** The system index Elasticsearch keeps connectors in (written through `_update` by the connector service). */
+export const CONNECTORS_INDEX = '.elastic-connectors';
+
 /** One registered configuration field, `configuration.<key>` (connector-api.md §3.4). */
 export interface ConfigEntry {
   label: string;

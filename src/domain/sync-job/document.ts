@@ -7,6 +7,9 @@ import type { Configuration, ConnectorPipeline } from '../connector/document.js'
 import type { SyncJobType, SyncStatus, TriggerMethod } from '../connector/enums.js';
 import type { ConnectorFiltering, FilteringRules } from '../connector/filtering.js';
 
+/** The system index Elasticsearch keeps sync jobs in (written through `_update` by the connector service). */
+export const SYNC_JOBS_INDEX = '.elastic-connectors-sync-jobs';
+
 /** The copy of the connector a job is created with (`connector` field, §7.3). */
 export interface ConnectorSnapshot {
   id: string;
