@@ -105,9 +105,9 @@ async function start(
       const port = (server.server.address() as AddressInfo).port;
       const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
       const api = ConnectorApi.connect({ url: `${https ? 'https' : 'http'}://${host}:${port}`, apiKey, insecureTls: Boolean(https) });
-      const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex!), log: pinoLog(server.log as never) });
+      const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex!), log: pinoLog(server.log) });
       const { apiKey: _key, ...opts } = settings.worker;
-      worker = new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(settings.sources, securityConfig.enabled), log: pinoLog(server.log as never) }).start();
+      worker = new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(settings.sources, securityConfig.enabled), log: pinoLog(server.log) }).start();
       app.closers.push(() => api.close());
     }
   }

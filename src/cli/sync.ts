@@ -6,7 +6,8 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { ConnectorApi, reasonOf, type SyncJobDoc } from '../runtime/worker/api-client.js';
+import type { SyncJob } from '../domain/sync-job/document.js';
+import { ConnectorApi, reasonOf } from '../runtime/worker/api-client.js';
 
 interface SyncCliOptions {
   type: string;
@@ -20,7 +21,7 @@ interface SyncCliOptions {
 const FINAL = new Set(['completed', 'canceled', 'error']);
 const MIB = 1024 * 1024;
 
-function progress(job: SyncJobDoc) {
+function progress(job: SyncJob) {
   const meta = (job.metadata as { tributary?: { indexed_bytes?: number; docs_per_second?: number } } | undefined)?.tributary;
   const docs = Number(job.indexed_document_count ?? 0);
   const bytes = meta?.indexed_bytes ?? Number(job.indexed_document_volume ?? 0) * MIB;
@@ -52,7 +53,7 @@ export async function runSyncCommand(connectorId: string, o: SyncCliOptions, out
       },
     );
     bar.start(expected, 0, { mib: '0.0', rate: '0', status: 'pending' });
-    let job: SyncJobDoc | null = null;
+    let job: SyncJob | null = null;
     for (;;) {
       job = await api.getJob(id);
       if (!job) throw new Error(`Sync job [${id}] was deleted`);

@@ -44,6 +44,15 @@ export interface ConnectorPipeline {
   run_ml_inference?: boolean;
 }
 
+export interface FeatureEnabled { enabled: boolean }
+/** `features` (connector-api.md §3.6): what the connector's service supports. */
+export interface ConnectorFeatures {
+  document_level_security?: FeatureEnabled;
+  incremental_sync?: FeatureEnabled;
+  native_connector_api_keys?: FeatureEnabled;
+  sync_rules?: { advanced?: FeatureEnabled; basic?: FeatureEnabled };
+}
+
 /** The stored document (`_source`); a response adds `id` (see `Connector`). */
 export interface ConnectorDoc {
   api_key_id?: string | null;
@@ -52,7 +61,7 @@ export interface ConnectorDoc {
   custom_scheduling: Record<string, unknown>;
   description?: string | null;
   error?: string | null;
-  features?: Record<string, unknown> | null;
+  features?: ConnectorFeatures | null;
   /** One element, always (Elasticsearch 9.x writes a single DEFAULT-domain filtering). */
   filtering: ConnectorFiltering[];
   index_name?: string | null;
@@ -81,6 +90,25 @@ export interface ConnectorDoc {
   /** Partial updates of the system index (`POST .elastic-connectors/_update`) may add fields. */
   [key: string]: unknown;
 }
+
+/** The fields `PUT _connector/<id>/_last_sync` sets (connector-api.md §6.17); null clears one. */
+export type LastSyncFields = Partial<
+  Pick<
+    ConnectorDoc,
+    | 'last_access_control_sync_error'
+    | 'last_access_control_sync_scheduled_at'
+    | 'last_access_control_sync_status'
+    | 'last_deleted_document_count'
+    | 'last_incremental_sync_scheduled_at'
+    | 'last_indexed_document_count'
+    | 'last_seen'
+    | 'last_sync_error'
+    | 'last_sync_scheduled_at'
+    | 'last_sync_status'
+    | 'last_synced'
+    | 'sync_cursor'
+  >
+>;
 
 /** A connector as the API returns it: `id` first, then the stored document. */
 export type Connector = ConnectorDoc & { id: string };

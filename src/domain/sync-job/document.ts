@@ -68,5 +68,9 @@ export interface SyncJobDoc {
   [key: string]: unknown;
 }
 
+/** The `_stats` body (connector-api.md §7.11): counters, and what the worker keeps in `metadata`. */
+export type SyncJobStats = Pick<SyncJobDoc, 'deleted_document_count' | 'indexed_document_count' | 'indexed_document_volume'> &
+  Partial<Pick<SyncJobDoc, 'total_document_count' | 'metadata'>> & { last_seen?: string };
+
 /** A sync job as the API returns it: `id` first, then the stored document. */
 export type SyncJob = SyncJobDoc & { id: string };

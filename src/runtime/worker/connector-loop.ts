@@ -7,7 +7,9 @@
  * source check bounded by `connectorTimeoutMs`; a connector whose round still runs is skipped.
  */
 import type { SourceFactory } from '../../sources/source.js';
-import type { ConnectorApi, ConnectorDoc, JobType } from './api-client.js';
+import type { Connector } from '../../domain/connector/document.js';
+import type { SyncJobType } from '../../domain/connector/enums.js';
+import type { ConnectorApi } from './api-client.js';
 import { bootstrapConnector, validateDraft } from './bootstrap.js';
 import type { ResolvedOptions } from './options.js';
 import { dueJobs, LAST_SCHEDULED_FIELD } from './schedule.js';
@@ -87,7 +89,7 @@ export class ConnectorLoop {
   /** connector id → job types with a pending or suspended job. */
   private async waitingJobs(): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>();
-    for (const status of ['pending', 'suspended']) {
+    for (const status of ['pending', 'suspended'] as const) {
       for (const j of await this.api.listJobs({ status })) {
         const set = out.get(j.connector.id) ?? new Set<string>();
         set.add(j.job_type);
@@ -97,7 +99,7 @@ export class ConnectorLoop {
     return out;
   }
 
-  private async handle(c: ConnectorDoc, f: SourceFactory, waiting: Map<string, Set<string>>): Promise<number> {
+  private async handle(c: Connector, f: SourceFactory, waiting: Map<string, Set<string>>): Promise<number> {
     const status = await bootstrapConnector(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs, this.stopping.signal);
     await validateDraft(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs, this.stopping.signal);
     await this.api.checkInConnector(c.id);
@@ -105,7 +107,7 @@ export class ConnectorLoop {
 
     const types = waiting.get(c.id) ?? new Set<string>();
     let created = 0;
-    const create = async (type: JobType, trigger: 'scheduled' | 'on_demand') => {
+    const create = async (type: SyncJobType, trigger: 'scheduled' | 'on_demand') => {
       if (types.has(type)) return;
       const id = await this.api.createJob(c.id, type, trigger);
       types.add(type);
@@ -126,7 +128,7 @@ export class ConnectorLoop {
       await this.api.updateConnectorDoc(c.id, { sync_now: false });
     }
 
-    const allowed = new Set<JobType>(['full']);
+    const allowed = new Set<SyncJobType>(['full']);
     const features = c.features as { incremental_sync?: { enabled?: boolean }; document_level_security?: { enabled?: boolean } } | undefined;
     if (f.features.incremental_sync && features?.incremental_sync?.enabled !== false) allowed.add('incremental');
     if (f.features.document_level_security && features?.document_level_security?.enabled) allowed.add('access_control');

@@ -1,3 +1,3 @@
-export { ConnectorApi, type ApiConnection, type ConnectorDoc, type SyncJobDoc, type JobType } from './api-client.js';
+export { ConnectorApi, type ApiConnection } from './api-client.js';
 export { resolveOptions, type WorkerOptions } from './options.js';
 export { Worker } from './worker.js';

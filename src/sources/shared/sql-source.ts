@@ -15,6 +15,7 @@
  * max is read before the table; the cursor maps tables (and custom queries) to that max.
  */
 import { createHash } from 'node:crypto';
+import { silentLogger, type Logger } from '../../domain/shared/logger.js';
 import {
   SourceError,
   type RulesValidation,
@@ -41,9 +42,7 @@ export interface SqlSourceOptions {
   validateRules(value: unknown): Promise<RulesValidation>;
 }
 
-type Log = SyncContext['log'];
 type Build = (row: unknown[]) => SourceDocument;
-const quietLog: Log = { info() {}, warn() {} };
 const EMPTY: unknown[] = [];
 /** About the bytes one keyset page may hold; `fetch_size` caps the rows. */
 const PAGE_BYTES = 8 * 2 ** 20;
@@ -62,7 +61,7 @@ function ruleKey(rule: QueryRule): string {
 
 export class SqlSource implements Source {
   private fullCursor: SqlCursor | null = null;
-  private log: Log = quietLog;
+  private log: Logger = silentLogger;
 
   constructor(private readonly o: SqlSourceOptions) {}
 
