@@ -7,6 +7,7 @@
 
 import { FILTERING_RULE_CONDITIONS } from './connector/enums.js';
 import { compileRuleRegex } from './rule-regex.js';
+import { isPlainObject } from './shared/json.js';
 import { normaliseTimestamp } from './shared/time.js';
 
 /** The fields of a `FilteringRule` that matching uses (timestamps are irrelevant here). */
@@ -200,7 +201,7 @@ function walk(node: unknown, path: string[], at: number, out: unknown[]): void {
     if (node !== null && node !== undefined) out.push(node);
     return;
   }
-  if (!isRecord(node)) return;
+  if (!isPlainObject(node)) return;
   for (let end = path.length; end > at; end--) {
     const key = path.slice(at, end).join('.');
     if (Object.hasOwn(node, key)) {
@@ -208,12 +209,6 @@ function walk(node: unknown, path: string[], at: number, out: unknown[]): void {
       return;
     }
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 function text(v: unknown): string {
