@@ -6,6 +6,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { SyncJobType } from '../domain/connector/enums.js';
 import type { SyncJob } from '../domain/sync-job/document.js';
 import { ConnectorApi, reasonOf } from '../runtime/worker/api-client.js';
 
@@ -34,7 +35,7 @@ function progress(job: SyncJob) {
 export async function runSyncCommand(connectorId: string, o: SyncCliOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const api = ConnectorApi.connect({ url: o.url, apiKey: o.apiKey ?? process.env.TRIBUTARY_API_KEY, insecureTls: o.insecure });
   try {
-    const jobType = o.type as 'full' | 'incremental' | 'access_control';
+    const jobType = o.type as SyncJobType;
     const before = await api.getConnector(connectorId);
     if (!before) throw new Error(`Connector [${connectorId}] does not exist`);
     const id = await api.createJob(connectorId, jobType, 'on_demand');
