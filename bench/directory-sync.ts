@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS } from '../src/runtime/sync/limits.js';
 import { runSync, type SyncSpec } from '../src/runtime/sync/pipeline.js';
 import { SyncStats } from '../src/runtime/sync/stats.js';
 import { ContentIndex } from '../src/content-index/content-index.js';
-import { EmbeddedSink } from '../src/content-index/embedded-sink.js';
+import { EmbeddedSink } from '../src/sink/embedded/embedded-sink.js';
 import { directorySource } from '../src/sources/directory/datasource.js';
 import { makeTree } from '../test/runtime/harness.js';
 
@@ -30,7 +30,7 @@ async function sync(jobType: SyncSpec['jobType'], cursor: Record<string, unknown
   const t0 = performance.now();
   const res = await runSync({
     source, sink, limits: DEFAULT_LIMITS, generation: Date.now(), stats, stop: new AbortController().signal,
-    checkpoint: async () => {}, log: { info() {}, warn() {} },
+    checkpoint: async () => {}, log: { info() {}, warn() {}, error() {} },
     spec: { jobType, serviceType: 'directory', index: 'bench', language: null, pipeline: { extract_binary_content: true, reduce_whitespace: true }, rules: [], advancedRules: {}, syncCursor: cursor },
   });
   const ms = performance.now() - t0;

@@ -29,7 +29,7 @@ import { DEFAULT_LIMITS } from '../src/runtime/sync/limits.js';
 import { SyncStats } from '../src/runtime/sync/stats.js';
 import { ContentIndex } from '../src/content-index/content-index.js';
 import type { BulkItem } from '../src/content-index/bulk.js';
-import { EmbeddedSink } from '../src/content-index/embedded-sink.js';
+import { EmbeddedSink } from '../src/sink/embedded/embedded-sink.js';
 import { mysqlSource } from '../src/sources/mysql/datasource.js';
 import { postgresqlSource } from '../src/sources/postgresql/datasource.js';
 import type { Source, SourceDocument, SyncContext } from '../src/sources/source.js';
@@ -154,7 +154,7 @@ function counted(src: Source): Source {
   };
 }
 
-const quiet = { info() {}, warn(m: string) { process.stderr.write(m + '\n'); } };
+const quiet = { info() {}, warn(m: string) { process.stderr.write(m + '\n'); }, error(m: string) { process.stderr.write(m + '\n'); } };
 
 function ctx(): SyncContext {
   return { signal: new AbortController().signal, advancedRules: {}, basicRules: [], syncCursor: null, checkpoint: async () => {}, log: quiet };

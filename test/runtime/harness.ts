@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { ContentIndex } from '../../src/content-index/content-index.js';
-import { EmbeddedSink } from '../../src/content-index/embedded-sink.js';
+import { EmbeddedSink } from '../../src/sink/embedded/embedded-sink.js';
 import type { Sink } from '../../src/sink/sink.js';
 import { ConnectorApi, Worker, type WorkerOptions } from '../../src/runtime/worker/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';

@@ -4,7 +4,7 @@
  * loopback port — no cluster needed.
  */
 import { Client } from '@elastic/elasticsearch';
-import { HttpSink } from '../../src/content-index/embedded-http-sink.js';
+import { HttpSink } from '../../src/sink/embedded/embedded-http-sink.js';
 import { openElasticsearchSink } from '../../src/sink/cluster/elasticsearch.js';
 import { openOpenSearchSink } from '../../src/sink/cluster/opensearch.js';
 import { parseClusterConfig } from '../../src/sink/cluster/config.js';
