@@ -48,12 +48,15 @@ const EMPTY: unknown[] = [];
 const PAGE_BYTES = 8 * 2 ** 20;
 const FIRST_PAGE_ROWS = 10;
 
-/** Cursor persisted between syncs. */
-export interface SqlCursor {
+/**
+ * Cursor persisted between syncs. A type, not an interface, so that it is a plain JSON record
+ * (`Record<string, unknown>`) for `checkpoint` without a cast.
+ */
+export type SqlCursor = {
   timestamp_column: string;
   /** Table name or `query:<hash>` → largest update-column value read (server text). */
   values: Record<string, string>;
-}
+};
 
 function ruleKey(rule: QueryRule): string {
   return 'query:' + createHash('sha1').update(rule.query).digest('hex').slice(0, 16);
@@ -173,7 +176,7 @@ export class SqlSource implements Source {
   }
 
   cursorAfterFullSync(): Record<string, unknown> | null {
-    return this.fullCursor as Record<string, unknown> | null;
+    return this.fullCursor;
   }
 
   private async *readChanges(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
@@ -198,7 +201,7 @@ export class SqlSource implements Source {
       const after = prev[key] ?? null;
       if (after !== upTo) yield* read({ column: ts, after, upTo });
       done[key] = upTo;
-      await ctx.checkpoint(cursor({ ...prev, ...done }) as unknown as Record<string, unknown>);
+      await ctx.checkpoint(cursor({ ...prev, ...done }));
     }.bind(this);
 
     const rules = this.rules(ctx.advancedRules);
@@ -213,7 +216,7 @@ export class SqlSource implements Source {
         yield* step(name, { table: info }, info.columns.includes(ts), (w) => this.readTable(info, w, ctx));
       }
     }
-    return cursor(done) as unknown as Record<string, unknown>;
+    return cursor(done);
   }
 
   async validateAdvancedRules(rules: unknown): Promise<RulesValidation> {
