@@ -13,7 +13,8 @@
  */
 import { deepEqual } from '../../domain/shared/json.js';
 import type { Logger } from '../../domain/shared/logger.js';
-import { validateBasicRules, type BasicRule } from '../../domain/sync-rules.js';
+import type { FilteringRules } from '../../domain/connector/filtering.js';
+import { validateBasicRules } from '../../domain/sync-rules.js';
 import { configValues, SourceError, type Source, type SourceFactory, type SourcePolicy } from '../../sources/source.js';
 import type { Connector, ConnectorFeatures } from '../../domain/connector/document.js';
 import type { ConnectorApi } from './api-client.js';
@@ -129,7 +130,8 @@ function pick<T extends object>(have: T, like: T): Partial<T> {
 export async function validateDraft(
   api: ConnectorApi, c: Connector, f: SourceFactory, log: Logger, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS, stop?: AbortSignal,
 ): Promise<void> {
-  const draft = c.filtering?.[0]?.draft as { rules?: BasicRule[]; advanced_snippet?: { value?: unknown }; validation?: { state?: string } } | undefined;
+  // Partial: read over the wire, where a hand-written document may lack any part.
+  const draft: Partial<FilteringRules> | undefined = c.filtering?.[0]?.draft;
   if (!draft || draft.validation?.state !== 'edited') return;
   const errors = validateBasicRules(draft.rules ?? []);
   const advanced = draft.advanced_snippet?.value;
