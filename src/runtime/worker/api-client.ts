@@ -94,6 +94,7 @@ export class ConnectorApi {
 
   /** `_error`: a message sets status `error`; null sets `connected` (connector-api.md §6.15). */
   async setError(id: string, error: string | null): Promise<void> {
+    // The client types `error` as a string; null is what Elasticsearch documents for clearing it.
     await this.client.connector.updateError({ connector_id: id, error: error as string });
   }
 

@@ -85,7 +85,7 @@ export async function bootstrapConnector(
   let status = c.status;
   if (Object.keys(c.configuration ?? {}).length === 0) {
     await api.registerConfiguration(c.id, f.configSchema());
-    c = { ...c, configuration: f.configSchema() as Connector['configuration'] };
+    c = { ...c, configuration: f.configSchema() };
     status = 'configured';
     log.info(`connector [${c.id}]: registered the ${f.displayName} configuration schema`);
     if (missingRequired(c).length) {

@@ -129,7 +129,7 @@ export class ConnectorLoop {
     }
 
     const allowed = new Set<SyncJobType>(['full']);
-    const features = c.features as { incremental_sync?: { enabled?: boolean }; document_level_security?: { enabled?: boolean } } | undefined;
+    const features = c.features;
     if (f.features.incremental_sync && features?.incremental_sync?.enabled !== false) allowed.add('incremental');
     if (f.features.document_level_security && features?.document_level_security?.enabled) allowed.add('access_control');
     const now = new Date();
