@@ -15,7 +15,7 @@ export interface FilteringRule {
   field: string;
   id: string;
   order: number;
-  policy: 'include' | 'exclude';
+  policy: (typeof FILTERING_POLICIES)[number];
   rule: (typeof FILTERING_RULE_CONDITIONS)[number];
   updated_at: string;
   value: string;
@@ -23,7 +23,7 @@ export interface FilteringRule {
 /** The fields of a rule that matching uses (timestamps are irrelevant there). */
 export type BasicRule = Pick<FilteringRule, 'id' | 'field' | 'policy' | 'rule' | 'value' | 'order'>;
 export interface AdvancedSnippet { created_at: string; updated_at: string; value: unknown }
-export interface ValidationInfo { errors: { ids: string[]; messages: string[] }[]; state: 'edited' | 'invalid' | 'valid' }
+export interface ValidationInfo { errors: { ids: string[]; messages: string[] }[]; state: (typeof FILTERING_VALIDATION_STATES)[number] }
 export interface FilteringRules { advanced_snippet: AdvancedSnippet; rules: FilteringRule[]; validation: ValidationInfo }
 export interface ConnectorFiltering { active: FilteringRules; domain: 'DEFAULT'; draft: FilteringRules }
 
@@ -135,6 +135,7 @@ export function normaliseDraftRules(rules: FilteringRule[], now: string): Filter
  */
 export function firstFiltering(doc: { filtering?: unknown }, now: string): ConnectorFiltering {
   const f: unknown = doc.filtering;
-  if (Array.isArray(f) && isPlainObject(f[0])) return f[0] as Partial<ConnectorFiltering> as ConnectorFiltering;
-  return defaultFiltering(now);
+  // An object element is taken as the filtering it should be; anything else gets the default.
+  const first: ConnectorFiltering | undefined = Array.isArray(f) ? f[0] : undefined;
+  return isPlainObject(first) ? first : defaultFiltering(now);
 }
