@@ -289,7 +289,7 @@ export class PgClient implements SqlDriver {
     this.opening?.connection.stream.destroy();
     const c = this.client;
     if (!c) return;
-    const pid = (c as unknown as { processID?: number }).processID;
+    const pid = (c as { processID?: number }).processID;
     let failure: unknown = null;
     if (this.active > 0 && pid) {
       let killer: pg.Client | null = null;
