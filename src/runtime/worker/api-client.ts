@@ -177,11 +177,11 @@ export { reasonOf };
 /**
  * The client's response types, read as the wire documents. They describe the same JSON; the
  * client's are looser in places (an optional `id`, `any` cursors) and stricter in others
- * (no null where Elasticsearch writes one), hence a checked conversion per document, not a
- * blanket cast of the whole response.
+ * (no null where Elasticsearch writes one), hence a checked cast per document (TypeScript
+ * still refuses unrelated shapes), not a blanket `unknown` cast of the whole response.
  */
 function asConnector(c: estypes.ConnectorConnector): Connector {
-  return { ...c, id: c.id ?? '' } as Connector;
+  return c as Connector;
 }
 
 function asSyncJob(j: estypes.ConnectorConnectorSyncJob): SyncJob {
