@@ -5,7 +5,7 @@
  * Field names are the wire's (snake_case). Optional fields are the ones Elasticsearch omits
  * when null or that older writers never set; readers stay defensive about them.
  */
-import type { ConnectorStatus, SyncJobType, SyncStatus, CONFIG_DISPLAY_TYPES, CONFIG_FIELD_TYPES } from './enums.js';
+import type { CONFIG_DISPLAY_TYPES, CONFIG_FIELD_TYPES, CONFIG_VALIDATION_TYPES, ConnectorStatus, SyncJobType, SyncStatus } from './enums.js';
 import type { ConnectorFiltering } from './filtering.js';
 
 /** The system index Elasticsearch keeps connectors in (written through `_update` by the connector service). */
@@ -25,7 +25,7 @@ export interface ConfigEntry {
   tooltip?: string | null;
   depends_on?: { field: string; value: string | number | boolean | null }[];
   options?: { label: string; value: string | number }[];
-  validations?: { type: string; constraint: unknown }[];
+  validations?: { type: (typeof CONFIG_VALIDATION_TYPES)[number]; constraint: unknown }[];
   ui_restrictions?: string[];
   placeholder?: string;
 }
