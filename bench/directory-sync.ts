@@ -30,7 +30,7 @@ async function sync(jobType: SyncSpec['jobType'], cursor: Record<string, unknown
   const t0 = performance.now();
   const res = await runSync({
     source, sink, limits: DEFAULT_LIMITS, generation: Date.now(), stats, stop: new AbortController().signal,
-    checkpoint: async () => {}, log: { info() {}, warn() {} },
+    checkpoint: async () => {}, log: { info() {}, warn() {}, error() {} },
     spec: { jobType, serviceType: 'directory', index: 'bench', language: null, pipeline: { extract_binary_content: true, reduce_whitespace: true }, rules: [], advancedRules: {}, syncCursor: cursor },
   });
   const ms = performance.now() - t0;

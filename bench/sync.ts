@@ -154,7 +154,7 @@ function counted(src: Source): Source {
   };
 }
 
-const quiet = { info() {}, warn(m: string) { process.stderr.write(m + '\n'); } };
+const quiet = { info() {}, warn(m: string) { process.stderr.write(m + '\n'); }, error(m: string) { process.stderr.write(m + '\n'); } };
 
 function ctx(): SyncContext {
   return { signal: new AbortController().signal, advancedRules: {}, basicRules: [], syncCursor: null, checkpoint: async () => {}, log: quiet };

@@ -159,7 +159,11 @@ export function filterPath(value: unknown, paths: string[]): unknown {
   return compileFilterPath(paths).apply(value);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/**
+ * Any non-null object, arrays included (unlike domain/shared/json.ts `isPlainObject`): the
+ * callers branch on arrays first, so here it only keeps null and scalars out.
+ */
+function isObjectOrArray(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
@@ -175,7 +179,7 @@ function include(value: unknown, d: DState, a: Automaton): unknown {
     const items = value.map((v) => include(v, d, a)).filter((v) => v !== undefined);
     return items.length ? items : undefined;
   }
-  if (!isObject(value)) return undefined;
+  if (!isObjectOrArray(value)) return undefined;
   const out: Record<string, unknown> = {};
   let kept = false;
   for (const k of Object.keys(value)) {
@@ -192,7 +196,7 @@ function include(value: unknown, d: DState, a: Automaton): unknown {
 
 function exclude(value: unknown, d: DState, a: Automaton): unknown {
   if (Array.isArray(value)) return value.map((v) => exclude(v, d, a));
-  if (!isObject(value)) return value;
+  if (!isObjectOrArray(value)) return value;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(value)) {
     const next = a.step(d, k);

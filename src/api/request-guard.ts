@@ -12,7 +12,7 @@
  *   `Content-Length` is reserved whole before reading; a chunked body is counted as it arrives.
  *   Each body still honours `bodyLimit` (413).
  */
-import { pipeline, Transform, type Readable } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../domain/errors.js';
 import type { AppContext, Principal } from './app-context.js';
@@ -86,6 +86,6 @@ export function installRequestGuards(server: FastifyInstance, app: AppContext, b
         done(null, chunk);
       },
     });
-    return pipeline(payload, counted, () => {}) as unknown as Readable & typeof payload;
+    return pipeline(payload, counted, () => {});
   });
 }

@@ -4,13 +4,14 @@
  * bar (documents, MiB, rate) until the job ends. Exit code 0 only when it completes.
  */
 import { SingleBar } from 'cli-progress';
-import type { JobType, SyncJobDoc } from '../runtime/worker/api-client.js';
+import { SYNC_JOB_TYPES, type SyncJobType } from '../domain/connector/enums.js';
+import type { SyncJob } from '../domain/sync-job/document.js';
 import { connectToServer, locateServer } from './find-server.js';
 
-export const JOB_TYPES: readonly JobType[] = ['full', 'incremental', 'access_control'];
+export const JOB_TYPES: readonly SyncJobType[] = SYNC_JOB_TYPES;
 
 export interface SyncOptions {
-  type: JobType;
+  type: SyncJobType;
   wait?: boolean;
   /** `--url` (or TRIBUTARY_URL); absent: the data folder's server.json, else the default. */
   url?: string;
@@ -25,7 +26,7 @@ export interface SyncOptions {
 const FINAL = new Set(['completed', 'canceled', 'error']);
 const MIB = 1024 * 1024;
 
-function progress(job: SyncJobDoc) {
+function progress(job: SyncJob) {
   const meta = (job.metadata as { tributary?: { indexed_bytes?: number; docs_per_second?: number } } | undefined)?.tributary;
   const docs = Number(job.indexed_document_count ?? 0);
   const bytes = meta?.indexed_bytes ?? Number(job.indexed_document_volume ?? 0) * MIB;
@@ -57,7 +58,7 @@ export async function runSync(connectorId: string, o: SyncOptions, out: NodeJS.W
       },
     );
     bar.start(expected, 0, { mib: '0.0', rate: '0', status: 'pending' });
-    let job: SyncJobDoc | null = null;
+    let job: SyncJob | null = null;
     for (;;) {
       job = await api.getJob(id);
       if (!job) throw new Error(`Sync job [${id}] was deleted`);

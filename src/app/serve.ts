@@ -118,9 +118,9 @@ async function start(
       );
     } else {
       const api = ConnectorApi.connect({ url, apiKey, insecureTls: Boolean(https) });
-      const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex!), log: pinoLog(server.log as never) });
+      const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex!), log: pinoLog(server.log) });
       const { apiKey: _key, ...opts } = settings.worker;
-      worker = new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(settings.sources, securityConfig.enabled), log: pinoLog(server.log as never), metrics: metrics.sync }).start();
+      worker = new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(settings.sources, securityConfig.enabled), log: pinoLog(server.log), metrics: metrics.sync }).start();
       metrics.watchWorker(worker);
       app.closers.push(() => api.close());
     }

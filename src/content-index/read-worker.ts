@@ -44,7 +44,7 @@ if (channelName) {
     ch.postMessage('closed');
     ch.close();
   };
-  (ch as unknown as { unref?: () => void }).unref?.();
+  ch.unref();
 }
 
 function readerFor(task: ReadTask): ContentReader {

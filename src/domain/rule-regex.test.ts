@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileRuleRegex, RULE_REGEX_LIMITS } from './rule-regex.js';
-import { compileBasicRules, validateBasicRules, type BasicRule } from './sync-rules.js';
+import { compileBasicRules, validateBasicRules, type RuleInput } from './sync-rules.js';
 
-const rule = (value: string): BasicRule => ({ id: 'r', order: 0, policy: 'exclude', field: 'body', rule: 'regex', value });
+const rule = (value: string): RuleInput => ({ id: 'r', order: 0, policy: 'exclude', field: 'body', rule: 'regex', value });
 
 describe('rule regexes run in linear time (issue 11 item 6)', () => {
   it('catastrophic patterns for a backtracking engine answer in milliseconds', () => {

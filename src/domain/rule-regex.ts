@@ -96,7 +96,7 @@ export function compileRuleRegex(pattern: string): (text: string) => boolean {
   // Alone first, so that `a)|(b` is refused rather than changing the wrapper's meaning.
   compile(source, flags);
   const re = compile(`\\A(?:${source})`, flags);
-  const size = (re.re2() as unknown as { prog?: { inst?: unknown[] } }).prog?.inst?.length ?? source.length;
+  const size = (re.re2() as { prog?: { inst?: unknown[] } }).prog?.inst?.length ?? source.length;
   if (size > L.maxProgramSize) {
     throw new Error(`the pattern is too complex: it compiles to [${size}] instructions, at most [${L.maxProgramSize}] are allowed`);
   }

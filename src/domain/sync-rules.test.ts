@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileBasicRules, validateBasicRules, type BasicRule } from './sync-rules.js';
+import { compileBasicRules, validateBasicRules, type RuleInput } from './sync-rules.js';
 
-const DEFAULT: BasicRule = { id: 'DEFAULT', order: 100, policy: 'include', field: '_', rule: 'regex', value: '.*' };
+const DEFAULT: RuleInput = { id: 'DEFAULT', order: 100, policy: 'include', field: '_', rule: 'regex', value: '.*' };
 
 let seq = 0;
-function rule(field: string, cond: string, value: string, policy = 'include', order = seq++): BasicRule {
+function rule(field: string, cond: string, value: string, policy = 'include', order = seq++): RuleInput {
   return { id: `r${order}`, order, policy, field, rule: cond, value };
 }
 
 /** Does a lone include rule (followed by an exclude-everything rule) match the document? */
-function matches(r: BasicRule, doc: Record<string, unknown>): boolean {
-  const excludeRest: BasicRule = { id: 'rest', order: r.order + 1, policy: 'exclude', field: '_', rule: 'regex', value: '.*' };
+function matches(r: RuleInput, doc: Record<string, unknown>): boolean {
+  const excludeRest: RuleInput = { id: 'rest', order: r.order + 1, policy: 'exclude', field: '_', rule: 'regex', value: '.*' };
   return compileBasicRules([{ ...r, policy: 'include' }, excludeRest])(doc);
 }
 
@@ -35,8 +35,8 @@ describe('compileBasicRules: ordering and policies', () => {
   });
 
   it('keeps the given order for equal orders (stable sort)', () => {
-    const a: BasicRule = { id: 'a', order: 1, policy: 'exclude', field: 'x', rule: 'equals', value: '1' };
-    const b: BasicRule = { id: 'b', order: 1, policy: 'include', field: 'x', rule: 'equals', value: '1' };
+    const a: RuleInput = { id: 'a', order: 1, policy: 'exclude', field: 'x', rule: 'equals', value: '1' };
+    const b: RuleInput = { id: 'b', order: 1, policy: 'include', field: 'x', rule: 'equals', value: '1' };
     assert.equal(compileBasicRules([a, b])({ x: 1 }), false);
     assert.equal(compileBasicRules([b, a])({ x: 1 }), true);
   });
@@ -265,7 +265,7 @@ describe('validateBasicRules', () => {
   });
 
   it('survives values of the wrong JSON type', () => {
-    const weird = { id: 'w', order: 0, policy: 'include', field: 3, rule: 'equals', value: null } as unknown as BasicRule;
+    const weird = { id: 'w', order: 0, policy: 'include', field: 3, rule: 'equals', value: null } as unknown as RuleInput;
     const [err] = validateBasicRules([weird]);
     assert.deepEqual(err!.messages, ['Rule [w]: field must be a string', 'Rule [w]: value must be a string']);
     assert.throws(() => compileBasicRules([weird]), /field must be a string/);

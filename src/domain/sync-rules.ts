@@ -6,18 +6,17 @@
  */
 
 import { FILTERING_RULE_CONDITIONS } from './connector/enums.js';
+import type { BasicRule } from './connector/filtering.js';
 import { compileRuleRegex } from './rule-regex.js';
+import { isPlainObject } from './shared/json.js';
 import { normaliseTimestamp } from './shared/time.js';
 
-/** The fields of a `FilteringRule` that matching uses (timestamps are irrelevant here). */
-export interface BasicRule {
-  id: string;
-  order: number;
-  policy: string;
-  field: string;
-  rule: string;
-  value: string;
-}
+/**
+ * A rule as read from a draft or a job snapshot: the fields of `BasicRule` that matching
+ * uses, with policy and condition still unchecked strings (validation reports bad ones, and
+ * `EXCLUDE` in capitals is accepted as Elastic's engine does).
+ */
+export type RuleInput = Omit<BasicRule, 'policy' | 'rule'> & { policy: string; rule: string };
 
 /** Decides whether a document is ingested. */
 export type DocumentMatcher = (doc: Record<string, unknown>) => boolean;
@@ -33,7 +32,7 @@ export interface RuleValidationError {
  * document no rule matches is included, as in Elastic's engine. Throws when a rule cannot be
  * evaluated (unknown condition or policy, invalid regex), naming the rule.
  */
-export function compileBasicRules(rules: readonly BasicRule[]): DocumentMatcher {
+export function compileBasicRules(rules: readonly RuleInput[]): DocumentMatcher {
   const problems = rules.flatMap((r, i) => evaluationProblems(r).map((m) => `${ruleLabel(r, i)}: ${m}`));
   if (problems.length > 0) throw new Error(`Cannot apply sync rules: ${problems.join('; ')}`);
   const compiled = [...rules]
@@ -51,7 +50,7 @@ export function compileBasicRules(rules: readonly BasicRule[]): DocumentMatcher 
  * match-all regex outside the catch-all rule, duplicate ids, and rules with the same field,
  * condition and value. `<`/`>` with a non-numeric value is valid: it compares dates or strings.
  */
-export function validateBasicRules(rules: readonly BasicRule[]): RuleValidationError[] {
+export function validateBasicRules(rules: readonly RuleInput[]): RuleValidationError[] {
   const out: RuleValidationError[] = [];
   rules.forEach((r, i) => {
     const messages = [...shapeProblems(r), ...evaluationProblems(r)];
@@ -68,7 +67,7 @@ export function validateBasicRules(rules: readonly BasicRule[]): RuleValidationE
   }
 
   // Elastic reports semantic duplicates once per rule, so a UI highlights both.
-  const seen = new Map<string, BasicRule>();
+  const seen = new Map<string, RuleInput>();
   for (const r of rules) {
     const key = JSON.stringify([r.field, r.rule, r.value]);
     const first = seen.get(key);
@@ -87,16 +86,16 @@ export function validateBasicRules(rules: readonly BasicRule[]): RuleValidationE
 
 const MATCH_ALL = ['.*', '(.*)'];
 
-function ruleLabel(r: BasicRule, index: number): string {
+function ruleLabel(r: RuleInput, index: number): string {
   return typeof r.id === 'string' && r.id !== '' ? `Rule [${r.id}]` : `Rule at position ${index}`;
 }
 
-function idsOf(r: BasicRule): string[] {
+function idsOf(r: RuleInput): string[] {
   return typeof r.id === 'string' && r.id !== '' ? [r.id] : [];
 }
 
 /** Checks that do not stop evaluation, reported by validation only (Elastic's rule schema). */
-function shapeProblems(r: BasicRule): string[] {
+function shapeProblems(r: RuleInput): string[] {
   const out: string[] = [];
   if (typeof r.id !== 'string' || r.id === '') out.push('id must be a non-empty string');
   if (r.field === '') out.push('field must not be empty');
@@ -105,7 +104,7 @@ function shapeProblems(r: BasicRule): string[] {
 }
 
 /** What stops a rule from being evaluated at all; compileBasicRules refuses these. */
-function evaluationProblems(r: BasicRule): string[] {
+function evaluationProblems(r: RuleInput): string[] {
   const out: string[] = [];
   const policy = typeof r.policy === 'string' ? r.policy.toLowerCase() : r.policy;
   if (policy !== 'include' && policy !== 'exclude') out.push(`unknown policy [${String(r.policy)}], expected include or exclude`);
@@ -127,11 +126,11 @@ function evaluationProblems(r: BasicRule): string[] {
 // ---------------------------------------------------------------------------------------------
 // Matching
 
-function isMatchAll(r: BasicRule): boolean {
+function isMatchAll(r: RuleInput): boolean {
   return r.field === '_' && r.rule === 'regex' && r.value === '.*';
 }
 
-function compileRule(r: BasicRule): DocumentMatcher {
+function compileRule(r: RuleInput): DocumentMatcher {
   if (isMatchAll(r)) return () => true;
   const test = compileCondition(r.rule, r.value);
   return (doc) => fieldValues(doc, r.field).some(test);
@@ -200,7 +199,7 @@ function walk(node: unknown, path: string[], at: number, out: unknown[]): void {
     if (node !== null && node !== undefined) out.push(node);
     return;
   }
-  if (!isRecord(node)) return;
+  if (!isPlainObject(node)) return;
   for (let end = path.length; end > at; end--) {
     const key = path.slice(at, end).join('.');
     if (Object.hasOwn(node, key)) {
@@ -208,12 +207,6 @@ function walk(node: unknown, path: string[], at: number, out: unknown[]): void {
       return;
     }
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 function text(v: unknown): string {

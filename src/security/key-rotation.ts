@@ -7,7 +7,7 @@
  * - reencrypt: re-encrypts values not under the current key (after changing
  *   `TRIBUTARY_SECRET_KEY`, or after a `keepOld` rotation), optionally pruning the old keys.
  */
-import type { ListResult, Store } from '../store/store.js';
+import type { Doc, ListResult, Store } from '../store/store.js';
 import { createCodec, loadKeyring, newKey, writeKeyFile, type Keyring } from './secret-codec.js';
 import { mapDocConfiguration, mayHoldSensitive, reencryptConfiguration, unsealed, type Shape } from './sensitive-config.js';
 
@@ -22,7 +22,6 @@ export interface RotationResult {
 }
 
 async function reencryptAll(store: Store, ring: Keyring): Promise<{ reencrypted: number; total: number }> {
-  if (!store.secrets.ids) throw new Error(`the [${store.kind}] state store cannot list secrets yet, so they cannot be re-encrypted`);
   const codec = createCodec(ring);
   const ids = await store.secrets.ids();
   let reencrypted = 0;
@@ -44,9 +43,11 @@ async function reencryptAll(store: Store, ring: Keyring): Promise<{ reencrypted:
 async function reencryptConfigurations(sealed: Store, codec: ReturnType<typeof createCodec>): Promise<{ reencrypted: number; total: number }> {
   // The documents as stored: the ciphertexts themselves are rewritten.
   const store = unsealed(sealed);
-  const lists: [Shape, (from: number) => Promise<ListResult>, Store['connectors']['update']][] = [
-    ['connector', (from) => store.connectors.list({ from, size: PAGE, includeDeleted: true }), (id, m, o) => store.connectors.update(id, m, o)],
-    ['sync_job', (from) => store.syncJobs.list({ from, size: PAGE }), (id, m, o) => store.syncJobs.update(id, m, o)],
+  // Rewrites a document whatever its type: the configuration is found by `shape`.
+  type Rewrite = <T extends Doc>(doc: T) => T;
+  const lists: [Shape, (from: number) => Promise<ListResult>, (id: string, rewrite: Rewrite) => Promise<unknown>][] = [
+    ['connector', (from) => store.connectors.list({ from, size: PAGE, includeDeleted: true }), (id, rewrite) => store.connectors.update(id, rewrite)],
+    ['sync_job', (from) => store.syncJobs.list({ from, size: PAGE }), (id, rewrite) => store.syncJobs.update(id, rewrite)],
   ];
   let reencrypted = 0;
   let total = 0;
@@ -85,7 +86,6 @@ export async function rotateSecretKey(dataDir: string, store: Store, opts: { kee
       'TRIBUTARY_SECRET_KEY is set: rotate by putting the new key in TRIBUTARY_SECRET_KEY and the old one in TRIBUTARY_SECRET_KEY_PREVIOUS, then run `tributary secrets reencrypt`',
     );
   }
-  if (!store.secrets.ids) throw new Error(`the [${store.kind}] state store cannot list secrets yet, so they cannot be re-encrypted`);
   const key = newKey();
   const rotated: Keyring = { ...ring, current: key, keys: [key, ...ring.keys] };
   writeKeyFile(ring.file!, rotated.keys, { replace: true });

@@ -13,6 +13,7 @@ import {
   indexPattern,
   type NamedPrivilege,
 } from './privileges.js';
+import { isPlainObject } from '../domain/shared/json.js';
 
 export interface IndicesPrivileges {
   names: string[];
@@ -35,10 +36,6 @@ export const SUPERUSER: RoleDescriptor = {
 
 export const builtinRoles: Record<string, RoleDescriptor> = { superuser: SUPERUSER };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function stringList(v: unknown, what: string): string[] {
   if (typeof v === 'string') return [v];
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new Error(`${what} must be a list of strings`);
@@ -52,7 +49,7 @@ function stringList(v: unknown, what: string): string[] {
  */
 export function parseRoleDescriptor(where: string, raw: unknown): RoleDescriptor {
   if (raw === null || raw === undefined) return { cluster: [], indices: [] };
-  if (!isObject(raw)) throw new Error(`role [${where}]: expected an object with [cluster] and [indices]`);
+  if (!isPlainObject(raw)) throw new Error(`role [${where}]: expected an object with [cluster] and [indices]`);
   const out: RoleDescriptor = { cluster: [], indices: [] };
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'cluster') {
@@ -71,7 +68,7 @@ export function parseRoleDescriptor(where: string, raw: unknown): RoleDescriptor
       if (typeof v !== 'string') throw new Error(`role [${where}]: [description] must be a string`);
       out.description = v;
     } else if (k === 'metadata' || k === 'transient_metadata') {
-      if (!isObject(v)) throw new Error(`role [${where}]: [${k}] must be an object`);
+      if (!isPlainObject(v)) throw new Error(`role [${where}]: [${k}] must be an object`);
       if (k === 'metadata') out.metadata = v;
     } else if (k === 'run_as' || k === 'applications' || k === 'remote_indices' || k === 'remote_cluster' || k === 'global') {
       if (Array.isArray(v) && v.length === 0) continue;
@@ -84,7 +81,7 @@ export function parseRoleDescriptor(where: string, raw: unknown): RoleDescriptor
 }
 
 function parseIndices(where: string, raw: unknown): IndicesPrivileges {
-  if (!isObject(raw)) throw new Error(`role [${where}]: expected {names, privileges}`);
+  if (!isPlainObject(raw)) throw new Error(`role [${where}]: expected {names, privileges}`);
   let names: string[] | undefined;
   let privileges: string[] | undefined;
   let allow: boolean | undefined;

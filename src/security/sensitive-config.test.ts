@@ -8,6 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { newConnectorDoc } from '../domain/connector/defaults.js';
+import type { Configuration, ConnectorDoc } from '../domain/connector/document.js';
+import { newSyncJobDoc } from '../domain/sync-job/defaults.js';
+import type { SyncJobDoc } from '../domain/sync-job/document.js';
 import type { Store } from '../store/store.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import { openPostgresStore } from '../store/postgres/index.js';
@@ -17,12 +21,15 @@ import { createCodec, keyId, loadKeyring } from './secret-codec.js';
 import { presentJson, sealSensitiveValues } from './sensitive-config.js';
 
 const entry = (value: unknown, sensitive: boolean) => ({ label: 'x', required: false, sensitive, default_value: null, value });
-const connectorDoc = (password: unknown) => ({
-  index_name: 'search-a',
-  service_type: 'postgresql',
-  deleted: false,
+const connectorDoc = (password: unknown): ConnectorDoc => ({
+  ...newConnectorDoc({ index_name: 'search-a', service_type: 'postgresql' }, new Date().toISOString()),
   configuration: { host: entry('db.internal', false), password: entry(password, true), token: entry(null, true) },
 });
+/** A pending job whose snapshot holds `configuration`. */
+const jobDoc = (configuration: Configuration): SyncJobDoc => {
+  const job = newSyncJobDoc('c1', connectorDoc(null), 'full', 'on_demand', new Date().toISOString());
+  return { ...job, connector: { id: 'c1', configuration } };
+};
 
 interface Backend {
   kind: string;
@@ -78,7 +85,7 @@ for (const backend of backends) {
 
         // A sync job's snapshot is sealed too.
         const c = (await store.connectors.get('c1'))!;
-        await store.syncJobs.create('j1', { connector: { id: 'c1', configuration: c.doc.configuration }, status: 'pending', created_at: new Date().toISOString() });
+        await store.syncJobs.create('j1', jobDoc(c.doc.configuration));
         const job = (await raw.syncJobs.getJson('j1'))!;
         assert.ok(!job.includes('5432'), job);
         assert.deepEqual(((await store.syncJobs.get('j1'))!.doc.connector as any).configuration.password.value, { n: 5432 });
@@ -106,7 +113,7 @@ for (const backend of backends) {
         await store.connectors.put('c1', connectorDoc('first-pw'));
         await store.connectors.put('c2', { ...connectorDoc('deleted-pw'), index_name: 'search-b', deleted: true });
         await raw.connectors.put('legacy', { ...connectorDoc('legacy-pw'), index_name: 'search-c' });
-        await store.syncJobs.create('j1', { connector: { id: 'c1', configuration: connectorDoc('job-pw').configuration }, status: 'pending', created_at: new Date().toISOString() });
+        await store.syncJobs.create('j1', jobDoc(connectorDoc('job-pw').configuration));
 
         const r = await rotateSecretKey(dataDir, store, { env: {} });
         assert.equal(r.keysKept, 1);

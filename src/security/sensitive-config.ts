@@ -10,7 +10,7 @@
  * as they are, until written again or re-encrypted (`tributary secrets reencrypt`).
  */
 import { isPlainObject } from '../domain/shared/json.js';
-import type { Doc, Mutator, Store, Stored, SyncJobStore, ConnectorStore, UpdateResult } from '../store/store.js';
+import type { Doc, Mutator, Store, Stored, SyncJobStore, ConnectorStore, UpdateOptions, UpdateResult } from '../store/store.js';
 import { isEncrypted, type SecretCodec } from './secret-codec.js';
 
 type Configuration = Record<string, unknown>;
@@ -91,17 +91,17 @@ export function redactConfiguration(configuration: unknown): unknown {
 /** Where a document keeps its configuration: a connector at the top, a sync job in its snapshot. */
 export type Shape = 'connector' | 'sync_job';
 
-export function mapDocConfiguration(shape: Shape, doc: Doc, fn: (configuration: unknown, previous: unknown) => unknown, previousDoc?: Doc): Doc {
+export function mapDocConfiguration<T extends Doc>(shape: Shape, doc: T, fn: (configuration: unknown, previous: unknown) => unknown, previousDoc?: T): T {
   if (shape === 'connector') {
     if (!Object.hasOwn(doc, 'configuration')) return doc;
     const next = fn(doc.configuration, previousDoc?.configuration);
-    return next === doc.configuration ? doc : { ...doc, configuration: next };
+    return next === doc.configuration ? doc : ({ ...doc, configuration: next } as T);
   }
   const snap = doc.connector;
   if (!isPlainObject(snap) || !Object.hasOwn(snap as Doc, 'configuration')) return doc;
   const prevSnap = isPlainObject(previousDoc?.connector) ? (previousDoc!.connector as Doc) : undefined;
   const next = fn((snap as Doc).configuration, prevSnap?.configuration);
-  return next === (snap as Doc).configuration ? doc : { ...doc, connector: { ...(snap as Doc), configuration: next } };
+  return next === (snap as Doc).configuration ? doc : ({ ...doc, connector: { ...(snap as Doc), configuration: next } } as T);
 }
 
 /** Fast pre-check on stored JSON: no sensitive entry, nothing to open or hide. */
@@ -137,12 +137,12 @@ export function unsealed(store: Store): Store {
 }
 
 export function sealSensitiveValues(store: Store, codec: SecretCodec): Store {
-  const open = (shape: Shape) => (doc: Doc) => mapDocConfiguration(shape, doc, (c) => openConfiguration(codec, c));
-  const seal = (shape: Shape) => (doc: Doc, previous?: Doc) => mapDocConfiguration(shape, doc, (c, p) => sealConfiguration(codec, c, p), previous);
-  const openStored = (shape: Shape) => (s: Stored | null) => (s ? { id: s.id, doc: open(shape)(s.doc) } : null);
+  const open = (shape: Shape) => <T extends Doc>(doc: T) => mapDocConfiguration(shape, doc, (c) => openConfiguration(codec, c));
+  const seal = (shape: Shape) => <T extends Doc>(doc: T, previous?: T) => mapDocConfiguration(shape, doc, (c, p) => sealConfiguration(codec, c, p), previous);
+  const openStored = (shape: Shape) => <T extends Doc>(s: Stored<T> | null) => (s ? { id: s.id, doc: open(shape)(s.doc) } : null);
   const update =
-    (shape: Shape, inner: ConnectorStore['update']) =>
-    async (id: string, mutate: Mutator, opts?: Parameters<ConnectorStore['update']>[2]): Promise<UpdateResult | null> => {
+    <T extends Doc>(shape: Shape, inner: (id: string, mutate: Mutator<T>, opts?: UpdateOptions) => Promise<UpdateResult<T> | null>) =>
+    async (id: string, mutate: Mutator<T>, opts?: UpdateOptions): Promise<UpdateResult<T> | null> => {
       const r = await inner(id, (stored) => seal(shape)(mutate(open(shape)(stored)), stored), opts);
       return r ? { result: r.result, doc: open(shape)(r.doc) } : null;
     };
@@ -172,7 +172,7 @@ export function sealSensitiveValues(store: Store, codec: SecretCodec): Store {
     connectors,
     syncJobs,
     secrets: store.secrets,
-    ...(store.apiKeys ? { apiKeys: store.apiKeys } : {}),
+    apiKeys: store.apiKeys,
     ping: () => store.ping(),
     ...(store.sizeBytes ? { sizeBytes: () => store.sizeBytes!() } : {}),
     close: () => store.close(),

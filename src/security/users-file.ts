@@ -43,6 +43,8 @@ export async function changeUser(file: string, c: UserChange, opts: { hashCost?:
     const roles = doc.createNode(c.roles ?? [], { flow: true });
     if (c.action === 'add') {
       const user = doc.createNode({ password_hash: hash, roles: c.roles ?? [] });
+      // yaml infers the node from the input's TypeScript type (an array of strings) and gets it
+      // wrong: at run time `roles` is a YAMLSeq, hence the cast.
       (user.get('roles', true) as unknown as YAMLSeq).flow = true;
       if (!isMap(doc.getIn(['security', 'users'], true))) doc.setIn(['security', 'users'], doc.createNode({}));
       (doc.getIn(['security', 'users'], true) as YAMLMap).flow = false;

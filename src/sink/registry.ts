@@ -12,6 +12,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { openClusterSink } from './cluster/open-cluster-sink.js';
 import { HttpSink } from './embedded/embedded-http-sink.js';
 import { parseClusterConfig, type ClusterConfig, type ClusterTarget } from './cluster/config.js';
+import type { Logger } from '../domain/shared/logger.js';
 import type { Sink } from './sink.js';
 
 export const CONTENT_TARGETS = ['embedded', 'elasticsearch', 'opensearch'] as const;
@@ -52,7 +53,7 @@ export interface SinkEnvironment {
   /** Standalone worker: a client of the Tributary server whose embedded index gets content. */
   server?: Client;
   /** Where cluster sinks report the retries they make (429, 5xx, lost connections). */
-  log?: { warn(msg: string, extra?: object): void };
+  log?: Pick<Logger, 'warn'>;
 }
 
 export async function openSink(cfg: ContentConfig, env: SinkEnvironment): Promise<Sink> {

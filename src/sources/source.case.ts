@@ -48,7 +48,7 @@ export function testContext(o: Partial<SyncContext> = {}): SyncContext & { failu
     basicRules: [],
     syncCursor: null,
     checkpoint: async () => {},
-    log: { info() {}, warn() {} },
+    log: { info() {}, warn() {}, error() {} },
     pipeline: { extract_binary_content: true, reduce_whitespace: true },
     failures: [] as [string, string][],
     complete: false,

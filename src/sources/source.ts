@@ -6,28 +6,12 @@
  *
  * Shapes follow Elasticsearch's connector documents: the configuration schema is a map of
  * configuration entries (connector-api.md §3.4), sync rules are the connector's active
- * filtering (§3.3).
+ * filtering (§3.3); both are declared in domain/connector/.
  */
-
-/** One configuration entry as registered on the connector (connector-api.md §3.4). */
-export interface ConfigEntry {
-  label: string;
-  display?: 'text' | 'textbox' | 'textarea' | 'numeric' | 'toggle' | 'dropdown';
-  type?: 'str' | 'int' | 'list' | 'bool';
-  order?: number;
-  required?: boolean;
-  sensitive?: boolean;
-  default_value?: string | number | boolean | null;
-  value?: unknown;
-  tooltip?: string | null;
-  depends_on?: { field: string; value: string | number | boolean | null }[];
-  options?: { label: string; value: string | number }[];
-  validations?: { type: string; constraint: unknown }[];
-  ui_restrictions?: string[];
-  placeholder?: string;
-}
-
-export type ConfigSchema = Record<string, ConfigEntry>;
+import type { Configuration } from '../domain/connector/document.js';
+import type { BasicRule } from '../domain/connector/filtering.js';
+import type { Logger } from '../domain/shared/logger.js';
+import { GENERATION_FIELD } from '../domain/sync-job/document.js';
 
 /** Configuration values by key, as read from `configuration.<key>.value` (default_value when null). */
 export type ConfigValues = Record<string, unknown>;
@@ -46,22 +30,12 @@ export interface SourceDocument {
  * column of that name is renamed (docs/sources/postgresql.md "Documents"), and the runtime's
  * values win over anything a source yields under `id`.
  */
-export const RESERVED_FIELDS: readonly string[] = Object.freeze(['_id', 'id', '_timestamp', '_tributary_generation']);
+export const RESERVED_FIELDS: readonly string[] = Object.freeze(['_id', 'id', '_timestamp', GENERATION_FIELD]);
 
 /** A deletion seen by an incremental sync. */
 export interface SourceDeletion {
   _id: string;
   deleted: true;
-}
-
-/** Basic rule shape (connector-api.md §3.3 FilteringRule), already ordered by `order`. */
-export interface BasicRule {
-  id: string;
-  field: string;
-  policy: 'include' | 'exclude';
-  rule: 'contains' | 'ends_with' | 'equals' | '>' | '<' | 'regex' | 'starts_with';
-  value: string;
-  order: number;
 }
 
 /** What the runtime hands a source for one sync. */
@@ -70,13 +44,13 @@ export interface SyncContext {
   signal: AbortSignal;
   /** Active advanced rules (`filtering.active.advanced_snippet.value`), `{}` when none. */
   advancedRules: unknown;
-  /** Active basic rules, ordered; the runtime applies them too, sources may push them down. */
+  /** Active basic rules, ordered by `order`; the runtime applies them too, sources may push them down. */
   basicRules: BasicRule[];
   /** Cursor of the last successful (or checkpointed) sync; null on the first one. */
   syncCursor: Record<string, unknown> | null;
   /** Persist an intermediate cursor (checkpoint) so a suspended job can resume. */
   checkpoint(cursor: Record<string, unknown>): Promise<void>;
-  log: { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void };
+  log: Logger;
   /**
    * The connector's ingest pipeline settings (connector-api.md §3.7). Sources that extract
    * text from binary files honour `extract_binary_content`; the runtime applies
@@ -181,7 +155,7 @@ export interface SourceFactory {
   /** Human name, e.g. "PostgreSQL". */
   displayName: string;
   /** Configuration schema registered on connectors whose configuration is empty. */
-  configSchema(): ConfigSchema;
+  configSchema(): Configuration;
   features: {
     incremental_sync: boolean;
     document_level_security: boolean;

@@ -2,7 +2,7 @@
 import { deepEqual } from '../domain/shared/json.js';
 import type { Doc, Mutator, UpdateOptions, UpdateResult } from './store.js';
 
-export function applyMutation(current: Doc, mutate: Mutator, opts: UpdateOptions = {}): UpdateResult & { changed: boolean } {
+export function applyMutation<T extends Doc>(current: T, mutate: Mutator<T>, opts: UpdateOptions = {}): UpdateResult<T> & { changed: boolean } {
   const next = mutate(current);
   const changed = !deepEqual(current, next);
   return { result: changed || opts.alwaysUpdated ? 'updated' : 'noop', doc: next, changed };

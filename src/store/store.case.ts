@@ -8,8 +8,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError, errors } from '../domain/errors.js';
+import type { ConnectorDoc } from '../domain/connector/document.js';
+import type { SyncJobDoc } from '../domain/sync-job/document.js';
 import type { ApiKeyDoc } from './api-key-store.js';
 import type { Doc, Store } from './store.js';
+
+/**
+ * Fixtures are partial documents on purpose: a store keeps whatever document it is given
+ * (shapes are the API's business), and the suite checks exactly that.
+ */
+export const connectorDoc = (d: Doc): ConnectorDoc => d as ConnectorDoc;
+const syncJobDoc = (d: Doc): SyncJobDoc => d as SyncJobDoc;
 
 export interface StoreDatabase {
   /** A new handle (pool, connection) on this database; each behaves like another process. */
@@ -55,8 +64,8 @@ async function ids(store: Store, q: Parameters<Store['connectors']['list']>[0]):
   return out.results.map((r) => JSON.parse(r).id);
 }
 
-function job(connectorId: string, extra: Doc = {}): Doc {
-  return { connector: { id: connectorId, index_name: 'idx' }, status: 'pending', job_type: 'full', created_at: '2024-05-01T00:00:00.000Z', ...extra };
+function job(connectorId: string, extra: Doc = {}): SyncJobDoc {
+  return syncJobDoc({ connector: { id: connectorId, index_name: 'idx' }, status: 'pending', job_type: 'full', created_at: '2024-05-01T00:00:00.000Z', ...extra });
 }
 
 function apiKey(id: number, username: string, realm: string, creation: number): ApiKeyDoc {
@@ -80,54 +89,54 @@ export function storeCases(backend: StoreBackend): void {
       assert.equal(await a.connectors.get('c1'), null);
       assert.equal(await a.connectors.getJson('c1', true), null);
       const doc = { name: 'one', index_name: 'idx-1', configuration: { k: { value: 1, list: [1, 'two', null] } }, deleted: false };
-      assert.equal(await a.connectors.put('c1', doc), 'created');
+      assert.equal(await a.connectors.put('c1', connectorDoc(doc)), 'created');
       assert.deepEqual(await b.connectors.get('c1'), { id: 'c1', doc });
       const json = (await b.connectors.getJson('c1', false))!;
       assert.ok(json.startsWith('{"id":"c1",'), json);
       assert.deepEqual(JSON.parse(json), { id: 'c1', ...doc });
       // Overwriting keeps its own index name without clashing with itself.
-      assert.equal(await b.connectors.put('c1', { name: 'uno', index_name: 'idx-1' }), 'updated');
+      assert.equal(await b.connectors.put('c1', connectorDoc({ name: 'uno', index_name: 'idx-1' })), 'updated');
       assert.deepEqual((await a.connectors.get('c1'))!.doc, { name: 'uno', index_name: 'idx-1' });
     });
 
     t('getJson of an empty document and of a soft-deleted one', async (a) => {
-      await a.connectors.put('empty', {});
+      await a.connectors.put('empty', connectorDoc({}));
       assert.deepEqual(JSON.parse((await a.connectors.getJson('empty', false))!), { id: 'empty' });
-      await a.connectors.put('gone', { name: 'g', deleted: true });
+      await a.connectors.put('gone', connectorDoc({ name: 'g', deleted: true }));
       assert.equal(await a.connectors.getJson('gone', false), null);
       assert.deepEqual(JSON.parse((await a.connectors.getJson('gone', true))!), { id: 'gone', name: 'g', deleted: true });
       assert.deepEqual((await a.connectors.get('gone'))!.doc, { name: 'g', deleted: true });
     });
 
     t('index-name uniqueness among live connectors', async (a, b) => {
-      await a.connectors.put('c1', { index_name: 'shared' });
-      await assert.rejects(b.connectors.put('c2', { index_name: 'shared' }), (e) => assertStatusError(e, inUse('shared')));
+      await a.connectors.put('c1', connectorDoc({ index_name: 'shared' }));
+      await assert.rejects(b.connectors.put('c2', connectorDoc({ index_name: 'shared' })), (e) => assertStatusError(e, inUse('shared')));
       assert.equal(await a.connectors.get('c2'), null, 'the rejected create left nothing behind');
       // Null index names never clash.
-      assert.equal(await a.connectors.put('n1', { index_name: null }), 'created');
-      assert.equal(await a.connectors.put('n2', {}), 'created');
-      assert.equal(await a.connectors.put('n3', { index_name: null }), 'created');
+      assert.equal(await a.connectors.put('n1', connectorDoc({ index_name: null })), 'created');
+      assert.equal(await a.connectors.put('n2', connectorDoc({})), 'created');
+      assert.equal(await a.connectors.put('n3', connectorDoc({ index_name: null })), 'created');
       // A soft-deleted holder does not block reuse; reviving it then clashes.
       await a.connectors.update('c1', (d) => ({ ...d, deleted: true }));
-      assert.equal(await b.connectors.put('c2', { index_name: 'shared' }), 'created');
+      assert.equal(await b.connectors.put('c2', connectorDoc({ index_name: 'shared' })), 'created');
       await assert.rejects(a.connectors.update('c1', (d) => ({ ...d, deleted: false })), (e) => assertStatusError(e, inUse('shared')));
       assert.equal((await a.connectors.get('c1'))!.doc.deleted, true, 'the failed update changed nothing');
       // Several soft-deleted connectors may share a name.
-      assert.equal(await a.connectors.put('d1', { index_name: 'shared', deleted: true }), 'created');
+      assert.equal(await a.connectors.put('d1', connectorDoc({ index_name: 'shared', deleted: true })), 'created');
       // Overwriting another id with a used name clashes too.
-      await a.connectors.put('c3', { index_name: 'other' });
-      await assert.rejects(a.connectors.put('c3', { index_name: 'shared' }), (e) => assertStatusError(e, inUse('shared')));
+      await a.connectors.put('c3', connectorDoc({ index_name: 'other' }));
+      await assert.rejects(a.connectors.put('c3', connectorDoc({ index_name: 'shared' })), (e) => assertStatusError(e, inUse('shared')));
       assert.deepEqual((await a.connectors.get('c3'))!.doc, { index_name: 'other' });
     });
 
     t('update: updated, noop, alwaysUpdated, missing, skipDeleted', async (a, b) => {
       assert.equal(await a.connectors.update('missing', (d) => d), null);
-      await a.connectors.put('c1', { name: 'x', scheduling: { full: { enabled: false } } });
+      await a.connectors.put('c1', connectorDoc({ name: 'x', scheduling: { full: { enabled: false } } }));
       const out = await b.connectors.update('c1', (d) => ({ ...d, name: 'y' }));
       assert.deepEqual(out, { result: 'updated', doc: { name: 'y', scheduling: { full: { enabled: false } } } });
       assert.equal((await a.connectors.get('c1'))!.doc.name, 'y');
       // Same content, rebuilt object, other key order: noop.
-      const noop = await a.connectors.update('c1', (d) => ({ scheduling: { full: { enabled: false } }, name: d.name }));
+      const noop = await a.connectors.update('c1', (d) => connectorDoc({ scheduling: { full: { enabled: false } }, name: d.name }));
       assert.equal(noop!.result, 'noop');
       assert.equal((await a.connectors.update('c1', (d) => d, { alwaysUpdated: true }))!.result, 'updated');
       await a.connectors.update('c1', (d) => ({ ...d, deleted: true }));
@@ -139,7 +148,7 @@ export function storeCases(backend: StoreBackend): void {
     });
 
     t('update: an error thrown by the mutator reaches the caller unchanged and nothing is written', async (a) => {
-      await a.connectors.put('c1', { status: 'created' });
+      await a.connectors.put('c1', connectorDoc({ status: 'created' }));
       const boom = errors.status('Connector [c1] cannot go from [created] to [error]');
       await assert.rejects(
         a.connectors.update('c1', () => {
@@ -160,9 +169,9 @@ export function storeCases(backend: StoreBackend): void {
     });
 
     t('update: changing index_name to a live one clashes, to a deleted one does not', async (a) => {
-      await a.connectors.put('c1', { index_name: 'one' });
-      await a.connectors.put('c2', { index_name: 'two' });
-      await a.connectors.put('c3', { index_name: 'three', deleted: true });
+      await a.connectors.put('c1', connectorDoc({ index_name: 'one' }));
+      await a.connectors.put('c2', connectorDoc({ index_name: 'two' }));
+      await a.connectors.put('c3', connectorDoc({ index_name: 'three', deleted: true }));
       await assert.rejects(a.connectors.update('c2', (d) => ({ ...d, index_name: 'one' })), (e) => assertStatusError(e, inUse('one')));
       assert.equal((await a.connectors.update('c2', (d) => ({ ...d, index_name: 'three' })))!.result, 'updated');
       assert.equal((await a.connectors.update('c2', (d) => ({ ...d, index_name: 'three' })))!.result, 'noop');
@@ -170,19 +179,19 @@ export function storeCases(backend: StoreBackend): void {
 
     t('delete', async (a, b) => {
       assert.equal(await a.connectors.delete('c1'), false);
-      await a.connectors.put('c1', { index_name: 'x' });
+      await a.connectors.put('c1', connectorDoc({ index_name: 'x' }));
       assert.equal(await b.connectors.delete('c1'), true);
       assert.equal(await a.connectors.get('c1'), null);
       assert.equal(await a.connectors.delete('c1'), false);
       // The hard-deleted connector's index name is free again.
-      assert.equal(await a.connectors.put('c2', { index_name: 'x' }), 'created');
+      assert.equal(await a.connectors.put('c2', connectorDoc({ index_name: 'x' })), 'created');
     });
 
     t('list: sort by index_name (byte order, missing last), then id; paging; count', async (a) => {
       for (const [id, index_name] of [
         ['k', 'b'], ['j', 'a'], ['z', null], ['y', undefined], ['i', 'B'], ['h', 'é'], ['g', 'z'], ['f', 'a-1'],
       ] as const) {
-        await a.connectors.put(id, index_name === undefined ? { name: id } : { name: id, index_name });
+        await a.connectors.put(id, connectorDoc(index_name === undefined ? { name: id } : { name: id, index_name }));
       }
       const all = ['i', 'j', 'f', 'k', 'g', 'h', 'y', 'z'];
       assert.deepEqual(await ids(a, { from: 0, size: 100 }), all);
@@ -197,10 +206,10 @@ export function storeCases(backend: StoreBackend): void {
     });
 
     t('list: filters (index_name, name, service_type, query, include_deleted) are ANDed', async (a) => {
-      await a.connectors.put('c1', { name: 'Alpha', index_name: 'idx-one', service_type: 'mysql', description: 'Quick Brown' });
-      await a.connectors.put('c2', { name: 'beta', index_name: 'idx-alpha-two', service_type: 'postgresql', description: null });
-      await a.connectors.put('c3', { name: 'gamma', index_name: null, service_type: 'mysql', description: 'ALPHA centauri' });
-      await a.connectors.put('c4', { name: 'Alpha', index_name: 'idx-four', service_type: 'mysql', deleted: true });
+      await a.connectors.put('c1', connectorDoc({ name: 'Alpha', index_name: 'idx-one', service_type: 'mysql', description: 'Quick Brown' }));
+      await a.connectors.put('c2', connectorDoc({ name: 'beta', index_name: 'idx-alpha-two', service_type: 'postgresql', description: null }));
+      await a.connectors.put('c3', connectorDoc({ name: 'gamma', index_name: null, service_type: 'mysql', description: 'ALPHA centauri' }));
+      await a.connectors.put('c4', connectorDoc({ name: 'Alpha', index_name: 'idx-four', service_type: 'mysql', deleted: true }));
       const q = (extra: object) => ids(a, { from: 0, size: 100, ...extra });
       assert.deepEqual(await q({}), ['c2', 'c1', 'c3']);
       assert.deepEqual(await q({ includeDeleted: true }), ['c2', 'c4', 'c1', 'c3']);
@@ -223,9 +232,9 @@ export function storeCases(backend: StoreBackend): void {
     });
 
     t('listAll: live connectors by id, optionally by service type', async (a) => {
-      await a.connectors.put('b', { service_type: 'mysql' });
-      await a.connectors.put('a', { service_type: 'postgresql' });
-      await a.connectors.put('c', { service_type: 'mysql', deleted: true });
+      await a.connectors.put('b', connectorDoc({ service_type: 'mysql' }));
+      await a.connectors.put('a', connectorDoc({ service_type: 'postgresql' }));
+      await a.connectors.put('c', connectorDoc({ service_type: 'mysql', deleted: true }));
       assert.deepEqual(await a.connectors.listAll(), [
         { id: 'a', doc: { service_type: 'postgresql' } },
         { id: 'b', doc: { service_type: 'mysql' } },
@@ -366,7 +375,7 @@ export function storeCases(backend: StoreBackend): void {
     t(`${N} concurrent claimers on a connector status: exactly one winner, ${rounds} rounds`, async (a, b) => {
       for (let round = 0; round < rounds; round++) {
         const id = `c-${round}`;
-        await a.connectors.put(id, { status: 'configured' });
+        await a.connectors.put(id, connectorDoc({ status: 'configured' }));
         const outcomes = await Promise.allSettled(
           Array.from({ length: N }, (_, i) =>
             (i % 2 ? b : a).connectors.update(id, (d) => {
@@ -383,7 +392,7 @@ export function storeCases(backend: StoreBackend): void {
       for (let round = 0; round < Math.ceil(rounds / 2); round++) {
         const name = `shared-${round}`;
         const outcomes = await Promise.allSettled(
-          Array.from({ length: N }, (_, i) => (i % 2 ? b : a).connectors.put(`r${round}-c${i}`, { index_name: name })),
+          Array.from({ length: N }, (_, i) => (i % 2 ? b : a).connectors.put(`r${round}-c${i}`, connectorDoc({ index_name: name }))),
         );
         const ok = outcomes.filter((o) => o.status === 'fulfilled');
         assert.equal(ok.length, 1, `round ${round}: ${ok.length} creates succeeded`);
@@ -394,7 +403,7 @@ export function storeCases(backend: StoreBackend): void {
     });
 
     t(`${N} concurrent index_name updates to one name: exactly one succeeds`, async (a, b) => {
-      for (let i = 0; i < N; i++) await a.connectors.put(`c${i}`, { index_name: `own-${i}` });
+      for (let i = 0; i < N; i++) await a.connectors.put(`c${i}`, connectorDoc({ index_name: `own-${i}` }));
       const outcomes = await Promise.allSettled(
         Array.from({ length: N }, (_, i) => (i % 2 ? b : a).connectors.update(`c${i}`, (d) => ({ ...d, index_name: 'wanted' }))),
       );
@@ -404,7 +413,7 @@ export function storeCases(backend: StoreBackend): void {
     });
 
     t('concurrent puts of one id: one created, the rest updated', async (a, b) => {
-      const results = await Promise.all(Array.from({ length: N }, (_, i) => (i % 2 ? b : a).connectors.put('same', { name: `n${i}` })));
+      const results = await Promise.all(Array.from({ length: N }, (_, i) => (i % 2 ? b : a).connectors.put('same', connectorDoc({ name: `n${i}` }))));
       assert.equal(results.filter((r) => r === 'created').length, 1);
       assert.equal(results.filter((r) => r === 'updated').length, N - 1);
       const secrets = await Promise.all(Array.from({ length: N }, (_, i) => (i % 2 ? b : a).secrets.put('s', `v${i}`)));

@@ -8,11 +8,14 @@
  * so a check made in `mutate` (a state transition, a claim) cannot race another writer.
  */
 
+import type { ConnectorDoc } from '../domain/connector/document.js';
+import type { SyncJobDoc } from '../domain/sync-job/document.js';
 import type { ApiKeyStore } from './api-key-store.js';
 
+/** Any stored document: what the backends' shared code (mutation.ts) works on. */
 export type Doc = Record<string, unknown>;
 
-export interface Stored<T = Doc> {
+export interface Stored<T> {
   id: string;
   doc: T;
 }
@@ -21,7 +24,7 @@ export interface Stored<T = Doc> {
  * Returns the new document, or throws to abort (the error reaches the caller unchanged).
  * Must be pure and synchronous: it may run again if the backend retries a transaction.
  */
-export type Mutator<T = Doc> = (doc: T) => T;
+export type Mutator<T> = (doc: T) => T;
 
 export interface UpdateOptions {
   /** Treat a soft-deleted connector as missing (handlers that pre-GET, connector-api.md §9.2). */
@@ -30,7 +33,7 @@ export interface UpdateOptions {
   alwaysUpdated?: boolean;
 }
 
-export interface UpdateResult<T = Doc> {
+export interface UpdateResult<T> {
   result: 'updated' | 'noop';
   doc: T;
 }
@@ -52,20 +55,20 @@ export interface ListResult {
 }
 
 export interface ConnectorStore {
-  get(id: string): Promise<Stored | null>;
+  get(id: string): Promise<Stored<ConnectorDoc> | null>;
   /** The GET response body `{"id":…, …source}` as JSON, or null when missing. */
   getJson(id: string, includeDeleted: boolean): Promise<string | null>;
   /**
    * Creates or overwrites. Throws 400 `status_exception` when another live connector holds
    * the same `index_name` (checked atomically by a unique index, not a search).
    */
-  put(id: string, doc: Doc): Promise<'created' | 'updated'>;
+  put(id: string, doc: ConnectorDoc): Promise<'created' | 'updated'>;
   /** Null when missing (or soft-deleted with `skipDeleted`). Index-name clashes throw as in put. */
-  update(id: string, mutate: Mutator, opts?: UpdateOptions): Promise<UpdateResult | null>;
+  update(id: string, mutate: Mutator<ConnectorDoc>, opts?: UpdateOptions): Promise<UpdateResult<ConnectorDoc> | null>;
   delete(id: string): Promise<boolean>;
   list(q: ConnectorQuery): Promise<ListResult>;
   /** Ids of connectors, for the worker's scheduling loop (live ones only). */
-  listAll(opts?: { serviceTypes?: string[] }): Promise<Stored[]>;
+  listAll(opts?: { serviceTypes?: string[] }): Promise<Stored<ConnectorDoc>[]>;
 }
 
 export interface SyncJobQuery {
@@ -77,10 +80,10 @@ export interface SyncJobQuery {
 }
 
 export interface SyncJobStore {
-  create(id: string, doc: Doc): Promise<void>;
-  get(id: string): Promise<Stored | null>;
+  create(id: string, doc: SyncJobDoc): Promise<void>;
+  get(id: string): Promise<Stored<SyncJobDoc> | null>;
   getJson(id: string): Promise<string | null>;
-  update(id: string, mutate: Mutator, opts?: UpdateOptions): Promise<UpdateResult | null>;
+  update(id: string, mutate: Mutator<SyncJobDoc>, opts?: UpdateOptions): Promise<UpdateResult<SyncJobDoc> | null>;
   delete(id: string): Promise<boolean>;
   deleteByConnector(connectorId: string): Promise<number>;
   list(q: SyncJobQuery): Promise<ListResult>;
@@ -92,7 +95,7 @@ export interface SecretStore {
   put(id: string, value: string): Promise<'created' | 'updated'>;
   delete(id: string): Promise<boolean>;
   /** Every secret id (for re-encryption on key rotation, `tributary secrets rotate-key`). */
-  ids?(): Promise<string[]>;
+  ids(): Promise<string[]>;
 }
 
 export interface Store {
@@ -100,8 +103,8 @@ export interface Store {
   connectors: ConnectorStore;
   syncJobs: SyncJobStore;
   secrets: SecretStore;
-  /** API keys (store/api-key-store.ts); absent on backends that do not have them yet. */
-  apiKeys?: ApiKeyStore;
+  /** API keys (store/api-key-store.ts). */
+  apiKeys: ApiKeyStore;
   /** Resolves when the store answers; rejects with the reason otherwise (health checks). */
   ping(): Promise<void>;
   /** Bytes the store takes on disk (SQLite files, PostgreSQL `pg_database_size`), for monitoring. */

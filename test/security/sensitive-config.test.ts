@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { openApp } from '../../src/app/open-app.js';
+import { newConnectorDoc } from '../../src/domain/connector/defaults.js';
 import { startSecureServer } from '../helpers/secure-server.js';
 
 const PASSWORD = 'Sup3r-Secret-DB-Pw';
@@ -88,7 +89,7 @@ describe('the data folder is private (issue 11 item 16)', () => {
     const dir = join(parent, 'data');
     const app = await openApp({ dataDir: dir });
     try {
-      await app.store.connectors.put('c1', { index_name: 'x' });
+      await app.store.connectors.put('c1', newConnectorDoc({ index_name: 'x' }, new Date().toISOString()));
       assert.equal(mode(dir), 0o700);
       for (const f of readdirSync(dir)) assert.equal(mode(join(dir, f)), 0o600, f);
       assert.ok(readdirSync(dir).includes('state.db') && readdirSync(dir).includes('node.json') && readdirSync(dir).includes('secret.key'));

@@ -36,7 +36,7 @@ beforeEach(() => {
   proxy.requests.length = 0;
 });
 
-const silent = { info() {}, warn() {} };
+const silent = { info() {}, warn() {}, error() {} };
 
 function memorySource(n: number): Source {
   return {

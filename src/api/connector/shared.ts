@@ -1,6 +1,6 @@
 /** Helpers shared by the connector endpoints (connector-api.md §6, §9.2). */
 import { errors } from '../../domain/errors.js';
-import type { ConnectorDoc } from '../../domain/connector/defaults.js';
+import type { ConnectorDoc } from '../../domain/connector/document.js';
 import type { Mutator, UpdateOptions } from '../../store/store.js';
 import type { AppContext } from '../app-context.js';
 import type { EndpointReply, EndpointRequest } from '../endpoint.js';
@@ -25,10 +25,10 @@ export function connectorNotFound(id: string) {
 export async function updateConnector(
   app: AppContext,
   id: string,
-  mutate: (doc: ConnectorDoc) => ConnectorDoc,
+  mutate: Mutator<ConnectorDoc>,
   opts: UpdateOptions & { preGet?: boolean } = {},
 ): Promise<EndpointReply> {
-  const out = await app.store.connectors.update(id, mutate as unknown as Mutator, { ...opts, skipDeleted: opts.preGet });
+  const out = await app.store.connectors.update(id, mutate, { ...opts, skipDeleted: opts.preGet });
   if (!out) throw connectorNotFound(id);
   return { body: { result: out.result } };
 }

@@ -7,7 +7,7 @@ import { errors } from '../../domain/errors.js';
 import { parseClaim } from '../../domain/sync-job/requests.js';
 import { CLAIMABLE, invalidSyncTransition } from '../../domain/sync-job/state-machine.js';
 import { deepMerge } from '../../domain/shared/json.js';
-import type { SyncStatus } from '../../domain/connector/enums.js';
+import type { SyncJobDoc } from '../../domain/sync-job/document.js';
 import type { Endpoint } from '../endpoint.js';
 import { ACTION, syncJobId, updateJob } from './shared.js';
 
@@ -22,14 +22,14 @@ export const claimSyncJob: Endpoint = {
     const r = parseClaim(req.body);
     const now = app.clock.now();
     return updateJob(app, id, (doc) => {
-      const status = doc.status as SyncStatus;
+      const status = doc.status;
       if (status === 'in_progress' || status === 'canceling') {
         throw errors.conflict(`[${id}]: version conflict, sync job already claimed by worker [${String(doc.worker_hostname ?? '')}] (status [${status}])`);
       }
       if (!CLAIMABLE.includes(status)) throw invalidSyncTransition(status, 'in_progress');
-      const next: Record<string, unknown> = { ...doc, worker_hostname: r.workerHostname, status: 'in_progress', last_seen: now, started_at: now };
-      if (r.syncCursor) next.connector = deepMerge(doc.connector ?? {}, { sync_cursor: r.syncCursor });
-      return next as typeof doc;
+      const next: SyncJobDoc = { ...doc, worker_hostname: r.workerHostname, status: 'in_progress', last_seen: now, started_at: now };
+      if (r.syncCursor) next.connector = deepMerge(doc.connector, { sync_cursor: r.syncCursor });
+      return next;
     }, { alwaysUpdated: true });
   },
 };

@@ -1,7 +1,6 @@
 /** `PUT /_connector/_sync_job/{id}/_error` — only from in_progress or canceling (§7.9). */
 import { parseError } from '../../domain/sync-job/requests.js';
 import { assertSyncTransition } from '../../domain/sync-job/state-machine.js';
-import type { SyncStatus } from '../../domain/connector/enums.js';
 import type { Endpoint } from '../endpoint.js';
 import { ACTION, syncJobId, updateJob } from './shared.js';
 
@@ -15,7 +14,7 @@ export const errorSyncJob: Endpoint = {
     const id = syncJobId(req);
     const error = parseError(req.body);
     return updateJob(app, id, (doc) => {
-      assertSyncTransition(doc.status as SyncStatus, 'error');
+      assertSyncTransition(doc.status, 'error');
       return { ...doc, error, status: 'error' };
     });
   },

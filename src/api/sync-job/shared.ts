@@ -1,5 +1,6 @@
 /** Helpers shared by the sync job endpoints (connector-api.md §7). */
 import { errors } from '../../domain/errors.js';
+import type { SyncJobDoc } from '../../domain/sync-job/document.js';
 import type { Mutator, UpdateOptions } from '../../store/store.js';
 import type { AppContext } from '../app-context.js';
 import type { EndpointReply, EndpointRequest } from '../endpoint.js';
@@ -17,15 +18,13 @@ export const jobMissing = (id: string) => errors.notFound(id);
 /** Direct updates answer `connector sync job [<id>] not found`. */
 export const jobMissingDirect = (id: string) => errors.notFound(`connector sync job [${id}] not found`);
 
-export type JobDoc = Record<string, unknown> & { status: string; connector: Record<string, unknown> };
-
 export async function updateJob(
   app: AppContext,
   id: string,
-  mutate: (doc: JobDoc) => JobDoc,
+  mutate: Mutator<SyncJobDoc>,
   opts: UpdateOptions & { direct?: boolean } = {},
 ): Promise<EndpointReply> {
-  const out = await app.store.syncJobs.update(id, mutate as unknown as Mutator, opts);
+  const out = await app.store.syncJobs.update(id, mutate, opts);
   if (!out) throw opts.direct ? jobMissingDirect(id) : jobMissing(id);
   return { body: { result: out.result } };
 }

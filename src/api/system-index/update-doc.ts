@@ -11,13 +11,11 @@ import { deepMerge } from '../../domain/shared/json.js';
 import { parseStrict, object, any } from '../../domain/shared/parse.js';
 import { assertSyncTransition } from '../../domain/sync-job/state-machine.js';
 import type { SyncStatus } from '../../domain/connector/enums.js';
-import type { Mutator } from '../../store/store.js';
+import { CONNECTORS_INDEX as CONNECTORS } from '../../domain/connector/document.js';
+import { SYNC_JOBS_INDEX as SYNC_JOBS } from '../../domain/sync-job/document.js';
 import type { AppContext } from '../app-context.js';
 import type { Endpoint, EndpointRequest } from '../endpoint.js';
 import { assertMaySyncInto } from '../connector/shared.js';
-
-const CONNECTORS = '.elastic-connectors';
-const SYNC_JOBS = '.elastic-connectors-sync-jobs';
 
 function parseUpdate(body: unknown): Record<string, unknown> {
   const r = parseStrict('update_request', body, {
@@ -34,15 +32,16 @@ async function update(kind: 'connector' | 'job', req: EndpointRequest, app: AppC
   // The worker syncs into the connector's index_name, and a job into its connector snapshot's.
   const connectorPatch = kind === 'connector' ? patch : patch.connector;
   if (connectorPatch && typeof connectorPatch === 'object') assertMaySyncInto(req, app, (connectorPatch as Record<string, unknown>).index_name);
-  const store = kind === 'connector' ? app.store.connectors : app.store.syncJobs;
-  const mutate: Mutator = (doc) => {
-    if (kind === 'job' && 'status' in patch && patch.status !== doc.status) {
-      if (typeof patch.status !== 'string') throw errors.illegalArgument('[status] must be a string');
-      assertSyncTransition(doc.status as SyncStatus, patch.status as SyncStatus);
-    }
-    return deepMerge(doc, patch);
-  };
-  const out = await store.update(id, mutate);
+  const out =
+    kind === 'connector'
+      ? await app.store.connectors.update(id, (doc) => deepMerge(doc, patch))
+      : await app.store.syncJobs.update(id, (doc) => {
+          if ('status' in patch && patch.status !== doc.status) {
+            if (typeof patch.status !== 'string') throw errors.illegalArgument('[status] must be a string');
+            assertSyncTransition(doc.status, patch.status as SyncStatus);
+          }
+          return deepMerge(doc, patch);
+        });
   const index = kind === 'connector' ? CONNECTORS : SYNC_JOBS;
   if (!out) throw errors.documentMissing(`${index}-v1`, id);
   return {

@@ -1,38 +1,13 @@
 /**
  * The connector document Elasticsearch 9.x builds on create (connector-api.md §3.2), and the
- * stored field types. Create always builds a fresh document; PUT on an existing id replaces it.
+ * stored shape is `document.ts`. Create always builds a fresh document; PUT on an existing id replaces it.
  */
 import { defaultFiltering } from './filtering.js';
-import type { ConnectorStatus } from './enums.js';
-
-export interface ScheduleConfig { enabled: boolean; interval: string }
-export interface ConnectorDoc {
-  api_key_id?: string | null;
-  api_key_secret_id?: string | null;
-  configuration: Record<string, Record<string, unknown>>;
-  custom_scheduling: Record<string, unknown>;
-  description?: string | null;
-  error?: string | null;
-  features?: Record<string, unknown> | null;
-  filtering: unknown[];
-  index_name?: string | null;
-  is_native: boolean;
-  language?: string | null;
-  last_seen?: string | null;
-  name: string | null;
-  pipeline?: Record<string, unknown> | null;
-  scheduling: Record<string, ScheduleConfig>;
-  service_type?: string | null;
-  sync_cursor?: unknown;
-  status: ConnectorStatus;
-  sync_now: boolean;
-  deleted: boolean;
-  [key: string]: unknown;
-}
+import type { ConnectorDoc, Scheduling } from './document.js';
 
 export const DEFAULT_INTERVAL = '0 0 0 * * ?';
 
-export function defaultScheduling(): Record<string, ScheduleConfig> {
+export function defaultScheduling(): Scheduling {
   return {
     access_control: { enabled: false, interval: DEFAULT_INTERVAL },
     full: { enabled: false, interval: DEFAULT_INTERVAL },

@@ -15,13 +15,15 @@ export interface FilteringRule {
   field: string;
   id: string;
   order: number;
-  policy: 'include' | 'exclude';
+  policy: (typeof FILTERING_POLICIES)[number];
   rule: (typeof FILTERING_RULE_CONDITIONS)[number];
   updated_at: string;
   value: string;
 }
+/** The fields of a rule that matching uses (timestamps are irrelevant there). */
+export type BasicRule = Pick<FilteringRule, 'id' | 'field' | 'policy' | 'rule' | 'value' | 'order'>;
 export interface AdvancedSnippet { created_at: string; updated_at: string; value: unknown }
-export interface ValidationInfo { errors: { ids: string[]; messages: string[] }[]; state: 'edited' | 'invalid' | 'valid' }
+export interface ValidationInfo { errors: { ids: string[]; messages: string[] }[]; state: (typeof FILTERING_VALIDATION_STATES)[number] }
 export interface FilteringRules { advanced_snippet: AdvancedSnippet; rules: FilteringRule[]; validation: ValidationInfo }
 export interface ConnectorFiltering { active: FilteringRules; domain: 'DEFAULT'; draft: FilteringRules }
 
@@ -127,9 +129,13 @@ export function normaliseDraftRules(rules: FilteringRule[], now: string): Filter
   return [...sorted, { ...defaultRule(ts, order), created_at: ts, updated_at: ts }];
 }
 
-/** Reads the single filtering element of a stored connector, or a default one. */
-export function firstFiltering(doc: Record<string, unknown>, now: string): ConnectorFiltering {
-  const f = doc.filtering;
-  if (Array.isArray(f) && isPlainObject(f[0])) return f[0] as unknown as ConnectorFiltering;
-  return defaultFiltering(now);
+/**
+ * Reads the single filtering element of a stored connector, or a default one. Takes any
+ * document: one written through the system index (`_update`) may hold anything there.
+ */
+export function firstFiltering(doc: { filtering?: unknown }, now: string): ConnectorFiltering {
+  const f: unknown = doc.filtering;
+  // An object element is taken as the filtering it should be; anything else gets the default.
+  const first: ConnectorFiltering | undefined = Array.isArray(f) ? f[0] : undefined;
+  return isPlainObject(first) ? first : defaultFiltering(now);
 }

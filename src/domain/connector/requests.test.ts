@@ -163,7 +163,7 @@ describe('_scheduling (§6.10)', () => {
     throwsApi(() => parseScheduling({}), IAE, 'Required [scheduling]');
   });
   it('the interval string is stored as given', () => {
-    assert.equal(parseScheduling({ scheduling: { full: { enabled: false, interval: '  0 0 0 * * ?  ' } } }).full.interval, '  0 0 0 * * ?  ');
+    assert.equal(parseScheduling({ scheduling: { full: { enabled: false, interval: '  0 0 0 * * ?  ' } } }).full!.interval, '  0 0 0 * * ?  ');
   });
 });
 

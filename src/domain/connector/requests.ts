@@ -13,7 +13,8 @@ import { configurationMap } from './configuration.js';
 import { CONNECTOR_STATUSES, MANAGED_INDEX_PREFIX, SYNC_STATUSES, type ConnectorStatus } from './enums.js';
 import { filteringParsers, type AdvancedSnippet, type ConnectorFiltering, type FilteringRule, type ValidationInfo } from './filtering.js';
 import { indexNameMessage } from './index-name.js';
-import type { CreateConnectorFields, ScheduleConfig } from './defaults.js';
+import type { CreateConnectorFields } from './defaults.js';
+import type { Configuration, ScheduleConfig, Scheduling } from './document.js';
 
 function fail(...messages: string[]): never {
   throw errors.validation(messages);
@@ -100,7 +101,7 @@ const scheduleConfig: FieldParser = (v, f, p) => {
   return { enabled: s.enabled, interval: s.interval };
 };
 
-export function parseScheduling(body: unknown): Record<string, ScheduleConfig> {
+export function parseScheduling(body: unknown): Partial<Scheduling> {
   const r = parseStrict('connector_update_scheduling_request', body, {
     scheduling: {
       required: true,
@@ -117,13 +118,13 @@ export function parseScheduling(body: unknown): Record<string, ScheduleConfig> {
   if (!s.full && !s.incremental) {
     fail('[scheduling] object needs to define at least one schedule type: [full | incremental | access_control]');
   }
-  const out: Record<string, ScheduleConfig> = {};
+  const out: Partial<Scheduling> = {};
   for (const k of ['access_control', 'full', 'incremental'] as const) if (s[k]) out[k] = s[k]!;
   return out;
 }
 
 export type ConfigurationRequest =
-  | { kind: 'schema'; configuration: Record<string, Record<string, unknown>> }
+  | { kind: 'schema'; configuration: Configuration }
   | { kind: 'values'; values: Record<string, unknown> };
 
 export function parseConfiguration(body: unknown): ConfigurationRequest {
@@ -134,7 +135,7 @@ export function parseConfiguration(body: unknown): ConfigurationRequest {
   if (r.configuration == null && r.values == null) fail('[configuration] and [values] cannot both be null.');
   if (r.configuration != null && r.values != null) fail('[configuration] and [values] cannot both be provided in the same request.');
   return r.configuration != null
-    ? { kind: 'schema', configuration: r.configuration as Record<string, Record<string, unknown>> }
+    ? { kind: 'schema', configuration: r.configuration as Configuration }
     : { kind: 'values', values: r.values as Record<string, unknown> };
 }
 

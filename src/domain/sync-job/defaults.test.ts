@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../errors.js';
 import { newConnectorDoc } from '../connector/defaults.js';
+import type { ConnectorDoc } from '../connector/document.js';
 import { assertSyncable, connectorSnapshot, newSyncJobDoc } from './defaults.js';
 
 const NOW = '2025-01-02T03:04:05.678901Z';
 
-function connector(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...newConnectorDoc({ index_name: 'search-books', service_type: 'mysql', name: 'Books' }, '2024-12-31T00:00:00.000Z'), ...extra };
+/** A connector document; `extra` may break its shape on purpose (documents written through `_update`). */
+function connector(extra: Record<string, unknown> = {}): ConnectorDoc {
+  return { ...newConnectorDoc({ index_name: 'search-books', service_type: 'mysql', name: 'Books' }, '2024-12-31T00:00:00.000Z'), ...extra } as ConnectorDoc;
 }
 
 const activeRules = {
@@ -138,7 +140,7 @@ describe('newSyncJobDoc (§7.1)', () => {
     const doc = newSyncJobDoc('c1', connector(), 'access_control', 'scheduled', NOW);
     assert.equal(doc.job_type, 'access_control');
     assert.equal(doc.trigger_method, 'scheduled');
-    assert.equal((doc.connector as Record<string, unknown>).index_name, '.search-acl-filter-search-books');
+    assert.equal(doc.connector.index_name, '.search-acl-filter-search-books');
   });
 
   it('embeds the connector snapshot', () => {

@@ -4,13 +4,19 @@
  */
 import { errors } from '../errors.js';
 import { ACCESS_CONTROL_INDEX_PREFIX, type SyncJobType, type TriggerMethod } from '../connector/enums.js';
+import type { ConnectorDoc } from '../connector/document.js';
 import { isPlainObject } from '../shared/json.js';
+import type { ConnectorSnapshot, SyncJobDoc } from './document.js';
 
-/** The `connector` snapshot copied into a new job. */
-export function connectorSnapshot(id: string, c: Record<string, unknown>, jobType: SyncJobType): Record<string, unknown> {
-  const snap: Record<string, unknown> = { id };
-  const filtering = Array.isArray(c.filtering) && isPlainObject(c.filtering[0]) ? (c.filtering[0] as Record<string, unknown>).active : undefined;
-  if (filtering != null) snap.filtering = filtering;
+/**
+ * The `connector` snapshot copied into a new job. Defensive about `filtering`: a document
+ * written through the system index (`_update`) may hold anything there.
+ */
+export function connectorSnapshot(id: string, c: ConnectorDoc, jobType: SyncJobType): ConnectorSnapshot {
+  const snap: ConnectorSnapshot = { id };
+  const first: unknown = Array.isArray(c.filtering) ? c.filtering[0] : undefined;
+  const filtering = isPlainObject(first) ? first.active : undefined;
+  if (filtering != null) snap.filtering = filtering as ConnectorSnapshot['filtering'];
   snap.index_name = jobType === 'access_control' ? ACCESS_CONTROL_INDEX_PREFIX + c.index_name : c.index_name;
   if (c.language != null) snap.language = c.language;
   if (c.pipeline != null) snap.pipeline = c.pipeline;
@@ -20,7 +26,7 @@ export function connectorSnapshot(id: string, c: Record<string, unknown>, jobTyp
 }
 
 /** Checks the connector can be synced (§7.3 steps 2–3). */
-export function assertSyncable(id: string, c: Record<string, unknown>): void {
+export function assertSyncable(id: string, c: Pick<ConnectorDoc, 'index_name' | 'service_type'>): void {
   if (c.index_name == null || c.index_name === '') {
     throw errors.status(
       `Cannot start a sync for connector [${id}] with no index attached. Set the [index_name] property for the connector to enable syncing data.`,
@@ -35,11 +41,11 @@ export function assertSyncable(id: string, c: Record<string, unknown>): void {
 
 export function newSyncJobDoc(
   connectorId: string,
-  connector: Record<string, unknown>,
+  connector: ConnectorDoc,
   jobType: SyncJobType,
   triggerMethod: TriggerMethod,
   now: string,
-): Record<string, unknown> {
+): SyncJobDoc {
   return {
     connector: connectorSnapshot(connectorId, connector, jobType),
     created_at: now,

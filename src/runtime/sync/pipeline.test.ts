@@ -5,7 +5,8 @@ import type { Source, SourceDocument, SyncContext } from '../../sources/source.j
 import { ByteQueue } from './byte-queue.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { runSync, type SyncSpec } from './pipeline.js';
-import { GENERATION_FIELD, shapeDocument } from './shape.js';
+import { GENERATION_FIELD } from '../../domain/sync-job/document.js';
+import { shapeDocument } from './shape.js';
 import { SyncStats } from './stats.js';
 
 class MemorySink implements Sink {
@@ -61,7 +62,7 @@ const run = (src: Source, sink: Sink, o: { spec?: Partial<SyncSpec>; generation?
     stats,
     done: runSync({
       source: src, sink, spec: spec(o.spec), limits: { ...DEFAULT_LIMITS, ...o.limits }, generation: o.generation ?? 2,
-      stats, stop: o.stop ?? new AbortController().signal, checkpoint: async () => {}, log: { info() {}, warn() {} },
+      stats, stop: o.stop ?? new AbortController().signal, checkpoint: async () => {}, log: { info() {}, warn() {}, error() {} },
     }),
   };
 };

@@ -17,19 +17,21 @@
  * (cancel, SIGTERM) ends production, the consumer writes what is queued, and the sync
  * resolves with `finished: false` — never sweeping.
  */
+import type { Logger } from '../../domain/shared/logger.js';
 import { compileBasicRules, type DocumentMatcher } from '../../domain/sync-rules.js';
 import type { BulkOperation, Sink } from '../../sink/sink.js';
-import type { BasicRule, Source, SourceDocument, SyncContext } from '../../sources/source.js';
+import type { SyncJobType } from '../../domain/connector/enums.js';
+import type { BasicRule } from '../../domain/connector/filtering.js';
+import { GENERATION_FIELD } from '../../domain/sync-job/document.js';
+import type { Source, SourceDocument, SyncContext } from '../../sources/source.js';
 import { ByteQueue } from './byte-queue.js';
 import type { SyncLimits } from './limits.js';
-import { GENERATION_FIELD, shapeDocument } from './shape.js';
+import { shapeDocument } from './shape.js';
 import { closeQuietly, nextWithin, STOPPED } from './source-reader.js';
 import { MIB, type SyncStats } from './stats.js';
 
-export type JobType = 'full' | 'incremental' | 'access_control';
-
 export interface SyncSpec {
-  jobType: JobType;
+  jobType: SyncJobType;
   serviceType: string;
   /** Target index (for access control, already `.search-acl-filter-<index>`). */
   index: string;
@@ -40,11 +42,6 @@ export interface SyncSpec {
   rules: BasicRule[];
   advancedRules: unknown;
   syncCursor: Record<string, unknown> | null;
-}
-
-export interface Logger {
-  info(msg: string, extra?: object): void;
-  warn(msg: string, extra?: object): void;
 }
 
 export interface SyncRun {

@@ -5,10 +5,8 @@
  * pipeline says `reduce_whitespace`, and every document carries the sync generation stamp
  * used by mark and sweep. The serialized size is measured once, for the byte-bounded queue.
  */
+import { GENERATION_FIELD } from '../../domain/sync-job/document.js';
 import type { SourceDocument } from '../../sources/source.js';
-
-/** The mark-and-sweep stamp: documents below the current generation are swept after a full sync. */
-export const GENERATION_FIELD = '_tributary_generation';
 
 export interface ShapeOptions {
   generation: number;

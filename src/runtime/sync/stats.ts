@@ -4,6 +4,8 @@
  * full, listed with their reasons in the job's `metadata` up to a bound.
  */
 
+import type { SyncJobStats, TributaryJobMetadata } from '../../domain/sync-job/document.js';
+
 export const MIB = 1024 * 1024;
 
 export interface DocumentFailure {
@@ -50,8 +52,8 @@ export class SyncStats {
   }
 
   /** The `_stats` request body (volume in whole MiB, like Elastic's connectors). */
-  body(): Record<string, unknown> {
-    const out: Record<string, unknown> = {
+  body(): SyncJobStats {
+    const out: SyncJobStats = {
       indexed_document_count: this.indexed,
       deleted_document_count: this.deleted,
       indexed_document_volume: Math.round(this.indexedBytes / MIB),
@@ -61,7 +63,7 @@ export class SyncStats {
     return out;
   }
 
-  metadata(): Record<string, unknown> {
+  metadata(): { tributary: TributaryJobMetadata } {
     return {
       tributary: {
         indexed_bytes: this.indexedBytes,

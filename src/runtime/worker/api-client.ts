@@ -5,50 +5,14 @@
  * So the same worker runs against Tributary (in-process over loopback, or remote) and against
  * an Elasticsearch 9.x cluster. Missing documents come back as null, lost claims as false.
  */
-import { Client } from '@elastic/elasticsearch';
-import type { ConfigSchema } from '../../sources/source.js';
+import { Client, type estypes } from '@elastic/elasticsearch';
+import { CONNECTORS_INDEX, type Configuration, type Connector, type ConnectorFeatures, type LastSyncFields } from '../../domain/connector/document.js';
+import type { ConnectorStatus, SyncJobType, SyncStatus, TriggerMethod } from '../../domain/connector/enums.js';
+import type { ValidationInfo } from '../../domain/connector/filtering.js';
+import { SYNC_JOBS_INDEX, type SyncJob, type SyncJobStats } from '../../domain/sync-job/document.js';
 
-export const CONNECTORS_INDEX = '.elastic-connectors';
-export const SYNC_JOBS_INDEX = '.elastic-connectors-sync-jobs';
-
-export type JobType = 'full' | 'incremental' | 'access_control';
-export type Doc = Record<string, unknown>;
-
-export interface ConnectorDoc extends Doc {
-  id: string;
-  service_type?: string | null;
-  index_name?: string | null;
-  status: string;
-  error?: string | null;
-  configuration: Record<string, { value?: unknown; default_value?: unknown; required?: boolean; label?: string }>;
-  features?: Doc | null;
-  filtering?: { active: Doc; draft: Doc }[];
-  scheduling?: Partial<Record<JobType, { enabled: boolean; interval: string }>>;
-  sync_now?: boolean;
-  sync_cursor?: Doc | null;
-  last_sync_error?: string | null;
-  last_access_control_sync_error?: string | null;
-}
-
-export interface SyncJobDoc extends Doc {
-  id: string;
-  status: string;
-  job_type: JobType;
-  trigger_method: string;
-  created_at: string;
-  last_seen?: string;
-  worker_hostname?: string;
-  connector: {
-    id: string;
-    service_type?: string | null;
-    index_name?: string | null;
-    language?: string | null;
-    pipeline?: { extract_binary_content?: boolean; reduce_whitespace?: boolean; name?: string } | null;
-    configuration?: ConnectorDoc['configuration'];
-    filtering?: unknown;
-    sync_cursor?: Doc | null;
-  };
-}
+/** A partial document for `_update` (deep merge; null replaces). */
+type Patch = Record<string, unknown>;
 
 export interface ApiConnection {
   url: string;
@@ -124,81 +88,86 @@ export class ConnectorApi {
     }
   }
 
-  async listConnectors(serviceTypes?: string[]): Promise<ConnectorDoc[]> {
-    const out: ConnectorDoc[] = [];
+  async listConnectors(serviceTypes?: string[]): Promise<Connector[]> {
+    const out: Connector[] = [];
     for (let from = 0; ; from += PAGE) {
       const r = await this.client.connector.list({ from, size: PAGE, ...(serviceTypes?.length ? { service_type: serviceTypes } : {}) });
-      out.push(...(r.results as unknown as ConnectorDoc[]));
+      out.push(...r.results.map(asConnector));
       if (r.results.length < PAGE || out.length >= r.count) return out;
     }
   }
 
-  getConnector(id: string): Promise<ConnectorDoc | null> {
-    return orNull(this.client.connector.get({ connector_id: id }) as unknown as Promise<ConnectorDoc>);
+  async getConnector(id: string): Promise<Connector | null> {
+    const c = await orNull(this.client.connector.get({ connector_id: id }));
+    return c && asConnector(c);
   }
 
   async checkInConnector(id: string): Promise<void> {
     await orNull(this.client.connector.checkIn({ connector_id: id }));
   }
 
-  async registerConfiguration(id: string, schema: ConfigSchema): Promise<void> {
-    await this.client.connector.updateConfiguration({ connector_id: id, configuration: schema as never });
+  async registerConfiguration(id: string, schema: Configuration): Promise<void> {
+    // The client types every entry field as required; Elasticsearch fills the missing ones.
+    await this.client.connector.updateConfiguration({ connector_id: id, configuration: schema as estypes.ConnectorConnectorConfiguration });
   }
 
-  async setFeatures(id: string, features: Doc): Promise<void> {
-    await this.client.connector.updateFeatures({ connector_id: id, features: features as never });
+  async setFeatures(id: string, features: ConnectorFeatures): Promise<void> {
+    await this.client.connector.updateFeatures({ connector_id: id, features });
   }
 
-  async setStatus(id: string, status: string): Promise<void> {
-    await this.client.connector.updateStatus({ connector_id: id, status: status as never });
+  async setStatus(id: string, status: ConnectorStatus): Promise<void> {
+    await this.client.connector.updateStatus({ connector_id: id, status });
   }
 
   /** `_error`: a message sets status `error`; null sets `connected` (connector-api.md §6.15). */
   async setError(id: string, error: string | null): Promise<void> {
+    // The client types `error` as a string; null is what Elasticsearch documents for clearing it.
     await this.client.connector.updateError({ connector_id: id, error: error as string });
   }
 
-  async setFilteringValidation(id: string, validation: { state: string; errors: { ids: string[]; messages: string[] }[] }): Promise<void> {
-    await this.client.connector.updateFilteringValidation({ connector_id: id, validation: validation as never });
+  async setFilteringValidation(id: string, validation: ValidationInfo): Promise<void> {
+    await this.client.connector.updateFilteringValidation({ connector_id: id, validation });
   }
 
   async activateFiltering(id: string): Promise<void> {
     await this.client.connector.updateActiveFiltering({ connector_id: id });
   }
 
-  async setLastSync(id: string, fields: Doc): Promise<void> {
-    await this.client.connector.lastSync({ connector_id: id, ...(fields as object) } as never);
+  async setLastSync(id: string, fields: LastSyncFields): Promise<void> {
+    // The client types the errors as strings; Elasticsearch takes null too (it clears them).
+    await this.client.connector.lastSync({ connector_id: id, ...fields } as estypes.ConnectorLastSyncRequest);
   }
 
   /** Partial update of the connector document (deep merge; null replaces). */
-  async updateConnectorDoc(id: string, doc: Doc): Promise<void> {
+  async updateConnectorDoc(id: string, doc: Patch): Promise<void> {
     await this.client.update({ index: CONNECTORS_INDEX, id, doc });
   }
 
-  async listJobs(q: { status: string; connectorId?: string; jobTypes?: JobType[] }): Promise<SyncJobDoc[]> {
-    const out: SyncJobDoc[] = [];
+  async listJobs(q: { status: SyncStatus; connectorId?: string; jobTypes?: SyncJobType[] }): Promise<SyncJob[]> {
+    const out: SyncJob[] = [];
     for (let from = 0; ; from += PAGE) {
       const r = await this.client.connector.syncJobList({
-        from, size: PAGE, status: q.status as never,
+        from, size: PAGE, status: q.status,
         ...(q.connectorId ? { connector_id: q.connectorId } : {}),
         ...(q.jobTypes ? { job_type: q.jobTypes } : {}),
       });
-      out.push(...(r.results as unknown as SyncJobDoc[]));
+      out.push(...r.results.map(asSyncJob));
       if (r.results.length < PAGE || out.length >= r.count) return out;
     }
   }
 
-  getJob(id: string): Promise<SyncJobDoc | null> {
-    return orNull(this.client.connector.syncJobGet({ connector_sync_job_id: id }) as unknown as Promise<SyncJobDoc>);
+  async getJob(id: string): Promise<SyncJob | null> {
+    const j = await orNull(this.client.connector.syncJobGet({ connector_sync_job_id: id }));
+    return j && asSyncJob(j);
   }
 
-  async createJob(connectorId: string, jobType: JobType, trigger: 'on_demand' | 'scheduled'): Promise<string> {
+  async createJob(connectorId: string, jobType: SyncJobType, trigger: TriggerMethod): Promise<string> {
     const r = await this.client.connector.syncJobPost({ id: connectorId, job_type: jobType, trigger_method: trigger });
     return r.id;
   }
 
   /** True when this worker won the job; false when another did or it is no longer claimable. */
-  async claimJob(id: string, workerHostname: string, syncCursor?: Doc | null): Promise<boolean> {
+  async claimJob(id: string, workerHostname: string, syncCursor?: Record<string, unknown> | null): Promise<boolean> {
     try {
       await this.client.connector.syncJobClaim({
         connector_sync_job_id: id, worker_hostname: workerHostname, ...(syncCursor ? { sync_cursor: syncCursor } : {}),
@@ -216,12 +185,12 @@ export class ConnectorApi {
     return (await orNull(this.client.connector.syncJobCheckIn({ connector_sync_job_id: id }))) !== null;
   }
 
-  async updateStats(id: string, body: Doc): Promise<void> {
-    await orNull(this.client.connector.syncJobUpdateStats({ connector_sync_job_id: id, ...(body as object) } as never));
+  async updateStats(id: string, body: SyncJobStats): Promise<void> {
+    await orNull(this.client.connector.syncJobUpdateStats({ connector_sync_job_id: id, ...body }));
   }
 
   /** Partial update of the job document; a status change is checked against §7.2 (400 if invalid). */
-  async updateJobDoc(id: string, doc: Doc): Promise<void> {
+  async updateJobDoc(id: string, doc: Patch): Promise<void> {
     await this.client.update({ index: SYNC_JOBS_INDEX, id, doc });
   }
 
@@ -231,3 +200,17 @@ export class ConnectorApi {
 }
 
 export { reasonOf };
+
+/**
+ * The client's response types, read as the wire documents. They describe the same JSON; the
+ * client's are looser in places (an optional `id`, `any` cursors) and stricter in others
+ * (no null where Elasticsearch writes one), hence a checked cast per document (TypeScript
+ * still refuses unrelated shapes), not a blanket `unknown` cast of the whole response.
+ */
+function asConnector(c: estypes.ConnectorConnector): Connector {
+  return c as Connector;
+}
+
+function asSyncJob(j: estypes.ConnectorConnectorSyncJob): SyncJob {
+  return j as SyncJob;
+}

@@ -12,23 +12,28 @@
  *     → `_filtering/_validation` → `_filtering/_activate` when valid
  */
 import { deepEqual } from '../../domain/shared/json.js';
-import { validateBasicRules, type BasicRule } from '../../domain/sync-rules.js';
+import type { Logger } from '../../domain/shared/logger.js';
+import type { FilteringRules } from '../../domain/connector/filtering.js';
+import { validateBasicRules } from '../../domain/sync-rules.js';
 import { configValues, SourceConfigError, SourceError, type Source, type SourceFactory, type SourcePolicy } from '../../sources/source.js';
-import type { ConnectorApi, ConnectorDoc } from './api-client.js';
+import type { Connector, ConnectorFeatures } from '../../domain/connector/document.js';
+import type { ConnectorApi } from './api-client.js';
 import { isEmptyRules } from './job-spec.js';
-
-type Log = { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void };
 
 /** Default of the worker's `connector_timeout`: how long one source check may take. */
 export const DEFAULT_CONNECTOR_TIMEOUT_MS = 30_000;
 
-export function missingRequired(c: Pick<ConnectorDoc, 'configuration'>): string[] {
+export function missingRequired(c: Pick<Connector, 'configuration'>): string[] {
   return Object.entries(c.configuration ?? {})
-    .filter(([, e]) => e?.required && [null, undefined, ''].includes((e.value ?? e.default_value) as never))
+    .filter(([, e]) => e?.required && isBlank(e.value ?? e.default_value))
     .map(([k, e]) => `${k} (${e.label ?? k})`);
 }
 
-export function featuresOf(f: SourceFactory): Record<string, unknown> {
+function isBlank(v: unknown): boolean {
+  return v === null || v === undefined || v === '';
+}
+
+export function featuresOf(f: SourceFactory): ConnectorFeatures {
   return {
     document_level_security: { enabled: f.features.document_level_security },
     incremental_sync: { enabled: f.features.incremental_sync },
@@ -41,7 +46,7 @@ export function featuresOf(f: SourceFactory): Record<string, unknown> {
  * in-flight work: a socket that accepts and never answers, a slow statement) and rejects
  * with a SourceError saying so. A connector's round never waits on a source for longer.
  */
-export async function withinTime<T>(what: string, ms: number, source: Source, call: () => Promise<T>, log: Log, stop?: AbortSignal): Promise<T> {
+export async function withinTime<T>(what: string, ms: number, source: Source, call: () => Promise<T>, log: Logger, stop?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let onStop: (() => void) | undefined;
   const giveUp = (reject: (e: unknown) => void, err: Error) => {
@@ -77,12 +82,12 @@ export function sourceCheckMessage(f: SourceFactory, err: unknown): string {
 
 /** Returns the status the connector ends with. */
 export async function bootstrapConnector(
-  api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS, stop?: AbortSignal,
+  api: ConnectorApi, c: Connector, f: SourceFactory, log: Logger, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS, stop?: AbortSignal,
 ): Promise<string> {
   let status = c.status;
   if (Object.keys(c.configuration ?? {}).length === 0) {
     await api.registerConfiguration(c.id, f.configSchema());
-    c = { ...c, configuration: f.configSchema() as ConnectorDoc['configuration'] };
+    c = { ...c, configuration: f.configSchema() };
     status = 'configured';
     log.info(`connector [${c.id}]: registered the ${f.displayName} configuration schema`);
     if (missingRequired(c).length) {
@@ -98,7 +103,7 @@ export async function bootstrapConnector(
     status = 'configured';
   }
   if (status === 'configured' || status === 'error') {
-    const source = f.create(configValues(c.configuration as never), policy);
+    const source = f.create(configValues(c.configuration), policy);
     try {
       await withinTime(`The ${f.displayName} source`, timeoutMs, source, () => source.ping(), log, stop);
       if (status === 'error') await api.setError(c.id, null);
@@ -117,17 +122,18 @@ export async function bootstrapConnector(
   return status;
 }
 
-function pick(have: Record<string, unknown>, like: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(like)) out[k] = have[k];
+function pick<T extends object>(have: T, like: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of Object.keys(like) as (keyof T)[]) out[k] = have[k];
   return out;
 }
 
 /** Validates an `edited` draft and activates it when valid. */
 export async function validateDraft(
-  api: ConnectorApi, c: ConnectorDoc, f: SourceFactory, log: Log, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS, stop?: AbortSignal,
+  api: ConnectorApi, c: Connector, f: SourceFactory, log: Logger, policy?: SourcePolicy, timeoutMs = DEFAULT_CONNECTOR_TIMEOUT_MS, stop?: AbortSignal,
 ): Promise<void> {
-  const draft = c.filtering?.[0]?.draft as { rules?: BasicRule[]; advanced_snippet?: { value?: unknown }; validation?: { state?: string } } | undefined;
+  // Partial: read over the wire, where a hand-written document may lack any part.
+  const draft: Partial<FilteringRules> | undefined = c.filtering?.[0]?.draft;
   if (!draft || draft.validation?.state !== 'edited') return;
   const errors = validateBasicRules(draft.rules ?? []);
   const advanced = draft.advanced_snippet?.value;
@@ -135,7 +141,7 @@ export async function validateDraft(
     if (!f.features.sync_rules.advanced) {
       errors.push({ ids: ['advanced_snippet'], messages: [`${f.displayName} has no advanced sync rules; remove the advanced snippet`] });
     } else {
-      const source = f.create(configValues(c.configuration as never), policy);
+      const source = f.create(configValues(c.configuration), policy);
       try {
         const v = (await withinTime(`The ${f.displayName} source`, timeoutMs, source, async () => source.validateAdvancedRules?.(advanced), log, stop)) ?? { valid: true, messages: [] };
         if (!v.valid) errors.push({ ids: ['advanced_snippet'], messages: v.messages });

@@ -5,7 +5,8 @@
  * host and the last heartbeat; its connector gets `_last_sync` error. A `canceling` job
  * nobody finishes ends `canceled`. Jobs this worker runs itself are skipped.
  */
-import { reasonOf, type ConnectorApi, type SyncJobDoc } from './api-client.js';
+import type { SyncJob } from '../../domain/sync-job/document.js';
+import { reasonOf, type ConnectorApi } from './api-client.js';
 import type { ResolvedOptions } from './options.js';
 
 export class Cleanup {
@@ -25,7 +26,7 @@ export class Cleanup {
       if (!exists.has(id)) exists.set(id, (await this.api.getConnector(id)) !== null);
       return exists.get(id)!;
     };
-    for (const status of ['in_progress', 'canceling']) {
+    for (const status of ['in_progress', 'canceling'] as const) {
       for (const job of await this.api.listJobs({ status })) {
         if (mine.has(job.id) || !this.o.serviceTypes.includes(job.connector?.service_type ?? '')) continue;
         const seen = Date.parse(job.last_seen ?? job.created_at);
@@ -39,7 +40,7 @@ export class Cleanup {
     }
   }
 
-  private staleReason(job: SyncJobDoc, age: number): string {
+  private staleReason(job: SyncJob, age: number): string {
     return (
       `Worker [${job.worker_hostname ?? 'unknown'}] stopped sending heartbeats: the last one was at [${job.last_seen}], ` +
       `${(age / 1000).toFixed(1)} s ago (limit ${(this.o.staleAfterMs / 1000).toFixed(1)} s). ` +
@@ -51,16 +52,16 @@ export class Cleanup {
    * A cause the job's worker managed to record (its `error`, e.g. `database or disk is full`)
    * stays first: the missing heartbeat is a consequence, not the reason the sync failed.
    */
-  private keepCause(job: SyncJobDoc, why: string): string {
+  private keepCause(job: SyncJob, why: string): string {
     const cause = typeof job.error === 'string' ? job.error.trim() : '';
     return cause ? `${cause} (then: ${why})` : why;
   }
 
-  private goneReason(job: SyncJobDoc): string {
+  private goneReason(job: SyncJob): string {
     return `Connector [${job.connector.id}] no longer exists; the job run by worker [${job.worker_hostname ?? 'unknown'}] was marked as failed by worker [${this.o.workerName}].`;
   }
 
-  private async fail(job: SyncJobDoc, error: string): Promise<void> {
+  private async fail(job: SyncJob, error: string): Promise<void> {
     try {
       await this.api.updateJobDoc(job.id, { status: 'error', error, completed_at: new Date().toISOString() });
     } catch (e) {
@@ -75,7 +76,7 @@ export class Cleanup {
       .catch((e) => this.o.log.warn(`job [${job.id}]: could not record the failure on connector [${job.connector.id}]: ${reasonOf(e)}`));
   }
 
-  private async cancel(job: SyncJobDoc): Promise<void> {
+  private async cancel(job: SyncJob): Promise<void> {
     const t = new Date().toISOString();
     try {
       await this.api.updateJobDoc(job.id, { status: 'canceled', canceled_at: t, completed_at: t });

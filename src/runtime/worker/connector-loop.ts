@@ -9,7 +9,9 @@
  * once (issue 12 item 10: it stayed `created` without a word).
  */
 import type { SourceFactory } from '../../sources/source.js';
-import type { ConnectorApi, ConnectorDoc, JobType } from './api-client.js';
+import type { Connector } from '../../domain/connector/document.js';
+import type { SyncJobType } from '../../domain/connector/enums.js';
+import type { ConnectorApi } from './api-client.js';
 import { bootstrapConnector, validateDraft } from './bootstrap.js';
 import type { ResolvedOptions } from './options.js';
 import { dueJobs, LAST_SCHEDULED_FIELD } from './schedule.js';
@@ -79,7 +81,7 @@ export class ConnectorLoop {
    * has bootstrapped yet (no configuration schema): they stay `created` until one serving their
    * type runs. Connectors another worker already set up are theirs, and not worth a line.
    */
-  private reportUnserved(connectors: ConnectorDoc[]): void {
+  private reportUnserved(connectors: Connector[]): void {
     for (const c of connectors) {
       if (this.unserved.has(c.id) || Object.keys(c.configuration ?? {}).length > 0) continue;
       this.unserved.add(c.id);
@@ -111,7 +113,7 @@ export class ConnectorLoop {
   /** connector id → job types with a pending or suspended job. */
   private async waitingJobs(): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>();
-    for (const status of ['pending', 'suspended']) {
+    for (const status of ['pending', 'suspended'] as const) {
       for (const j of await this.api.listJobs({ status })) {
         const set = out.get(j.connector.id) ?? new Set<string>();
         set.add(j.job_type);
@@ -121,7 +123,7 @@ export class ConnectorLoop {
     return out;
   }
 
-  private async handle(c: ConnectorDoc, f: SourceFactory, waiting: Map<string, Set<string>>): Promise<number> {
+  private async handle(c: Connector, f: SourceFactory, waiting: Map<string, Set<string>>): Promise<number> {
     const status = await bootstrapConnector(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs, this.stopping.signal);
     await validateDraft(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs, this.stopping.signal);
     await this.api.checkInConnector(c.id);
@@ -129,7 +131,7 @@ export class ConnectorLoop {
 
     const types = waiting.get(c.id) ?? new Set<string>();
     let created = 0;
-    const create = async (type: JobType, trigger: 'scheduled' | 'on_demand') => {
+    const create = async (type: SyncJobType, trigger: 'scheduled' | 'on_demand') => {
       if (types.has(type)) return;
       const id = await this.api.createJob(c.id, type, trigger);
       types.add(type);
@@ -150,8 +152,8 @@ export class ConnectorLoop {
       await this.api.updateConnectorDoc(c.id, { sync_now: false });
     }
 
-    const allowed = new Set<JobType>(['full']);
-    const features = c.features as { incremental_sync?: { enabled?: boolean }; document_level_security?: { enabled?: boolean } } | undefined;
+    const allowed = new Set<SyncJobType>(['full']);
+    const features = c.features;
     if (f.features.incremental_sync && features?.incremental_sync?.enabled !== false) allowed.add('incremental');
     if (f.features.document_level_security && features?.document_level_security?.enabled) allowed.add('access_control');
     const now = new Date();

@@ -4,7 +4,8 @@
  * `_claim` lets exactly one worker win — while fewer than `concurrency` jobs run here. A
  * connector never runs two jobs at once (a full sync's sweep would race the other's writes).
  */
-import { reasonOf, type SyncJobDoc } from './api-client.js';
+import type { SyncJob } from '../../domain/sync-job/document.js';
+import { reasonOf } from './api-client.js';
 import { JobRunner, type StopReason } from './job-runner.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -15,7 +16,7 @@ export class JobLoop {
 
   constructor(private readonly o: ResolvedOptions) {}
 
-  private serves(j: SyncJobDoc): boolean {
+  private serves(j: SyncJob): boolean {
     const t = j.connector?.service_type ?? '';
     return this.o.serviceTypes.includes(t) && (!this.o.connectorIds || this.o.connectorIds.includes(j.connector.id));
   }
@@ -48,7 +49,7 @@ export class JobLoop {
     }
   }
 
-  private start(job: SyncJobDoc): void {
+  private start(job: SyncJob): void {
     const runner = new JobRunner(job, this.o);
     this.running.set(job.id, runner);
     const p = runner
@@ -66,7 +67,7 @@ export class JobLoop {
   onFinished: (() => void) | null = null;
 
   /** A waiting job whose connector is gone can never run. */
-  private async orphan(job: SyncJobDoc): Promise<void> {
+  private async orphan(job: SyncJob): Promise<void> {
     const t = new Date().toISOString();
     const error = `Connector [${job.connector.id}] no longer exists; the job was canceled by worker [${this.o.workerName}]`;
     await this.o.api

@@ -16,7 +16,8 @@ import { sourceCheckMessage } from './bootstrap.js';
 import { runSync, type SyncResult } from '../sync/pipeline.js';
 import { nextWithin, STOPPED } from '../sync/source-reader.js';
 import { SyncStats } from '../sync/stats.js';
-import { reasonOf, statusOf, type ConnectorApi, type SyncJobDoc } from './api-client.js';
+import type { SyncJob } from '../../domain/sync-job/document.js';
+import { reasonOf, statusOf, type ConnectorApi } from './api-client.js';
 import { jobConfig, syncSpec } from './job-spec.js';
 import type { JobOutcome } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
@@ -47,7 +48,7 @@ export class JobRunner {
   private reported = { indexed: 0, deleted: 0, failed: 0, bytes: 0 };
 
   constructor(
-    readonly job: SyncJobDoc,
+    readonly job: SyncJob,
     private readonly o: ResolvedOptions,
   ) {}
 
@@ -128,13 +129,14 @@ export class JobRunner {
    * with, stored in its metadata, so documents written before the suspension survive the
    * sweep; its counters carry on too.
    */
-  private async generation(job: SyncJobDoc): Promise<number> {
-    const meta = (job.metadata as { tributary?: { generation?: unknown } } | undefined)?.tributary;
+  private async generation(job: SyncJob): Promise<number> {
+    // Read defensively: the metadata comes over the wire and may have been written by anyone.
+    const meta = job.metadata?.tributary;
     if (typeof meta?.generation === 'number') {
       this.stats.resume({
         indexed: Number(job.indexed_document_count ?? 0),
         deleted: Number(job.deleted_document_count ?? 0),
-        bytes: Number((meta as { indexed_bytes?: unknown }).indexed_bytes ?? 0),
+        bytes: Number(meta.indexed_bytes ?? 0),
       });
       // The earlier attempt reported its own counts.
       this.reported = { indexed: this.stats.indexed, deleted: this.stats.deleted, failed: 0, bytes: this.stats.indexedBytes };

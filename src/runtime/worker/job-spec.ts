@@ -2,15 +2,13 @@
  * What a claimed job says about its sync, read from the job's connector snapshot
  * (connector-api.md §7.1): target index, pipeline, active filtering, cursor. Pure.
  */
-import type { BasicRule, ConfigValues, SourceFactory } from '../../sources/source.js';
+import type { FilteringRules } from '../../domain/connector/filtering.js';
+import type { ConfigValues, SourceFactory } from '../../sources/source.js';
 import { configValues } from '../../sources/source.js';
 import type { SyncSpec } from '../sync/pipeline.js';
-import type { SyncJobDoc } from './api-client.js';
+import type { SyncJob } from '../../domain/sync-job/document.js';
 
-interface RulesSnapshot {
-  rules?: BasicRule[];
-  advanced_snippet?: { value?: unknown };
-}
+type RulesSnapshot = Partial<Pick<FilteringRules, 'rules' | 'advanced_snippet'>>;
 
 /** The active FilteringRules, whether the snapshot holds them directly (9.x) or wrapped. */
 export function activeFiltering(filtering: unknown): RulesSnapshot {
@@ -26,11 +24,11 @@ export function isEmptyRules(v: unknown): boolean {
   return typeof v === 'object' && Object.keys(v as object).length === 0;
 }
 
-export function jobConfig(job: SyncJobDoc): ConfigValues {
-  return configValues((job.connector.configuration ?? {}) as Parameters<typeof configValues>[0]);
+export function jobConfig(job: SyncJob): ConfigValues {
+  return configValues(job.connector.configuration ?? {});
 }
 
-export function syncSpec(job: SyncJobDoc, factory: SourceFactory): SyncSpec {
+export function syncSpec(job: SyncJob, factory: SourceFactory): SyncSpec {
   const c = job.connector;
   const index = c.index_name;
   if (!index) throw new Error(`Connector [${c.id}] has no index_name: set it with PUT _connector/${c.id}/_index_name, then sync again`);
@@ -52,9 +50,9 @@ export function syncSpec(job: SyncJobDoc, factory: SourceFactory): SyncSpec {
       reduce_whitespace: c.pipeline?.reduce_whitespace ?? true,
     },
     // Access-control documents are not run through the content pipeline (as in Elastic's service).
-    ingestPipeline: job.job_type === 'access_control' ? null : ((c.pipeline?.name as string | undefined) ?? null),
+    ingestPipeline: job.job_type === 'access_control' ? null : (c.pipeline?.name ?? null),
     rules,
     advancedRules,
-    syncCursor: (c.sync_cursor as Record<string, unknown> | null | undefined) ?? null,
+    syncCursor: c.sync_cursor ?? null,
   };
 }

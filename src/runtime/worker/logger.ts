@@ -1,10 +1,15 @@
-/** Adapts a pino logger (the server's, or the worker CLI's) to the worker's logger shape. */
-import type { Logger as Pino } from 'pino';
+/** Adapts a pino logger (the server's, or the worker CLI's) to Tributary's `Logger`. */
+import type { BaseLogger } from 'pino';
+import type { Logger } from '../../domain/shared/logger.js';
 
-export function pinoLog(p: Pino) {
+/** Fastify's logger is this part of pino's, so both adapt without a cast. */
+type PinoLike = Pick<BaseLogger, 'info' | 'warn' | 'error' | 'debug'>;
+
+export function pinoLog(p: PinoLike): Logger {
   return {
-    info: (msg: string, extra?: object) => (extra ? p.info(extra, msg) : p.info(msg)),
-    warn: (msg: string, extra?: object) => (extra ? p.warn(extra, msg) : p.warn(msg)),
-    error: (msg: string, extra?: object) => (extra ? p.error(extra, msg) : p.error(msg)),
+    info: (msg, extra) => (extra ? p.info(extra, msg) : p.info(msg)),
+    warn: (msg, extra) => (extra ? p.warn(extra, msg) : p.warn(msg)),
+    error: (msg, extra) => (extra ? p.error(extra, msg) : p.error(msg)),
+    debug: (msg, extra) => (extra ? p.debug(extra, msg) : p.debug(msg)),
   };
 }

@@ -8,7 +8,7 @@ import type { Sink } from '../../sink/sink.js';
 import { sources as registry } from '../../sources/registry.js';
 import { OPEN_POLICY, type SourceFactory, type SourcePolicy } from '../../sources/source.js';
 import { DEFAULT_LIMITS, type SyncLimits } from '../sync/limits.js';
-import type { Logger } from '../sync/pipeline.js';
+import { silentLogger, type Logger } from '../../domain/shared/logger.js';
 import type { ConnectorApi } from './api-client.js';
 import { DEFAULT_CONNECTOR_TIMEOUT_MS } from './bootstrap.js';
 import { noSyncMetrics, type SyncMetrics } from './metrics.js';
@@ -47,7 +47,7 @@ export interface WorkerOptions {
   limits?: Partial<SyncLimits>;
   /** `worker_hostname` written on claimed jobs. */
   workerName?: string;
-  log?: Logger & { error?(msg: string, extra?: object): void };
+  log?: Logger;
   /** Job outcomes and document counters for monitoring (docs/operations.md); default: none. */
   metrics?: SyncMetrics;
 }
@@ -55,15 +55,12 @@ export interface WorkerOptions {
 export type ResolvedOptions = Required<Omit<WorkerOptions, 'connectorIds' | 'limits' | 'log'>> & {
   connectorIds: string[] | null;
   limits: SyncLimits;
-  log: Logger & { error(msg: string, extra?: object): void };
+  log: Logger;
 };
-
-export const silentLog = { info() {}, warn() {}, error() {} };
 
 export function resolveOptions(o: WorkerOptions): ResolvedOptions {
   const sources = o.sources ?? registry;
   const heartbeatMs = o.heartbeatMs ?? 10_000;
-  const log = o.log ?? silentLog;
   const serviceTypes = o.serviceTypes?.length ? o.serviceTypes : Object.keys(sources);
   const unknown = serviceTypes.filter((t) => !Object.hasOwn(sources, t));
   if (unknown.length) throw new Error(`Unknown service type(s) [${unknown.join(', ')}]; known: ${Object.keys(sources).sort().join(', ')}`);
@@ -94,7 +91,7 @@ export function resolveOptions(o: WorkerOptions): ResolvedOptions {
     shutdownTimeoutMs: o.shutdownTimeoutMs ?? 20_000,
     limits: { ...DEFAULT_LIMITS, ...(o.limits ?? {}) },
     workerName: o.workerName ?? `${hostname()}:${process.pid}`,
-    log: { error: log.error ?? log.warn, info: log.info, warn: log.warn },
+    log: o.log ?? silentLogger,
     metrics: o.metrics ?? noSyncMetrics,
   };
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { JobType } from './api-client.js';
+import type { SyncJobType } from '../../domain/connector/enums.js';
 import { dueJobs } from './schedule.js';
 
-const all = new Set<JobType>(['full', 'incremental', 'access_control']);
+const all = new Set<SyncJobType>(['full', 'incremental', 'access_control']);
 const seen = (d: string) => () => new Date(d);
 
 test('a schedule seen for the first time fires at its next fire time, not at once', () => {
@@ -32,9 +32,9 @@ test('each job type uses its own last-scheduled field; disabled or unsupported t
     },
     last_incremental_sync_scheduled_at: '2026-01-01T00:00:00Z',
   };
-  const r = dueJobs(c, new Date('2026-01-01T00:00:04Z'), new Set<JobType>(['full', 'incremental']), seen('2026-01-01T00:00:00Z'));
+  const r = dueJobs(c, new Date('2026-01-01T00:00:04Z'), new Set<SyncJobType>(['full', 'incremental']), seen('2026-01-01T00:00:00Z'));
   assert.deepEqual(r.due, []);
-  const r2 = dueJobs(c, new Date('2026-01-01T00:00:05Z'), new Set<JobType>(['full', 'incremental']), seen('2026-01-01T00:00:00Z'));
+  const r2 = dueJobs(c, new Date('2026-01-01T00:00:05Z'), new Set<SyncJobType>(['full', 'incremental']), seen('2026-01-01T00:00:00Z'));
   assert.deepEqual(r2.due.map((d) => d.jobType), ['incremental']);
 });
 

@@ -8,24 +8,25 @@
  * runs missed during downtime becomes exactly one catch-up run, never a pile-up.
  */
 import { nextFireTime, validateCron } from '../../domain/shared/cron.js';
-import type { ConnectorDoc, JobType } from './api-client.js';
+import type { Connector } from '../../domain/connector/document.js';
+import type { SyncJobType } from '../../domain/connector/enums.js';
 
-export const LAST_SCHEDULED_FIELD: Record<JobType, string> = {
+export const LAST_SCHEDULED_FIELD: Record<SyncJobType, string> = {
   full: 'last_sync_scheduled_at',
   incremental: 'last_incremental_sync_scheduled_at',
   access_control: 'last_access_control_sync_scheduled_at',
 };
 
-export const JOB_TYPES: readonly JobType[] = ['full', 'incremental', 'access_control'];
+export const JOB_TYPES: readonly SyncJobType[] = ['full', 'incremental', 'access_control'];
 
 export interface DueJob {
-  jobType: JobType;
+  jobType: SyncJobType;
   /** The fire time that made it due. */
   fireTime: Date;
 }
 
 export interface ScheduleProblem {
-  jobType: JobType;
+  jobType: SyncJobType;
   reason: string;
 }
 
@@ -35,10 +36,10 @@ export interface ScheduleProblem {
  * support.
  */
 export function dueJobs(
-  c: Pick<ConnectorDoc, 'scheduling'> & Record<string, unknown>,
+  c: { scheduling?: Partial<Connector['scheduling']> } & Record<string, unknown>,
   now: Date,
-  allowed: ReadonlySet<JobType>,
-  firstSeen: (type: JobType, interval: string) => Date,
+  allowed: ReadonlySet<SyncJobType>,
+  firstSeen: (type: SyncJobType, interval: string) => Date,
 ): { due: DueJob[]; problems: ScheduleProblem[] } {
   const due: DueJob[] = [];
   const problems: ScheduleProblem[] = [];

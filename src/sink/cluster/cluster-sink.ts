@@ -18,7 +18,8 @@ import { DEFAULT_BULK, planChunks, type BulkLimits } from './batch.js';
 import { runChunks } from './bulk-runner.js';
 import type { ClusterApi, DeleteByQueryBody } from './cluster-api.js';
 import { errorReason, errorType, SinkRequestError } from './errors.js';
-import { DEFAULT_GENERATION_FIELD, indexBody } from './index-body.js';
+import { GENERATION_FIELD } from '../../domain/sync-job/document.js';
+import { indexBody } from './index-body.js';
 import { DEFAULT_RETRY, RetryBudget, transientCause, withBudget, type RetryEvent, type RetryPolicy } from './retry.js';
 import { Semaphore } from './semaphore.js';
 
@@ -53,7 +54,7 @@ export class ClusterSink implements Sink {
   ) {
     this.limits = { ...DEFAULT_BULK, ...stripUndefined(opts.bulk) };
     this.retry = { ...DEFAULT_RETRY, ...stripUndefined(opts.retry) };
-    this.generationField = opts.generationField ?? DEFAULT_GENERATION_FIELD;
+    this.generationField = opts.generationField ?? GENERATION_FIELD;
     this.slots = new Semaphore(Math.max(1, this.limits.maxInFlight));
   }
 

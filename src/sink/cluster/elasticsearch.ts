@@ -61,9 +61,10 @@ export class ElasticsearchApi implements ClusterApi {
   }
 
   async bulk(lines: string[], pipeline?: string): Promise<BulkResponseBody> {
-    // Pre-serialized lines: the transport joins strings with newlines as they are.
+    // Pre-serialized lines: the transport joins strings with newlines as they are. The client
+    // types operations as objects only, so this one cast stays.
     const operations = lines as unknown as Parameters<Client['bulk']>[0]['operations'];
-    return (await this.client.bulk({ operations, ...(pipeline ? { pipeline } : {}) })) as unknown as BulkResponseBody;
+    return (await this.client.bulk({ operations, ...(pipeline ? { pipeline } : {}) })) as BulkResponseBody;
   }
 
   async deleteByQuery(index: string, query: Record<string, unknown>): Promise<DeleteByQueryBody> {

@@ -5,21 +5,19 @@
  * language analyser plus a `.keyword` sub-field, and the fields the runtime relies on are
  * typed up front so the first document cannot guess them wrong.
  */
+import { ACCESS_CONTROL_INDEX_PREFIX } from '../../domain/connector/enums.js';
+import { GENERATION_FIELD } from '../../domain/sync-job/document.js';
 import { analyzerFor } from './language.js';
 
-/** The runtime's mark-and-sweep stamp (`runtime/sync/shape.ts` GENERATION_FIELD; a test keeps them equal). */
-export const DEFAULT_GENERATION_FIELD = '_tributary_generation';
-
-export const ACL_INDEX_PREFIX = '.search-acl-filter-';
 
 export interface IndexBody {
   settings?: Record<string, unknown>;
   mappings: Record<string, unknown>;
 }
 
-export function indexBody(index: string, language: string | null | undefined, generationField = DEFAULT_GENERATION_FIELD): IndexBody {
+export function indexBody(index: string, language: string | null | undefined, generationField = GENERATION_FIELD): IndexBody {
   // Identities (user:alice, group:eng) must not be stemmed, whatever the connector's language.
-  const analyzer = index.startsWith(ACL_INDEX_PREFIX) ? 'standard' : analyzerFor(language);
+  const analyzer = index.startsWith(ACCESS_CONTROL_INDEX_PREFIX) ? 'standard' : analyzerFor(language);
   return {
     mappings: {
       dynamic: true,

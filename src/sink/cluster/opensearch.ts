@@ -46,7 +46,7 @@ export class OpenSearchApi implements ClusterApi {
 
   async bulk(lines: string[], pipeline?: string): Promise<BulkResponseBody> {
     const res = await this.client.bulk({ body: lines, ...(pipeline ? { pipeline } : {}) } as Parameters<Client['bulk']>[0]);
-    return res.body as unknown as BulkResponseBody;
+    return res.body as BulkResponseBody;
   }
 
   async deleteByQuery(index: string, query: Record<string, unknown>): Promise<DeleteByQueryBody> {

@@ -4,7 +4,8 @@
  * into typed settings. Errors name the configuration field to fix.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { SourceError, type ConfigEntry, type ConfigSchema, type ConfigValues } from '../source.js';
+import type { ConfigEntry, Configuration } from '../../domain/connector/document.js';
+import { SourceError, type ConfigValues } from '../source.js';
 import { GLOB_LIMITS, globProblem } from './glob-match.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -30,7 +31,7 @@ function entry(e: ConfigEntry): ConfigEntry {
   return out;
 }
 
-export function directoryConfigSchema(): ConfigSchema {
+export function directoryConfigSchema(): Configuration {
   return {
     path: entry({
       label: 'Folder path', display: 'text', type: 'str', order: 1, required: true,

@@ -156,7 +156,7 @@ export class MysqlClient implements SqlDriver {
     return new Promise((res, rej) =>
       c.prepare(query, (err, stmt) => {
         if (err) return rej(err);
-        const names = ((stmt as unknown as { columns?: FieldPacket[] }).columns ?? []).map((f) => f.name);
+        const names = ((stmt as { columns?: FieldPacket[] }).columns ?? []).map((f) => f.name);
         stmt.close();
         res(names);
       }),

@@ -176,7 +176,7 @@ export class PgClient implements SqlDriver {
   async readPage(t: TableInfo, after: unknown[] | null, limit: number, w: Window | null): Promise<RowBatch> {
     const sql = q.pageQuery(this.s.schema, t.name, t.primaryKey, after, limit, w);
     const r = await this.query(sql.text, sql.values, 'array');
-    return { fields: this.fields(r.fields), rows: r.rows as unknown as unknown[][] };
+    return { fields: this.fields(r.fields), rows: r.rows as unknown[][] };
   }
 
   async *stream(target: ReadTarget, w: Window | null, batchSize: number, signal: AbortSignal): AsyncGenerator<RowBatch> {
@@ -289,7 +289,7 @@ export class PgClient implements SqlDriver {
     this.opening?.connection.stream.destroy();
     const c = this.client;
     if (!c) return;
-    const pid = (c as unknown as { processID?: number }).processID;
+    const pid = (c as { processID?: number }).processID;
     let failure: unknown = null;
     if (this.active > 0 && pid) {
       let killer: pg.Client | null = null;

@@ -5,7 +5,8 @@
  * ssl_ca) so existing configurations carry over, plus Tributary's `timestamp_column` and
  * `binary_handling`; and the parsing of the values into typed settings.
  */
-import { SourceError, type ConfigEntry, type ConfigSchema, type ConfigValues } from '../source.js';
+import type { ConfigEntry, Configuration } from '../../domain/connector/document.js';
+import { SourceError, type ConfigValues } from '../source.js';
 
 export const DEFAULT_FETCH_SIZE = 1000;
 export const DEFAULT_RETRY_COUNT = 3;
@@ -65,10 +66,10 @@ function entry(e: ConfigEntry): ConfigEntry {
 }
 
 /** The configuration schema; `order` follows Elastic's connectors. */
-export function sqlConfigSchema(o: SqlSchemaOptions): ConfigSchema {
+export function sqlConfigSchema(o: SqlSchemaOptions): Configuration {
   let order = 0;
   const next = () => ++order;
-  const s: ConfigSchema = {
+  const s: Configuration = {
     host: entry({ label: 'Host', display: 'text', type: 'str', order: next() }),
     port: entry({
       label: 'Port', display: 'numeric', type: 'int', order: next(), default_value: o.defaultPort,

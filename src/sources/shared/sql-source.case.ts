@@ -61,7 +61,7 @@ function makeCtx(opts: Partial<Pick<SyncContext, 'advancedRules' | 'syncCursor' 
     checkpoint: async (c) => {
       checkpoints.push(structuredClone(c));
     },
-    log: { info() {}, warn: (m) => void warnings.push(m) },
+    log: { info() {}, warn: (m) => void warnings.push(m), error() {} },
   };
   return { ctx, checkpoints, warnings };
 }

@@ -50,7 +50,7 @@ function source(driver: SqlDriver, extra: Record<string, unknown> = {}) {
 }
 
 function ctx(syncCursor: Record<string, unknown> | null = null): SyncContext {
-  return { signal: new AbortController().signal, advancedRules: {}, basicRules: [], syncCursor, checkpoint: async () => {}, log: { info() {}, warn() {} } };
+  return { signal: new AbortController().signal, advancedRules: {}, basicRules: [], syncCursor, checkpoint: async () => {}, log: { info() {}, warn() {}, error() {} } };
 }
 
 const row = (id: number, size = 10) => [id, 'x'.repeat(size), `2024-01-01 00:00:${String(id % 60).padStart(2, '0')}`];

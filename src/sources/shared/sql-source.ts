@@ -15,6 +15,7 @@
  * max is read before the table; the cursor maps tables (and custom queries) to that max.
  */
 import { createHash } from 'node:crypto';
+import { silentLogger, type Logger } from '../../domain/shared/logger.js';
 import {
   SourceError,
   type RulesValidation,
@@ -41,20 +42,21 @@ export interface SqlSourceOptions {
   validateRules(value: unknown): Promise<RulesValidation>;
 }
 
-type Log = SyncContext['log'];
 type Build = (row: unknown[]) => SourceDocument;
-const quietLog: Log = { info() {}, warn() {} };
 const EMPTY: unknown[] = [];
 /** About the bytes one keyset page may hold; `fetch_size` caps the rows. */
 const PAGE_BYTES = 8 * 2 ** 20;
 const FIRST_PAGE_ROWS = 10;
 
-/** Cursor persisted between syncs. */
-export interface SqlCursor {
+/**
+ * Cursor persisted between syncs. A type, not an interface, so that it is a plain JSON record
+ * (`Record<string, unknown>`) for `checkpoint` without a cast.
+ */
+export type SqlCursor = {
   timestamp_column: string;
   /** Table name or `query:<hash>` → largest update-column value read (server text). */
   values: Record<string, string>;
-}
+};
 
 function ruleKey(rule: QueryRule): string {
   return 'query:' + createHash('sha1').update(rule.query).digest('hex').slice(0, 16);
@@ -62,7 +64,7 @@ function ruleKey(rule: QueryRule): string {
 
 export class SqlSource implements Source {
   private fullCursor: SqlCursor | null = null;
-  private log: Log = quietLog;
+  private log: Logger = silentLogger;
 
   constructor(private readonly o: SqlSourceOptions) {}
 
@@ -179,7 +181,7 @@ export class SqlSource implements Source {
   }
 
   cursorAfterFullSync(): Record<string, unknown> | null {
-    return this.fullCursor as Record<string, unknown> | null;
+    return this.fullCursor;
   }
 
   private async *readChanges(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
@@ -204,7 +206,7 @@ export class SqlSource implements Source {
       const after = prev[key] ?? null;
       if (after !== upTo) yield* read({ column: ts, after, upTo });
       done[key] = upTo;
-      await ctx.checkpoint(cursor({ ...prev, ...done }) as unknown as Record<string, unknown>);
+      await ctx.checkpoint(cursor({ ...prev, ...done }));
     }.bind(this);
 
     const rules = this.rules(ctx.advancedRules);
@@ -219,7 +221,7 @@ export class SqlSource implements Source {
         yield* step(name, { table: info }, info.columns.includes(ts), (w) => this.readTable(info, w, ctx));
       }
     }
-    return cursor(done) as unknown as Record<string, unknown>;
+    return cursor(done);
   }
 
   async validateAdvancedRules(rules: unknown): Promise<RulesValidation> {

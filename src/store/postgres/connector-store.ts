@@ -4,14 +4,15 @@
  * `SELECT … FOR UPDATE`, and index-name uniqueness is the partial unique index
  * `connectors_index_name_live` (migrations.ts), not a search.
  */
+import type { ConnectorDoc } from '../../domain/connector/document.js';
 import { errors } from '../../domain/errors.js';
 import { CONNECTOR_ORDER, connectorWhere, countSql, pageSql } from '../list-query.js';
 import { applyMutation, withId } from '../mutation.js';
-import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type Doc, type ListResult, type Stored } from '../store.js';
+import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type ListResult, type Stored } from '../store.js';
 import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
 
 /** Maps a failed write: a uniqueness clash to 400 `status_exception`, an unstorable doc to 400. */
-function writeError(e: unknown, doc: Doc): unknown {
+function writeError(e: unknown, doc: ConnectorDoc): unknown {
   const err = e as { code?: string; constraint?: string };
   if (err?.code === '23505' && err.constraint === 'connectors_index_name_live') return errors.status(indexNameInUse(String(doc.index_name)));
   if (isUnstorableDocument(e)) return unstorable(e);
@@ -22,7 +23,7 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
   const t = `${db.s}.connectors`;
   return {
     async get(id) {
-      const r = await db.query<{ doc: Doc }>(`SELECT doc FROM ${t} WHERE id = $1`, [id]);
+      const r = await db.query<{ doc: ConnectorDoc }>(`SELECT doc FROM ${t} WHERE id = $1`, [id]);
       return r.rows[0] ? { id, doc: r.rows[0].doc } : null;
     },
     async getJson(id, includeDeleted) {
@@ -47,7 +48,7 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
     },
     async update(id, mutate, opts = {}) {
       return db.tx(async (c) => {
-        const r = await c.query<{ doc: Doc; deleted: boolean }>(`SELECT doc, deleted FROM ${t} WHERE id = $1 FOR UPDATE`, [id]);
+        const r = await c.query<{ doc: ConnectorDoc; deleted: boolean }>(`SELECT doc, deleted FROM ${t} WHERE id = $1 FOR UPDATE`, [id]);
         const row = r.rows[0];
         if (!row || (opts.skipDeleted && row.deleted)) return null;
         const out = applyMutation(row.doc, mutate, opts);
@@ -76,8 +77,8 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
       });
     },
     async listAll(opts = {}) {
-      const rows = (await db.query<{ id: string; doc: Doc }>(`SELECT id, doc FROM ${t} WHERE NOT deleted ORDER BY id`)).rows;
-      const out: Stored[] = rows.map((r) => ({ id: r.id, doc: r.doc }));
+      const rows = (await db.query<{ id: string; doc: ConnectorDoc }>(`SELECT id, doc FROM ${t} WHERE NOT deleted ORDER BY id`)).rows;
+      const out: Stored<ConnectorDoc>[] = rows.map((r) => ({ id: r.id, doc: r.doc }));
       return opts.serviceTypes ? out.filter((c) => opts.serviceTypes!.includes(String(c.doc.service_type))) : out;
     },
   };

@@ -151,6 +151,8 @@ export class PgDatabase {
    */
   async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     return this.attempt(async (c, commit) => {
+      // Three statements in one query: pg resolves with one result per statement, but its
+      // typings only know the single-statement form, so this cast stays.
       const begun = (await c.query(BEGIN)) as unknown as pg.QueryResult[];
       let value: T;
       try {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../domain/errors.js';
-import { storeCases } from '../store.case.js';
+import { connectorDoc, storeCases } from '../store.case.js';
 import { migrations } from './migrations.js';
 import { parseStoreUrl, PgDatabase } from './database.js';
 import { openPostgresStore } from './index.js';
@@ -103,7 +103,7 @@ if (await requirePg('postgres store')) {
         const stores = await Promise.all(Array.from({ length: 6 }, () => openPostgresStore(pgUrl({ schema, pool_max: '2' }))));
         const versions = (await adminQuery(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`)).rows.map((r) => r.version);
         assert.deepEqual(versions, migrations.map((m) => m.version));
-        await stores[0].connectors.put('c1', { index_name: 'x' });
+        await stores[0].connectors.put('c1', connectorDoc({ index_name: 'x' }));
         assert.equal((await stores[5].connectors.get('c1'))!.doc.index_name, 'x');
         await Promise.all(stores.map((s) => s.close()));
         // Reopening finds nothing to apply.
@@ -123,10 +123,10 @@ if (await requirePg('postgres store')) {
         let n = 0;
         for (let round = 0; round < 5; round++) {
           // Fill the pool with idle connections, then kill them all.
-          await Promise.all(Array.from({ length: 4 }, () => store.connectors.put(`c${n++}`, { name: 'x' })));
+          await Promise.all(Array.from({ length: 4 }, () => store.connectors.put(`c${n++}`, connectorDoc({ name: 'x' }))));
           assert.ok((await terminateBackends(app)) > 0);
           await new Promise((r) => setTimeout(r, 20 * round));
-          assert.equal(await store.connectors.put(`c${n++}`, { name: 'after' }), 'created');
+          assert.equal(await store.connectors.put(`c${n++}`, connectorDoc({ name: 'after' })), 'created');
           assert.equal((await store.connectors.update('c0', (d) => ({ ...d, round })))!.result, 'updated');
           await store.ping();
         }
@@ -196,9 +196,9 @@ if (await requirePg('postgres store')) {
       const schema = randomSchema();
       const store = await openPostgresStore(pgUrl({ schema }));
       try {
-        await assert.rejects(store.connectors.put('c1', { name: 'a\u0000b' }), (e) => e instanceof ApiError && e.status === 400);
+        await assert.rejects(store.connectors.put('c1', connectorDoc({ name: 'a\u0000b' })), (e) => e instanceof ApiError && e.status === 400);
         await assert.rejects(store.secrets.put('s1', 'a\u0000b'), (e) => e instanceof ApiError && e.status === 400);
-        assert.equal(await store.connectors.put('c1', { name: 'ünïcødé ✓ 𝄞' }), 'created');
+        assert.equal(await store.connectors.put('c1', connectorDoc({ name: 'ünïcødé ✓ 𝄞' })), 'created');
         assert.equal((await store.connectors.get('c1'))!.doc.name, 'ünïcødé ✓ 𝄞');
       } finally {
         await store.close();

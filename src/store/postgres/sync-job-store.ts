@@ -3,9 +3,10 @@
  * `SELECT … FOR UPDATE`, so a claim or status transition checked by the mutator cannot race
  * another process.
  */
+import type { SyncJobDoc } from '../../domain/sync-job/document.js';
 import { countSql, pageSql, syncJobWhere } from '../list-query.js';
 import { applyMutation, withId } from '../mutation.js';
-import type { Doc, ListResult, SyncJobQuery, SyncJobStore } from '../store.js';
+import type { ListResult, SyncJobQuery, SyncJobStore } from '../store.js';
 import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
 
 /** created_at descending (missing last, as SQLite sorts), then insertion order descending. */
@@ -26,7 +27,7 @@ export function pgSyncJobStore(db: PgDatabase): SyncJobStore {
       });
     },
     async get(id) {
-      const r = await db.query<{ doc: Doc }>(`SELECT doc FROM ${t} WHERE id = $1`, [id]);
+      const r = await db.query<{ doc: SyncJobDoc }>(`SELECT doc FROM ${t} WHERE id = $1`, [id]);
       return r.rows[0] ? { id, doc: r.rows[0].doc } : null;
     },
     async getJson(id) {
@@ -35,7 +36,7 @@ export function pgSyncJobStore(db: PgDatabase): SyncJobStore {
     },
     async update(id, mutate, opts = {}) {
       return db.tx(async (c) => {
-        const r = await c.query<{ doc: Doc }>(`SELECT doc FROM ${t} WHERE id = $1 FOR UPDATE`, [id]);
+        const r = await c.query<{ doc: SyncJobDoc }>(`SELECT doc FROM ${t} WHERE id = $1 FOR UPDATE`, [id]);
         if (!r.rows[0]) return null;
         const out = applyMutation(r.rows[0].doc, mutate, opts);
         if (out.changed) {

@@ -1,7 +1,8 @@
 /** Connectors in SQLite (see store.ts for the contract). */
+import type { ConnectorDoc } from '../../domain/connector/document.js';
 import { ApiError, errors } from '../../domain/errors.js';
 import { applyMutation, withId } from '../mutation.js';
-import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type Doc, type ListResult, type Mutator, type Stored, type UpdateOptions, type UpdateResult } from '../store.js';
+import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type ListResult, type Mutator, type Stored, type UpdateOptions, type UpdateResult } from '../store.js';
 import { CONNECTOR_ORDER, connectorWhere, countSql, pageSql } from '../list-query.js';
 import { sqliteDialect, type Db } from './database.js';
 
@@ -74,10 +75,10 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
     out.forEach((o, i) => (o.ok ? batch[i].resolve(o.result) : batch[i].reject(o.error)));
   };
 
-  const updateTx = db.transaction((id: string, mutate: Mutator, opts: UpdateOptions): UpdateResult | null => {
+  const updateTx = db.transaction((id: string, mutate: Mutator<ConnectorDoc>, opts: UpdateOptions): UpdateResult<ConnectorDoc> | null => {
     const row = getStmt.get(id);
     if (!row || (opts.skipDeleted && row.deleted)) return null;
-    const out = applyMutation(JSON.parse(row.doc), mutate, opts);
+    const out = applyMutation(JSON.parse(row.doc) as ConnectorDoc, mutate, opts);
     if (out.changed) writeChecked(() => updateStmt.run(JSON.stringify(out.doc), id), out.doc.index_name);
     return { result: out.result, doc: out.doc };
   });
@@ -116,7 +117,7 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
     },
     async listAll(opts = {}) {
       const rows = db.prepare('SELECT id, doc FROM connectors WHERE deleted = 0 ORDER BY id').all() as { id: string; doc: string }[];
-      const out: Stored[] = rows.map((r) => ({ id: r.id, doc: JSON.parse(r.doc) }));
+      const out: Stored<ConnectorDoc>[] = rows.map((r) => ({ id: r.id, doc: JSON.parse(r.doc) }));
       return opts.serviceTypes ? out.filter((c) => opts.serviceTypes!.includes(String(c.doc.service_type))) : out;
     },
   };

@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { newConnectorDoc } from '../../domain/connector/defaults.js';
 import { openSqliteStore } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-group-commit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const doc = (index: string) => ({ index_name: index, name: index, deleted: false });
+const doc = (index: string) => newConnectorDoc({ index_name: index, name: index }, '2024-05-01T00:00:00.000Z');
 
 test('concurrent puts: own results, an index-name clash fails alone, all visible to another connection', async () => {
   const store = openSqliteStore(dir);

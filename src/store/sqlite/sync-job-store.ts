@@ -1,6 +1,7 @@
 /** Sync jobs in SQLite (see store.ts for the contract). */
+import type { SyncJobDoc } from '../../domain/sync-job/document.js';
 import { applyMutation, withId } from '../mutation.js';
-import type { Doc, ListResult, Mutator, SyncJobQuery, SyncJobStore, UpdateOptions, UpdateResult } from '../store.js';
+import type { ListResult, Mutator, SyncJobQuery, SyncJobStore, UpdateOptions, UpdateResult } from '../store.js';
 import { countSql, pageSql, syncJobWhere } from '../list-query.js';
 import { sqliteDialect, type Db } from './database.js';
 
@@ -11,16 +12,16 @@ export function sqliteSyncJobStore(db: Db): SyncJobStore {
   const deleteStmt = db.prepare('DELETE FROM sync_jobs WHERE id = ?');
   const deleteByConnectorStmt = db.prepare('DELETE FROM sync_jobs WHERE connector_id = ?');
 
-  const updateTx = db.transaction((id: string, mutate: Mutator, opts: UpdateOptions): UpdateResult | null => {
+  const updateTx = db.transaction((id: string, mutate: Mutator<SyncJobDoc>, opts: UpdateOptions): UpdateResult<SyncJobDoc> | null => {
     const row = getStmt.get(id);
     if (!row) return null;
-    const out = applyMutation(JSON.parse(row.doc), mutate, opts);
+    const out = applyMutation(JSON.parse(row.doc) as SyncJobDoc, mutate, opts);
     if (out.changed) updateStmt.run(JSON.stringify(out.doc), id);
     return { result: out.result, doc: out.doc };
   });
 
   return {
-    async create(id: string, doc: Doc) {
+    async create(id, doc) {
       insertStmt.run(id, JSON.stringify(doc));
     },
     async get(id) {
