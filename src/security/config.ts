@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { hashPassword, isPasswordHash } from './password.js';
 import { builtinRoles, parseRoleDescriptor, type RoleDescriptor } from './roles.js';
 import { parseTimeValue } from '../domain/shared/time-value.js';
+import { isPlainObject } from '../domain/shared/json.js';
 
 export interface UserEntry {
   passwordHash: string;
@@ -48,10 +49,6 @@ export const DEFAULT_PASSWORD_CHECKS: PasswordCheckConfig = { maxConcurrent: CHE
 
 const USER_NAME = /^[\p{L}\p{N}_\-.@+]{1,507}$/u;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function fail(file: string, msg: string): never {
   throw new Error(`${file}: security: ${msg}`);
 }
@@ -71,13 +68,13 @@ export async function parseSecurityConfig(raw: unknown, file = 'config', opts: {
     passwordChecks: { ...DEFAULT_PASSWORD_CHECKS },
   };
   if (raw === undefined || raw === null) return out;
-  if (!isObject(raw)) fail(file, 'expected a mapping');
+  if (!isPlainObject(raw)) fail(file, 'expected a mapping');
   for (const key of Object.keys(raw)) if (!(SECURITY_KEYS as readonly string[]).includes(key)) fail(file, `unknown key [${key}]`);
   if (raw.enabled !== undefined && typeof raw.enabled !== 'boolean') fail(file, '[enabled] must be true or false');
   out.enabled = raw.enabled === true;
 
   if (raw.roles !== undefined && raw.roles !== null) {
-    if (!isObject(raw.roles)) fail(file, '[roles] must be a mapping of role name to role descriptor');
+    if (!isPlainObject(raw.roles)) fail(file, '[roles] must be a mapping of role name to role descriptor');
     for (const [name, desc] of Object.entries(raw.roles)) {
       if (builtinRoles[name]) fail(file, `role [${name}] is a built-in role and cannot be redefined`);
       try {
@@ -89,7 +86,7 @@ export async function parseSecurityConfig(raw: unknown, file = 'config', opts: {
   }
 
   if (raw.users !== undefined && raw.users !== null) {
-    if (!isObject(raw.users)) fail(file, '[users] must be a mapping of user name to {password_hash, roles}');
+    if (!isPlainObject(raw.users)) fail(file, '[users] must be a mapping of user name to {password_hash, roles}');
     for (const [name, entry] of Object.entries(raw.users)) {
       if (!USER_NAME.test(name)) fail(file, `invalid user name [${name}]`);
       out.users.set(name, await parseUser(file, name, entry, out.roles, opts.hashCost));
@@ -116,7 +113,7 @@ export async function parseSecurityConfig(raw: unknown, file = 'config', opts: {
 function subsection(file: string, raw: Record<string, unknown>, name: string, keys: readonly string[]): Record<string, unknown> {
   const r = raw[name];
   if (r === undefined) return {};
-  if (!isObject(r)) fail(file, `[${name}] must be a mapping {${keys.join(', ')}}`);
+  if (!isPlainObject(r)) fail(file, `[${name}] must be a mapping {${keys.join(', ')}}`);
   for (const key of Object.keys(r)) if (!keys.includes(key)) fail(file, `[${name}] unknown key [${key}]`);
   return r;
 }
@@ -128,7 +125,7 @@ function wholeNumber(file: string, r: Record<string, unknown>, section: string, 
 }
 
 async function parseUser(file: string, name: string, entry: unknown, roles: Map<string, RoleDescriptor>, hashCost?: number): Promise<UserEntry> {
-  if (!isObject(entry)) fail(file, `user [${name}]: expected {password_hash, roles}`);
+  if (!isPlainObject(entry)) fail(file, `user [${name}]: expected {password_hash, roles}`);
   for (const key of Object.keys(entry)) {
     if (!(USER_KEYS as readonly string[]).includes(key)) fail(file, `user [${name}]: unknown key [${key}]`);
   }
