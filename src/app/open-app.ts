@@ -20,10 +20,12 @@ import { createSecurity } from '../security/security.js';
 import { openPostgres, postgresSchemes } from '../store/postgres/register.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/store.js';
+import { DEFAULT_VERSION } from '../config/compatibility.js';
 
-export const VERSION_NUMBER = '9.1.0';
 
 export interface AppOptions {
+  /** `GET /`'s `version.number` (config `compatibility.version`); default `DEFAULT_VERSION`. */
+  version?: string;
   dataDir: string;
   /** `postgres://…` selects the PostgreSQL store; absent = SQLite in `dataDir`. */
   storeUrl?: string;
@@ -49,7 +51,7 @@ export function newId(): string {
  * is written whole under a temporary name and linked into place (link fails if another process
  * won: its file is used). Nobody reads a half-written file or picks a second uuid.
  */
-function loadIdentity(dataDir: string): NodeIdentity {
+function loadIdentity(dataDir: string, version: string): NodeIdentity {
   const file = join(dataDir, 'node.json');
   if (!existsSync(file)) {
     const tmp = `${file}.${process.pid}.tmp`;
@@ -63,7 +65,7 @@ function loadIdentity(dataDir: string): NodeIdentity {
     }
   }
   const uuid: string = JSON.parse(readFileSync(file, 'utf8')).cluster_uuid;
-  return { name: hostname(), clusterName: 'tributary', clusterUuid: uuid, version: VERSION_NUMBER };
+  return { name: hostname(), clusterName: 'tributary', clusterUuid: uuid, version };
 }
 
 /** SQLite under the data directory by default; `postgres://` / `postgresql://` URLs select PostgreSQL. */
@@ -113,7 +115,7 @@ export async function openApp(opts: AppOptions): Promise<AppContext> {
     clock: systemClock,
     newId,
     security,
-    identity: loadIdentity(opts.dataDir),
+    identity: loadIdentity(opts.dataDir, opts.version ?? DEFAULT_VERSION),
     secretCodec,
     notices,
     metrics,

@@ -78,7 +78,7 @@ async function start(
   const contentIndex = settings.content.target === 'embedded' ? { file: join(resolve(o.data), 'content.db'), search: settings.search } : undefined;
   // One registry for the process: the server's requests and the in-process worker's syncs.
   const metrics = new ProcessMetrics({ defaultMetrics: true });
-  const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig, contentIndex, metrics });
+  const app = await openApp({ dataDir: resolve(o.data), storeUrl: o.store, securityConfig, contentIndex, metrics, version: settings.compatibility.version });
   if (lock) app.closers.push(() => lock.release());
   const server = buildServer(app, {
     bodyLimit: Number(o.maxBody),

@@ -10,6 +10,7 @@
 import { CLUSTER_KEYS, BULK_KEYS, RETRY_KEYS } from '../sink/cluster/config.js';
 import { SEARCH_KEYS } from '../content-index/search-config.js';
 import { DIRECTORY_KEYS, SOURCES_KEYS, WORKER_KEYS } from '../runtime/worker/config.js';
+import { COMPATIBILITY_KEYS } from './compatibility.js';
 import { PASSWORD_CHECK_KEYS, RATE_LIMIT_KEYS, SECURITY_KEYS, USER_KEYS } from '../security/config.js';
 
 /**
@@ -43,6 +44,7 @@ export const CONFIG_SCHEMA: KeyTree = {
     bulk: leaves(BULK_KEYS),
     retry: leaves(RETRY_KEYS),
   }),
+  compatibility: leaves(COMPATIBILITY_KEYS),
 };
 
 /** Every key path of the tree, `security.users.<name>.roles` style, parents included. */

@@ -60,14 +60,14 @@ test('no file, an empty file: every section at its defaults', async () => {
 
 test('an unknown section or key, at any depth, is refused with the file, its path and the keys allowed there', async () => {
   const cases: [string, string][] = [
-    ['securty: {enabled: false}\n', 'f.yml: unknown section [securty]; allowed: security, worker, sources, content'],
+    ['securty: {enabled: false}\n', 'f.yml: unknown section [securty]; allowed: security, worker, sources, content, compatibility'],
     ['content: {targt: x}\n', 'f.yml: unknown key [content.targt]; allowed: target, search, url, urls, api_key, username, password, ca_file, verify_certs, compatible_with, request_timeout_seconds, bulk, retry'],
     ['content: {search: {thread: 2}}\n', 'f.yml: unknown key [content.search.thread]; allowed: threads, max_queue, max_clause_count, max_nested_depth, timeout, hard_timeout'],
     ['content: {target: elasticsearch, url: "http://x:9200", bulk: {max_doc: 1}}\n', 'f.yml: unknown key [content.bulk.max_doc]; allowed: max_docs, max_bytes, max_in_flight'],
     ['content: {target: elasticsearch, url: "http://x:9200", retry: {budget: 1}}\n', 'f.yml: unknown key [content.retry.budget]; allowed: budget_seconds, initial_delay_ms, max_delay_ms'],
     ['sources: {directory: {rots: [/x]}}\n', 'f.yml: unknown key [sources.directory.rots]; allowed: roots, max_file_size, extract_timeout'],
     ['sources: {allowed_host: [x]}\n', 'f.yml: unknown key [sources.allowed_host]; allowed: allowed_hosts, directory'],
-    ['worker: {concurency: 2}\n', 'f.yml: unknown key [worker.concurency]; allowed: api_key, service_types, connector_ids, concurrency, poll_interval, connector_concurrency, connector_timeout, job_poll_interval, heartbeat, stale_after, cleanup_interval, cancel_poll, shutdown_timeout, source_idle_timeout, max_document_bytes'],
+    ['worker: {concurency: 2}\n', 'f.yml: unknown key [worker.concurency]; allowed: api_key, service_types, exclude_service_types, connector_ids, concurrency, poll_interval, connector_concurrency, connector_timeout, job_poll_interval, heartbeat, stale_after, cleanup_interval, cancel_poll, shutdown_timeout, source_idle_timeout, max_document_bytes'],
     ['security: {enable: true}\n', 'f.yml: unknown key [security.enable]; allowed: enabled, users, roles, login_rate_limit, password_checks'],
     ['security: {users: {ann: {pasword: x}}}\n', 'f.yml: unknown key [security.users.ann.pasword]; allowed: password_hash, password, roles'],
     ['security: {login_rate_limit: {windw: 1m}}\n', 'f.yml: unknown key [security.login_rate_limit.windw]; allowed: max_failures, window'],
@@ -115,4 +115,19 @@ test('a file that cannot be read or parsed is named', async () => {
   await assert.rejects(loadSettings(join(dir, 'missing.yml'), opts), /missing\.yml: cannot read the config file/);
   await assert.rejects(loadSettings(file('a: [\n', 'broken.yml'), opts), /broken\.yml: cannot read the config file/);
   await assert.rejects(loadSettings(file('worker: {}\nworker: {}\n', 'twice.yml'), opts), /twice\.yml: cannot read the config file: .*unique/i);
+});
+
+test('compatibility.version: the Elasticsearch version answered, 8.x.y or 9.x.y, default the newest checked', async () => {
+  assert.equal((await settingsFrom(undefined, 'c.yml', opts)).compatibility.version, '9.6.0');
+  assert.equal((await settingsFrom({ compatibility: { version: '9.3.0' } }, 'c.yml', opts)).compatibility.version, '9.3.0');
+  assert.equal((await settingsFrom({ compatibility: { version: '8.19.4' } }, 'c.yml', opts)).compatibility.version, '8.19.4');
+  for (const bad of ['10.0.0', '9.3', 'latest', 9.3, '9.3.0-SNAPSHOT']) {
+    await assert.rejects(settingsFrom({ compatibility: { version: bad } }, 'c.yml', opts), /c\.yml: compatibility\.version: must be an Elasticsearch version 8\.x\.y or 9\.x\.y/);
+  }
+  await assert.rejects(settingsFrom({ compatibility: { versoin: '9.3.0' } }, 'c.yml', opts), /unknown key \[compatibility\.versoin\]; allowed: version/);
+});
+
+test('worker.exclude_service_types names known source types', async () => {
+  assert.deepEqual((await settingsFrom({ worker: { exclude_service_types: ['mysql'] } }, 'c.yml', opts)).worker.excludeServiceTypes, ['mysql']);
+  await assert.rejects(settingsFrom({ worker: { exclude_service_types: ['confluence'] } }, 'c.yml', opts), /c\.yml: worker\.exclude_service_types: unknown service type\(s\) \[confluence\]; known: directory, mysql, postgresql/);
 });

@@ -16,6 +16,7 @@ import { parseContentConfig, type ContentConfig } from '../sink/registry.js';
 import { sources as sourceRegistry } from '../sources/registry.js';
 import type { EnvName } from './environment.js';
 import { checkKeys } from './schema.js';
+import { parseCompatibilitySection, type CompatibilitySettings } from './compatibility.js';
 
 const WORKER_API_KEY: EnvName = 'TRIBUTARY_WORKER_API_KEY';
 
@@ -30,6 +31,8 @@ export interface Settings {
   content: ContentConfig;
   /** … and `content.search`, the embedded index's search limits. */
   search: Partial<SearchLimits>;
+  /** `compatibility`: the Elasticsearch version answered (`GET /`). */
+  compatibility: CompatibilitySettings;
 }
 
 export interface LoadOptions {
@@ -55,7 +58,7 @@ export async function loadSettings(file: string | undefined, opts: LoadOptions =
 export async function settingsFrom(doc: unknown, file: string, opts: LoadOptions = {}): Promise<Settings> {
   const env = opts.env ?? process.env;
   if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) {
-    throw new Error(`${file}: the config file must hold a mapping of sections (security, worker, sources, content)`);
+    throw new Error(`${file}: the config file must hold a mapping of sections (security, worker, sources, content, compatibility)`);
   }
   checkKeys(doc, file);
   const o = (doc ?? {}) as Record<string, unknown>;
@@ -63,6 +66,10 @@ export async function settingsFrom(doc: unknown, file: string, opts: LoadOptions
   const unknownTypes = (worker.serviceTypes ?? []).filter((t) => !Object.hasOwn(sourceRegistry, t));
   if (unknownTypes.length) {
     throw new Error(`${file}: worker.service_types: unknown service type(s) [${unknownTypes.join(', ')}]; known: ${Object.keys(sourceRegistry).sort().join(', ')}`);
+  }
+  const unknownExcluded = (worker.excludeServiceTypes ?? []).filter((t) => !Object.hasOwn(sourceRegistry, t));
+  if (unknownExcluded.length) {
+    throw new Error(`${file}: worker.exclude_service_types: unknown service type(s) [${unknownExcluded.join(', ')}]; known: ${Object.keys(sourceRegistry).sort().join(', ')}`);
   }
   // The environment wins over the file (a secret is better kept out of it).
   if (env[WORKER_API_KEY] !== undefined) worker.apiKey = env[WORKER_API_KEY];
@@ -77,5 +84,6 @@ export async function settingsFrom(doc: unknown, file: string, opts: LoadOptions
       throw new Error(`${file}: ${(e as Error).message}`);
     }
   }
-  return { security, worker, sources, content, search: parseSearchLimits(raw?.search, file) };
+  const compatibility = parseCompatibilitySection(o.compatibility, file);
+  return { security, worker, sources, content, search: parseSearchLimits(raw?.search, file), compatibility };
 }

@@ -33,7 +33,7 @@ async function serveWith(name: string, yaml: string) {
 }
 
 const BAD: [string, string, (file: string) => string][] = [
-  ['section', 'securty:\n  enabled: true\n', (f) => `${f}: unknown section [securty]; allowed: security, worker, sources, content`],
+  ['section', 'securty:\n  enabled: true\n', (f) => `${f}: unknown section [securty]; allowed: security, worker, sources, content, compatibility`],
   ['content-key', 'content:\n  targt: elasticsearch\n', (f) => `${f}: unknown key [content.targt]; allowed: target, search, url,`],
   ['sources-key', 'sources:\n  directory:\n    rots: [/srv]\n', (f) => `${f}: unknown key [sources.directory.rots]; allowed: roots, max_file_size, extract_timeout`],
   ['worker-key', 'worker:\n  concurency: 2\n', (f) => `${f}: unknown key [worker.concurency]; allowed: api_key, service_types,`],

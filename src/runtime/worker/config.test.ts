@@ -32,3 +32,16 @@ test('sources.allowed_hosts: a malformed entry stops the configuration load, nam
   assert.throws(() => parseSourcesSection({ allowed_hosts: ['10.0.0.0/33'] }, 'f.yml'), /f\.yml: sources\.allowed_hosts: \[10\.0\.0\.0\/33\] is not a valid CIDR block/);
   assert.throws(() => parseSourcesSection({ allowed_hosts: ['db internal'] }, 'f.yml'), /\[db internal\] is not a host name, address or CIDR block/);
 });
+
+test('worker.exclude_service_types: types another connector service runs are not served', async () => {
+  const { resolveOptions } = await import('./options.js');
+  const { parseWorkerSection } = await import('./config.js');
+  const w = parseWorkerSection({ exclude_service_types: ['mysql', 'postgresql'] }, 'f.yml');
+  assert.deepEqual(w.excludeServiceTypes, ['mysql', 'postgresql']);
+  const base = { api: {} as never, sink: {} as never };
+  assert.deepEqual(resolveOptions({ ...base, ...w }).serviceTypes, ['directory']);
+  assert.deepEqual(resolveOptions({ ...base, serviceTypes: ['directory', 'mysql'], excludeServiceTypes: ['mysql'] }).serviceTypes, ['directory']);
+  assert.throws(() => resolveOptions({ ...base, serviceTypes: ['mysql'], excludeServiceTypes: ['mysql'] }), /would serve no service type: \[mysql\] are all in exclude_service_types/);
+  assert.throws(() => resolveOptions({ ...base, excludeServiceTypes: ['mysq'] }), /Unknown service type\(s\) \[mysq\]/);
+  assert.throws(() => parseWorkerSection({ exclude_service_types: [3] }, 'f.yml'), /worker\.exclude_service_types: expected a list of strings/);
+});

@@ -7,6 +7,7 @@
  *   worker:
  *     api_key: <encoded API key>        # TRIBUTARY_WORKER_API_KEY; needed when security is on
  *     service_types: [directory]        # default: every source
+ *     exclude_service_types: [mysql]    # served by another service (e.g. Elastic's)
  *     connector_ids: []                 # default: all connectors of those types
  *     concurrency: 2
  *     poll_interval: 10s                # connector loop
@@ -45,7 +46,7 @@ const COUNTS: Record<string, [min: number, max: number]> = {
   max_document_bytes: [1, Number.MAX_SAFE_INTEGER],
 };
 export const WORKER_KEYS = [
-  'api_key', 'service_types', 'connector_ids', 'concurrency', 'poll_interval', 'connector_concurrency', 'connector_timeout',
+  'api_key', 'service_types', 'exclude_service_types', 'connector_ids', 'concurrency', 'poll_interval', 'connector_concurrency', 'connector_timeout',
   'job_poll_interval', 'heartbeat', 'stale_after', 'cleanup_interval', 'cancel_poll', 'shutdown_timeout', 'source_idle_timeout',
   'max_document_bytes',
 ] as const;
@@ -82,6 +83,7 @@ export function parseWorkerSection(raw: unknown, file = 'config'): WorkerSetting
       out.apiKey = v;
     }
     else if (k === 'service_types') out.serviceTypes = list(v, where);
+    else if (k === 'exclude_service_types') out.excludeServiceTypes = list(v, where);
     else if (k === 'connector_ids') out.connectorIds = list(v, where);
     else if (k === 'concurrency') out.concurrency = count(v, COUNTS.concurrency, where);
     else if (k === 'connector_concurrency') out.connectorConcurrency = count(v, COUNTS.connector_concurrency, where);

@@ -22,6 +22,11 @@ export interface WorkerOptions {
   sourcePolicy?: SourcePolicy;
   /** Served service types (default: every source known). */
   serviceTypes?: string[];
+  /**
+   * Service types not served even when `serviceTypes` names them or it is absent: those another
+   * connector service runs (Elastic's, for the `mysql` and `postgresql` it shares names with).
+   */
+  excludeServiceTypes?: string[];
   /** Serve only these connectors (default: all of the served types). */
   connectorIds?: string[];
   /** Sync jobs run at the same time by this worker. */
@@ -52,7 +57,7 @@ export interface WorkerOptions {
   metrics?: SyncMetrics;
 }
 
-export type ResolvedOptions = Required<Omit<WorkerOptions, 'connectorIds' | 'limits' | 'log'>> & {
+export type ResolvedOptions = Required<Omit<WorkerOptions, 'connectorIds' | 'limits' | 'log' | 'excludeServiceTypes'>> & {
   connectorIds: string[] | null;
   limits: SyncLimits;
   log: Logger;
@@ -61,9 +66,14 @@ export type ResolvedOptions = Required<Omit<WorkerOptions, 'connectorIds' | 'lim
 export function resolveOptions(o: WorkerOptions): ResolvedOptions {
   const sources = o.sources ?? registry;
   const heartbeatMs = o.heartbeatMs ?? 10_000;
-  const serviceTypes = o.serviceTypes?.length ? o.serviceTypes : Object.keys(sources);
-  const unknown = serviceTypes.filter((t) => !Object.hasOwn(sources, t));
+  const listed = o.serviceTypes?.length ? o.serviceTypes : Object.keys(sources);
+  const excluded = o.excludeServiceTypes ?? [];
+  const unknown = [...listed, ...excluded].filter((t) => !Object.hasOwn(sources, t));
   if (unknown.length) throw new Error(`Unknown service type(s) [${unknown.join(', ')}]; known: ${Object.keys(sources).sort().join(', ')}`);
+  const serviceTypes = listed.filter((t) => !excluded.includes(t));
+  if (serviceTypes.length === 0) {
+    throw new Error(`This worker would serve no service type: [${listed.join(', ')}] are all in exclude_service_types; run it with --no-worker instead`);
+  }
   const concurrency = o.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${o.concurrency}`);
   const connectorConcurrency = o.connectorConcurrency ?? 8;
