@@ -12,6 +12,7 @@ import { metrics } from './root/metrics.js';
 import { secretEndpoints } from './secret/index.js';
 import { securityEndpoints } from './security/index.js';
 import { syncJobEndpoints } from './sync-job/index.js';
+import { systemIndexEndpoints } from './system-index/index-admin.js';
 import { updateConnectorDoc, updateSyncJobDoc } from './system-index/update-doc.js';
 
 export const endpoints: Endpoint[] = [
@@ -26,5 +27,6 @@ export const endpoints: Endpoint[] = [
   ...securityEndpoints,
   updateConnectorDoc,
   updateSyncJobDoc,
+  ...systemIndexEndpoints,
   ...indexEndpoints,
 ];

@@ -9,6 +9,7 @@ import { errors } from '../../domain/errors.js';
 import type { ContentIndex } from '../../content-index/content-index.js';
 import type { AppContext } from '../app-context.js';
 import { NO_ROUTE, type Endpoint, type EndpointReply, type EndpointRequest, type HttpMethod, type ParamType } from '../endpoint.js';
+import { systemIndex } from '../../domain/system-index-mappings.js';
 
 export interface IndexEndpointDef {
   name: string;
@@ -29,7 +30,8 @@ export function indexEndpoint(def: IndexEndpointDef): Endpoint {
     async handler(req, app) {
       const ci = app.contentIndex;
       const name = req.params.index;
-      if (!ci || (name !== undefined && name.startsWith('_'))) return NO_ROUTE;
+      // `_…` names are other APIs; the connector system indices have endpoints of their own.
+      if (!ci || (name !== undefined && (name.startsWith('_') || systemIndex(name) !== undefined))) return NO_ROUTE;
       return run(req, ci);
     },
   };
