@@ -3,6 +3,7 @@
  * kinds the engine treats differently, dynamic type inference, and value checks (Elasticsearch's
  * dynamic field mapping and `coerce` rules, simplified).
  */
+import { dateMillis } from '../domain/shared/date-math.js';
 
 export type FieldKind = 'text' | 'keyword' | 'number' | 'date' | 'boolean' | 'object' | 'other';
 
@@ -59,17 +60,6 @@ export function inferType(value: string | number | boolean): string {
   return looksLikeDate(value) ? 'date' : 'text';
 }
 
-/** Parses a date value (ISO-8601 string or epoch millis) to epoch millis; NaN when invalid. */
-export function dateMillis(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return NaN;
-  if (/^-?\d{1,16}$/.test(value)) return Number(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return NaN;
-  let s = value.replace(',', '.').replace(' ', 'T');
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}$/.test(s)) s += ':00';
-  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(s)) s += 'Z'; // no zone: UTC, as Elasticsearch assumes
-  return Date.parse(s);
-}
 
 /** Whether a scalar fits a leaf field of `kind` (after Elasticsearch's coercion). */
 export function fitsKind(kind: FieldKind, value: string | number | boolean): boolean {

@@ -7,7 +7,7 @@
  */
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
-import { parseDateMath } from './date-math.js';
+import { parseDateMath } from '../domain/shared/date-math.js';
 import type { FieldInfo } from './fields.js';
 import { boostOf, coerce, convert, MATCH_NONE, type QueryContext, type SqlNode } from './query-context.js';
 import { phraseExpr, quote, resolveMinimumShouldMatch, termsExpr, tokenize } from './query-fts.js';

@@ -11,7 +11,7 @@
  *   both: `fid * 2^40 + document rowid`, so a field-scoped match is a rowid range scan.
  */
 import Database, { type Db } from '../store/sqlite/driver.js';
-import { dateMillis } from './field-types.js';
+import { dateMillis } from '../domain/shared/date-math.js';
 import { installBudget } from './search-budget.js';
 
 export type { Db };

@@ -3,7 +3,6 @@
  * `||`, then `+1d`, `-2h`, `/d` (rounding). Units: y M w d h H m s. Rounding goes down for
  * `gte`/`lt` and up (end of the unit) for `gt`/`lte`, as Elasticsearch does.
  */
-import { dateMillis } from './field-types.js';
 
 const UNIT = /^([+-])(\d+)([yMwdhHms])|^\/([yMwdhHms])/;
 
@@ -73,4 +72,16 @@ function round(t: number, unit: string, up: boolean): number {
     default: start = t - (t % 1000); next = start + 1000;
   }
   return up ? next - 1 : start;
+}
+
+/** Parses a date value (ISO-8601 string or epoch millis) to epoch millis; NaN when invalid. */
+export function dateMillis(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return NaN;
+  if (/^-?\d{1,16}$/.test(value)) return Number(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return NaN;
+  let s = value.replace(',', '.').replace(' ', 'T');
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}$/.test(s)) s += ':00';
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(s)) s += 'Z'; // no zone: UTC, as Elasticsearch assumes
+  return Date.parse(s);
 }
