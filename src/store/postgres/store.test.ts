@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../domain/errors.js';
-import { connectorDoc, storeCases } from '../store.case.js';
+import { connectorDoc, storeCases, type StoreBackend } from '../store.case.js';
+import { seqNoCases } from '../seq-no.case.js';
 import { migrations } from './migrations.js';
 import { parseStoreUrl, PgDatabase } from './database.js';
 import { openPostgresStore } from './index.js';
@@ -88,13 +89,15 @@ describe('postgres store: a connection killed right after it opened', () => {
 });
 
 if (await requirePg('postgres store')) {
-  storeCases({
+  const backend: StoreBackend = {
     kind: 'postgres',
     async fresh() {
       const schema = randomSchema();
       return { open: () => openPostgresStore(pgUrl({ schema })), drop: () => dropSchema(schema) };
     },
-  });
+  };
+  storeCases(backend);
+  seqNoCases(backend);
 
   describe('postgres store: migrations and connections', () => {
     it('several processes starting at once migrate once (advisory lock)', async () => {

@@ -2,10 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { storeCases } from '../store.case.js';
+import { storeCases, type StoreBackend } from '../store.case.js';
+import { seqNoCases } from '../seq-no.case.js';
 import { openSqliteStore } from './index.js';
 
-storeCases({
+const backend: StoreBackend = {
   kind: 'sqlite',
   async fresh() {
     const dir = mkdtempSync(join(tmpdir(), 'tributary-store-'));
@@ -14,4 +15,6 @@ storeCases({
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },
-});
+};
+storeCases(backend);
+seqNoCases(backend);
