@@ -33,7 +33,7 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
     }
   };
 
-  /** One put is one write statement: the INSERT, or the UPDATE when the id exists. */
+  /** One put takes the next `_seq_no`, then writes the row once: the INSERT, or the UPDATE when the id exists. */
   const putRow = (id: string, json: string, indexName: unknown): 'created' | 'updated' => {
     try {
       const seq = nextSeq();
