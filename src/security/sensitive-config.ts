@@ -139,12 +139,12 @@ export function unsealed(store: Store): Store {
 export function sealSensitiveValues(store: Store, codec: SecretCodec): Store {
   const open = (shape: Shape) => <T extends Doc>(doc: T) => mapDocConfiguration(shape, doc, (c) => openConfiguration(codec, c));
   const seal = (shape: Shape) => <T extends Doc>(doc: T, previous?: T) => mapDocConfiguration(shape, doc, (c, p) => sealConfiguration(codec, c, p), previous);
-  const openStored = (shape: Shape) => <T extends Doc>(s: Stored<T> | null) => (s ? { id: s.id, doc: open(shape)(s.doc) } : null);
+  const openStored = (shape: Shape) => <T extends Doc>(s: Stored<T> | null) => (s ? { ...s, doc: open(shape)(s.doc) } : null);
   const update =
     <T extends Doc>(shape: Shape, inner: (id: string, mutate: Mutator<T>, opts?: UpdateOptions) => Promise<UpdateResult<T> | null>) =>
     async (id: string, mutate: Mutator<T>, opts?: UpdateOptions): Promise<UpdateResult<T> | null> => {
-      const r = await inner(id, (stored) => seal(shape)(mutate(open(shape)(stored)), stored), opts);
-      return r ? { result: r.result, doc: open(shape)(r.doc) } : null;
+      const r = await inner(id, (stored, seq) => seal(shape)(mutate(open(shape)(stored), seq), stored), opts);
+      return r ? { ...r, doc: open(shape)(r.doc) } : null;
     };
   const c = store.connectors;
   const connectors: ConnectorStore = {
@@ -154,7 +154,7 @@ export function sealSensitiveValues(store: Store, codec: SecretCodec): Store {
     update: update('connector', c.update.bind(c)),
     delete: (id) => c.delete(id),
     list: (q) => c.list(q),
-    listAll: async (opts) => (await c.listAll(opts)).map((s) => ({ id: s.id, doc: open('connector')(s.doc) })),
+    listAll: async (opts) => (await c.listAll(opts)).map((s) => ({ ...s, doc: open('connector')(s.doc) })),
   };
   const j = store.syncJobs;
   const syncJobs: SyncJobStore = {

@@ -6,10 +6,16 @@
  * Every conditional write is atomic: `update` runs the pure `mutate` function inside one
  * transaction holding the row (SQLite `BEGIN IMMEDIATE`, PostgreSQL `SELECT … FOR UPDATE`),
  * so a check made in `mutate` (a state transition, a claim) cannot race another writer.
+ *
+ * Every write to a connector or sync job, whatever its path, advances the document's
+ * sequence numbers (domain/shared/seq-no.ts): `_seq_no` from a per-index counter that never
+ * goes back (deletes consume one too), `_version` +1. They live in columns beside the
+ * document, never in its JSON, so the Connector API's answers do not show them.
  */
 
 import type { ConnectorDoc } from '../domain/connector/document.js';
 import type { SyncJobDoc } from '../domain/sync-job/document.js';
+import type { SeqNo } from '../domain/shared/seq-no.js';
 import type { ApiKeyStore } from './api-key-store.js';
 
 /** Any stored document: what the backends' shared code (mutation.ts) works on. */
@@ -18,13 +24,16 @@ export type Doc = Record<string, unknown>;
 export interface Stored<T> {
   id: string;
   doc: T;
+  /** The document's `_seq_no`, `_primary_term` and `_version`. */
+  seq: SeqNo;
 }
 
 /**
  * Returns the new document, or throws to abort (the error reaches the caller unchanged).
  * Must be pure and synchronous: it may run again if the backend retries a transaction.
+ * `seq` is the stored document's current numbers, for compare-and-write (`checkSeqNo`).
  */
-export type Mutator<T> = (doc: T) => T;
+export type Mutator<T> = (doc: T, seq: SeqNo) => T;
 
 export interface UpdateOptions {
   /** Treat a soft-deleted connector as missing (handlers that pre-GET, connector-api.md §9.2). */
@@ -36,6 +45,8 @@ export interface UpdateOptions {
 export interface UpdateResult<T> {
   result: 'updated' | 'noop';
   doc: T;
+  /** The numbers after the write: new ones when `updated`, the unchanged ones on a `noop`. */
+  seq: SeqNo;
 }
 
 export interface ConnectorQuery {

@@ -4,10 +4,13 @@
  * finish, suspend or cancel jobs and to write stats (connector-api.md §7.12: "the connector
  * service writes those directly to the index"). Tributary's worker uses them too, so it runs
  * unchanged against Elasticsearch. Unlike a raw index write, a sync job status change is
- * checked against the state machine, atomically.
+ * checked against the state machine, atomically. `if_seq_no` + `if_primary_term` make it a
+ * compare-and-write, checked inside the transaction that holds the row (domain/shared/seq-no.ts),
+ * so of two writers holding the same numbers exactly one succeeds.
  */
 import { errors } from '../../domain/errors.js';
 import { deepMerge } from '../../domain/shared/json.js';
+import { checkSeqNo, parseIfSeqNo, type IfSeqNo } from '../../domain/shared/seq-no.js';
 import { parseStrict, object, any } from '../../domain/shared/parse.js';
 import { assertSyncTransition } from '../../domain/sync-job/state-machine.js';
 import type { SyncStatus } from '../../domain/connector/enums.js';
@@ -17,37 +20,49 @@ import type { AppContext } from '../app-context.js';
 import type { Endpoint, EndpointRequest } from '../endpoint.js';
 import { assertMaySyncInto } from '../connector/shared.js';
 
-function parseUpdate(body: unknown): Record<string, unknown> {
-  const r = parseStrict('update_request', body, {
+function parseUpdate(req: EndpointRequest): { patch: Record<string, unknown>; cond: IfSeqNo | undefined } {
+  const r = parseStrict('update_request', req.body, {
     doc: { parse: object, required: true },
     doc_as_upsert: { parse: any },
     detect_noop: { parse: any },
   });
-  return r.doc as Record<string, unknown>;
+  const cond = parseIfSeqNo({
+    ifSeqNo: req.query.if_seq_no as number | undefined,
+    ifPrimaryTerm: req.query.if_primary_term as number | undefined,
+    retryOnConflict: req.query.retry_on_conflict as number | undefined,
+    docAsUpsert: r.doc_as_upsert === true,
+  });
+  return { patch: r.doc as Record<string, unknown>, cond };
 }
 
 async function update(kind: 'connector' | 'job', req: EndpointRequest, app: AppContext) {
   const id = req.params.id;
-  const patch = parseUpdate(req.body);
+  const { patch, cond } = parseUpdate(req);
+  const index = `${kind === 'connector' ? CONNECTORS : SYNC_JOBS}-v1`;
   // The worker syncs into the connector's index_name, and a job into its connector snapshot's.
   const connectorPatch = kind === 'connector' ? patch : patch.connector;
   if (connectorPatch && typeof connectorPatch === 'object') assertMaySyncInto(req, app, (connectorPatch as Record<string, unknown>).index_name);
   const out =
     kind === 'connector'
-      ? await app.store.connectors.update(id, (doc) => deepMerge(doc, patch))
-      : await app.store.syncJobs.update(id, (doc) => {
+      ? await app.store.connectors.update(id, (doc, seq) => {
+          checkSeqNo(id, seq, cond, index);
+          return deepMerge(doc, patch);
+        })
+      : await app.store.syncJobs.update(id, (doc, seq) => {
+          checkSeqNo(id, seq, cond, index);
           if ('status' in patch && patch.status !== doc.status) {
             if (typeof patch.status !== 'string') throw errors.illegalArgument('[status] must be a string');
             assertSyncTransition(doc.status, patch.status as SyncStatus);
           }
           return deepMerge(doc, patch);
         });
-  const index = kind === 'connector' ? CONNECTORS : SYNC_JOBS;
-  if (!out) throw errors.documentMissing(`${index}-v1`, id);
+  if (!out) throw errors.documentMissing(index, id);
+  // A noop writes nothing: no shard copy was touched and the numbers stay (as in Elasticsearch).
+  const shards = out.result === 'noop' ? 0 : 1;
   return {
     body: {
-      _index: `${index}-v1`, _id: id, _version: 1, result: out.result,
-      _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1,
+      _index: index, _id: id, _version: out.seq.version, result: out.result,
+      _shards: { total: shards, successful: shards, failed: 0 }, _seq_no: out.seq.seqNo, _primary_term: out.seq.primaryTerm,
     },
   };
 }

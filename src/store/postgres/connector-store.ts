@@ -7,7 +7,7 @@
 import type { ConnectorDoc } from '../../domain/connector/document.js';
 import { errors } from '../../domain/errors.js';
 import { CONNECTOR_ORDER, connectorWhere, countSql, pageSql } from '../list-query.js';
-import { applyMutation, withId } from '../mutation.js';
+import { applyMutation, seqOf, withId } from '../mutation.js';
 import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type ListResult, type Stored } from '../store.js';
 import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
 
@@ -21,10 +21,12 @@ function writeError(e: unknown, doc: ConnectorDoc): unknown {
 
 export function pgConnectorStore(db: PgDatabase): ConnectorStore {
   const t = `${db.s}.connectors`;
+  const nextSeq = `nextval('${db.s}.connectors_seq_no')`;
+  type SeqCols = { seq_no: string; version: string };
   return {
     async get(id) {
-      const r = await db.query<{ doc: ConnectorDoc }>(`SELECT doc FROM ${t} WHERE id = $1`, [id]);
-      return r.rows[0] ? { id, doc: r.rows[0].doc } : null;
+      const r = await db.query<{ doc: ConnectorDoc } & SeqCols>(`SELECT doc, seq_no, version FROM ${t} WHERE id = $1`, [id]);
+      return r.rows[0] ? { id, doc: r.rows[0].doc, seq: seqOf(r.rows[0]) } : null;
     },
     async getJson(id, includeDeleted) {
       const r = await db.query<{ doc: string; deleted: boolean }>(`SELECT doc::text AS doc, deleted FROM ${t} WHERE id = $1`, [id]);
@@ -37,7 +39,8 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
         try {
           // xmax = 0 only on a freshly inserted row version: created vs overwritten, atomically.
           const r = await c.query<{ created: boolean }>(
-            `INSERT INTO ${t} (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING (xmax = 0) AS created`,
+            `INSERT INTO ${t} AS c (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE ` +
+              `SET doc = excluded.doc, seq_no = ${nextSeq}, version = c.version + 1 RETURNING (xmax = 0) AS created`,
             [id, JSON.stringify(doc)],
           );
           return r.rows[0].created ? 'created' : 'updated';
@@ -48,22 +51,29 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
     },
     async update(id, mutate, opts = {}) {
       return db.tx(async (c) => {
-        const r = await c.query<{ doc: ConnectorDoc; deleted: boolean }>(`SELECT doc, deleted FROM ${t} WHERE id = $1 FOR UPDATE`, [id]);
+        const r = await c.query<{ doc: ConnectorDoc; deleted: boolean } & SeqCols>(
+          `SELECT doc, deleted, seq_no, version FROM ${t} WHERE id = $1 FOR UPDATE`,
+          [id],
+        );
         const row = r.rows[0];
         if (!row || (opts.skipDeleted && row.deleted)) return null;
-        const out = applyMutation(row.doc, mutate, opts);
-        if (out.changed) {
-          try {
-            await c.query(`UPDATE ${t} SET doc = $2 WHERE id = $1`, [id, JSON.stringify(out.doc)]);
-          } catch (e) {
-            throw writeError(e, out.doc);
-          }
+        const current = seqOf(row);
+        const out = applyMutation(row.doc, current, mutate, opts);
+        if (!out.write) return { result: out.result, doc: out.doc, seq: current };
+        try {
+          const w = await c.query<SeqCols>(`UPDATE ${t} SET doc = $2, seq_no = ${nextSeq}, version = version + 1 WHERE id = $1 RETURNING seq_no, version`, [
+            id,
+            JSON.stringify(out.doc),
+          ]);
+          return { result: out.result, doc: out.doc, seq: seqOf(w.rows[0]) };
+        } catch (e) {
+          throw writeError(e, out.doc);
         }
-        return { result: out.result, doc: out.doc };
       });
     },
     async delete(id) {
-      return db.tx(async (c) => ((await c.query(`DELETE FROM ${t} WHERE id = $1`, [id])).rowCount ?? 0) > 0);
+      // A delete consumes a sequence number, as in Elasticsearch.
+      return db.tx(async (c) => ((await c.query(`DELETE FROM ${t} WHERE id = $1 RETURNING ${nextSeq}`, [id])).rowCount ?? 0) > 0);
     },
     async list(q: ConnectorQuery): Promise<ListResult> {
       const where = connectorWhere(q, pgDialect);
@@ -77,8 +87,8 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
       });
     },
     async listAll(opts = {}) {
-      const rows = (await db.query<{ id: string; doc: ConnectorDoc }>(`SELECT id, doc FROM ${t} WHERE NOT deleted ORDER BY id`)).rows;
-      const out: Stored<ConnectorDoc>[] = rows.map((r) => ({ id: r.id, doc: r.doc }));
+      const rows = (await db.query<{ id: string; doc: ConnectorDoc } & SeqCols>(`SELECT id, doc, seq_no, version FROM ${t} WHERE NOT deleted ORDER BY id`)).rows;
+      const out: Stored<ConnectorDoc>[] = rows.map((r) => ({ id: r.id, doc: r.doc, seq: seqOf(r) }));
       return opts.serviceTypes ? out.filter((c) => opts.serviceTypes!.includes(String(c.doc.service_type))) : out;
     },
   };

@@ -59,4 +59,24 @@ export const migrations: { version: number; sql: string }[] = [
       CREATE INDEX api_keys_owner ON api_keys (username);
     `,
   },
+  {
+    // Real optimistic concurrency (domain/shared/seq-no.ts): `_seq_no` per document from one
+    // SEQUENCE per index (never handed out twice, even to concurrent transactions, and never
+    // back: a deleted and re-created document cannot get an old number again), and `_version`
+    // per document. ADD COLUMN with a volatile default rewrites the table and gives each
+    // existing row its own number; new rows take theirs from the same default.
+    version: 3,
+    sql: `
+      CREATE SEQUENCE connectors_seq_no MINVALUE 0 START 0;
+      CREATE SEQUENCE sync_jobs_seq_no MINVALUE 0 START 0;
+      ALTER TABLE connectors
+        ADD COLUMN seq_no bigint NOT NULL DEFAULT nextval('connectors_seq_no'),
+        ADD COLUMN version bigint NOT NULL DEFAULT 1;
+      ALTER SEQUENCE connectors_seq_no OWNED BY connectors.seq_no;
+      ALTER TABLE sync_jobs
+        ADD COLUMN seq_no bigint NOT NULL DEFAULT nextval('sync_jobs_seq_no'),
+        ADD COLUMN version bigint NOT NULL DEFAULT 1;
+      ALTER SEQUENCE sync_jobs_seq_no OWNED BY sync_jobs.seq_no;
+    `,
+  },
 ];

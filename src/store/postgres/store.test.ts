@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../domain/errors.js';
-import { connectorDoc, storeCases } from '../store.case.js';
+import { connectorDoc, job, storeCases, type StoreBackend } from '../store.case.js';
+import { seqNoCases } from '../seq-no.case.js';
 import { migrations } from './migrations.js';
 import { parseStoreUrl, PgDatabase } from './database.js';
 import { openPostgresStore } from './index.js';
@@ -88,13 +89,15 @@ describe('postgres store: a connection killed right after it opened', () => {
 });
 
 if (await requirePg('postgres store')) {
-  storeCases({
+  const backend: StoreBackend = {
     kind: 'postgres',
     async fresh() {
       const schema = randomSchema();
       return { open: () => openPostgresStore(pgUrl({ schema })), drop: () => dropSchema(schema) };
     },
-  });
+  };
+  storeCases(backend);
+  seqNoCases(backend);
 
   describe('postgres store: migrations and connections', () => {
     it('several processes starting at once migrate once (advisory lock)', async () => {
@@ -110,6 +113,40 @@ if (await requirePg('postgres store')) {
         const again = await openPostgresStore(pgUrl({ schema }));
         assert.equal((await again.connectors.get('c1'))!.doc.index_name, 'x');
         await again.close();
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+
+    it('the sequence-number migration numbers existing rows apart, keeps them, and new writes come after', async () => {
+      const schema = randomSchema();
+      try {
+        // A store as migration 2 left it, with documents in it.
+        await adminQuery(`CREATE SCHEMA "${schema}"`);
+        await adminQuery(`CREATE TABLE "${schema}".schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+        for (const m of migrations.filter((m) => m.version <= 2)) {
+          await adminQuery(`SET search_path TO "${schema}"; ${m.sql}; INSERT INTO schema_migrations (version) VALUES (${m.version})`);
+        }
+        for (const id of ['a', 'b', 'c']) {
+          await adminQuery(`INSERT INTO "${schema}".connectors (id, doc) VALUES ($1, $2)`, [id, JSON.stringify({ name: id })]);
+          await adminQuery(`INSERT INTO "${schema}".sync_jobs (id, doc) VALUES ($1, $2)`, [`j${id}`, JSON.stringify({ connector: { id } })]);
+        }
+        const store = await openPostgresStore(pgUrl({ schema }));
+        try {
+          const seqs = await Promise.all(['a', 'b', 'c'].map(async (id) => (await store.connectors.get(id))!));
+          assert.deepEqual(seqs.map((s) => s.doc), [{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+          assert.equal(new Set(seqs.map((s) => s.seq.seqNo)).size, 3, 'distinct numbers');
+          assert.ok(seqs.every((s) => s.seq.version === 1));
+          const jobs = await Promise.all(['ja', 'jb', 'jc'].map(async (id) => (await store.syncJobs.get(id))!.seq.seqNo));
+          assert.equal(new Set(jobs).size, 3);
+          const up = (await store.connectors.update('a', (d) => ({ ...d, name: 'A' })))!;
+          assert.ok(up.seq.seqNo > Math.max(...seqs.map((s) => s.seq.seqNo)));
+          assert.equal(up.seq.version, 2);
+          await store.syncJobs.create('jd', job('d'));
+          assert.ok((await store.syncJobs.get('jd'))!.seq.seqNo > Math.max(...jobs));
+        } finally {
+          await store.close();
+        }
       } finally {
         await dropSchema(schema);
       }

@@ -5,7 +5,7 @@
  */
 import type { SyncJobDoc } from '../../domain/sync-job/document.js';
 import { countSql, pageSql, syncJobWhere } from '../list-query.js';
-import { applyMutation, withId } from '../mutation.js';
+import { applyMutation, seqOf, withId } from '../mutation.js';
 import type { ListResult, SyncJobQuery, SyncJobStore } from '../store.js';
 import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
 
@@ -18,6 +18,8 @@ function writeError(e: unknown): unknown {
 
 export function pgSyncJobStore(db: PgDatabase): SyncJobStore {
   const t = `${db.s}.sync_jobs`;
+  const nextSeq = `nextval('${db.s}.sync_jobs_seq_no')`;
+  type SeqCols = { seq_no: string; version: string };
   return {
     async create(id, doc) {
       await db.tx(async (c) => {
@@ -27,8 +29,8 @@ export function pgSyncJobStore(db: PgDatabase): SyncJobStore {
       });
     },
     async get(id) {
-      const r = await db.query<{ doc: SyncJobDoc }>(`SELECT doc FROM ${t} WHERE id = $1`, [id]);
-      return r.rows[0] ? { id, doc: r.rows[0].doc } : null;
+      const r = await db.query<{ doc: SyncJobDoc } & SeqCols>(`SELECT doc, seq_no, version FROM ${t} WHERE id = $1`, [id]);
+      return r.rows[0] ? { id, doc: r.rows[0].doc, seq: seqOf(r.rows[0]) } : null;
     },
     async getJson(id) {
       const r = await db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${t} WHERE id = $1`, [id]);
@@ -36,22 +38,34 @@ export function pgSyncJobStore(db: PgDatabase): SyncJobStore {
     },
     async update(id, mutate, opts = {}) {
       return db.tx(async (c) => {
-        const r = await c.query<{ doc: SyncJobDoc }>(`SELECT doc FROM ${t} WHERE id = $1 FOR UPDATE`, [id]);
-        if (!r.rows[0]) return null;
-        const out = applyMutation(r.rows[0].doc, mutate, opts);
-        if (out.changed) {
-          await c.query(`UPDATE ${t} SET doc = $2 WHERE id = $1`, [id, JSON.stringify(out.doc)]).catch((e) => {
+        const r = await c.query<{ doc: SyncJobDoc } & SeqCols>(`SELECT doc, seq_no, version FROM ${t} WHERE id = $1 FOR UPDATE`, [id]);
+        const row = r.rows[0];
+        if (!row) return null;
+        const current = seqOf(row);
+        const out = applyMutation(row.doc, current, mutate, opts);
+        if (!out.write) return { result: out.result, doc: out.doc, seq: current };
+        const w = await c
+          .query<SeqCols>(`UPDATE ${t} SET doc = $2, seq_no = ${nextSeq}, version = version + 1 WHERE id = $1 RETURNING seq_no, version`, [
+            id,
+            JSON.stringify(out.doc),
+          ])
+          .catch((e) => {
             throw writeError(e);
           });
-        }
-        return { result: out.result, doc: out.doc };
+        return { result: out.result, doc: out.doc, seq: seqOf(w.rows[0]) };
       });
     },
     async delete(id) {
-      return db.tx(async (c) => ((await c.query(`DELETE FROM ${t} WHERE id = $1`, [id])).rowCount ?? 0) > 0);
+      // A delete consumes a sequence number per document, as in Elasticsearch.
+      return db.tx(async (c) => ((await c.query(`DELETE FROM ${t} WHERE id = $1 RETURNING ${nextSeq}`, [id])).rowCount ?? 0) > 0);
     },
     async deleteByConnector(connectorId) {
-      return db.tx(async (c) => (await c.query(`DELETE FROM ${t} WHERE connector_id = $1`, [connectorId])).rowCount ?? 0);
+      return db.tx(async (c) => {
+        const r = await c.query<{ n: number }>(`WITH d AS (DELETE FROM ${t} WHERE connector_id = $1 RETURNING ${nextSeq}) SELECT count(*)::int AS n FROM d`, [
+          connectorId,
+        ]);
+        return r.rows[0].n;
+      });
     },
     async list(q: SyncJobQuery): Promise<ListResult> {
       const where = syncJobWhere(q, pgDialect);

@@ -1,20 +1,28 @@
 /** Connectors in SQLite (see store.ts for the contract). */
 import type { ConnectorDoc } from '../../domain/connector/document.js';
 import { ApiError, errors } from '../../domain/errors.js';
-import { applyMutation, withId } from '../mutation.js';
+import { PRIMARY_TERM } from '../../domain/shared/seq-no.js';
+import { applyMutation, seqOf, withId } from '../mutation.js';
 import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type ListResult, type Mutator, type Stored, type UpdateOptions, type UpdateResult } from '../store.js';
 import { CONNECTOR_ORDER, connectorWhere, countSql, pageSql } from '../list-query.js';
-import { sqliteDialect, type Db } from './database.js';
+import { seqCounter, sqliteDialect, type Db } from './database.js';
 
 function isIndexNameClash(e: unknown): boolean {
   return (e as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE' && String((e as Error).message).includes('index_name');
 }
 
 export function sqliteConnectorStore(db: Db): ConnectorStore {
-  const getStmt = db.prepare<[string], { doc: string; deleted: number }>('SELECT doc, deleted FROM connectors WHERE id = ?');
-  const insertNewStmt = db.prepare('INSERT INTO connectors (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
-  const updateStmt = db.prepare('UPDATE connectors SET doc = ? WHERE id = ?');
+  type Row = { doc: string; deleted: number; seq_no: number; version: number };
+  const getStmt = db.prepare<[string], Row>('SELECT doc, deleted, seq_no, version FROM connectors WHERE id = ?');
+  const insertNewStmt = db.prepare('INSERT INTO connectors (id, doc, seq_no, version) VALUES (?, ?, ?, 1) ON CONFLICT (id) DO NOTHING');
+  const updateStmt = db.prepare('UPDATE connectors SET doc = ?, seq_no = ?, version = version + 1 WHERE id = ?');
   const deleteStmt = db.prepare('DELETE FROM connectors WHERE id = ?');
+  const nextSeq = seqCounter(db, 'connectors');
+  const deleteTx = db.transaction((id: string) => {
+    const gone = deleteStmt.run(id).changes > 0;
+    if (gone) nextSeq();
+    return gone;
+  });
 
   const writeChecked = (fn: () => void, indexName: unknown) => {
     try {
@@ -25,11 +33,12 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
     }
   };
 
-  /** One put is one write statement: the INSERT, or the UPDATE when the id exists. */
+  /** One put takes the next `_seq_no`, then writes the row once: the INSERT, or the UPDATE when the id exists. */
   const putRow = (id: string, json: string, indexName: unknown): 'created' | 'updated' => {
     try {
-      if (insertNewStmt.run(id, json).changes > 0) return 'created';
-      updateStmt.run(json, id);
+      const seq = nextSeq();
+      if (insertNewStmt.run(id, json, seq).changes > 0) return 'created';
+      updateStmt.run(json, seq, id);
       return 'updated';
     } catch (e) {
       if (isIndexNameClash(e)) throw errors.status(indexNameInUse(String(indexName)));
@@ -78,15 +87,18 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
   const updateTx = db.transaction((id: string, mutate: Mutator<ConnectorDoc>, opts: UpdateOptions): UpdateResult<ConnectorDoc> | null => {
     const row = getStmt.get(id);
     if (!row || (opts.skipDeleted && row.deleted)) return null;
-    const out = applyMutation(JSON.parse(row.doc) as ConnectorDoc, mutate, opts);
-    if (out.changed) writeChecked(() => updateStmt.run(JSON.stringify(out.doc), id), out.doc.index_name);
-    return { result: out.result, doc: out.doc };
+    const current = seqOf(row);
+    const out = applyMutation(JSON.parse(row.doc) as ConnectorDoc, current, mutate, opts);
+    if (!out.write) return { result: out.result, doc: out.doc, seq: current };
+    const seqNo = nextSeq();
+    writeChecked(() => updateStmt.run(JSON.stringify(out.doc), seqNo, id), out.doc.index_name);
+    return { result: out.result, doc: out.doc, seq: { seqNo, primaryTerm: PRIMARY_TERM, version: current.version + 1 } };
   });
 
   return {
     async get(id) {
       const row = getStmt.get(id);
-      return row ? { id, doc: JSON.parse(row.doc) } : null;
+      return row ? { id, doc: JSON.parse(row.doc), seq: seqOf(row) } : null;
     },
     async getJson(id, includeDeleted) {
       const row = getStmt.get(id);
@@ -104,7 +116,7 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
       return updateTx.immediate(id, mutate, opts);
     },
     async delete(id) {
-      return deleteStmt.run(id).changes > 0;
+      return deleteTx.immediate(id);
     },
     async list(q: ConnectorQuery): Promise<ListResult> {
       const where = connectorWhere(q, sqliteDialect);
@@ -116,8 +128,8 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
       return { count, results: rows.map((r) => withId(r.id, r.doc)) };
     },
     async listAll(opts = {}) {
-      const rows = db.prepare('SELECT id, doc FROM connectors WHERE deleted = 0 ORDER BY id').all() as { id: string; doc: string }[];
-      const out: Stored<ConnectorDoc>[] = rows.map((r) => ({ id: r.id, doc: JSON.parse(r.doc) }));
+      const rows = db.prepare('SELECT id, doc, seq_no, version FROM connectors WHERE deleted = 0 ORDER BY id').all() as (Row & { id: string })[];
+      const out: Stored<ConnectorDoc>[] = rows.map((r) => ({ id: r.id, doc: JSON.parse(r.doc), seq: seqOf(r) }));
       return opts.serviceTypes ? out.filter((c) => opts.serviceTypes!.includes(String(c.doc.service_type))) : out;
     },
   };

@@ -42,3 +42,13 @@ function migrate(db: Db): void {
   });
   apply.immediate();
 }
+
+/**
+ * Takes the next `_seq_no` of an index (`connectors`, `sync_jobs`) from its counter (migration
+ * 5); `count` numbers at once for a delete of several rows. Runs inside the caller's
+ * transaction: SQLite serializes writers, so no two writes get the same number.
+ */
+export function seqCounter(db: Db, name: 'connectors' | 'sync_jobs'): (count?: number) => number {
+  const stmt = db.prepare<[number, string], { last: number }>('UPDATE seq_counters SET last = last + ? WHERE name = ? RETURNING last');
+  return (count = 1) => stmt.get(count, name)!.last;
+}

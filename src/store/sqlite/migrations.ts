@@ -87,4 +87,29 @@ export const migrations: { version: number; sql: string }[] = [
       CREATE INDEX connectors_live_order ON connectors (index_name IS NULL, index_name, id) WHERE deleted = 0;
     `,
   },
+  {
+    // Real optimistic concurrency (domain/shared/seq-no.ts): `_seq_no` per document from a
+    // per-index counter that only goes up (so a deleted and re-created document never gets an
+    // old number back), and `_version` per document. Existing rows get distinct numbers in
+    // insertion order and version 1; the counters start after them.
+    version: 5,
+    sql: `
+      CREATE TABLE seq_counters (
+        name TEXT PRIMARY KEY,
+        last INTEGER NOT NULL
+      );
+      ALTER TABLE connectors ADD COLUMN seq_no INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE connectors ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      UPDATE connectors SET seq_no = n.s
+        FROM (SELECT id, row_number() OVER (ORDER BY rowid) - 1 AS s FROM connectors) AS n
+        WHERE n.id = connectors.id;
+      ALTER TABLE sync_jobs ADD COLUMN seq_no INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sync_jobs ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      UPDATE sync_jobs SET seq_no = n.s
+        FROM (SELECT id, row_number() OVER (ORDER BY seq) - 1 AS s FROM sync_jobs) AS n
+        WHERE n.id = sync_jobs.id;
+      INSERT INTO seq_counters (name, last) SELECT 'connectors', coalesce(max(seq_no), -1) FROM connectors;
+      INSERT INTO seq_counters (name, last) SELECT 'sync_jobs', coalesce(max(seq_no), -1) FROM sync_jobs;
+    `,
+  },
 ];

@@ -1,32 +1,48 @@
 /** Sync jobs in SQLite (see store.ts for the contract). */
 import type { SyncJobDoc } from '../../domain/sync-job/document.js';
-import { applyMutation, withId } from '../mutation.js';
+import { PRIMARY_TERM } from '../../domain/shared/seq-no.js';
+import { applyMutation, seqOf, withId } from '../mutation.js';
 import type { ListResult, Mutator, SyncJobQuery, SyncJobStore, UpdateOptions, UpdateResult } from '../store.js';
 import { countSql, pageSql, syncJobWhere } from '../list-query.js';
-import { sqliteDialect, type Db } from './database.js';
+import { seqCounter, sqliteDialect, type Db } from './database.js';
 
 export function sqliteSyncJobStore(db: Db): SyncJobStore {
-  const getStmt = db.prepare<[string], { doc: string }>('SELECT doc FROM sync_jobs WHERE id = ?');
-  const insertStmt = db.prepare('INSERT INTO sync_jobs (id, doc, seq) VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM sync_jobs))');
-  const updateStmt = db.prepare('UPDATE sync_jobs SET doc = ? WHERE id = ?');
+  const getStmt = db.prepare<[string], { doc: string; seq_no: number; version: number }>('SELECT doc, seq_no, version FROM sync_jobs WHERE id = ?');
+  const insertStmt = db.prepare(
+    'INSERT INTO sync_jobs (id, doc, seq, seq_no, version) VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM sync_jobs), ?, 1)',
+  );
+  const updateStmt = db.prepare('UPDATE sync_jobs SET doc = ?, seq_no = ?, version = version + 1 WHERE id = ?');
   const deleteStmt = db.prepare('DELETE FROM sync_jobs WHERE id = ?');
   const deleteByConnectorStmt = db.prepare('DELETE FROM sync_jobs WHERE connector_id = ?');
+  const nextSeq = seqCounter(db, 'sync_jobs');
 
+  const createTx = db.transaction((id: string, json: string) => {
+    insertStmt.run(id, json, nextSeq());
+  });
+  // A delete consumes a sequence number per document, as in Elasticsearch.
+  const deleteTx = db.transaction((run: () => number) => {
+    const n = run();
+    if (n > 0) nextSeq(n);
+    return n;
+  });
   const updateTx = db.transaction((id: string, mutate: Mutator<SyncJobDoc>, opts: UpdateOptions): UpdateResult<SyncJobDoc> | null => {
     const row = getStmt.get(id);
     if (!row) return null;
-    const out = applyMutation(JSON.parse(row.doc) as SyncJobDoc, mutate, opts);
-    if (out.changed) updateStmt.run(JSON.stringify(out.doc), id);
-    return { result: out.result, doc: out.doc };
+    const current = seqOf(row);
+    const out = applyMutation(JSON.parse(row.doc) as SyncJobDoc, current, mutate, opts);
+    if (!out.write) return { result: out.result, doc: out.doc, seq: current };
+    const seqNo = nextSeq();
+    updateStmt.run(JSON.stringify(out.doc), seqNo, id);
+    return { result: out.result, doc: out.doc, seq: { seqNo, primaryTerm: PRIMARY_TERM, version: current.version + 1 } };
   });
 
   return {
     async create(id, doc) {
-      insertStmt.run(id, JSON.stringify(doc));
+      createTx.immediate(id, JSON.stringify(doc));
     },
     async get(id) {
       const row = getStmt.get(id);
-      return row ? { id, doc: JSON.parse(row.doc) } : null;
+      return row ? { id, doc: JSON.parse(row.doc), seq: seqOf(row) } : null;
     },
     async getJson(id) {
       const row = getStmt.get(id);
@@ -36,10 +52,10 @@ export function sqliteSyncJobStore(db: Db): SyncJobStore {
       return updateTx.immediate(id, mutate, opts);
     },
     async delete(id) {
-      return deleteStmt.run(id).changes > 0;
+      return deleteTx.immediate(() => deleteStmt.run(id).changes) > 0;
     },
     async deleteByConnector(connectorId) {
-      return deleteByConnectorStmt.run(connectorId).changes;
+      return deleteTx.immediate(() => deleteByConnectorStmt.run(connectorId).changes);
     },
     async list(q: SyncJobQuery): Promise<ListResult> {
       const where = syncJobWhere(q, sqliteDialect);
