@@ -13,6 +13,7 @@ import { secretEndpoints } from './secret/index.js';
 import { securityEndpoints } from './security/index.js';
 import { syncJobEndpoints } from './sync-job/index.js';
 import { systemIndexEndpoints } from './system-index/index-admin.js';
+import { systemIndexReadEndpoints } from './system-index/search.js';
 import { updateConnectorDoc, updateSyncJobDoc } from './system-index/update-doc.js';
 
 export const endpoints: Endpoint[] = [
@@ -28,5 +29,6 @@ export const endpoints: Endpoint[] = [
   updateConnectorDoc,
   updateSyncJobDoc,
   ...systemIndexEndpoints,
+  ...systemIndexReadEndpoints,
   ...indexEndpoints,
 ];

@@ -59,10 +59,11 @@ test('match, exists, ids, term on numbers, match_all/none', () => {
 });
 
 test('sort by fields, missing last, then _id', () => {
-  const cmp = compileDocSort([{ last_seen: { order: 'desc' } }, '_id'], jobs.mappings)!;
-  assert.deepEqual([...J].sort(cmp).map((r) => r.id), ['j3', 'j2', 'j4', 'j1']);
+  const sorted = compileDocSort([{ last_seen: { order: 'desc' } }, '_id'], jobs.mappings)!;
+  assert.deepEqual([...J].sort(sorted.compare).map((r) => r.id), ['j3', 'j2', 'j4', 'j1']);
+  assert.deepEqual(sorted.values(J[2]), [NOW - 10_000, 'j3']);
   const asc = compileDocSort({ indexed_document_count: 'asc' }, jobs.mappings)!;
-  assert.deepEqual([...J].sort(asc).map((r) => r.id), ['j1', 'j3', 'j2', 'j4']);
+  assert.deepEqual([...J].sort(asc.compare).map((r) => r.id), ['j1', 'j3', 'j2', 'j4']);
   assert.throws(() => compileDocSort([{ status: { order: 'up' } }], jobs.mappings), /order must be asc or desc/);
 });
 

@@ -221,8 +221,14 @@ export function compileDocQuery(query: unknown, mappings: Record<string, unknown
   return compile(query, { types: fieldTypes(mappings), now, clauses: 0 }, 0);
 }
 
-/** The comparator of a `sort` (`undefined`: none). Missing values sort last, as Elasticsearch. */
-export function compileDocSort(sort: unknown, mappings: Record<string, unknown>): DocComparator | undefined {
+/** A compiled `sort`: the comparator (missing values last, as Elasticsearch) and a hit's `sort` values. */
+export interface DocSort {
+  compare: DocComparator;
+  values(e: { doc: Record<string, unknown>; id: string }): unknown[];
+}
+
+/** The `sort` of a search (`undefined`: none). */
+export function compileDocSort(sort: unknown, mappings: Record<string, unknown>): DocSort | undefined {
   if (sort === undefined) return undefined;
   const types = fieldTypes(mappings);
   const keys = (Array.isArray(sort) ? sort : [sort]).map((s) => {
@@ -246,7 +252,7 @@ export function compileDocSort(sort: unknown, mappings: Record<string, unknown>)
     if (t === 'long') return Number(v);
     return String(v);
   };
-  return (a, b) => {
+  const compare: DocComparator = (a, b) => {
     for (const k of keys) {
       if (k.field === '_doc' || k.field === '_score') continue;
       const x = valueOf(k.field, a);
@@ -259,4 +265,5 @@ export function compileDocSort(sort: unknown, mappings: Record<string, unknown>)
     }
     return 0;
   };
+  return { compare, values: (e) => keys.filter((k) => k.field !== '_doc' && k.field !== '_score').map((k) => valueOf(k.field, e)) };
 }

@@ -155,6 +155,7 @@ export function sealSensitiveValues(store: Store, codec: SecretCodec): Store {
     delete: (id) => c.delete(id),
     list: (q) => c.list(q),
     listAll: async (opts) => (await c.listAll(opts)).map((s) => ({ ...s, doc: open('connector')(s.doc) })),
+    scan: async (after, limit) => (await c.scan(after, limit)).map((s) => ({ ...s, doc: open('connector')(s.doc) })),
   };
   const j = store.syncJobs;
   const syncJobs: SyncJobStore = {
@@ -165,6 +166,7 @@ export function sealSensitiveValues(store: Store, codec: SecretCodec): Store {
     delete: (id) => j.delete(id),
     deleteByConnector: (id) => j.deleteByConnector(id),
     list: (q) => j.list(q),
+    scan: async (after, limit) => (await j.scan(after, limit)).map((s) => ({ ...s, doc: open('sync_job')(s.doc) })),
   };
   const sealed: Store & { [INNER]: Store } = {
     [INNER]: unsealed(store),

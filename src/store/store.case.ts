@@ -248,9 +248,32 @@ export function storeCases(backend: StoreBackend): void {
       ]);
       assert.deepEqual((await a.connectors.listAll({ serviceTypes: ['mysql'] })).map((c) => c.id), ['b']);
     });
+
+    t('scan: every connector in id order, soft-deleted ones included, with sequence numbers, in pages', async (a, b) => {
+      for (const id of ['d', 'b', 'a', 'c']) await a.connectors.put(id, connectorDoc({ name: id, deleted: id === 'c' }));
+      const first = await b.connectors.scan(null, 3);
+      assert.deepEqual(first.map(plain), ['a', 'b', 'c'].map((id) => ({ id, doc: { name: id, deleted: id === 'c' } })));
+      assert.ok(first.every((s) => s.seq.seqNo >= 0 && s.seq.version === 1));
+      assert.deepEqual((await b.connectors.scan('c', 3)).map((s) => s.id), ['d']);
+      assert.deepEqual(await b.connectors.scan('d', 3), []);
+      assert.deepEqual(await b.connectors.scan(null, 0), []);
+      // An id that sorts before every other and characters SQL would treat specially.
+      await a.connectors.put("0'%_", connectorDoc({ name: 'odd' }));
+      assert.deepEqual((await b.connectors.scan(null, 1)).map((s) => s.id), ["0'%_"]);
+    });
   });
 
   describe(`${backend.kind} store: sync jobs`, () => {
+    t('scan: every job in id order with sequence numbers, in pages', async (a, b) => {
+      for (const id of ['j3', 'j1', 'j2']) await a.syncJobs.create(id, job('c1'));
+      await a.syncJobs.update('j2', (d) => ({ ...d, status: 'in_progress' }));
+      const all = await b.syncJobs.scan(null, 10);
+      assert.deepEqual(all.map((s) => s.id), ['j1', 'j2', 'j3']);
+      assert.equal(all[1].seq.version, 2);
+      assert.ok(all[1].seq.seqNo > Math.max(all[0].seq.seqNo, all[2].seq.seqNo), 'the update took the newest number');
+      assert.deepEqual((await b.syncJobs.scan('j1', 1)).map((s) => s.id), ['j2']);
+    });
+
     t('create, get, getJson, update, delete', async (a, b) => {
       assert.equal(await a.syncJobs.get('j1'), null);
       assert.equal(await a.syncJobs.getJson('j1'), null);

@@ -78,6 +78,12 @@ export interface ConnectorStore {
   update(id: string, mutate: Mutator<ConnectorDoc>, opts?: UpdateOptions): Promise<UpdateResult<ConnectorDoc> | null>;
   delete(id: string): Promise<boolean>;
   list(q: ConnectorQuery): Promise<ListResult>;
+  /**
+   * Up to `limit` connectors with ids after `afterId` (null: from the first), in id order,
+   * soft-deleted ones included, with their sequence numbers: the system index's `_search`
+   * walks the store with it (api/system-index/search.ts).
+   */
+  scan(afterId: string | null, limit: number): Promise<Stored<ConnectorDoc>[]>;
   /** Ids of connectors, for the worker's scheduling loop (live ones only). */
   listAll(opts?: { serviceTypes?: string[] }): Promise<Stored<ConnectorDoc>[]>;
 }
@@ -98,6 +104,8 @@ export interface SyncJobStore {
   delete(id: string): Promise<boolean>;
   deleteByConnector(connectorId: string): Promise<number>;
   list(q: SyncJobQuery): Promise<ListResult>;
+  /** Up to `limit` jobs with ids after `afterId`, in id order, with their sequence numbers (as ConnectorStore.scan). */
+  scan(afterId: string | null, limit: number): Promise<Stored<SyncJobDoc>[]>;
 }
 
 export interface SecretStore {

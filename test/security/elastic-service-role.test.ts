@@ -48,6 +48,10 @@ test("the documented role allows the service's calls Tributary serves", async ()
   assert.equal((await call('GET', '/_license')).json().license.type, 'enterprise');
   assert.equal((await call('PUT', '/_connector/c1', { index_name: 'search-c1', service_type: 'mysql' })).statusCode, 201);
   const job = (await call('POST', '/_connector/_sync_job', { id: 'c1', job_type: 'full' })).json();
+  const found = await call('POST', '/.elastic-connectors-sync-jobs/_search?seq_no_primary_term=true', { query: { terms: { 'connector.id': ['c1'] } } });
+  assert.equal(found.statusCode, 200, found.body);
+  assert.equal(found.json().hits.hits[0]._id, job.id);
+  assert.equal((await call('GET', '/.elastic-connectors/_doc/c1')).json().found, true);
   const upd = await call('POST', `/.elastic-connectors-sync-jobs/_update/${job.id}`, { doc: { status: 'in_progress', started_at: new Date().toISOString() } });
   assert.equal(upd.statusCode, 200, upd.body);
   const bulk = await call('POST', '/_bulk', '{"index":{"_index":"search-c1","_id":"1"}}\n{"title":"a"}\n{"index":{"_index":"search-c1","_id":"2"}}\n{"title":"b"}\n', true);

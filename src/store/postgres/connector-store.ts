@@ -28,6 +28,13 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
       const r = await db.query<{ doc: ConnectorDoc } & SeqCols>(`SELECT doc, seq_no, version FROM ${t} WHERE id = $1`, [id]);
       return r.rows[0] ? { id, doc: r.rows[0].doc, seq: seqOf(r.rows[0]) } : null;
     },
+    async scan(afterId, limit) {
+      const r = await db.query<{ id: string; doc: ConnectorDoc } & SeqCols>(
+        `SELECT id, doc, seq_no, version FROM ${t} WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+        [afterId, Math.max(0, Math.floor(limit))],
+      );
+      return r.rows.map((row) => ({ id: row.id, doc: row.doc, seq: seqOf(row) }));
+    },
     async getJson(id, includeDeleted) {
       const r = await db.query<{ doc: string; deleted: boolean }>(`SELECT doc::text AS doc, deleted FROM ${t} WHERE id = $1`, [id]);
       const row = r.rows[0];

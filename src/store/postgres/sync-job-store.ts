@@ -32,6 +32,13 @@ export function pgSyncJobStore(db: PgDatabase): SyncJobStore {
       const r = await db.query<{ doc: SyncJobDoc } & SeqCols>(`SELECT doc, seq_no, version FROM ${t} WHERE id = $1`, [id]);
       return r.rows[0] ? { id, doc: r.rows[0].doc, seq: seqOf(r.rows[0]) } : null;
     },
+    async scan(afterId, limit) {
+      const r = await db.query<{ id: string; doc: SyncJobDoc } & SeqCols>(
+        `SELECT id, doc, seq_no, version FROM ${t} WHERE ($1::text IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+        [afterId, Math.max(0, Math.floor(limit))],
+      );
+      return r.rows.map((row) => ({ id: row.id, doc: row.doc, seq: seqOf(row) }));
+    },
     async getJson(id) {
       const r = await db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${t} WHERE id = $1`, [id]);
       return r.rows[0] ? withId(id, r.rows[0].doc) : null;

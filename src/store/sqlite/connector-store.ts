@@ -17,6 +17,7 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
   const insertNewStmt = db.prepare('INSERT INTO connectors (id, doc, seq_no, version) VALUES (?, ?, ?, 1) ON CONFLICT (id) DO NOTHING');
   const updateStmt = db.prepare('UPDATE connectors SET doc = ?, seq_no = ?, version = version + 1 WHERE id = ?');
   const deleteStmt = db.prepare('DELETE FROM connectors WHERE id = ?');
+  const scanStmt = db.prepare<[string, number, number], Row & { id: string }>('SELECT id, doc, deleted, seq_no, version FROM connectors WHERE (id > ? OR ?) ORDER BY id LIMIT ?');
   const nextSeq = seqCounter(db, 'connectors');
   const deleteTx = db.transaction((id: string) => {
     const gone = deleteStmt.run(id).changes > 0;
@@ -99,6 +100,10 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
     async get(id) {
       const row = getStmt.get(id);
       return row ? { id, doc: JSON.parse(row.doc), seq: seqOf(row) } : null;
+    },
+    async scan(afterId, limit) {
+      const rows = scanStmt.all(afterId ?? '', afterId === null ? 1 : 0, Math.max(0, Math.floor(limit)));
+      return rows.map((r) => ({ id: r.id, doc: JSON.parse(r.doc), seq: seqOf(r) }));
     },
     async getJson(id, includeDeleted) {
       const row = getStmt.get(id);

@@ -12,6 +12,7 @@ export function sqliteSyncJobStore(db: Db): SyncJobStore {
     'INSERT INTO sync_jobs (id, doc, seq, seq_no, version) VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM sync_jobs), ?, 1)',
   );
   const updateStmt = db.prepare('UPDATE sync_jobs SET doc = ?, seq_no = ?, version = version + 1 WHERE id = ?');
+  const scanStmt = db.prepare<[string, number, number], { id: string; doc: string; seq_no: number; version: number }>('SELECT id, doc, seq_no, version FROM sync_jobs WHERE (id > ? OR ?) ORDER BY id LIMIT ?');
   const deleteStmt = db.prepare('DELETE FROM sync_jobs WHERE id = ?');
   const deleteByConnectorStmt = db.prepare('DELETE FROM sync_jobs WHERE connector_id = ?');
   const nextSeq = seqCounter(db, 'sync_jobs');
@@ -43,6 +44,10 @@ export function sqliteSyncJobStore(db: Db): SyncJobStore {
     async get(id) {
       const row = getStmt.get(id);
       return row ? { id, doc: JSON.parse(row.doc), seq: seqOf(row) } : null;
+    },
+    async scan(afterId, limit) {
+      const rows = scanStmt.all(afterId ?? '', afterId === null ? 1 : 0, Math.max(0, Math.floor(limit)));
+      return rows.map((r) => ({ id: r.id, doc: JSON.parse(r.doc), seq: seqOf(r) }));
     },
     async getJson(id) {
       const row = getStmt.get(id);
