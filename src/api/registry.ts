@@ -14,6 +14,7 @@ import { securityEndpoints } from './security/index.js';
 import { syncJobEndpoints } from './sync-job/index.js';
 import { systemIndexEndpoints } from './system-index/index-admin.js';
 import { systemIndexReadEndpoints } from './system-index/search.js';
+import { createConnectorDoc } from './system-index/create-doc.js';
 import { updateConnectorDoc, updateSyncJobDoc } from './system-index/update-doc.js';
 
 export const endpoints: Endpoint[] = [
@@ -30,5 +31,6 @@ export const endpoints: Endpoint[] = [
   updateSyncJobDoc,
   ...systemIndexEndpoints,
   ...systemIndexReadEndpoints,
+  createConnectorDoc,
   ...indexEndpoints,
 ];
