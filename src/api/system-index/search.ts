@@ -19,6 +19,8 @@ import { compileDocQuery, compileDocSort, type DocSort } from '../../domain/syst
 import type { Stored } from '../../store/store.js';
 import type { AppContext } from '../app-context.js';
 import type { Endpoint, EndpointRequest, HttpMethod, ParamType } from '../endpoint.js';
+import { REVEAL_ACTION } from '../sensitive.js';
+import { presentJson } from '../../security/sensitive-config.js';
 
 const MAX_WINDOW = 10_000;
 const PAGE = 500;
@@ -31,6 +33,18 @@ const SEARCH_PARAMS: Record<string, ParamType> = {
 const BODY_KEYS = new Set(['query', 'from', 'size', 'sort', 'seq_no_primary_term', 'version', 'track_total_hits', '_source', 'timeout']);
 
 type Entry = Stored<Record<string, unknown>>;
+
+/**
+ * The documents as this caller may see them: sensitive configuration values only for who may
+ * write configurations, as the Connector API's GET and list (api/sensitive.ts). Reading the
+ * system index is no back door to them.
+ */
+function presenter(app: AppContext, req: EndpointRequest, s: SystemIndex): (doc: Record<string, unknown>) => Record<string, unknown> {
+  const reveal = app.security.allows ? app.security.allows(req, REVEAL_ACTION) : true;
+  if (reveal) return (doc) => doc;
+  const shape = s.alias === SYSTEM_INDICES[0].alias ? 'connector' : 'sync_job';
+  return (doc) => JSON.parse(presentJson(app.secretCodec, shape, JSON.stringify(doc), false)) as Record<string, unknown>;
+}
 
 async function* scan(app: AppContext, s: SystemIndex): AsyncGenerator<Entry> {
   const store = s.alias === SYSTEM_INDICES[0].alias ? app.store.connectors : app.store.syncJobs;
@@ -89,6 +103,7 @@ async function search(s: SystemIndex, req: EndpointRequest, app: AppContext) {
   const withSeq = req.query.seq_no_primary_term === true || b.seq_no_primary_term === true;
   const withVersion = req.query.version === true || b.version === true;
   const source = b._source;
+  const present = presenter(app, req, s);
   const { total, kept } = await matches(app, s, b.query, from + size, sort);
   const hits = kept.slice(from).map((e) => ({
     _index: s.concrete,
@@ -96,7 +111,7 @@ async function search(s: SystemIndex, req: EndpointRequest, app: AppContext) {
     ...(withVersion ? { _version: e.seq.version } : {}),
     ...(withSeq ? { _seq_no: e.seq.seqNo, _primary_term: PRIMARY_TERM } : {}),
     _score: sort ? null : 1.0,
-    ...(source === false ? {} : { _source: e.doc }),
+    ...(source === false ? {} : { _source: present(e.doc) }),
     ...(sort ? { sort: sort.values(e) } : {}),
   }));
   const asInt = req.query.rest_total_hits_as_int === true;
@@ -126,7 +141,7 @@ async function getDoc(s: SystemIndex, req: EndpointRequest, app: AppContext, hea
   return {
     body: {
       _index: s.concrete, _id: id, _version: e.seq.version, _seq_no: e.seq.seqNo, _primary_term: PRIMARY_TERM, found: true,
-      ...(req.query._source === false ? {} : { _source: e.doc }),
+      ...(req.query._source === false ? {} : { _source: presenter(app, req, s)(e.doc) }),
     },
   };
 }
