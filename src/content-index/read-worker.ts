@@ -10,6 +10,7 @@
 import { BroadcastChannel } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { ApiError, type ErrorKind } from '../domain/errors.js';
+import Database from '../store/sqlite/driver.js';
 import type { QueryLimits } from './query-context.js';
 import { ContentReader, type ReadBudget } from './reader.js';
 import type { SearchParams } from './search-request.js';
@@ -31,6 +32,12 @@ export type ReadTask = {
 export type ReadResult =
   | { ok: unknown }
   | { error: { kind: ErrorKind; reason: string; causedBy?: ApiError['causedBy']; extra?: Record<string, unknown> } };
+
+// better-sqlite3 loads its native addon on the first `new Database()`. Done here, while the
+// thread starts, the load never runs inside a task: a task over its hard time limit has its
+// thread terminated, and a termination that lands inside the addon's registration aborts the
+// whole process (Node 24: FATAL ERROR Error::New napi_get_last_error_info, seen once in CI).
+new Database(':memory:').close();
 
 const readers = new Map<string, ContentReader>();
 
