@@ -42,6 +42,8 @@ const SYNC_JOB_FIELDS: Mapping = {
 };
 
 export interface SystemIndex {
+  /** Which documents it holds (also the sensitive-value shape of those documents). */
+  kind: 'connector' | 'sync_job';
   /** The alias clients use (`.elastic-connectors`). */
   alias: string;
   /** The concrete index behind it (`.elastic-connectors-v1`). */
@@ -50,8 +52,8 @@ export interface SystemIndex {
 }
 
 export const SYSTEM_INDICES: readonly SystemIndex[] = [
-  { alias: CONNECTORS_INDEX, concrete: `${CONNECTORS_INDEX}-v1`, mappings: { dynamic: 'false', properties: CONNECTOR_FIELDS } },
-  { alias: SYNC_JOBS_INDEX, concrete: `${SYNC_JOBS_INDEX}-v1`, mappings: { dynamic: 'false', properties: SYNC_JOB_FIELDS } },
+  { kind: 'connector', alias: CONNECTORS_INDEX, concrete: `${CONNECTORS_INDEX}-v1`, mappings: { dynamic: 'false', properties: CONNECTOR_FIELDS } },
+  { kind: 'sync_job', alias: SYNC_JOBS_INDEX, concrete: `${SYNC_JOBS_INDEX}-v1`, mappings: { dynamic: 'false', properties: SYNC_JOB_FIELDS } },
 ];
 
 /** The system index a name stands for (alias or concrete name), or undefined. */

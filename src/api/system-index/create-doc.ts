@@ -18,7 +18,7 @@ import type { AppContext } from '../app-context.js';
 import type { Endpoint, EndpointRequest } from '../endpoint.js';
 import { assertMaySyncInto } from '../connector/shared.js';
 
-const CONNECTORS = SYSTEM_INDICES[0];
+const CONNECTORS = SYSTEM_INDICES.find((s) => s.kind === 'connector')!;
 /** What the Connector API's create checks; the rest of the document is written as given. */
 const CREATE_FIELDS = ['description', 'index_name', 'is_native', 'language', 'name', 'service_type'];
 

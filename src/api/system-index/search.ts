@@ -42,12 +42,16 @@ type Entry = Stored<Record<string, unknown>>;
 function presenter(app: AppContext, req: EndpointRequest, s: SystemIndex): (doc: Record<string, unknown>) => Record<string, unknown> {
   const reveal = app.security.allows ? app.security.allows(req, REVEAL_ACTION) : true;
   if (reveal) return (doc) => doc;
-  const shape = s.alias === SYSTEM_INDICES[0].alias ? 'connector' : 'sync_job';
-  return (doc) => JSON.parse(presentJson(app.secretCodec, shape, JSON.stringify(doc), false)) as Record<string, unknown>;
+  return (doc) => JSON.parse(presentJson(app.secretCodec, s.kind, JSON.stringify(doc), false)) as Record<string, unknown>;
+}
+
+/** The store holding the index's documents. */
+function storeOf(app: AppContext, s: SystemIndex) {
+  return s.kind === 'connector' ? app.store.connectors : app.store.syncJobs;
 }
 
 async function* scan(app: AppContext, s: SystemIndex): AsyncGenerator<Entry> {
-  const store = s.alias === SYSTEM_INDICES[0].alias ? app.store.connectors : app.store.syncJobs;
+  const store = storeOf(app, s);
   for (let after: string | null = null; ; ) {
     const page = (await store.scan(after, PAGE)) as Entry[];
     for (const e of page) yield e;
@@ -134,8 +138,7 @@ async function count(s: SystemIndex, req: EndpointRequest, app: AppContext) {
 
 async function getDoc(s: SystemIndex, req: EndpointRequest, app: AppContext, head: boolean) {
   const id = req.params.id;
-  const store = s.alias === SYSTEM_INDICES[0].alias ? app.store.connectors : app.store.syncJobs;
-  const e = (await store.get(id)) as Entry | null;
+  const e = (await storeOf(app, s).get(id)) as Entry | null;
   if (head) return { status: e ? 200 : 404 };
   if (!e) return { status: 404, body: { _index: s.concrete, _id: id, found: false } };
   return {
