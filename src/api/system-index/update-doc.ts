@@ -4,7 +4,8 @@
  * finish, suspend or cancel jobs and to write stats (connector-api.md §7.12: "the connector
  * service writes those directly to the index"). Tributary's worker uses them too, so it runs
  * unchanged against Elasticsearch. Unlike a raw index write, a sync job status change is
- * checked against the state machine, atomically. `if_seq_no` + `if_primary_term` make it a
+ * checked against the state machine, atomically (statusWrittenByService: the two moves a
+ * service makes when a cancel races the end of a sync are allowed). `if_seq_no` + `if_primary_term` make it a
  * compare-and-write, checked inside the transaction that holds the row (domain/shared/seq-no.ts),
  * so of two writers holding the same numbers exactly one succeeds.
  */
@@ -12,7 +13,7 @@ import { errors } from '../../domain/errors.js';
 import { deepMerge } from '../../domain/shared/json.js';
 import { checkSeqNo, parseIfSeqNo, type IfSeqNo } from '../../domain/shared/seq-no.js';
 import { parseStrict, object, any } from '../../domain/shared/parse.js';
-import { assertSyncTransition } from '../../domain/sync-job/state-machine.js';
+import { statusWrittenByService } from '../../domain/sync-job/state-machine.js';
 import type { SyncStatus } from '../../domain/connector/enums.js';
 import { CONNECTORS_INDEX as CONNECTORS } from '../../domain/connector/document.js';
 import { SYNC_JOBS_INDEX as SYNC_JOBS } from '../../domain/sync-job/document.js';
@@ -52,7 +53,11 @@ async function update(kind: 'connector' | 'job', req: EndpointRequest, app: AppC
           checkSeqNo(id, seq, cond, index);
           if ('status' in patch && patch.status !== doc.status) {
             if (typeof patch.status !== 'string') throw errors.illegalArgument('[status] must be a string');
-            assertSyncTransition(doc.status, patch.status as SyncStatus);
+            const status = statusWrittenByService(doc.status, patch.status as SyncStatus);
+            if (status === patch.status) return deepMerge(doc, patch);
+            // A stop while canceling is stored as the cancel it finishes (statusWrittenByService).
+            const now = app.clock.now();
+            return deepMerge(doc, { ...patch, status, canceled_at: now, completed_at: now });
           }
           return deepMerge(doc, patch);
         });
