@@ -195,6 +195,7 @@ export class ContentIndex {
         try {
           const refused = guard?.(item, this.handle(item.index) !== undefined);
           if (refused) throw refused;
+          if (item.failure) throw item.failure;
           return okItem(item, item.index, this.isolated(item.index, () => this.bulkItem(item)));
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
