@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { docxWithText, pdfWithText } from './binary-documents.fixture.js';
 import { extractBytes, ExtractionRefused, sniffFormat } from './extract-bytes.js';
+import { ExtractionAborted } from './extract-pool.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -44,5 +45,21 @@ describe('extractBytes', () => {
 
   it('a corrupt PDF is an error, not a crash', async () => {
     await assert.rejects(extractBytes(utf8('%PDF-1.4 this is not a pdf'), { maxChars: 10 }));
+  });
+
+  it('a document over the time budget is aborted in its thread; the event loop keeps running', async () => {
+    const html = utf8(`<html>${'<a b=c>'.repeat(1_400_000)}`); // 9.8 MB of tags: well over 50 ms of parsing
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const started = Date.now();
+    try {
+      await assert.rejects(extractBytes(html, { maxChars: 1000, timeoutMs: 50 }), (e) => e instanceof ExtractionAborted && /took longer than 50 ms/.test(e.message));
+    } finally {
+      clearInterval(timer);
+    }
+    const took = Date.now() - started;
+    assert.ok(ticks >= Math.floor(took / 10) / 3, `the event loop ticked ${ticks} times in ${took} ms`);
+    // The pool replaced the ended thread: the next document is extracted.
+    assert.equal((await extractBytes(utf8('<p>after</p>'), { maxChars: 100 })).content, 'after');
   });
 });

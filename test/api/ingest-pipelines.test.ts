@@ -155,6 +155,19 @@ describe('pipelines on writes into the embedded index', () => {
     assert.match(src._ingestion_errors[0], /^Processor 'attachment' in pipeline 'ent-search-generic-ingestion' failed with message 'no text extractor reads this attachment/);
   });
 
+  it('an attachment over 10 MB is not extracted: the reason is recorded, the document indexed', async () => {
+    const big = Buffer.alloc(10 * 1024 * 1024 + 1, 'a');
+    const r = await bulk('/_bulk?pipeline=search-default-ingestion', [
+      { index: { _index: 'big', _id: '1' } },
+      { title: 'big', _attachment: b64(big), _extract_binary_content: true },
+    ]);
+    assert.equal(r.body.errors, false);
+    const src = (await call('GET', '/big/_doc/1')).body._source;
+    assert.equal(src._attachment, undefined);
+    assert.equal(src.body, undefined);
+    assert.match(src._ingestion_errors[0], /the attachment holds 10485761 bytes, more than the 10485760 bytes text is extracted from/);
+  });
+
   it('single-document writes run ?pipeline=; a missing pipeline is 400 and writes nothing', async () => {
     await call('PUT', '/_ingest/pipeline/tag-it', { processors: [{ set: { field: 'tagged', value: true } }, { trim: { field: 'name' } }] });
     assert.equal((await call('PUT', '/single/_doc/1?pipeline=tag-it', { name: '  n  ' })).status, 201);

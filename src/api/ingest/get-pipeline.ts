@@ -11,7 +11,7 @@ import { ACTION } from './shared.js';
 async function handler(req: EndpointRequest, app: AppContext) {
   const all = await pipelineTexts(app);
   const ids = req.params.id === undefined ? [...all.keys()] : selectIds(all.keys(), req.params.id);
-  if (ids.length === 0) return { status: req.params.id === undefined ? 200 : 404, body: {} };
+  if (ids.length === 0) return { status: 404, body: {} };
   const summary = req.query.summary === true;
   // Definitions are spliced in as stored: their key order is the one they were put with.
   const parts = ids.map((id) => `${JSON.stringify(id)}:${summary ? '{}' : all.get(id)!}`);
