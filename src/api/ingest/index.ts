@@ -3,6 +3,6 @@ import type { Endpoint } from '../endpoint.js';
 import { deletePipeline } from './delete-pipeline.js';
 import { getPipeline, getPipelines } from './get-pipeline.js';
 import { putPipeline } from './put-pipeline.js';
-import { simulateGet, simulatePost } from './simulate.js';
+import { simulatePost } from './simulate.js';
 
-export const ingestEndpoints: Endpoint[] = [getPipelines, simulateGet, getPipeline, putPipeline, deletePipeline, simulatePost];
+export const ingestEndpoints: Endpoint[] = [getPipelines, getPipeline, putPipeline, deletePipeline, simulatePost];

@@ -1,9 +1,10 @@
 /**
- * `POST|GET /_ingest/pipeline/_simulate` (the pipeline in the body) and
- * `POST|GET /_ingest/pipeline/<id>/_simulate` (a stored or default one): runs the pipeline
+ * `POST /_ingest/pipeline/_simulate` (the pipeline in the body) and
+ * `POST /_ingest/pipeline/<id>/_simulate` (a stored or default one): runs the pipeline
  * on the given documents without indexing them and answers, per document, the result
  * (`doc: {_index, _id, _version, _source, _ingest: {timestamp}}`) or its failure (`error`).
- * At most MAX_SIMULATE_DOCS documents. `verbose` is not supported (400).
+ * At most MAX_SIMULATE_DOCS documents. `verbose` is not supported (400). Elasticsearch's `GET`
+ * form is not offered: the server reads no body on a GET.
  */
 import { ApiError, errors } from '../../domain/errors.js';
 import { compilePipeline, type CompiledPipeline } from '../../domain/ingest/pipeline.js';
@@ -55,15 +56,12 @@ async function handler(req: EndpointRequest, app: AppContext) {
   return { body: { docs } };
 }
 
-const def = (method: 'GET' | 'POST', paths: string[]): Endpoint => ({
+export const simulatePost: Endpoint = {
   name: 'ingest.simulate',
-  method,
-  paths,
+  method: 'POST',
+  paths: ['/_ingest/pipeline/_simulate', '/_ingest/pipeline/:id/_simulate'],
   params: { verbose: 'boolean' },
   action: ACTION + 'simulate',
   body: 'required',
   handler,
-});
-
-export const simulatePost = def('POST', ['/_ingest/pipeline/_simulate', '/_ingest/pipeline/:id/_simulate']);
-export const simulateGet = def('GET', ['/_ingest/pipeline/_simulate', '/_ingest/pipeline/:id/_simulate']);
+};
