@@ -2,7 +2,7 @@
  * Text of a file for the `body` field (runtime.md "Content"): plain-text formats as UTF-8,
  * streamed from the file and cut at a number of characters; HTML without tags, scripts and
  * styles, PDF (unpdf, PDF.js) and DOCX (mammoth, only when the connector's pipeline has
- * `extract_binary_content`) in the extraction threads (extract-pool.ts), under a time budget.
+ * `extract_binary_content`) in the extraction threads (src/extraction/extract-pool.ts), under a time budget.
  */
 import { Budget } from '../../extraction/budget.js';
 import { readText, type OpenFile } from './client.js';
