@@ -26,6 +26,12 @@ export interface IngestEnv {
 
 /** A processor, ready to run on documents. */
 export type Exec = (doc: IngestDoc, env: IngestEnv) => void | Promise<void>;
+/**
+ * Most characters a processor may produce in one value (a rendered template, a gsub result):
+ * a short template or replacement repeated over a large field must not exhaust memory.
+ */
+export const MAX_VALUE_CHARS = 10_000_000;
+
 /** What a processor does when it fails: an error saying which field and why (400). */
 export function fail(reason: string): ApiError {
   return errors.illegalArgument(reason);

@@ -92,6 +92,15 @@ describe('processors', () => {
     assert.equal(pipelineLevel.failed_in, 'p');
   });
 
+  it('gsub: groups in the replacement; output of templates and gsub bounded', async () => {
+    assert.deepEqual(await run([{ gsub: { field: 'd', pattern: '(\\d+)-(\\d+)', replacement: '$2/$1 \\$' } }], { d: 'x 12-34 y' }), { d: 'x 34/12 $ y' });
+    rejects400(() => compilePipeline('p', { processors: [{ gsub: { field: 'a', pattern: '(a)', replacement: '$2' } }] }), /refers to group \[2\]/);
+    rejects400(() => compilePipeline('p', { processors: [{ gsub: { field: 'a', pattern: 'a', replacement: '${name}' } }] }), /named groups are not supported/);
+    const big = 'x'.repeat(4_000_000);
+    await assert.rejects(run([{ gsub: { field: 'a', pattern: '', replacement: 'yyyy' } }], { a: big }), /gsub produced more than 10000000 characters/);
+    await assert.rejects(run([{ set: { field: 'b', value: '{{a}}{{a}}{{a}}' } }], { a: big }), /rendered more than 10000000 characters/);
+  });
+
   it('attachment: base64 to text, indexed_chars, remove_binary, bad input', async () => {
     const b64 = Buffer.from('The text of a file').toString('base64');
     assert.deepEqual(await run([{ attachment: { field: 'data', indexed_chars: 8 } }], { data: b64 }), {

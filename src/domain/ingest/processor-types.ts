@@ -7,7 +7,7 @@
 import { RE2JS } from 're2js';
 import { deepEqual } from '../shared/json.js';
 import { attachmentProcessor } from './attachment.js';
-import { fail, getField, hasField, removeField, setField, typeName, type Exec, type IngestDoc } from './ingest-doc.js';
+import { fail, getField, hasField, MAX_VALUE_CHARS, removeField, setField, typeName, type Exec, type IngestDoc } from './ingest-doc.js';
 import type { Options } from './options.js';
 import { compileTemplate, compileValue } from './template.js';
 
@@ -180,8 +180,52 @@ const gsub: ProcessorFactory = (o) => {
   }
   const size = (re.re2() as { prog?: { inst?: unknown[] } }).prog?.inst?.length ?? 0;
   if (size > MAX_PROGRAM_SIZE) throw o.error(`[pattern] is too complex (${size} RE2 instructions, at most ${MAX_PROGRAM_SIZE})`, 'pattern');
-  return stringProcessor(o, (s) => re.matcher(s).replaceAll(replacement));
+  const parts = replacementParts(replacement, re.groupCount(), o);
+  return stringProcessor(o, (s) => replaceAllBounded(re, s, parts));
 };
+
+/** A Java-style replacement (`$1` a group, `\$` a literal dollar) as literal parts and group numbers. */
+function replacementParts(replacement: string, groups: number, o: Options): (string | number)[] {
+  const parts: (string | number)[] = [];
+  let lit = '';
+  for (let i = 0; i < replacement.length; i++) {
+    const c = replacement[i]!;
+    if (c === '\\' && i + 1 < replacement.length) {
+      lit += replacement[++i];
+    } else if (c === '$') {
+      const m = /^\d+/.exec(replacement.slice(i + 1, i + 12));
+      if (!m) throw o.error('[replacement]: a [$] must be followed by a group number (or escaped as [\\$]); named groups are not supported', 'replacement');
+      // Java reads as many digits as still name an existing group.
+      let digits = m[0].slice(0, 1);
+      for (const d of m[0].slice(1)) if (Number(digits + d) <= groups) digits += d; else break;
+      if (Number(digits) > groups) throw o.error(`[replacement] refers to group [${digits}]; the pattern has ${groups}`, 'replacement');
+      if (lit) parts.push(lit);
+      lit = '';
+      parts.push(Number(digits));
+      i += digits.length;
+    } else {
+      lit += c;
+    }
+  }
+  if (lit) parts.push(lit);
+  return parts;
+}
+
+/** Every match replaced, the result bounded by MAX_VALUE_CHARS as it is built. */
+function replaceAllBounded(re: RE2JS, s: string, parts: (string | number)[]): string {
+  const m = re.matcher(s);
+  let out = '';
+  let pos = 0;
+  while (m.find()) {
+    out += s.slice(pos, m.start());
+    for (const p of parts) out += typeof p === 'string' ? p : (m.group(p) ?? '');
+    pos = m.end();
+    if (out.length > MAX_VALUE_CHARS) throw fail(`gsub produced more than ${MAX_VALUE_CHARS} characters`);
+  }
+  out += s.slice(pos);
+  if (out.length > MAX_VALUE_CHARS) throw fail(`gsub produced more than ${MAX_VALUE_CHARS} characters`);
+  return out;
+}
 
 export const PROCESSORS: Record<string, ProcessorFactory> = {
   set,

@@ -5,7 +5,7 @@
  * Sections, partials and lambdas are not supported (refused when the pipeline is stored).
  */
 import { errors } from '../errors.js';
-import { hasField, getField, type IngestDoc } from './ingest-doc.js';
+import { fail, hasField, getField, MAX_VALUE_CHARS, type IngestDoc } from './ingest-doc.js';
 
 export type Template = (doc: IngestDoc) => string;
 
@@ -39,7 +39,14 @@ export function compileTemplate(text: string, property: string, processorType: s
   if (parts.some((p) => typeof p === 'string' && p.includes('{{'))) {
     throw errors.badBody(`[${property}] of processor [${processorType}]: an unclosed template tag`);
   }
-  return (doc) => parts.map((p) => (typeof p === 'string' ? p : hasField(doc, p.path) ? render(getField(doc, p.path)) : '')).join('');
+  return (doc) => {
+    let out = '';
+    for (const p of parts) {
+      out += typeof p === 'string' ? p : hasField(doc, p.path) ? render(getField(doc, p.path)) : '';
+      if (out.length > MAX_VALUE_CHARS) throw fail(`[${property}] of processor [${processorType}] rendered more than ${MAX_VALUE_CHARS} characters`);
+    }
+    return out;
+  };
 }
 
 /** A value with every string in it a template (for `set` and `append`'s `value`). */
