@@ -12,7 +12,25 @@ export const DEFAULT_INDEXED_CHARS = 100_000;
 /** The most characters kept whatever `indexed_chars` says (-1 included). */
 export const MAX_INDEXED_CHARS = 10_000_000;
 const PROPERTIES = new Set(['content', 'title', 'author', 'keywords', 'date', 'content_type', 'content_length', 'language', 'modified', 'format', 'identifier', 'contributor', 'coverage', 'creator_tool', 'description', 'metadata_date', 'modifier', 'print_date', 'publisher', 'rating', 'relation', 'source', 'subject', 'type']);
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+
+/** Whether a string is base64 (whitespace allowed, `=` padding only at the end): one linear pass, no regex backtracking. */
+export function isBase64(s: string): boolean {
+  let padding = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const space = c === 32 || c === 9 || c === 10 || c === 13;
+    if (c === 61) {
+      if (++padding > 2) return false;
+    } else if (space) {
+      continue;
+    } else if (padding > 0) {
+      return false;
+    } else if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 export function attachmentProcessor(o: Options): Exec {
   const field = o.required('field');
@@ -33,7 +51,7 @@ export function attachmentProcessor(o: Options): Exec {
     }
     const value = getField(doc, field);
     if (typeof value !== 'string') throw fail(`field [${field}] of type [${typeName(value)}] cannot be cast to a base64 string`);
-    if (!BASE64.test(value)) throw fail(`field [${field}] is not valid base64`);
+    if (!isBase64(value)) throw fail(`field [${field}] is not valid base64`);
     let limit = indexedChars;
     if (charsField !== undefined && hasField(doc, charsField)) {
       const n = Number(getField(doc, charsField));

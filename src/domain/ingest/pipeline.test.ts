@@ -108,6 +108,10 @@ describe('processors', () => {
     });
     assert.deepEqual(await run([{ attachment: { field: 'data', remove_binary: false, properties: ['content'] } }], { data: b64 }), { data: b64, attachment: { content: 'The text of a file' } });
     await assert.rejects(run([{ attachment: { field: 'data' } }], { data: '%%%' }), /not valid base64/);
+    const started = Date.now();
+    await assert.rejects(run([{ attachment: { field: 'data' } }], { data: ' '.repeat(2_000_000) + '%' }), /not valid base64/);
+    assert.ok(Date.now() - started < 1000, 'checked in linear time');
+    await assert.rejects(run([{ attachment: { field: 'data' } }], { data: 'eA==eA==' }), /not valid base64/);
     await assert.rejects(run([{ attachment: { field: 'data' } }], { data: Buffer.from('BROKEN').toString('base64') }), /corrupt document/);
   });
 });

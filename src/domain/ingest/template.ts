@@ -12,7 +12,7 @@ export type Template = (doc: IngestDoc) => string;
 /** Longest template, in characters. */
 export const MAX_TEMPLATE_LENGTH = 10_000;
 
-const TAG = /\{\{\{\s*([^{}]*?)\s*\}\}\}|\{\{\s*([^{}]*?)\s*\}\}/g;
+const TAG = /\{\{\{([^{}]*)\}\}\}|\{\{([^{}]*)\}\}/g;
 
 function render(v: unknown): string {
   if (v === undefined || v === null) return '';
