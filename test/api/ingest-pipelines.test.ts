@@ -76,6 +76,25 @@ describe('ingest pipeline endpoints', () => {
     assert.deepEqual(await call('GET', '/_ingest/pipeline/bad'), { status: 404, body: {} });
   });
 
+  it('hostile definitions are 400s with a reason, never 5xx', async () => {
+    const bodies: unknown[] = [
+      [], 'x', { processors: 'x' }, { processors: [null] }, { processors: [{ set: 'x' }] }, { processors: [{ set: {}, trim: {} }] },
+      { processors: [{ set: { field: 'a', value: 1, on_failure: 'x' } }] }, { processors: [{ set: { field: ['a'], value: 1 } }] },
+      { processors: [{ set: { field: 'a', value: 1, if: 1 } }] }, { processors: [{ attachment: { field: 'a', indexed_chars: 'many' } }] },
+      { processors: [{ attachment: { field: 'a', properties: ['nope'] } }] }, { processors: [{ convert: { field: 'a', type: 'ip6' } }] },
+      { processors: [{ remove: { field: 'a', keep: ['b'] } }] }, { processors: [{ __proto__: { field: 'a' } }] },
+      { processors: [{ gsub: { field: 'a', pattern: 'x'.repeat(2000), replacement: '' } }] }, { processors: [{ gsub: { field: 'a', pattern: '(', replacement: '' } }] },
+      { processors: [{ set: { field: 'a', value: 'x'.repeat(20_000) + '{{b}}' } }] }, { processors: [], version: 'one' }, { processors: [], on_failure: [] },
+    ];
+    for (const body of bodies) {
+      const r = await call('PUT', '/_ingest/pipeline/hostile', body);
+      assert.equal(r.status, 400, `${JSON.stringify(body).slice(0, 100)} → ${r.status} ${JSON.stringify(r.body)}`);
+      assert.ok(r.body.error.reason.length > 0);
+    }
+    assert.equal((await call('PUT', '/_ingest/pipeline/' + 'x'.repeat(300), { processors: [] })).status, 400);
+    assert.deepEqual(await call('GET', '/_ingest/pipeline/hostile'), { status: 404, body: {} });
+  });
+
   it('simulates a stored pipeline and one given in the body; a failing document shows its error', async () => {
     await call('PUT', '/_ingest/pipeline/up', { processors: [{ uppercase: { field: 'title' } }] });
     const r = await call('POST', '/_ingest/pipeline/up/_simulate', { docs: [{ _index: 'books', _id: '7', _source: { title: 'dune' } }, { _source: { title: 3 } }] });

@@ -109,7 +109,7 @@ function processor(value: unknown, depth: number, budget: Budget): CompiledProce
  * Tributary's bounds). `bodyBytes`, when known, is the size of the JSON as received.
  */
 export function compilePipeline(id: string, body: unknown, bodyBytes?: number): CompiledPipeline {
-  if (!isPlainObject(body)) throw errors.badBody('request body is required');
+  if (!isPlainObject(body)) throw errors.badBody('a pipeline definition is a JSON object: {"description": …, "processors": […]}');
   const size = bodyBytes ?? Buffer.byteLength(JSON.stringify(body));
   if (size > PIPELINE_LIMITS.maxBodyBytes) {
     throw errors.badBody(`a pipeline's definition may take at most ${PIPELINE_LIMITS.maxBodyBytes} bytes, this one takes ${size}`);
