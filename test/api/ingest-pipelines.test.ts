@@ -203,6 +203,18 @@ describe('pipelines on writes into the embedded index', () => {
     assert.equal((await call('GET', '/single/_doc/4')).status, 404);
   });
 
+  it('index.default_pipeline runs when a write names no pipeline; a named one or _none overrides it', async () => {
+    await call('PUT', '/_ingest/pipeline/mark-default', { processors: [{ set: { field: 'via', value: 'default' } }] });
+    await call('PUT', '/_ingest/pipeline/mark-named', { processors: [{ set: { field: 'via', value: 'named' } }] });
+    assert.equal((await call('PUT', '/withdefault', { settings: { index: { default_pipeline: 'mark-default' } } })).status, 200);
+    assert.equal((await call('GET', '/withdefault')).body.withdefault.settings.index.default_pipeline, 'mark-default');
+    await bulk('/withdefault/_bulk', [{ index: { _id: '1' } }, { a: 1 }, { index: { _id: '2', pipeline: 'mark-named' } }, { a: 2 }, { index: { _id: '3', pipeline: '_none' } }, { a: 3 }]);
+    await call('PUT', '/withdefault/_doc/4', { a: 4 });
+    await call('PUT', '/withdefault/_doc/5?pipeline=_none', { a: 5 });
+    const via = async (id: string) => (await call('GET', `/withdefault/_doc/${id}`)).body._source.via;
+    assert.deepEqual([await via('1'), await via('2'), await via('3'), await via('4'), await via('5')], ['default', 'named', undefined, 'default', undefined]);
+  });
+
   it('a default pipeline can be replaced, and comes back when the replacement is deleted', async () => {
     await call('PUT', '/_ingest/pipeline/search-default-ingestion', { processors: [{ set: { field: 'replaced', value: true } }] });
     await bulk('/_bulk?pipeline=search-default-ingestion', [{ index: { _index: 'repl', _id: '1' } }, { _reduce_whitespace: true }]);

@@ -9,7 +9,7 @@
  */
 import { errors } from '../../domain/errors.js';
 import type { AppContext, IndexAccess } from '../app-context.js';
-import { needsPipelines, runBulkPipelines } from '../ingest/bulk-items.js';
+import { runBulkPipelines } from '../ingest/bulk-items.js';
 import type { EndpointRequest } from '../endpoint.js';
 import { parseBulk, type BulkAction, type BulkGuard } from '../../content-index/bulk.js';
 import type { ContentIndex } from '../../content-index/content-index.js';
@@ -54,8 +54,7 @@ async function run(req: EndpointRequest, ci: ContentIndex, app: AppContext) {
   if (typeof req.body !== 'string') throw errors.badBody('request body is required');
   const guard = req.access ? bulkGuard(req.access) : undefined;
   const items = parseBulk(req.body, req.params.index);
-  const pipeline = req.query.pipeline as string | undefined;
-  if (needsPipelines(items, pipeline)) await runBulkPipelines(app, ci, items, pipeline, guard);
+  await runBulkPipelines(app, ci, items, req.query.pipeline as string | undefined, guard);
   return { body: ci.bulk(items, req.params.index, guard) };
 }
 

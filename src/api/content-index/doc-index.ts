@@ -20,7 +20,7 @@ function opType(req: EndpointRequest): 'index' | 'create' {
 async function run(req: EndpointRequest, ci: ContentIndex, app: AppContext) {
   if (req.body === undefined) throw errors.badBody('request body is required');
   mayAutoCreate(req, ci, req.params.index);
-  const source = await pipelineSource(req, app, req.params.index, req.params.id);
+  const source = await pipelineSource(req, app, ci, req.params.index, req.params.id);
   const r = ci.indexDocument(req.params.index, req.params.id, source, { opType: opType(req), ...concurrency(req) });
   return { status: r.status, body: r.body };
 }

@@ -1,6 +1,6 @@
 /**
  * Ingest pipelines on `_bulk` (`?pipeline=` for the request, `pipeline` on an action line for
- * one item; `_none` for none): each `index` / `create` item's source is run through its
+ * one item, else the index's `index.default_pipeline`; `_none` for none): each `index` / `create` item's source is run through its
  * pipeline before the bulk is written. A missing pipeline or a failing processor fails that
  * item alone (`item.failure`), as in Elasticsearch; the others are written. Items the
  * caller may not write are left for the bulk's own check, and run no pipeline (no
@@ -15,28 +15,36 @@ import { applyPipeline, ingestDoc, pipelineMissing, PipelineCache } from './pipe
 
 export const PIPELINE_CONCURRENCY = 4;
 
-/** The pipeline an item runs, if any. */
-function pipelineOf(item: BulkItem, requestPipeline: string | undefined): string | undefined {
-  if (item.action !== 'index' && item.action !== 'create') return undefined;
-  const id = item.pipeline ?? requestPipeline;
-  return id === undefined || id === '_none' ? undefined : id;
-}
-
-export function needsPipelines(items: BulkItem[], requestPipeline: string | undefined): boolean {
-  return items.some((i) => pipelineOf(i, requestPipeline) !== undefined);
+/**
+ * The pipeline each item runs, if any: its action line's, else the request's, else its
+ * index's `index.default_pipeline` (looked up once per index).
+ */
+function pipelineResolver(ci: ContentIndex, requestPipeline: string | undefined): (item: BulkItem) => string | undefined {
+  const defaults = new Map<string, string | undefined>();
+  return (item) => {
+    if (item.action !== 'index' && item.action !== 'create') return undefined;
+    let id = item.pipeline ?? requestPipeline;
+    if (id === undefined) {
+      if (!defaults.has(item.index)) defaults.set(item.index, ci.defaultPipeline(item.index));
+      id = defaults.get(item.index);
+    }
+    return id === undefined || id === '_none' ? undefined : id;
+  };
 }
 
 /** Runs the items' pipelines, replacing their sources or setting their failures. */
 export async function runBulkPipelines(app: AppContext, ci: ContentIndex, items: BulkItem[], requestPipeline: string | undefined, guard?: BulkGuard): Promise<void> {
+  const pipelineOf = pipelineResolver(ci, requestPipeline);
+  const todo = items.filter((i) => pipelineOf(i) !== undefined);
+  if (todo.length === 0) return;
   const cache = new PipelineCache(app);
   const now = app.clock.now();
-  const todo = items.filter((i) => pipelineOf(i, requestPipeline) !== undefined);
   let next = 0;
   const worker = async () => {
     while (next < todo.length) {
       const item = todo[next++]!;
       if (guard?.(item, ci.exists(item.index))) continue;
-      const id = pipelineOf(item, requestPipeline)!;
+      const id = pipelineOf(item)!;
       try {
         const pipeline = await cache.get(id);
         if (!pipeline) throw pipelineMissing(id);
