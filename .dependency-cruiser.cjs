@@ -2,7 +2,7 @@
  * The import rules of src/ (docs/architecture.md), checked by `npm run check:deps` and by
  * test/architecture/deps.test.ts (so `npm test` fails on a violation).
  *
- *   cli → app → config → api → security | runtime → store | sources | sink | content-index → platform → domain
+ *   cli → app → config → api → security | runtime → store | sources | sink | content-index → extraction → platform → domain
  *
  * A layer imports only layers below it (skipping is fine, siblings are not), with two named
  * exceptions: the embedded sink adapter (sink/embedded/) wraps the content index, and the
@@ -19,6 +19,7 @@ const LAYERS = [
   ['api'],
   ['security', 'runtime'],
   ['store', 'sources', 'sink', 'content-index'],
+  ['extraction'],
   ['platform'],
   ['domain'],
 ];

@@ -5,6 +5,7 @@
 import { connectorEndpoints } from './connector/index.js';
 import type { Endpoint } from './endpoint.js';
 import { indexEndpoints } from './content-index/index.js';
+import { ingestEndpoints } from './ingest/index.js';
 import { clusterHealth } from './root/cluster-health.js';
 import { getInfo, ping } from './root/info.js';
 import { getLicense } from './root/license.js';
@@ -32,5 +33,6 @@ export const endpoints: Endpoint[] = [
   ...systemIndexEndpoints,
   ...systemIndexReadEndpoints,
   createConnectorDoc,
+  ...ingestEndpoints,
   ...indexEndpoints,
 ];

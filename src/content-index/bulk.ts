@@ -19,6 +19,10 @@ export interface BulkItem {
   ifPrimaryTerm?: number;
   /** The source line, raw (ndjson) or already parsed (programmatic callers). */
   source?: string | Record<string, unknown>;
+  /** The ingest pipeline named on the action line (`pipeline`), run by the API before indexing. */
+  pipeline?: string;
+  /** Why the item fails without being written (its ingest pipeline failed), decided beforehand. */
+  failure?: ApiError;
 }
 
 /**
@@ -98,6 +102,7 @@ export function parseBulk(text: string, defaultIndex?: string, maxItems = MAX_BU
     if (meta._id !== undefined && meta._id !== null) item.id = String(meta._id);
     if (meta.if_seq_no !== undefined) item.ifSeqNo = Number(meta.if_seq_no);
     if (meta.if_primary_term !== undefined) item.ifPrimaryTerm = Number(meta.if_primary_term);
+    if (meta.pipeline !== undefined && meta.pipeline !== null) item.pipeline = String(meta.pipeline);
     if (action !== 'delete') {
       const source = next();
       if (source === undefined) throw errors.illegalArgument(`The bulk request must be terminated by a newline [\\n]`);

@@ -13,7 +13,7 @@ import {
 } from './documents.js';
 import { Highlighter } from './highlight.js';
 import {
-  indexNames, insertIndex, loadIndexRow, mappingOf, parseCreateBody, putMapping, removeIndex, settingsOf,
+  defaultPipelineOf, indexNames, insertIndex, loadIndexRow, mappingOf, parseCreateBody, putMapping, removeIndex, settingsOf,
 } from './index-admin.js';
 import { IndexHandle } from './index-handle.js';
 import { validateIndexName } from './index-names.js';
@@ -92,6 +92,12 @@ export class ContentIndex {
 
   exists(name: string): boolean {
     return this.handle(name) !== undefined;
+  }
+
+  /** The index's `index.default_pipeline` (run by the API's writes when none is named), if any. */
+  defaultPipeline(name: string): string | undefined {
+    const h = this.handle(name);
+    return h ? defaultPipelineOf(h) : undefined;
   }
 
   deleteIndex(name: string) {
@@ -195,6 +201,7 @@ export class ContentIndex {
         try {
           const refused = guard?.(item, this.handle(item.index) !== undefined);
           if (refused) throw refused;
+          if (item.failure) throw item.failure;
           return okItem(item, item.index, this.isolated(item.index, () => this.bulkItem(item)));
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;

@@ -77,6 +77,12 @@ export function mappingOf(h: IndexHandle): Record<string, unknown> {
   return h.fields.render(h.mappingParams);
 }
 
+/** `index.default_pipeline` of an index, when set to a pipeline (not `_none`). */
+export function defaultPipelineOf(h: IndexHandle): string | undefined {
+  const v = (settingsOf(h).index as Record<string, unknown>).default_pipeline;
+  return typeof v === 'string' && v !== '' && v !== '_none' ? v : undefined;
+}
+
 /** Settings as `GET /<index>` prints them: nested under `index`, every value a string. */
 export function settingsOf(h: IndexHandle): Record<string, unknown> {
   const flat: Record<string, unknown> = {};

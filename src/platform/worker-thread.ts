@@ -1,7 +1,7 @@
 /**
  * How a worker-thread pool (piscina) finds its thread module, from the compiled build or from
  * the sources. Used by the search threads (`content-index/read-pool.ts`) and the extraction
- * threads (`sources/directory/extract-pool.ts`). `platform/` holds process-level helpers that
+ * threads (`extraction/extract-pool.ts`). `platform/` holds process-level helpers that
  * several layers need and that are not domain logic; it imports nothing of ours.
  */
 

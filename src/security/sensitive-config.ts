@@ -175,6 +175,7 @@ export function sealSensitiveValues(store: Store, codec: SecretCodec): Store {
     syncJobs,
     secrets: store.secrets,
     apiKeys: store.apiKeys,
+    pipelines: store.pipelines,
     ping: () => store.ping(),
     ...(store.sizeBytes ? { sizeBytes: () => store.sizeBytes!() } : {}),
     close: () => store.close(),

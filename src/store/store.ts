@@ -1,6 +1,6 @@
 /**
- * The state store port (architecture.md `store/`): connectors, sync jobs and connector
- * secrets, split by aggregate. Backends (`store/sqlite/`, `store/postgres/`) have the same
+ * The state store port (architecture.md `store/`): connectors, sync jobs, connector
+ * secrets, API keys and ingest pipelines, split by aggregate. Backends (`store/sqlite/`, `store/postgres/`) have the same
  * files and pass one shared suite (`store.case.ts`).
  *
  * Every conditional write is atomic: `update` runs the pure `mutate` function inside one
@@ -17,6 +17,7 @@ import type { ConnectorDoc } from '../domain/connector/document.js';
 import type { SyncJobDoc } from '../domain/sync-job/document.js';
 import type { SeqNo } from '../domain/shared/seq-no.js';
 import type { ApiKeyStore } from './api-key-store.js';
+import type { PipelineStore } from './pipeline-store.js';
 
 /** Any stored document: what the backends' shared code (mutation.ts) works on. */
 export type Doc = Record<string, unknown>;
@@ -124,6 +125,8 @@ export interface Store {
   secrets: SecretStore;
   /** API keys (store/api-key-store.ts). */
   apiKeys: ApiKeyStore;
+  /** Ingest pipelines (store/pipeline-store.ts). */
+  pipelines: PipelineStore;
   /** Resolves when the store answers; rejects with the reason otherwise (health checks). */
   ping(): Promise<void>;
   /** Bytes the store takes on disk (SQLite files, PostgreSQL `pg_database_size`), for monitoring. */

@@ -4,12 +4,14 @@
  * With security on, the request itself is authorized by its action name only (the caller holds
  * `indices:data/write/bulk` on some index, as Elasticsearch authorizes composite actions), and
  * every item against its own index, whatever the path says (issue 11 item 1). An item refused
- * fails alone with a 403 `security_exception`; the others run.
+ * fails alone with a 403 `security_exception`; the others run. Ingest pipelines
+ * (`?pipeline=`, an action line's `pipeline`) run first (api/ingest/bulk-items.ts).
  */
 import { errors } from '../../domain/errors.js';
-import type { IndexAccess } from '../app-context.js';
+import type { AppContext, IndexAccess } from '../app-context.js';
+import { runBulkPipelines } from '../ingest/bulk-items.js';
 import type { EndpointRequest } from '../endpoint.js';
-import type { BulkAction, BulkGuard } from '../../content-index/bulk.js';
+import { parseBulk, type BulkAction, type BulkGuard } from '../../content-index/bulk.js';
 import type { ContentIndex } from '../../content-index/content-index.js';
 import { A, indexEndpoint, SOURCE_PARAMS } from './shared.js';
 
@@ -48,9 +50,12 @@ export function bulkGuard(access: IndexAccess): BulkGuard {
   };
 }
 
-function run(req: EndpointRequest, ci: ContentIndex) {
+async function run(req: EndpointRequest, ci: ContentIndex, app: AppContext) {
   if (typeof req.body !== 'string') throw errors.badBody('request body is required');
-  return { body: ci.bulk(req.body, req.params.index, req.access ? bulkGuard(req.access) : undefined) };
+  const guard = req.access ? bulkGuard(req.access) : undefined;
+  const items = parseBulk(req.body, req.params.index);
+  await runBulkPipelines(app, ci, items, req.query.pipeline as string | undefined, guard);
+  return { body: ci.bulk(items, req.params.index, guard) };
 }
 
 const def = (method: 'POST' | 'PUT', paths: string[]) =>

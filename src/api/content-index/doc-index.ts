@@ -1,9 +1,12 @@
 /**
  * `PUT|POST /<index>/_doc/<id>` and `POST /<index>/_doc` (index, id generated): store a
  * document, creating the index on first write. `op_type=create` behaves as `_create`.
+ * `?pipeline=` runs an ingest pipeline on it first (api/ingest/document-pipeline.ts).
  */
 import { errors } from '../../domain/errors.js';
+import type { AppContext } from '../app-context.js';
 import type { EndpointRequest } from '../endpoint.js';
+import { pipelineSource } from '../ingest/document-pipeline.js';
 import type { ContentIndex } from '../../content-index/content-index.js';
 import { A, concurrency, indexEndpoint, mayAutoCreate, WRITE_PARAMS } from './shared.js';
 
@@ -14,10 +17,11 @@ function opType(req: EndpointRequest): 'index' | 'create' {
   throw errors.illegalArgument(`opType must be 'create' or 'index', found: [${String(v)}]`);
 }
 
-function run(req: EndpointRequest, ci: ContentIndex) {
+async function run(req: EndpointRequest, ci: ContentIndex, app: AppContext) {
   if (req.body === undefined) throw errors.badBody('request body is required');
   mayAutoCreate(req, ci, req.params.index);
-  const r = ci.indexDocument(req.params.index, req.params.id, req.body, { opType: opType(req), ...concurrency(req) });
+  const source = await pipelineSource(req, app, ci, req.params.index, req.params.id);
+  const r = ci.indexDocument(req.params.index, req.params.id, source, { opType: opType(req), ...concurrency(req) });
   return { status: r.status, body: r.body };
 }
 

@@ -19,7 +19,7 @@ export interface IndexEndpointDef {
   action: string;
   composite?: boolean;
   ndjson?: boolean;
-  run(req: EndpointRequest, ci: ContentIndex): Promise<EndpointReply> | EndpointReply;
+  run(req: EndpointRequest, ci: ContentIndex, app: AppContext): Promise<EndpointReply> | EndpointReply;
 }
 
 export function indexEndpoint(def: IndexEndpointDef): Endpoint {
@@ -32,7 +32,7 @@ export function indexEndpoint(def: IndexEndpointDef): Endpoint {
       const name = req.params.index;
       // `_…` names are other APIs; the connector system indices have endpoints of their own.
       if (!ci || (name !== undefined && (name.startsWith('_') || systemIndex(name) !== undefined))) return NO_ROUTE;
-      return run(req, ci);
+      return run(req, ci, app);
     },
   };
 }

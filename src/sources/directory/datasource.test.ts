@@ -8,7 +8,7 @@ import { testContext } from '../source.case.js';
 import { directorySource, documentId } from './datasource.js';
 import { htmlToText } from './extract.js';
 import { fileFilter, validateGlobRules } from './globs.js';
-import { docxWithText, pdfWithText } from './binary-documents.fixture.js';
+import { docxWithText, pdfWithText } from '../../extraction/binary-documents.fixture.js';
 
 let root: string;
 

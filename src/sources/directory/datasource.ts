@@ -21,7 +21,7 @@ import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFacto
 import { configurationError, OPEN_POLICY, SourceError } from '../source.js';
 import { checkRoot, openFile, UnsafeFileError, walk, type FileEntry } from './client.js';
 import { directoryConfigSchema, MAX_BODY_CHARS, MAX_FILE_SIZE_LIMIT, readDirectorySettings, type DirectorySettings } from './config.js';
-import { DEFAULT_EXTRACT_TIMEOUT_MS, ExtractionAborted } from './extract-pool.js';
+import { DEFAULT_EXTRACT_TIMEOUT_MS, ExtractionAborted } from '../../extraction/extract-pool.js';
 import { readFileText, textKind } from './extract.js';
 import { PreviousPrints, PrintBook } from './fingerprints.js';
 import { advancedGlobs, fileFilter, validateGlobRules, type FileFilter } from './globs.js';

@@ -2,14 +2,14 @@
  * Text of a file for the `body` field (runtime.md "Content"): plain-text formats as UTF-8,
  * streamed from the file and cut at a number of characters; HTML without tags, scripts and
  * styles, PDF (unpdf, PDF.js) and DOCX (mammoth, only when the connector's pipeline has
- * `extract_binary_content`) in the extraction threads (extract-pool.ts), under a time budget.
+ * `extract_binary_content`) in the extraction threads (src/extraction/extract-pool.ts), under a time budget.
  */
-import { Budget } from './budget.js';
+import { Budget } from '../../extraction/budget.js';
 import { readText, type OpenFile } from './client.js';
-import { extractInThread } from './extract-pool.js';
-import type { Extracted } from './extract-text.js';
+import { extractInThread } from '../../extraction/extract-pool.js';
+import type { Extracted } from '../../extraction/extract-text.js';
 
-export { htmlToText, type Extracted } from './extract-text.js';
+export { htmlToText, type Extracted } from '../../extraction/extract-text.js';
 
 const PLAIN = new Set(['txt', 'text', 'md', 'markdown', 'mdx', 'rst', 'adoc', 'csv', 'tsv', 'json', 'ndjson', 'jsonl', 'log', 'yaml', 'yml', 'xml', 'ini', 'toml']);
 const HTML = new Set(['html', 'htm', 'xhtml']);

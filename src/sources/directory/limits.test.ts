@@ -13,7 +13,7 @@ import type { SourceDocument, SourcePolicy } from '../source.js';
 import { testContext } from '../source.case.js';
 import { MAX_BODY_CHARS, MAX_FILE_SIZE_LIMIT } from './config.js';
 import { directorySource } from './datasource.js';
-import { docxWithText, pdfWithText } from './binary-documents.fixture.js';
+import { docxWithText, pdfWithText } from '../../extraction/binary-documents.fixture.js';
 
 let root: string;
 const OPEN: SourcePolicy = { directoryRoots: null, allowedHosts: null };

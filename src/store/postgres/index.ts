@@ -6,6 +6,7 @@ import type { Store } from '../store.js';
 import { pgApiKeyStore } from './api-key-store.js';
 import { parseStoreUrl, PgDatabase } from './database.js';
 import { pgConnectorStore } from './connector-store.js';
+import { pgPipelineStore } from './pipeline-store.js';
 import { pgSecretStore } from './secret-store.js';
 import { pgSyncJobStore } from './sync-job-store.js';
 
@@ -23,6 +24,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     syncJobs: pgSyncJobStore(db),
     secrets: pgSecretStore(db),
     apiKeys: pgApiKeyStore(db),
+    pipelines: pgPipelineStore(db),
     ping: () => db.ping(),
     async sizeBytes() {
       const r = await db.query<{ n: string }>('SELECT pg_database_size(current_database())::text AS n');

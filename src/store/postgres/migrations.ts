@@ -79,4 +79,15 @@ export const migrations: { version: number; sql: string }[] = [
       ALTER SEQUENCE sync_jobs_seq_no OWNED BY sync_jobs.seq_no;
     `,
   },
+  {
+    // Ingest pipelines (store/pipeline-store.ts): definitions as the JSON text the API checked
+    // (text, not jsonb, so that key order survives). Version 4 is left to another change.
+    version: 5,
+    sql: `
+      CREATE TABLE ingest_pipelines (
+        id text PRIMARY KEY,
+        doc text NOT NULL
+      );
+    `,
+  },
 ];

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { ApiError } from '../../domain/errors.js';
 import { connectorDoc, job, storeCases, type StoreBackend } from '../store.case.js';
 import { seqNoCases } from '../seq-no.case.js';
+import { pipelineStoreCases } from '../pipeline-store.case.js';
 import { migrations } from './migrations.js';
 import { parseStoreUrl, PgDatabase } from './database.js';
 import { openPostgresStore } from './index.js';
@@ -98,6 +99,7 @@ if (await requirePg('postgres store')) {
   };
   storeCases(backend);
   seqNoCases(backend);
+  pipelineStoreCases(backend);
 
   describe('postgres store: migrations and connections', () => {
     it('several processes starting at once migrate once (advisory lock)', async () => {

@@ -5,6 +5,7 @@ import type { Store } from '../store.js';
 import { sqliteApiKeyStore } from './api-key-store.js';
 import { openDatabase } from './database.js';
 import { sqliteConnectorStore } from './connector-store.js';
+import { sqlitePipelineStore } from './pipeline-store.js';
 import { sqliteSecretStore } from './secret-store.js';
 import { sqliteSyncJobStore } from './sync-job-store.js';
 
@@ -17,6 +18,7 @@ export function openSqliteStore(dataDir: string): Store {
     syncJobs: sqliteSyncJobStore(db),
     secrets: sqliteSecretStore(db),
     apiKeys: sqliteApiKeyStore(db),
+    pipelines: sqlitePipelineStore(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -112,4 +112,15 @@ export const migrations: { version: number; sql: string }[] = [
       INSERT INTO seq_counters (name, last) SELECT 'sync_jobs', coalesce(max(seq_no), -1) FROM sync_jobs;
     `,
   },
+  {
+    // Ingest pipelines (store/pipeline-store.ts): definitions as the JSON text the API checked.
+    // Version 6 is left to another change; versions are applied by number, not in sequence.
+    version: 7,
+    sql: `
+      CREATE TABLE ingest_pipelines (
+        id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL
+      );
+    `,
+  },
 ];

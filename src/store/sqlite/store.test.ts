@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { job, storeCases, type StoreBackend } from '../store.case.js';
 import { seqNoCases } from '../seq-no.case.js';
+import { pipelineStoreCases } from '../pipeline-store.case.js';
 import Database from './driver.js';
 import { openSqliteStore } from './index.js';
 import { migrations } from './migrations.js';
@@ -25,6 +26,7 @@ const backend: StoreBackend = {
 };
 storeCases(backend);
 seqNoCases(backend);
+pipelineStoreCases(backend);
 
 test('the sequence-number migration (5) numbers existing rows apart, keeps them, and new writes come after', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-store-'));

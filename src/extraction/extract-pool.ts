@@ -1,6 +1,7 @@
 /**
  * The extraction threads (piscina): HTML, PDF and DOCX text is extracted off the event loop,
- * so a hostile or huge document never stalls the API or other syncs. Bounded everywhere:
+ * so a hostile or huge document never stalls the API or other syncs. Used by the directory
+ * source and by ingest pipelines' `attachment` processor. Bounded everywhere:
  *
  * - threads: at most EXTRACT_THREADS (half the cores, 1–4), created on demand, gone when idle;
  * - at most one task per thread at a time: callers wait for a thread here (the wait counts
@@ -14,7 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { threadModule } from '../../platform/worker-thread.js';
+import { threadModule } from '../platform/worker-thread.js';
 import { Budget } from './budget.js';
 import type { ExtractResult, ExtractTask } from './extract-worker.js';
 
@@ -52,8 +53,8 @@ function thePool(): Piscina<ExtractTask, ExtractResult> {
 }
 
 /**
- * Extracts the text of an open file in a thread (which reads it through `fd`; keep the file
- * open until this settles). Rejects with ExtractionAborted past `timeoutMs` or
+ * Extracts the text of an open file (which the thread reads through `fd`; keep the file open
+ * until this settles) or of bytes in memory, in a thread. Rejects with ExtractionAborted past `timeoutMs` or
  * when the thread runs out of memory, with the signal's reason when `signal` aborts, and with
  * the extractor's error when the document is corrupt.
  */

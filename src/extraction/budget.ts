@@ -1,7 +1,8 @@
 /**
  * A counting semaphore over an amount (bytes, threads): `acquire(n)` waits until `n` fits under
- * the capacity, first come first served. Bounds what the directory source holds at once across
- * every sync of the process (docs/sources/directory.md "Limits").
+ * the capacity, first come first served. Bounds what is held or run at once across the process:
+ * the extraction threads (extract-pool.ts), the directory source's whole-file bytes
+ * (docs/sources/directory.md "Limits").
  */
 export class Budget {
   private used = 0;

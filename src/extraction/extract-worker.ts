@@ -1,8 +1,10 @@
 /**
- * Entry point of an extraction thread (extract-pool.ts): one task = one open file, read by the
- * thread straight from the descriptor the main thread opened and checked (client.ts) — threads
- * share the process's descriptors — and answered with its text. HTML is read and parsed in
- * 64 KiB steps; PDF and DOCX are read whole (their libraries need it), up to `maxBytes`.
+ * Entry point of an extraction thread (extract-pool.ts): one task = one document, either an
+ * open file, read by the thread straight from the descriptor the caller opened and checked
+ * (the directory source's client.ts) — threads share the process's descriptors — or bytes
+ * already in memory (an ingest pipeline's `attachment` processor), answered with its text.
+ * From a file, HTML is read and parsed in 64 KiB steps; PDF and DOCX are read whole (their
+ * libraries need it), up to `maxBytes`.
  *
  * The thread says when the document's work starts — after loading the format's library, which
  * is not the document's doing — and from then on runs under the pool's per-document time
@@ -16,8 +18,10 @@ export interface ExtractTask {
   /** Echoed in the "started" message, when the pool's time budget starts (extract-pool.ts). */
   id: number;
   format: 'html' | 'pdf' | 'docx';
-  /** A descriptor of a regular file, open in this process (the caller closes it). */
-  fd: number;
+  /** A descriptor of a regular file, open in this process (the caller closes it)… */
+  fd?: number;
+  /** …or the document's bytes (at most `maxBytes` of them). */
+  bytes?: Uint8Array;
   maxBytes: number;
   maxChars: number;
 }
@@ -57,14 +61,24 @@ function whole(fd: number, max: number): Uint8Array | null {
   return out;
 }
 
+/** The bytes handed over, as a plain Uint8Array (PDF.js refuses a Buffer), or null past `max`. */
+function given(bytes: Uint8Array, max: number): Uint8Array | null {
+  if (bytes.byteLength > max) return null;
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : Uint8Array.from(bytes);
+}
+
 export default async function extract(task: ExtractTask): Promise<ExtractResult> {
   const started = () => parentPort?.postMessage({ extractStarted: task.id });
+  const fd = task.fd;
+  if (fd === undefined && task.bytes === undefined) throw new Error('an extraction task needs a file or bytes');
   if (task.format === 'html') {
     started();
-    return htmlToText(chunks(task.fd, task.maxBytes), task.maxChars);
+    if (fd !== undefined) return htmlToText(chunks(fd, task.maxBytes), task.maxChars);
+    const bytes = given(task.bytes!, task.maxBytes);
+    return bytes === null ? { tooBig: true } : htmlToText([bytes], task.maxChars);
   }
   const extractor = task.format === 'pdf' ? await pdfExtractor() : await docxExtractor();
   started();
-  const bytes = whole(task.fd, task.maxBytes);
+  const bytes = fd !== undefined ? whole(fd, task.maxBytes) : given(task.bytes!, task.maxBytes);
   return bytes === null ? { tooBig: true } : extractor(bytes, task.maxChars);
 }

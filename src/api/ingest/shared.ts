@@ -1,0 +1,2 @@
+/** What the ingest pipeline endpoints share: Elasticsearch's action names. */
+export const ACTION = 'cluster:admin/ingest/pipeline/';
