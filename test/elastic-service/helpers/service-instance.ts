@@ -1,0 +1,272 @@
+/**
+ * One instance of Elastic's Python connector service, as a sequence of the requests its
+ * services send (connectors/protocol/connectors.py, services/job_scheduling.py,
+ * services/job_execution.py, services/job_cleanup.py, es/sink.py), with its configuration:
+ * a hostname, the native service types and the connector ids it runs, and
+ * `elasticsearch.feature_use_connectors_api` (on: check-in, job creation, claim and stats go
+ * through the Connector API; off: through `_update` and `_doc` on the system indices).
+ */
+import { isoUtc, PythonClient, statusOf, type Hit } from './python-client.js';
+
+export const CONNECTORS = '.elastic-connectors';
+export const JOBS = '.elastic-connectors-sync-jobs';
+/** `IDLE_JOBS_THRESHOLD` of connectors.py, in seconds. */
+export const IDLE_JOBS_THRESHOLD = 300;
+/** What `filter_ingestion_stats` lets through. */
+const STATS_KEYS = ['indexed_document_count', 'indexed_document_volume', 'deleted_document_count', 'total_document_count'];
+
+export interface InstanceConfig {
+  hostname: string;
+  useConnectorsApi: boolean;
+  nativeServiceTypes: string[];
+  connectorIds: string[];
+  /** The service's own version (the preflight check compares it with `GET /`). */
+  version: string;
+}
+
+/** A document a source yields: `_id`, `_timestamp` and its fields. */
+export interface SourceDoc {
+  _id: string;
+  _timestamp: string;
+  [field: string]: unknown;
+}
+
+export interface SyncStats {
+  indexed_document_count: number;
+  indexed_document_volume: number;
+  deleted_document_count: number;
+  bulkRequests: number;
+  scrollPages: number;
+  scrollCleared: boolean;
+}
+
+/** `PreflightCheck._versions_compatible`: same major, server minor not older. */
+export function versionsCompatible(es: string, service: string): boolean {
+  const [eMaj, eMin] = es.split('-')[0]!.split('.').map(Number);
+  const [sMaj, sMin] = service.split('+')[0]!.split('.').map(Number);
+  return eMaj === sMaj && eMin! >= sMin!;
+}
+
+export class ServiceInstance {
+  readonly py: PythonClient;
+
+  constructor(url: string, readonly cfg: InstanceConfig) {
+    this.py = new PythonClient(url);
+  }
+
+  close(): Promise<void> {
+    return this.py.close();
+  }
+
+  /** preflight_check.py: `GET /`, then `ensure_exists` of the concrete system indices (HEAD, create when missing). */
+  async preflight(): Promise<{ version: string; compatible: boolean; created: string[] }> {
+    const info = await this.py.es.info();
+    const created: string[] = [];
+    for (const index of [`${CONNECTORS}-v1`, `${JOBS}-v1`]) {
+      if (!(await this.py.es.indices.exists({ index }))) {
+        await this.py.es.indices.create({ index });
+        created.push(index);
+      }
+    }
+    return { version: info.version.number, compatible: versionsCompatible(info.version.number, this.cfg.version), created };
+  }
+
+  /** `ConnectorIndex.supported_connectors`: the native types' connectors and the configured ids, never deleted ones. */
+  supportedConnectors(native = this.cfg.nativeServiceTypes, ids = this.cfg.connectorIds): Promise<Hit[]> {
+    const nativeQuery = { bool: { must_not: [{ term: { deleted: true } }], filter: [{ term: { is_native: true } }, { terms: { service_type: native } }] } };
+    const customQuery = { bool: { must_not: [{ term: { deleted: true } }], filter: [{ terms: { _id: ids } }] } };
+    const query = native.length && ids.length ? { bool: { should: [nativeQuery, customQuery] } } : native.length ? nativeQuery : customQuery;
+    return this.py.getAllDocs(CONNECTORS, query);
+  }
+
+  /** `ConnectorIndex.all_connectors` (match_all). */
+  allConnectors(): Promise<Hit[]> {
+    return this.py.getAllDocs(CONNECTORS);
+  }
+
+  /** `Connector.reload` / `SyncJob.reload`. */
+  reload(index: string, id: string): Promise<Hit> {
+    return this.py.get(index, id);
+  }
+
+  /** `ConnectorIndex.heartbeat`. */
+  async heartbeat(connectorId: string): Promise<void> {
+    if (this.cfg.useConnectorsApi) await this.py.es.connector.checkIn({ connector_id: connectorId });
+    else await this.py.update(CONNECTORS, connectorId, { last_seen: isoUtc() });
+  }
+
+  /**
+   * `Connector.prepare` under `with_concurrency_control`: reload, and when the configuration
+   * is empty write the source's default configuration and `needs_configuration` (and the
+   * source's features for the configured connector), conditional on the numbers read; a 409
+   * reloads and tries again. Returns the number of attempts and whether it wrote.
+   */
+  async prepare(connectorId: string, simpleConfig: Record<string, unknown>, features: Record<string, unknown>, stale?: Hit): Promise<{ attempts: number; wrote: boolean }> {
+    for (let attempts = 1; attempts <= 3; attempts++) {
+      const fresh = await this.reload(CONNECTORS, connectorId);
+      const seen = attempts === 1 && stale ? stale : fresh;
+      const src = seen._source;
+      const doc: Record<string, unknown> = {};
+      if (!src.configuration || Object.keys(src.configuration).length === 0) Object.assign(doc, { configuration: simpleConfig, status: 'needs_configuration' });
+      if (this.cfg.connectorIds.includes(connectorId) && JSON.stringify(src.features ?? null) !== JSON.stringify(features)) doc.features = features;
+      if (Object.keys(doc).length === 0) return { attempts, wrote: false };
+      try {
+        await this.py.update(CONNECTORS, connectorId, doc, seen);
+        return { attempts, wrote: true };
+      } catch (e) {
+        if (statusOf(e) !== 409) throw e;
+      }
+    }
+    throw new Error('prepare: still conflicting after 3 attempts');
+  }
+
+  /**
+   * job_scheduling.py for one connector's full syncs at `now`: nothing when a sync is already
+   * scheduled for later; else the next run from the schedule (only the every-minute cron
+   * `0 * * * * ?` here), and when it is due within `idling` seconds, `last_sync_scheduled_at`
+   * written conditionally on the numbers read, then the job created (Connector API, or the
+   * whole document indexed into the jobs index). Returns the job id, or null when not due.
+   */
+  async schedule(connector: Hit, now: Date, idling = 30): Promise<string | null> {
+    const full = connector._source.scheduling?.full ?? {};
+    if (!full.enabled) return null;
+    if (full.interval !== '0 * * * * ?') throw new Error(`this replay only knows the every-minute cron, not ${full.interval}`);
+    const last = connector._source.last_sync_scheduled_at;
+    if (last && new Date(last).getTime() > now.getTime()) return null;
+    const next = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + 60_000);
+    if ((next.getTime() - now.getTime()) / 1000 - idling > 0) return null;
+    await this.py.update(CONNECTORS, connector._id, { last_sync_scheduled_at: isoUtc(next) }, connector);
+    return this.createJob(connector, 'scheduled', 'full');
+  }
+
+  /** `SyncJobIndex.create`. */
+  async createJob(connector: Hit, triggerMethod: string, jobType: string): Promise<string> {
+    if (this.cfg.useConnectorsApi) {
+      return (await this.py.es.connector.syncJobPost({ id: connector._id, job_type: jobType as any, trigger_method: triggerMethod as any })).id;
+    }
+    const c = connector._source;
+    const active = Array.isArray(c.filtering) ? c.filtering.find((f: any) => f.domain === 'DEFAULT')?.active : undefined;
+    const res = await this.py.index(JOBS, {
+      connector: {
+        id: connector._id, filtering: active ? { rules: active.rules, advanced_snippet: active.advanced_snippet?.value ?? {} } : null,
+        index_name: c.index_name, language: c.language, pipeline: { name: 'search-default-ingestion', extract_binary_content: true, reduce_whitespace: true, run_ml_inference: true, ...c.pipeline },
+        service_type: c.service_type, configuration: c.configuration,
+      },
+      trigger_method: triggerMethod, job_type: jobType, status: 'pending',
+      indexed_document_count: 0, indexed_document_volume: 0, deleted_document_count: 0, created_at: isoUtc(), last_seen: isoUtc(),
+    });
+    if (res.status !== 201) throw new Error(`create job: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body._id;
+  }
+
+  /** `SyncJobIndex.pending_jobs`: pending or suspended jobs of these connectors and types, oldest first. */
+  pendingJobs(connectorIds: string[], jobTypes: string[]): Promise<Hit[]> {
+    const query = { bool: { must: [{ terms: { status: ['pending', 'suspended'] } }, { terms: { 'connector.id': connectorIds } }, { terms: { job_type: jobTypes } }] } };
+    return this.py.getAllDocs(JOBS, query, [{ created_at: 'asc' }]);
+  }
+
+  /** `Connector.sync_starts`: the connector's status, conditional on the numbers this instance read (the claim race). */
+  syncStarts(connector: Hit) {
+    return this.py.update(CONNECTORS, connector._id, { status: 'connected', error: null, last_sync_status: 'in_progress', last_sync_error: null }, connector);
+  }
+
+  /** `SyncJob.claim`. */
+  async claim(jobId: string, syncCursor: Record<string, unknown> | null = null): Promise<void> {
+    if (this.cfg.useConnectorsApi) {
+      await this.py.es.connector.syncJobClaim({ connector_sync_job_id: jobId, worker_hostname: this.cfg.hostname, ...(syncCursor ? { sync_cursor: syncCursor } : {}) });
+      return;
+    }
+    const now = isoUtc();
+    await this.py.update(JOBS, jobId, { status: 'in_progress', started_at: now, last_seen: now, worker_hostname: this.cfg.hostname, 'connector.sync_cursor': syncCursor });
+  }
+
+  /**
+   * A full sync through the `Sink` of es/sink.py: the ids and timestamps already in the index
+   * (`async_scan`), then `index` operations for new or changed documents and `delete`
+   * operations for the ids the source no longer yields, in `_bulk` requests of at most
+   * `chunk` operations with `?pipeline=<the job's pipeline>`.
+   */
+  async fullSync(job: Hit, docs: SourceDoc[], chunk = 500): Promise<SyncStats> {
+    const index = job._source.connector.index_name as string;
+    const pipeline = (job._source.connector.pipeline?.name as string | undefined) ?? 'search-default-ingestion';
+    const scan = await this.py.scan(index, ['id', '_timestamp']);
+    const existing = new Map(scan.hits.map((h) => [(h._source?.id as string | undefined) ?? h._id, h._source?._timestamp as string | undefined]));
+    const stats: SyncStats = { indexed_document_count: 0, indexed_document_volume: 0, deleted_document_count: 0, bulkRequests: 0, scrollPages: scan.pages, scrollCleared: scan.cleared.body?.succeeded === true };
+    const ops: unknown[][] = [];
+    const seen = new Set<string>();
+    for (const d of docs) {
+      seen.add(d._id);
+      if (existing.get(d._id) === d._timestamp) continue;
+      const { _id, ...fields } = d;
+      ops.push([{ index: { _index: index, _id } }, { id: _id, ...fields }]);
+    }
+    for (const id of existing.keys()) if (!seen.has(id)) ops.push([{ delete: { _index: index, _id: id } }]);
+    for (let i = 0; i < ops.length; i += chunk) {
+      const batch = ops.slice(i, i + chunk);
+      const res = await this.py.bulk(batch.flat(), pipeline);
+      stats.bulkRequests += 1;
+      if (res.errors) throw new Error(`bulk errors: ${JSON.stringify(res.items.filter((it) => Object.values(it)[0]!.error).slice(0, 3))}`);
+      for (const [k, item] of res.items.map((it) => Object.entries(it)[0]!)) {
+        if (!['created', 'updated', 'deleted', 'noop'].includes(item.result!)) throw new Error(`bulk ${k} ${item._id}: ${item.result}`);
+        if (k === 'delete') stats.deleted_document_count += 1;
+        else stats.indexed_document_count += 1;
+      }
+      for (const op of batch) if (op.length === 2) stats.indexed_document_volume += JSON.stringify(op[1]).length;
+    }
+    return stats;
+  }
+
+  /** `SyncJob.update_metadata` (the periodic stats and `last_seen` of a running job). */
+  async updateMetadata(jobId: string, stats: Partial<SyncStats>, metadata: Record<string, unknown> = {}): Promise<void> {
+    const ingestion = Object.fromEntries(STATS_KEYS.filter((k) => k in stats).map((k) => [k, (stats as any)[k]]));
+    if (this.cfg.useConnectorsApi) {
+      await this.py.es.connector.syncJobUpdateStats({
+        connector_sync_job_id: jobId, deleted_document_count: 0, indexed_document_count: 0, indexed_document_volume: 0, ...ingestion, metadata,
+      } as any);
+      return;
+    }
+    await this.py.update(JOBS, jobId, { last_seen: isoUtc(), ...ingestion, ...(Object.keys(metadata).length ? { metadata } : {}) });
+  }
+
+  /** `SyncJob._terminate` (done, fail, cancel, suspend). */
+  async terminate(jobId: string, status: 'completed' | 'error' | 'canceled' | 'suspended', error: string | null = null, stats: Partial<SyncStats> = {}): Promise<void> {
+    const now = isoUtc();
+    const doc: Record<string, unknown> = { last_seen: now, status, error };
+    if (status !== 'suspended') doc.completed_at = now;
+    if (status === 'canceled') doc.canceled_at = now;
+    for (const k of STATS_KEYS) if (k in stats) doc[k] = (stats as any)[k];
+    await this.py.update(JOBS, jobId, doc);
+  }
+
+  /** `Connector.sync_done` for a content sync job (reloaded after its end). */
+  async syncDone(connectorId: string, job: Hit | null, cursor: unknown = null): Promise<void> {
+    const status = job?._source.status ?? 'error';
+    let error = job ? (job._source.error ?? null) : "Couldn't find the job";
+    if (error === null && status === 'error') error = 'unknown error';
+    const doc: Record<string, unknown> = { last_synced: isoUtc(), status: status === 'error' ? 'error' : 'connected', error, last_sync_status: status, last_sync_error: error };
+    if (status === 'completed') doc.sync_cursor = cursor;
+    if (job && ['error', 'completed', 'canceled'].includes(status)) {
+      doc.last_indexed_document_count = job._source.indexed_document_count ?? 0;
+      doc.last_deleted_document_count = job._source.deleted_document_count ?? 0;
+    }
+    await this.py.update(CONNECTORS, connectorId, doc);
+  }
+
+  /** `Connector.document_count`: refresh, then count, both ignoring a missing index. */
+  async documentCount(index: string): Promise<number> {
+    await this.py.es.indices.refresh({ index, ignore_unavailable: true });
+    return (await this.py.es.count({ index, ignore_unavailable: true })).count;
+  }
+
+  /** `SyncJobIndex.idle_jobs`: running jobs of these connectors not seen for the threshold. */
+  idleJobs(connectorIds: string[]): Promise<Hit[]> {
+    return this.py.getAllDocs(JOBS, {
+      bool: { filter: [{ terms: { 'connector.id': connectorIds } }, { terms: { status: ['in_progress', 'canceling'] } }, { range: { last_seen: { lte: `now-${IDLE_JOBS_THRESHOLD}s` } } }] },
+    });
+  }
+
+  /** `SyncJobIndex.orphaned_idle_jobs`: running jobs whose connector is gone (`must_not` as an object, as sent). */
+  orphanedIdleJobs(connectorIds: string[]): Promise<Hit[]> {
+    return this.py.getAllDocs(JOBS, { bool: { must_not: { terms: { 'connector.id': connectorIds } }, filter: [{ terms: { status: ['in_progress', 'canceling'] } }] } });
+  }
+}
