@@ -33,6 +33,9 @@ export interface SourceDoc {
 
 export interface SyncStats {
   indexed_document_count: number;
+  /** Bulk item results `created` and `updated` (an index operation on an existing id). */
+  created: number;
+  updated: number;
   indexed_document_volume: number;
   deleted_document_count: number;
   bulkRequests: number;
@@ -165,9 +168,29 @@ export class ServiceInstance {
     return this.py.getAllDocs(JOBS, query, [{ created_at: 'asc' }]);
   }
 
-  /** `Connector.sync_starts`: the connector's status, conditional on the numbers this instance read (the claim race). */
-  syncStarts(connector: Hit) {
-    return this.py.update(CONNECTORS, connector._id, { status: 'connected', error: null, last_sync_status: 'in_progress', last_sync_error: null }, connector);
+  /**
+   * `SyncJobRunner.sync_starts` under `with_concurrency_control`: the connector reloaded
+   * (`connector` is what this instance read first), a content sync already `in_progress` left
+   * to the instance that started it, else `Connector.sync_starts` conditional on the numbers
+   * read; a 409 reloads and checks again. Returns whether this instance started the sync and
+   * the statuses of its attempts' writes.
+   */
+  async syncStarts(connector: Hit): Promise<{ started: boolean; writes: number[] }> {
+    const writes: number[] = [];
+    let seen = connector;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0) seen = await this.reload(CONNECTORS, connector._id);
+      if (seen._source.last_sync_status === 'in_progress') return { started: false, writes };
+      try {
+        await this.py.update(CONNECTORS, connector._id, { status: 'connected', error: null, last_sync_status: 'in_progress', last_sync_error: null }, seen);
+        writes.push(200);
+        return { started: true, writes };
+      } catch (e) {
+        if (statusOf(e) !== 409) throw e;
+        writes.push(409);
+      }
+    }
+    throw new Error('sync_starts: still conflicting after 3 attempts');
   }
 
   /** `SyncJob.claim`. */
@@ -181,26 +204,45 @@ export class ServiceInstance {
   }
 
   /**
-   * A full sync through the `Sink` of es/sink.py: the ids and timestamps already in the index
-   * (`async_scan`), then `index` operations for new or changed documents and `delete`
-   * operations for the ids the source no longer yields, in `_bulk` requests of at most
-   * `chunk` operations with `?pipeline=<the job's pipeline>`.
+   * `SyncOrchestrator.prepare_content_index`: `GET /<index>?ignore_unavailable=true`, and when
+   * neither the index nor an alias of that name comes back, `PUT /<index>`. True if created.
    */
-  async fullSync(job: Hit, docs: SourceDoc[], chunk = 500): Promise<SyncStats> {
+  async prepareContentIndex(index: string): Promise<boolean> {
+    const got = (await this.py.es.indices.get({ index, ignore_unavailable: true })) as Record<string, { aliases?: Record<string, unknown> }>;
+    if (got[index] || Object.values(got).some((d) => d.aliases && index in d.aliases)) return false;
+    await this.py.es.indices.create({ index });
+    return true;
+  }
+
+  /**
+   * A content sync through the `Extractor` and `Sink` of es/sink.py: the content index
+   * prepared, the ids and timestamps already in it (`async_scan`), then an `index` operation
+   * for every document the source yields (an incremental sync skips those whose `_timestamp`
+   * is unchanged) and a `delete` for every id it no longer yields, in `_bulk` requests of at
+   * most `chunk` operations with `?pipeline=<the job's pipeline>`. The volume is in MiB, as
+   * the service reports it.
+   */
+  async contentSync(job: Hit, docs: SourceDoc[], chunk = 500): Promise<SyncStats> {
     const index = job._source.connector.index_name as string;
     const pipeline = (job._source.connector.pipeline?.name as string | undefined) ?? 'search-default-ingestion';
+    const skipUnchanged = job._source.job_type === 'incremental';
+    await this.prepareContentIndex(index);
     const scan = await this.py.scan(index, ['id', '_timestamp']);
     const existing = new Map(scan.hits.map((h) => [(h._source?.id as string | undefined) ?? h._id, h._source?._timestamp as string | undefined]));
-    const stats: SyncStats = { indexed_document_count: 0, indexed_document_volume: 0, deleted_document_count: 0, bulkRequests: 0, scrollPages: scan.pages, scrollCleared: scan.cleared.body?.succeeded === true };
+    const stats: SyncStats = {
+      indexed_document_count: 0, indexed_document_volume: 0, deleted_document_count: 0, created: 0, updated: 0,
+      bulkRequests: 0, scrollPages: scan.pages, scrollCleared: scan.cleared.body?.succeeded === true,
+    };
     const ops: unknown[][] = [];
-    const seen = new Set<string>();
     for (const d of docs) {
-      seen.add(d._id);
-      if (existing.get(d._id) === d._timestamp) continue;
+      const ts = existing.get(d._id);
+      const known = existing.delete(d._id);
+      if (known && skipUnchanged && ts === d._timestamp) continue;
       const { _id, ...fields } = d;
-      ops.push([{ index: { _index: index, _id } }, { id: _id, ...fields }]);
+      ops.push([{ index: { _index: index, _id } }, { ...fields, id: _id }]);
     }
-    for (const id of existing.keys()) if (!seen.has(id)) ops.push([{ delete: { _index: index, _id: id } }]);
+    for (const id of existing.keys()) ops.push([{ delete: { _index: index, _id: id } }]);
+    let bytes = 0;
     for (let i = 0; i < ops.length; i += chunk) {
       const batch = ops.slice(i, i + chunk);
       const res = await this.py.bulk(batch.flat(), pipeline);
@@ -210,9 +252,12 @@ export class ServiceInstance {
         if (!['created', 'updated', 'deleted', 'noop'].includes(item.result!)) throw new Error(`bulk ${k} ${item._id}: ${item.result}`);
         if (k === 'delete') stats.deleted_document_count += 1;
         else stats.indexed_document_count += 1;
+        if (item.result === 'created') stats.created += 1;
+        if (item.result === 'updated') stats.updated += 1;
       }
-      for (const op of batch) if (op.length === 2) stats.indexed_document_volume += JSON.stringify(op[1]).length;
+      for (const op of batch) if (op.length === 2) bytes += JSON.stringify(op[1]).length;
     }
+    stats.indexed_document_volume = Math.round(bytes / (1024 * 1024));
     return stats;
   }
 
