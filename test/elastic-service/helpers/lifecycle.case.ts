@@ -343,6 +343,24 @@ export function lifecycleCase(store: string, start: () => Promise<LifecycleServe
       assert.deepEqual(await a.orphanedIdleJobs(all), []);
     });
 
+    it('the differences from Elasticsearch that docs/elastic-connector-service.md lists', async () => {
+      await a.py.update(CONNECTORS, ids.unsupported, { order_probe: { yy: 1, x: 2 } });
+      const probe = (await connector(ids.unsupported))._source.order_probe;
+      // jsonb orders keys by length, then bytewise; SQLite keeps them as written, as Elasticsearch does.
+      assert.deepEqual(Object.keys(probe), store === 'PostgreSQL' ? ['x', 'yy'] : ['yy', 'x']);
+      const { id } = await user().connector.syncJobPost({ id: ids.unsupported, job_type: 'full', trigger_method: 'on_demand' });
+      const stepSkip = await a.py.update(JOBS, id, { status: 'completed' }).catch((e) => e);
+      assert.equal(statusOf(stepSkip), 400, 'a status change outside the state machine');
+      assert.equal((await a.py.raw('DELETE', `/${JOBS}/_doc/${id}`)).status, 405);
+      assert.equal((await a.py.raw('POST', `/${JOBS}/_delete_by_query`, { query: { terms: { _id: [id] } } })).status, 400);
+      const script = await a.py.raw('POST', `/${JOBS}/_update/${id}`, { script: { source: 'ctx._source.x = 1' } });
+      assert.equal(script.status, 400);
+      assert.match(script.body.error.reason, /unknown field \[script\]/);
+      const orphan = await a.py.index(JOBS, { connector: { id: 'no-such-connector' }, status: 'pending' });
+      assert.equal(orphan.status, 404);
+      assert.equal((await job(id))._source.status, 'pending', 'nothing above wrote');
+    });
+
     it('the whole replay stays within its time budget', () => {
       // About 3 to 6 s alone on a laptop; the bound leaves room for a loaded CI machine.
       const ms = Date.now() - started;
