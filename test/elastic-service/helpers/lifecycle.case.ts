@@ -308,6 +308,33 @@ export function lifecycleCase(store: string, start: () => Promise<LifecycleServe
       assert.deepEqual(after.sync_cursor, { page: 'incremental' });
     });
 
+    it('access control sync: licence checked, job document with the .search-acl-filter- index, update operations with doc_as_upsert', async () => {
+      const license = (await a.py.es.license.get()).license;
+      assert.ok(license.status === 'active' && ['platinum', 'enterprise', 'trial'].includes(license.type), 'has_active_license_enabled(PLATINUM)');
+      const c = await connector(cliId);
+      const id = await a.createJob(c, 'on_demand', 'access_control');
+      const [pending] = await a.pendingJobs([cliId], ['access_control']);
+      assert.equal(pending?._id, id);
+      assert.equal(pending!._source.connector.index_name, '.search-acl-filter-search-sharepoint');
+      assert.equal((await a.syncStarts(c, 'access_control')).started, true, 'a content sync status does not block an access control sync');
+      assert.equal((await connector(cliId))._source.last_access_control_sync_status, 'in_progress');
+      await a.claim(id);
+      const identities = (ts: string, n: number): SourceDoc[] => Array.from({ length: n }, (_, i) => ({ _id: `user-${i}`, _timestamp: i === 0 ? ts : FIRST_TS, identity: { email: `u${i}@example.com` }, query: { template: { source: '{}' } } }));
+      const first = await a.contentSync(await job(id), identities(FIRST_TS, 3));
+      assert.equal(first.created, 3);
+      assert.equal(await a.documentCount('.search-acl-filter-search-sharepoint'), 3);
+      // Again, with one identity changed and one gone: an update with doc_as_upsert, a delete.
+      const again = await a.contentSync(await job(id), identities(isoUtc(), 2));
+      assert.deepEqual([again.updated, again.deleted_document_count, again.indexed_document_count], [1, 1, 1]);
+      assert.ok(a.py.log.some((l) => l.includes('{"update":{"_index":".search-acl-filter-search-sharepoint","_id":"user-0"}}')));
+      assert.equal((await a.py.get('.search-acl-filter-search-sharepoint', 'user-0'))._source.identity.email, 'u0@example.com');
+      await a.terminate(id, 'completed', null, again);
+      await a.syncDone(cliId, await job(id));
+      const after = (await connector(cliId))._source;
+      assert.equal(after.last_access_control_sync_status, 'completed');
+      assert.equal(after.last_sync_status, 'completed', 'the content sync status is left alone');
+    });
+
     it('job cleanup: an in_progress job not seen for over 300 s is found by the range query and marked error', async () => {
       const { id: idle } = await user().connector.syncJobPost({ id: ids.native, job_type: 'full', trigger_method: 'on_demand' });
       const { id: fresh } = await user().connector.syncJobPost({ id: cliId, job_type: 'full', trigger_method: 'on_demand' });

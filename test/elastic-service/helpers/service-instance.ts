@@ -152,7 +152,7 @@ export class ServiceInstance {
     const res = await this.py.index(JOBS, {
       connector: {
         id: connector._id, filtering: active ? { rules: active.rules, advanced_snippet: active.advanced_snippet?.value ?? {} } : null,
-        index_name: c.index_name, language: c.language, pipeline: { name: 'search-default-ingestion', extract_binary_content: true, reduce_whitespace: true, run_ml_inference: true, ...c.pipeline },
+        index_name: jobType === 'access_control' ? `.search-acl-filter-${c.index_name}` : c.index_name, language: c.language, pipeline: { name: 'search-default-ingestion', extract_binary_content: true, reduce_whitespace: true, run_ml_inference: true, ...c.pipeline },
         service_type: c.service_type, configuration: c.configuration,
       },
       trigger_method: triggerMethod, job_type: jobType, status: 'pending',
@@ -175,14 +175,15 @@ export class ServiceInstance {
    * read; a 409 reloads and checks again. Returns whether this instance started the sync and
    * the statuses of its attempts' writes.
    */
-  async syncStarts(connector: Hit): Promise<{ started: boolean; writes: number[] }> {
+  async syncStarts(connector: Hit, jobType = 'full'): Promise<{ started: boolean; writes: number[] }> {
     const writes: number[] = [];
+    const prefix = jobType === 'access_control' ? 'last_access_control_sync' : 'last_sync';
     let seen = connector;
     for (let attempt = 0; attempt < 3; attempt++) {
       if (attempt > 0) seen = await this.reload(CONNECTORS, connector._id);
-      if (seen._source.last_sync_status === 'in_progress') return { started: false, writes };
+      if (seen._source[`${prefix}_status`] === 'in_progress') return { started: false, writes };
       try {
-        await this.py.update(CONNECTORS, connector._id, { status: 'connected', error: null, last_sync_status: 'in_progress', last_sync_error: null }, seen);
+        await this.py.update(CONNECTORS, connector._id, { status: 'connected', error: null, [`${prefix}_status`]: 'in_progress', [`${prefix}_error`]: null }, seen);
         writes.push(200);
         return { started: true, writes };
       } catch (e) {
@@ -215,17 +216,19 @@ export class ServiceInstance {
   }
 
   /**
-   * A content sync through the `Extractor` and `Sink` of es/sink.py: the content index
-   * prepared, the ids and timestamps already in it (`async_scan`), then an `index` operation
-   * for every document the source yields (an incremental sync skips those whose `_timestamp`
-   * is unchanged) and a `delete` for every id it no longer yields, in `_bulk` requests of at
-   * most `chunk` operations with `?pipeline=<the job's pipeline>`. The volume is in MiB, as
-   * the service reports it.
+   * A sync through the `Extractor` and `Sink` of es/sink.py: the index prepared, the ids and
+   * timestamps already in it (`async_scan`), then an `index` operation for every document the
+   * source yields (an incremental sync skips those whose `_timestamp` is unchanged; an access
+   * control sync skips them too, and sends an `update` with `doc_as_upsert` for the changed
+   * ones) and a `delete` for every id it no longer yields, in `_bulk` requests of at most
+   * `chunk` operations with `?pipeline=<the job's pipeline>`. The volume is in MiB, as the
+   * service reports it.
    */
   async contentSync(job: Hit, docs: SourceDoc[], chunk = 500): Promise<SyncStats> {
     const index = job._source.connector.index_name as string;
     const pipeline = (job._source.connector.pipeline?.name as string | undefined) ?? 'search-default-ingestion';
-    const skipUnchanged = job._source.job_type === 'incremental';
+    const accessControl = job._source.job_type === 'access_control';
+    const skipUnchanged = job._source.job_type === 'incremental' || accessControl;
     await this.prepareContentIndex(index);
     const scan = await this.py.scan(index, ['id', '_timestamp']);
     const existing = new Map(scan.hits.map((h) => [(h._source?.id as string | undefined) ?? h._id, h._source?._timestamp as string | undefined]));
@@ -239,7 +242,8 @@ export class ServiceInstance {
       const known = existing.delete(d._id);
       if (known && skipUnchanged && ts === d._timestamp) continue;
       const { _id, ...fields } = d;
-      ops.push([{ index: { _index: index, _id } }, { ...fields, id: _id }]);
+      if (known && accessControl) ops.push([{ update: { _index: index, _id } }, { doc: { ...fields, id: _id }, doc_as_upsert: true }]);
+      else ops.push([{ index: { _index: index, _id } }, { ...fields, id: _id }]);
     }
     for (const id of existing.keys()) ops.push([{ delete: { _index: index, _id: id } }]);
     let bytes = 0;
@@ -288,8 +292,9 @@ export class ServiceInstance {
     const status = job?._source.status ?? 'error';
     let error = job ? (job._source.error ?? null) : "Couldn't find the job";
     if (error === null && status === 'error') error = 'unknown error';
-    const doc: Record<string, unknown> = { last_synced: isoUtc(), status: status === 'error' ? 'error' : 'connected', error, last_sync_status: status, last_sync_error: error };
-    if (status === 'completed') doc.sync_cursor = cursor;
+    const prefix = job?._source.job_type === 'access_control' ? 'last_access_control_sync' : 'last_sync';
+    const doc: Record<string, unknown> = { last_synced: isoUtc(), status: status === 'error' ? 'error' : 'connected', error, [`${prefix}_status`]: status, [`${prefix}_error`]: error };
+    if (status === 'completed' && prefix === 'last_sync') doc.sync_cursor = cursor;
     if (job && ['error', 'completed', 'canceled'].includes(status)) {
       doc.last_indexed_document_count = job._source.indexed_document_count ?? 0;
       doc.last_deleted_document_count = job._source.deleted_document_count ?? 0;
