@@ -46,8 +46,8 @@ export function lifecycleCase(store: string, start: () => Promise<LifecycleServe
     before(async () => {
       srv = await start();
       const cfg = { nativeServiceTypes: ['mongodb'], connectorIds: [] as string[], version: SERVICE_VERSION };
-      a = new ServiceInstance(srv.url, { ...cfg, hostname: 'service-a', useConnectorsApi: false });
-      b = new ServiceInstance(srv.url, { ...cfg, hostname: 'service-b', useConnectorsApi: true });
+      a = new ServiceInstance(srv.url, { ...cfg, hostname: 'service-a', useConnectorsApi: false }, srv.auth);
+      b = new ServiceInstance(srv.url, { ...cfg, hostname: 'service-b', useConnectorsApi: true }, srv.auth);
     });
     after(async () => {
       await a?.close();

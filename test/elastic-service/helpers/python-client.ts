@@ -36,8 +36,11 @@ export class PythonClient {
   readonly es: Client;
   readonly log: string[] = [];
 
-  constructor(readonly url: string) {
-    this.es = new Client({ node: url, maxRetries: 0 });
+  private readonly authorization: Record<string, string>;
+
+  constructor(readonly url: string, auth?: { username: string; password: string }) {
+    this.es = new Client({ node: url, maxRetries: 0, ...(auth ? { auth } : {}) });
+    this.authorization = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
     this.es.diagnostic.on('request', (_err, ev) => {
       const p = ev?.meta.request.params;
       if (!p) return;
@@ -55,7 +58,7 @@ export class PythonClient {
     this.log.push(`${method} ${path}${body === undefined ? '' : ` ${JSON.stringify(body)}`}`);
     const res = await fetch(this.url + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

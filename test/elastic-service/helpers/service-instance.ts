@@ -53,8 +53,8 @@ export function versionsCompatible(es: string, service: string): boolean {
 export class ServiceInstance {
   readonly py: PythonClient;
 
-  constructor(url: string, readonly cfg: InstanceConfig) {
-    this.py = new PythonClient(url);
+  constructor(url: string, readonly cfg: InstanceConfig, auth?: { username: string; password: string }) {
+    this.py = new PythonClient(url, auth);
   }
 
   close(): Promise<void> {
