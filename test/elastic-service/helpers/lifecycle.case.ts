@@ -134,6 +134,21 @@ export function lifecycleCase(store: string, start: () => Promise<LifecycleServe
       assert.equal(configured.status, 'configured');
     });
 
+    it('sync rules: an edited draft is validated and activated, by the Connector API and by _update with if_seq_no', async () => {
+      const rule = (id: string, value: string) => ({ id, field: 'title', policy: 'exclude', rule: 'equals', value, order: 0 });
+      const dflt = { id: 'DEFAULT', field: '_', policy: 'include', rule: 'regex', value: '.*', order: 1 };
+      for (const [svc, id] of [[b, ids.native], [a, cliId]] as const) {
+        assert.equal(await svc.validateFiltering(id), null, 'nothing edited yet');
+        await user().connector.updateFiltering({ connector_id: id, rules: [rule('skip-secret', 'Secret'), dflt] as any });
+        assert.equal((await connector(id))._source.filtering[0].draft.validation.state, 'edited');
+        assert.equal(await svc.validateFiltering(id), 'valid');
+        const f = (await connector(id))._source.filtering[0];
+        assert.equal(f.draft.validation.state, 'valid');
+        assert.deepEqual(f.active.rules.map((r: { id: string }) => r.id), ['skip-secret', 'DEFAULT'], `${id}: the draft is active`);
+        assert.equal(await svc.validateFiltering(id), null, 'validated once');
+      }
+    });
+
     it('scheduling: last_sync_scheduled_at with if_seq_no, then the whole job document indexed into the jobs index', async () => {
       const c = await connector(cliId);
       const now = new Date(Math.ceil(Date.now() / 60_000) * 60_000 - 10_000); // ten seconds before a minute
@@ -151,6 +166,7 @@ export function lifecycleCase(store: string, start: () => Promise<LifecycleServe
       assert.equal(j.trigger_method, 'scheduled');
       assert.equal(j.connector.index_name, 'search-sharepoint');
       assert.equal(j.connector.configuration.host.value, 'sharepoint.internal');
+      assert.deepEqual((j.connector.filtering as any).rules.map((r: { id: string }) => r.id), ['skip-secret', 'DEFAULT'], 'the active rules in the snapshot');
       const pending = await b.pendingJobs([cliId, ids.native], ['full', 'incremental']);
       assert.deepEqual(pending.map((h) => h._id), [fullJobId]);
     });

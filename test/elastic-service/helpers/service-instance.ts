@@ -124,6 +124,33 @@ export class ServiceInstance {
   }
 
   /**
+   * `Connector.validate_filtering` under `with_concurrency_control`: reload; a DEFAULT draft
+   * in state `edited` is validated (here: valid when every rule has a known policy) and the
+   * result written — through the Connector API (`_filtering/_validation`, then
+   * `_filtering/_activate` when valid), or as the whole `filtering` list with the draft's
+   * validation and, when valid, the draft copied to active, conditional on the numbers read.
+   * Returns the state written, or null when there was nothing to validate.
+   */
+  async validateFiltering(connectorId: string): Promise<string | null> {
+    const c = await this.reload(CONNECTORS, connectorId);
+    const filtering = structuredClone(c._source.filtering ?? []) as any[];
+    const entry = filtering.find((f) => f.domain === 'DEFAULT');
+    if (entry?.draft?.validation?.state !== 'edited') return null;
+    const rules = (entry.draft.rules ?? []) as { id: string; policy: string }[];
+    const bad = rules.filter((r) => !['include', 'exclude'].includes(r.policy));
+    const validation = { state: bad.length ? 'invalid' : 'valid', errors: bad.map((r) => ({ ids: [r.id], messages: ['unknown policy'] })) };
+    if (this.cfg.useConnectorsApi) {
+      await this.py.es.connector.updateFilteringValidation({ connector_id: connectorId, validation: validation as any });
+      if (validation.state === 'valid') await this.py.es.connector.updateActiveFiltering({ connector_id: connectorId });
+      return validation.state;
+    }
+    entry.draft.validation = validation;
+    if (validation.state === 'valid') entry.active = entry.draft;
+    await this.py.update(CONNECTORS, connectorId, { filtering }, c);
+    return validation.state;
+  }
+
+  /**
    * job_scheduling.py for one connector's full syncs at `now`: nothing when a sync is already
    * scheduled for later; else the next run from the schedule (only the every-minute cron
    * `0 * * * * ?` here), and when it is due within `idling` seconds, `last_sync_scheduled_at`
