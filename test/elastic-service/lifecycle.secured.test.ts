@@ -6,4 +6,4 @@
 import { lifecycleCase } from './helpers/lifecycle.case.js';
 import { startLifecycleServer } from './helpers/lifecycle-server.js';
 
-lifecycleCase('SQLite, secured with the documented role', () => startLifecycleServer('sqlite', { secured: true }));
+lifecycleCase('SQLite, secured with the documented role', () => startLifecycleServer('sqlite', { secured: true }), true);

@@ -18,10 +18,13 @@ export interface LifecycleServer {
   url: string;
   /** The service's credentials when the server is secured. */
   auth?: { username: string; password: string };
+  /** An administrator's (a Kibana user creating connector API keys), when secured. */
+  admin?: { username: string; password: string };
   close(): Promise<void>;
 }
 
 const SERVICE_USER = { username: 'connector-service', password: 'connector-service-password' };
+const ADMIN = { username: 'admin', password: 'admin-password' };
 
 /** The `security:` block of the role the service's page documents. */
 async function documentedRole() {
@@ -29,8 +32,12 @@ async function documentedRole() {
   const block = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((y) => y.includes('elastic-connector-service:'));
   if (!block) throw new Error('docs/elastic-connector-service.md has no role block');
   const security = (parse(block) as { security: Record<string, unknown> }).security;
-  const users = { [SERVICE_USER.username]: { password: SERVICE_USER.password, roles: ['elastic-connector-service'] } };
-  return parseSecurityConfig({ ...security, users }, 'docs/elastic-connector-service.md', { hashCost: 10 });
+  const roles = { ...(security.roles as Record<string, unknown>), admin: { cluster: ['all'], indices: [{ names: ['*'], privileges: ['all'] }] } };
+  const users = {
+    [SERVICE_USER.username]: { password: SERVICE_USER.password, roles: ['elastic-connector-service'] },
+    [ADMIN.username]: { password: ADMIN.password, roles: ['admin'] },
+  };
+  return parseSecurityConfig({ ...security, roles, users }, 'docs/elastic-connector-service.md', { hashCost: 10 });
 }
 
 export async function startLifecycleServer(store: 'sqlite' | 'postgres', opts: { secured?: boolean } = {}): Promise<LifecycleServer> {
@@ -46,7 +53,7 @@ export async function startLifecycleServer(store: 'sqlite' | 'postgres', opts: {
   const url = (await server.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
   return {
     url,
-    ...(opts.secured ? { auth: SERVICE_USER } : {}),
+    ...(opts.secured ? { auth: SERVICE_USER, admin: ADMIN } : {}),
     async close() {
       await server.close();
       if (schema) await dropSchema(schema);

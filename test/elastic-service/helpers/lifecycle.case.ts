@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { isoUtc, statusOf, type Hit } from './python-client.js';
+import { isoUtc, PythonClient, statusOf, type Hit } from './python-client.js';
 import { CONNECTORS, JOBS, ServiceInstance, type SourceDoc, type SyncStats } from './service-instance.js';
 import type { LifecycleServer } from './lifecycle-server.js';
 
@@ -28,7 +28,7 @@ function sourceDocs(n: number, ts: string, bump: (i: number) => boolean = () => 
   return Array.from({ length: n }, (_, i) => ({ _id: `doc-${i}`, _timestamp: bump(i) ? later : ts, title: `Document ${i}`, body: `text of document ${i}`, size: i }));
 }
 
-export function lifecycleCase(store: string, start: () => Promise<LifecycleServer>): void {
+export function lifecycleCase(store: string, start: () => Promise<LifecycleServer>, secured = false): void {
   describe(`Elastic's connector service lifecycle, replayed (${store})`, () => {
     let srv: LifecycleServer;
     let a: ServiceInstance; // feature_use_connectors_api off: _update and _doc on the system indices
@@ -322,6 +322,32 @@ export function lifecycleCase(store: string, start: () => Promise<LifecycleServe
       const after = (await connector(cliId))._source;
       assert.equal(after.last_indexed_document_count, 12);
       assert.deepEqual(after.sync_cursor, { page: 'incremental' });
+    });
+
+    it('a connector API key: Kibana creates it for the connector, the service syncs with it', { skip: !secured && 'security is off in this run' }, async () => {
+      // What Kibana does for a connector: an API key for its indices, kept as a connector secret.
+      const admin = new PythonClient(srv.url, srv.admin);
+      const key = await admin.es.security.createApiKey({
+        name: 'search-sharepoint-connector',
+        role_descriptors: { connector: { cluster: ['monitor'], indices: [{ names: ['search-sharepoint', '.search-acl-filter-search-sharepoint', '.elastic-connectors*'], privileges: ['all'] }] } },
+      });
+      const secret = await admin.raw('POST', '/_connector/_secret', { value: key.encoded });
+      assert.equal(secret.status, 200, JSON.stringify(secret.body));
+      await admin.es.connector.updateApiKeyId({ connector_id: cliId, api_key_id: key.id, api_key_secret_id: secret.body.id });
+      assert.equal((await connector(cliId))._source.api_key_id, key.id);
+      // The service's config.yml: connectors: [{connector_id, service_type, api_key}].
+      a.cfg.apiKeys = { [cliId]: key.encoded };
+      const svc = a.forConnector(cliId);
+      assert.notEqual(svc, a, 'the connector has its own key');
+      const ok = await svc.py.bulk([{ index: { _index: 'search-sharepoint', _id: 'with-key' } }, { id: 'with-key', _timestamp: isoUtc() }], 'search-default-ingestion');
+      assert.equal(ok.errors, false);
+      const refused = await svc.py.bulk([{ index: { _index: 'content-mongo', _id: 'with-key' } }, { id: 'with-key' }], 'search-default-ingestion');
+      assert.equal(refused.items[0]!.index!.status, 403, "the key is limited to its connector's indices");
+      assert.equal((await svc.reload(CONNECTORS, cliId))._id, cliId, 'and reads the system indices');
+      await svc.py.bulk([{ delete: { _index: 'search-sharepoint', _id: 'with-key' } }], 'search-default-ingestion');
+      await svc.close();
+      await admin.close();
+      delete a.cfg.apiKeys;
     });
 
     it('access control sync: licence checked, job document with the .search-acl-filter- index, update operations with doc_as_upsert', async () => {

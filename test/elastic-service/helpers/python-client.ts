@@ -17,6 +17,9 @@ export interface Hit<S = Record<string, any>> {
   _primary_term?: number;
 }
 
+/** `elasticsearch.username`/`password`, or `elasticsearch.api_key` (the encoded key). */
+export type Credentials = { username: string; password: string } | { apiKey: string };
+
 export interface RawResponse {
   status: number;
   body: any;
@@ -38,9 +41,13 @@ export class PythonClient {
 
   private readonly authorization: Record<string, string>;
 
-  constructor(readonly url: string, auth?: { username: string; password: string }) {
+  constructor(readonly url: string, auth?: Credentials) {
     this.es = new Client({ node: url, maxRetries: 0, ...(auth ? { auth } : {}) });
-    this.authorization = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
+    this.authorization = !auth
+      ? {}
+      : 'apiKey' in auth
+        ? { authorization: `ApiKey ${auth.apiKey}` }
+        : { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
     this.es.diagnostic.on('request', (_err, ev) => {
       const p = ev?.meta.request.params;
       if (!p) return;

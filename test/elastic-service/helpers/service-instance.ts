@@ -6,7 +6,7 @@
  * `elasticsearch.feature_use_connectors_api` (on: check-in, job creation, claim and stats go
  * through the Connector API; off: through `_update` and `_doc` on the system indices).
  */
-import { isoUtc, PythonClient, statusOf, type Hit } from './python-client.js';
+import { isoUtc, PythonClient, statusOf, type Credentials, type Hit } from './python-client.js';
 
 export const CONNECTORS = '.elastic-connectors';
 export const JOBS = '.elastic-connectors-sync-jobs';
@@ -20,6 +20,8 @@ export interface InstanceConfig {
   useConnectorsApi: boolean;
   nativeServiceTypes: string[];
   connectorIds: string[];
+  /** `connectors[].api_key` of the service's config, by connector id. */
+  apiKeys?: Record<string, string>;
   /** The service's own version (the preflight check compares it with `GET /`). */
   version: string;
 }
@@ -53,7 +55,7 @@ export function versionsCompatible(es: string, service: string): boolean {
 export class ServiceInstance {
   readonly py: PythonClient;
 
-  constructor(url: string, readonly cfg: InstanceConfig, auth?: { username: string; password: string }) {
+  constructor(readonly url: string, readonly cfg: InstanceConfig, auth?: Credentials) {
     this.py = new PythonClient(url, auth);
   }
 
@@ -90,6 +92,16 @@ export class ServiceInstance {
   /** `Connector.reload` / `SyncJob.reload`. */
   reload(index: string, id: string): Promise<Hit> {
     return this.py.get(index, id);
+  }
+
+  /**
+   * `BaseService._override_es_config`: a connector configured with an `api_key` in the
+   * service's `connectors:` list is synced with that key instead of the service's credentials.
+   * Returns an instance with that key, or this one when the connector has none.
+   */
+  forConnector(connectorId: string): ServiceInstance {
+    const apiKey = this.cfg.apiKeys?.[connectorId];
+    return apiKey ? new ServiceInstance(this.url, this.cfg, { apiKey }) : this;
   }
 
   /** `ConnectorIndex.heartbeat`. */
