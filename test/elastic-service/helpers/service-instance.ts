@@ -162,23 +162,43 @@ export class ServiceInstance {
     return validation.state;
   }
 
+  /** `Connector.connected` (the scheduler reached the source). */
+  async connected(connectorId: string): Promise<void> {
+    await this.py.update(CONNECTORS, connectorId, { status: 'connected', error: null });
+  }
+
   /**
-   * job_scheduling.py for one connector's full syncs at `now`: nothing when a sync is already
-   * scheduled for later; else the next run from the schedule (only the every-minute cron
-   * `0 * * * * ?` here), and when it is due within `idling` seconds, `last_sync_scheduled_at`
-   * written conditionally on the numbers read, then the job created (Connector API, or the
-   * whole document indexed into the jobs index). Returns the job id, or null when not due.
+   * `JobSchedulingService._try_schedule_sync` for full syncs, woken at `thisWakeUp` after
+   * `lastWakeUp`, under `with_concurrency_control`: reload; nothing when another instance
+   * scheduled one after `lastWakeUp`; the next run after `lastWakeUp` (only the every-minute
+   * cron `0 * * * * ?` here); nothing when it is later than `thisWakeUp`; else
+   * `last_sync_scheduled_at` written conditionally on the numbers read (a 409 reloads and
+   * checks again), then the job created (Connector API, or the whole document indexed into
+   * the jobs index). `firstRead` stands for the first reload (two instances reading at once).
+   * Returns the job id, or null, and the statuses of the conditional writes.
    */
-  async schedule(connector: Hit, now: Date, idling = 30): Promise<string | null> {
-    const full = connector._source.scheduling?.full ?? {};
-    if (!full.enabled) return null;
-    if (full.interval !== '0 * * * * ?') throw new Error(`this replay only knows the every-minute cron, not ${full.interval}`);
-    const last = connector._source.last_sync_scheduled_at;
-    if (last && new Date(last).getTime() > now.getTime()) return null;
-    const next = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + 60_000);
-    if ((next.getTime() - now.getTime()) / 1000 - idling > 0) return null;
-    await this.py.update(CONNECTORS, connector._id, { last_sync_scheduled_at: isoUtc(next) }, connector);
-    return this.createJob(connector, 'scheduled', 'full');
+  async schedule(connectorId: string, lastWakeUp: Date, thisWakeUp: Date, firstRead?: Hit): Promise<{ jobId: string | null; writes: number[] }> {
+    const writes: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const c = attempt === 0 && firstRead ? firstRead : await this.reload(CONNECTORS, connectorId);
+      const full = c._source.scheduling?.full ?? {};
+      const last = c._source.last_sync_scheduled_at as string | null | undefined;
+      if (last && new Date(last).getTime() > lastWakeUp.getTime()) return { jobId: null, writes };
+      if (!full.enabled) return { jobId: null, writes };
+      if (full.interval !== '0 * * * * ?') throw new Error(`this replay only knows the every-minute cron, not ${full.interval}`);
+      const next = new Date(Math.floor(lastWakeUp.getTime() / 60_000) * 60_000 + 60_000);
+      if (thisWakeUp.getTime() < next.getTime()) return { jobId: null, writes };
+      try {
+        await this.py.update(CONNECTORS, connectorId, { last_sync_scheduled_at: isoUtc(next) }, c);
+        writes.push(200);
+      } catch (e) {
+        if (statusOf(e) !== 409) throw e;
+        writes.push(409);
+        continue;
+      }
+      return { jobId: await this.createJob(await this.reload(CONNECTORS, connectorId), 'scheduled', 'full'), writes };
+    }
+    throw new Error('schedule: still conflicting after 3 attempts');
   }
 
   /** `SyncJobIndex.create`. */

@@ -104,18 +104,27 @@ export function connectorSteps(r: Replay): void {
     }
   });
 
-  it('scheduling: last_sync_scheduled_at with if_seq_no, then the whole job document indexed into the jobs index', async () => {
-    const c = await r.connector(r.cliId);
-    const now = new Date(Math.ceil(Date.now() / 60_000) * 60_000 - 10_000); // ten seconds before a minute
-    assert.equal(await r.a.schedule(c, new Date(now.getTime() - 40_000)), null, 'not due fifty seconds before');
-    r.fullJobId = (await r.a.schedule(c, now))!;
-    assert.ok(r.fullJobId, 'scheduled');
-    assert.ok(r.a.py.log.some((l) => l.startsWith(`POST /${JOBS}/_doc {"connector":{"id":"${r.cliId}"`)), r.a.py.log.slice(-3).join('\n'));
-    const after = (await r.connector(r.cliId))._source;
-    assert.equal(new Date(after.last_sync_scheduled_at).getTime(), now.getTime() + 10_000);
-    // Scheduled already: the next pass leaves it; a scheduler still holding the old numbers loses.
-    assert.equal(await r.b.schedule(await r.connector(r.cliId), now), null);
-    await assert.rejects(r.a.schedule(c, now), (e) => statusOf(e) === 409);
+  it('scheduling: two schedulers race last_sync_scheduled_at with if_seq_no, the winner indexes the whole job document', async () => {
+    await r.a.connected(r.cliId);
+    assert.equal((await r.connector(r.cliId))._source.status, 'connected');
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const lastWakeUp = new Date(minute - 60_000 + 20_000);
+    assert.deepEqual(await r.a.schedule(r.cliId, lastWakeUp, new Date(minute - 5_000)), { jobId: null, writes: [] }, 'not due before the minute');
+    // Both instances woke up after the minute: one schedules, the other's write is a 409, after
+    // which it reloads, sees the sync scheduled after its last wake-up and leaves it.
+    const thisWakeUp = new Date(minute + 10_000);
+    const read = await r.connector(r.cliId);
+    const [sa, sb] = await Promise.all([r.a.schedule(r.cliId, lastWakeUp, thisWakeUp, read), r.b.schedule(r.cliId, lastWakeUp, thisWakeUp, read)]);
+    const won = [sa, sb].filter((x) => x.jobId !== null);
+    assert.equal(won.length, 1, JSON.stringify([sa, sb]));
+    assert.deepEqual([sa, sb].map((x) => x.writes.join()).sort(), ['200', '409'], JSON.stringify([sa, sb]));
+    r.fullJobId = won[0]!.jobId!;
+    assert.equal(new Date((await r.connector(r.cliId))._source.last_sync_scheduled_at).getTime(), minute);
+    if (sa.jobId) assert.ok(r.a.py.log.some((l) => l.startsWith(`POST /${JOBS}/_doc {"connector":{"id":"${r.cliId}"`)), r.a.py.log.slice(-3).join('\n'));
+    // A job document indexed as the service builds it, whichever instance won.
+    const byDoc = await r.a.createJob(await r.connector(r.cliId), 'scheduled', 'full');
+    assert.equal((await r.job(byDoc))._source.trigger_method, 'scheduled');
+    await r.user().connector.syncJobDelete({ connector_sync_job_id: byDoc });
     const j = await r.user().connector.syncJobGet({ connector_sync_job_id: r.fullJobId });
     assert.equal(j.status, 'pending');
     assert.equal(j.trigger_method, 'scheduled');
