@@ -47,6 +47,12 @@ export function connectorSteps(r: Replay): void {
     assert.equal(got.index_name, 'search-sharepoint');
     assert.equal(got.scheduling.full?.interval, '0 * * * * ?');
     assert.equal((await r.connector(r.cliId))._source.pipeline.name, 'search-default-ingestion');
+    // `ConnectorIndex.connector_exists` (the CLI): `GET /_connector/<id>?include_deleted=…`.
+    const exists = (id: string, includeDeleted: boolean) =>
+      r.a.py.es.transport.request({ method: 'GET', path: `/_connector/${id}`, querystring: { include_deleted: includeDeleted } }).then(() => true, (e) => (statusOf(e) === 404 ? false : Promise.reject(e)));
+    assert.equal(await exists(r.cliId, false), true);
+    assert.equal(await exists(r.ids.gone, false), false);
+    assert.equal(await exists(r.ids.gone, true), true);
   });
 
   it('polls its connectors with the service query shapes and seq_no_primary_term', async () => {
