@@ -7,7 +7,9 @@
  * Every request is recorded in `log` (method, path, query string, then the body, if any) so
  * tests can check the shapes.
  */
-import { Client, errors } from '@elastic/elasticsearch';
+import { Client, errors, type estypes } from '@elastic/elasticsearch';
+
+type BulkResponse = estypes.BulkResponse;
 
 export interface Hit<S = Record<string, any>> {
   _index: string;
@@ -105,9 +107,12 @@ export class PythonClient {
     return this.raw('POST', `/${index}/_doc`, document);
   }
 
-  /** `ESManagementClient.bulk_insert`: `POST /_bulk?pipeline=<name>`. */
-  async bulk(operations: unknown[], pipeline: string) {
-    return this.es.bulk({ operations: operations as any, pipeline });
+  /**
+   * `ESManagementClient.bulk_insert`: `PUT /_bulk?pipeline=<name>` (the Python client sends
+   * bulk requests with PUT; the JavaScript client's `bulk()` would use POST).
+   */
+  async bulk(operations: unknown[], pipeline: string): Promise<BulkResponse> {
+    return (await this.es.transport.request({ method: 'PUT', path: '/_bulk', querystring: { pipeline }, bulkBody: operations as object[] })) as BulkResponse;
   }
 
   /**

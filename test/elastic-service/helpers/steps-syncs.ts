@@ -18,7 +18,7 @@ export function syncSteps(r: Replay): void {
     assert.equal(r.lastStats.created, 1200);
     assert.equal(r.lastStats.indexed_document_count, 1200);
     assert.equal(r.lastStats.bulkRequests, 3, '1 207 operations in chunks of 500');
-    assert.ok(r.a.py.log.some((l) => l.startsWith('POST /_bulk?pipeline=search-default-ingestion {"index":{"_index":"search-sharepoint","_id":"doc-0"}}')), r.a.py.log.slice(-3).join('\n').slice(0, 500));
+    assert.ok(r.a.py.log.some((l) => l.startsWith('PUT /_bulk?pipeline=search-default-ingestion {"index":{"_index":"search-sharepoint","_id":"doc-0"}}')), r.a.py.log.slice(-3).join('\n').slice(0, 500));
     await r.a.updateMetadata(r.fullJobId, r.lastStats);
     assert.equal((await r.job(r.fullJobId))._source.indexed_document_count, 1200);
     const doc = await r.a.py.get('search-sharepoint', 'doc-17');
