@@ -16,6 +16,7 @@ import { syncJobEndpoints } from './sync-job/index.js';
 import { systemIndexEndpoints } from './system-index/index-admin.js';
 import { systemIndexReadEndpoints } from './system-index/search.js';
 import { createConnectorDoc } from './system-index/create-doc.js';
+import { createSyncJobDoc } from './system-index/create-job-doc.js';
 import { updateConnectorDoc, updateSyncJobDoc } from './system-index/update-doc.js';
 
 export const endpoints: Endpoint[] = [
@@ -33,6 +34,7 @@ export const endpoints: Endpoint[] = [
   ...systemIndexEndpoints,
   ...systemIndexReadEndpoints,
   createConnectorDoc,
+  createSyncJobDoc,
   ...ingestEndpoints,
   ...indexEndpoints,
 ];

@@ -35,7 +35,8 @@ describe('system indices as indices', () => {
   }
 
   it('the content index neither creates nor serves an index of those names', async () => {
-    assertError(await req('POST', '/.elastic-connectors-sync-jobs/_doc', { a: 1 }), 400, 'no_handler_found_exception');
+    // A document written to the jobs index is a sync job (create-job-doc.ts), never a content document.
+    assertError(await req('POST', '/.elastic-connectors-sync-jobs/_doc', { a: 1 }), 400, 'action_request_validation_exception', /\[connector\] of the sync job/);
     const bulk = await srv.inject({
       method: 'POST', url: '/_bulk', headers: { 'content-type': 'application/x-ndjson' },
       body: '{"index":{"_index":".elastic-connectors-v1","_id":"x"}}\n{"a":1}\n',

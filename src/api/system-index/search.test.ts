@@ -73,6 +73,20 @@ describe('system index reads', () => {
     assert.equal(ok(await req('POST', '/.elastic-connectors-sync-jobs/_count', { query: { term: { 'connector.id': 'c2' } } })).count, 1_100);
   });
 
+  it('_source filters the hits as in Elasticsearch (body, query string, false)', async () => {
+    const q = { query: { ids: { values: ['c1'] } } };
+    const only = ok(await req('POST', '/.elastic-connectors/_search', { ...q, _source: ['index_name', 'scheduling.full.*'] })).hits.hits[0];
+    assert.deepEqual(Object.keys(only._source).sort(), ['index_name', 'scheduling']);
+    assert.deepEqual(Object.keys(only._source.scheduling), ['full']);
+    const without = ok(await req('POST', '/.elastic-connectors/_search?_source_excludes=configuration,filtering', q)).hits.hits[0];
+    assert.equal(without._source.configuration, undefined);
+    assert.equal(without._source.filtering, undefined);
+    assert.equal(without._source.index_name, 'search-c1');
+    assert.equal(ok(await req('POST', '/.elastic-connectors/_search', { ...q, _source: false })).hits.hits[0]._source, undefined);
+    assert.deepEqual(ok(await req('GET', '/.elastic-connectors/_search?_source=service_type')).hits.hits.map((h: any) => Object.keys(h._source)), [['service_type'], ['service_type'], ['service_type']]);
+    assertError(await req('POST', '/.elastic-connectors/_search', { _source: 5 }), 400, 'parsing_exception', /_source/);
+  });
+
   it('bad requests are 400s that say why', async () => {
     assertError(await req('POST', '/.elastic-connectors/_search', { query: { fuzzy: { name: 'x' } } }), 400, 'parsing_exception', /unknown query \[fuzzy\]/);
     assertError(await req('POST', '/.elastic-connectors/_search', { aggs: {} }), 400, 'parsing_exception', /Unknown key for a START_OBJECT in \[aggs\]/);

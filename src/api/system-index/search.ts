@@ -11,6 +11,7 @@
  * matches (at most 10 000, Elasticsearch's `index.max_result_window`): memory stays bounded
  * whatever the number of connectors and jobs.
  */
+import { applySourceFilter, parseSourceFilter } from '../../content-index/source-filter.js';
 import { errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
 import { PRIMARY_TERM } from '../../domain/shared/seq-no.js';
@@ -29,6 +30,7 @@ const OPTIONS: Record<string, ParamType> = { allow_no_indices: 'boolean', ignore
 const SEARCH_PARAMS: Record<string, ParamType> = {
   ...OPTIONS, from: 'int', size: 'int', seq_no_primary_term: 'boolean', version: 'boolean', rest_total_hits_as_int: 'boolean',
   track_total_hits: 'string', typed_keys: 'boolean', timeout: 'time', request_cache: 'boolean', preference: 'string', routing: 'string',
+  _source: 'string', _source_includes: 'list', _source_excludes: 'list',
 };
 const BODY_KEYS = new Set(['query', 'from', 'size', 'sort', 'seq_no_primary_term', 'version', 'track_total_hits', '_source', 'timeout']);
 
@@ -106,7 +108,8 @@ async function search(s: SystemIndex, req: EndpointRequest, app: AppContext) {
   const sort = compileDocSort(b.sort, s.mappings);
   const withSeq = req.query.seq_no_primary_term === true || b.seq_no_primary_term === true;
   const withVersion = req.query.version === true || b.version === true;
-  const source = b._source;
+  // `_source` as Elasticsearch filters it: false, patterns, or includes/excludes (body or query string).
+  const source = parseSourceFilter(b._source ?? req.query._source, req.query._source_includes, req.query._source_excludes);
   const present = presenter(app, req, s);
   const { total, kept } = await matches(app, s, b.query, from + size, sort);
   const hits = kept.slice(from).map((e) => ({
@@ -115,7 +118,7 @@ async function search(s: SystemIndex, req: EndpointRequest, app: AppContext) {
     ...(withVersion ? { _version: e.seq.version } : {}),
     ...(withSeq ? { _seq_no: e.seq.seqNo, _primary_term: PRIMARY_TERM } : {}),
     _score: sort ? null : 1.0,
-    ...(source === false ? {} : { _source: present(e.doc) }),
+    ...(source.enabled ? { _source: applySourceFilter(present(e.doc), source) } : {}),
     ...(sort ? { sort: sort.values(e) } : {}),
   }));
   const asInt = req.query.rest_total_hits_as_int === true;
