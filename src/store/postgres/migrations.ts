@@ -118,6 +118,11 @@ export const migrations: { version: number; sql: string }[] = [
       CREATE INDEX sync_jobs_connector_order ON sync_jobs (connector_id, created_at DESC NULLS LAST, seq DESC);
       CREATE INDEX sync_jobs_status_order ON sync_jobs (status, created_at DESC NULLS LAST, seq DESC);
       CREATE INDEX sync_jobs_job_type_order ON sync_jobs (job_type, created_at DESC NULLS LAST, seq DESC);
+      -- Statistics for the new expression index (the lowercased description) at once, not at
+      -- autovacuum's next pass: without them the planner does not know the trigram indexes
+      -- are selective and scans.
+      ANALYZE connectors;
+      ANALYZE sync_jobs;
     `,
   },
 ];
