@@ -136,6 +136,27 @@ export function listCases(backend: StoreBackend): void {
     });
   });
 
+  describe(`${backend.kind} store: change cursor`, () => {
+    t('changedSince: every write after the cursor once, in _seq_no order, soft-deleted included, in pages', async (a, b) => {
+      for (const id of ['c', 'a', 'b']) await a.connectors.put(id, connectorDoc({ name: id }));
+      const first = await b.connectors.changedSince(-1, 2);
+      assert.equal(first.count, 3);
+      assert.deepEqual(first.results.map((r) => r.id), ['c', 'a']);
+      const cursor = first.results[1].seq.seqNo;
+      assert.deepEqual((await b.connectors.changedSince(cursor, 10)).results.map((r) => r.id), ['b']);
+      const head = (await b.connectors.changedSince(-1, 10)).results.at(-1)!.seq.seqNo;
+      assert.deepEqual(await b.connectors.changedSince(head, 10), { count: 0, results: [] });
+      await a.connectors.update('c', (d) => ({ ...d, deleted: true }));
+      await a.connectors.put('d', connectorDoc({ name: 'd' }));
+      await a.connectors.delete('a');
+      const later = await b.connectors.changedSince(head, 10);
+      assert.deepEqual(later.results.map((r) => [r.id, r.doc.deleted ?? false]), [['c', true], ['d', false]]);
+      assert.ok(later.results[0].seq.seqNo > head && later.results[1].seq.seqNo > later.results[0].seq.seqNo);
+      assert.equal(later.count, 2);
+      assert.deepEqual((await b.connectors.changedSince(-1, 0)).results, []);
+    });
+  });
+
   describe(`${backend.kind} store: sync-job list filters over several pages`, () => {
     t('connector_id, status, job_type and their combinations: count and every page', async (a) => {
       const statuses = ['pending', 'in_progress', 'completed', 'error'];

@@ -6,7 +6,7 @@
  */
 import type { ConnectorDoc } from '../../domain/connector/document.js';
 import { errors } from '../../domain/errors.js';
-import { connectorPageSql, connectorWhere, countSql } from '../list-query.js';
+import { connectorPageSql, connectorWhere, countSql, MAX_COUNT } from '../list-query.js';
 import { applyMutation, seqOf, withId } from '../mutation.js';
 import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type ListResult, type Stored } from '../store.js';
 import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
@@ -89,6 +89,18 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
         const count = Number((await c.query(countSql(t, where), where.args)).rows[0].n);
         const rows = (await c.query<{ id: string; doc: string }>(page.sql, page.args)).rows;
         return { count, results: rows.map((r) => withId(r.id, r.doc)) };
+      });
+    },
+    async changedSince(afterSeqNo, limit) {
+      return db.read(async (c) => {
+        const count = Number((await c.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${t} WHERE seq_no > $1 LIMIT ${MAX_COUNT}) AS capped`, [afterSeqNo])).rows[0].n);
+        const rows = (
+          await c.query<{ id: string; doc: ConnectorDoc } & SeqCols>(`SELECT id, doc, seq_no, version FROM ${t} WHERE seq_no > $1 ORDER BY seq_no LIMIT $2`, [
+            afterSeqNo,
+            Math.max(0, Math.floor(limit)),
+          ])
+        ).rows;
+        return { count, results: rows.map((r) => ({ id: r.id, doc: r.doc, seq: seqOf(r) })) };
       });
     },
     async listAll(opts = {}) {

@@ -4,7 +4,7 @@ import { ApiError, errors } from '../../domain/errors.js';
 import { PRIMARY_TERM } from '../../domain/shared/seq-no.js';
 import { applyMutation, seqOf, withId } from '../mutation.js';
 import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type ListResult, type Mutator, type Stored, type UpdateOptions, type UpdateResult } from '../store.js';
-import { connectorPageSql, connectorWhere, countSql } from '../list-query.js';
+import { connectorPageSql, connectorWhere, countSql, MAX_COUNT } from '../list-query.js';
 import { cachedStatements, ftsMatch, seqCounter, sqliteDialect, type Db } from './database.js';
 
 function isIndexNameClash(e: unknown): boolean {
@@ -23,6 +23,8 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
   const scanStmt = db.prepare<[string, number, number], Row & { id: string }>('SELECT id, doc, deleted, seq_no, version FROM connectors WHERE (id > ? OR ?) ORDER BY id LIMIT ?');
   const nextSeq = seqCounter(db, 'connectors');
   const stmt = cachedStatements(db);
+  const changedStmt = db.prepare<[number, number], Row & { id: string }>('SELECT id, doc, deleted, seq_no, version FROM connectors WHERE seq_no > ? ORDER BY seq_no LIMIT ?');
+  const changedCountStmt = db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM connectors WHERE seq_no > ? LIMIT ${MAX_COUNT})`);
   const probeStmt = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM connectors_text WHERE connectors_text MATCH ? LIMIT ?)');
   /**
    * Whether `query` should start from the trigram index: yes when it finds fewer than
@@ -144,6 +146,10 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
       const page = connectorPageSql('connectors', 'rid', 'c.doc', where, sqliteDialect, q);
       const rows = stmt(page.sql).all(...page.args) as { id: string; doc: string }[];
       return { count, results: rows.map((r) => withId(r.id, r.doc)) };
+    },
+    async changedSince(afterSeqNo, limit) {
+      const rows = changedStmt.all(afterSeqNo, Math.max(0, Math.floor(limit)));
+      return { count: changedCountStmt.get(afterSeqNo)!.n, results: rows.map((r) => ({ id: r.id, doc: JSON.parse(r.doc), seq: seqOf(r) })) };
     },
     async listAll(opts = {}) {
       const types = opts.serviceTypes;
