@@ -109,3 +109,24 @@ export function pageSql(where: Where, d: SqlDialect, q: { from: number; size: nu
   const n = where.args.length;
   return { sql: `LIMIT ${d.param(n + 1)} OFFSET ${d.param(n + 2)}`, args: [...where.args, q.size, q.from] };
 }
+
+/**
+ * For a backend whose text cannot hold NUL (PostgreSQL rejects it in a parameter: a 500 for a
+ * list filter, not an answer): the query without filter values containing NUL, which no stored
+ * value can equal or contain, or null when nothing can match (a `query` with NUL, or a list
+ * filter of such values only).
+ */
+export function withoutNul<Q extends ConnectorQuery | SyncJobQuery>(q: Q): Q | null {
+  const has = (v: unknown) => typeof v === 'string' && v.includes('\0');
+  const out: Record<string, unknown> = { ...q };
+  for (const [k, v] of Object.entries(q)) {
+    if (has(v)) {
+      if (k === 'query' || k === 'connectorId') return null;
+    } else if (Array.isArray(v) && v.some(has)) {
+      const kept = v.filter((x) => !has(x));
+      if (kept.length === 0) return null;
+      out[k] = kept;
+    }
+  }
+  return out as Q;
+}

@@ -110,6 +110,12 @@ export function listCases(backend: StoreBackend): void {
         await assertPages(a, all, { query, includeDeleted: true });
       }
       await assertPages(a, all, { query: 'alpha', serviceTypes: ['mysql'] });
+      // NUL, which PostgreSQL text cannot hold: nothing contains or equals it, and it is no error.
+      await assertPages(a, all, { query: 'Alpha\0' });
+      await assertPages(a, all, { serviceTypes: ['mysql\0'] });
+      await assertPages(a, all, { serviceTypes: ['mysql\0', 'directory'], names: ['Connector 2', 'x\0'] });
+      assert.equal((await a.syncJobs.list({ from: 0, size: 10, connectorId: 'c\0' })).count, 0);
+      assert.equal((await a.syncJobs.list({ from: 0, size: 10, statuses: ['pending\0'] })).count, 0);
       await assertPages(a, all, { query: 'Connector', names: ['Connector 1', 'Connector 2'] });
     });
 

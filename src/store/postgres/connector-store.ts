@@ -6,7 +6,7 @@
  */
 import type { ConnectorDoc } from '../../domain/connector/document.js';
 import { errors } from '../../domain/errors.js';
-import { connectorPageSql, connectorWhere, countSql, MAX_COUNT } from '../list-query.js';
+import { connectorPageSql, connectorWhere, countSql, MAX_COUNT, withoutNul } from '../list-query.js';
 import { applyMutation, seqOf, withId } from '../mutation.js';
 import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type ListResult, type Stored } from '../store.js';
 import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
@@ -82,7 +82,9 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
       // A delete consumes a sequence number, as in Elasticsearch.
       return db.tx(async (c) => ((await c.query(`DELETE FROM ${t} WHERE id = $1 RETURNING ${nextSeq}`, [id])).rowCount ?? 0) > 0);
     },
-    async list(q: ConnectorQuery): Promise<ListResult> {
+    async list(query: ConnectorQuery): Promise<ListResult> {
+      const q = withoutNul(query);
+      if (!q) return { count: 0, results: [] };
       const where = connectorWhere(q, pgDialect);
       const page = connectorPageSql(t, 'id', 'c.doc::text', where, pgDialect, q);
       return db.read(async (c) => {
