@@ -23,17 +23,32 @@ export const sqliteDialect: SqlDialect = {
 
 /**
  * The FTS5 query of the trigram table `connectors_text` (migration 6) for `text` or `lowered`
- * anywhere in name, index_name or description, or null when it cannot help. Its matching folds
- * case, so it finds at least every exact (case-sensitive) substring and every
- * ASCII-lowercased one. Trigrams need 3 characters: shorter texts (and texts with NUL, which
- * FTS5 would cut short) get null, and the exact test scans.
+ * anywhere in name, index_name or description, or null when it cannot help. The table keeps
+ * no positions (`detail=none`: a 48 KB description costs bytes, not its size again), so the
+ * query asks for rows holding every trigram of the text (at most MAX_TRIGRAMS of them),
+ * anywhere: a superset of the rows holding the text. Its matching folds case, so it finds at
+ * least every exact (case-sensitive) substring and every ASCII-lowercased one; the exact test
+ * follows. Trigrams need 3 characters: shorter texts (and texts with NUL, which FTS5 would cut
+ * short) get null, and the exact test scans.
  */
 export function ftsMatch(text: string, lowered: string): string | null {
-  const chars = (s: string) => [...s].length;
-  if (chars(text) < 3 || chars(lowered) < 3 || text.includes('\0') || lowered.includes('\0')) return null;
-  const phrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return lowered === text ? phrase(text) : `${phrase(text)} OR ${phrase(lowered)}`;
+  if (text.includes('\0') || lowered.includes('\0')) return null;
+  const all = (s: string) => {
+    const cps = [...s];
+    const grams = [...new Set(cps.slice(2).map((_, i) => cps.slice(i, i + 3).join('')))];
+    if (grams.length === 0) return null;
+    const step = Math.max(1, grams.length / MAX_TRIGRAMS);
+    const picked = Array.from({ length: Math.min(grams.length, MAX_TRIGRAMS) }, (_, i) => grams[Math.floor(i * step)]);
+    return `(${picked.map((g) => `"${g.replace(/"/g, '""')}"`).join(' AND ')})`;
+  };
+  const a = all(text);
+  const b = all(lowered);
+  if (a === null || b === null) return null;
+  return a === b ? a : `${a} OR ${b}`;
 }
+
+/** Trigrams per text in a `query` lookup: more narrow the candidates little, and cost a lookup each. */
+const MAX_TRIGRAMS = 16;
 
 function ftsCandidates(text: string, lowered: string, param: (value: unknown) => string): string | null {
   const match = ftsMatch(text, lowered);

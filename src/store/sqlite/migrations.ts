@@ -114,10 +114,11 @@ export const migrations: { version: number; sql: string }[] = [
   },
   {
     // List filters by index instead of by reading every document (issue 15): the filter columns
-    // are STORED (a VIRTUAL column re-parsed the document per row), each filter of
+    // are STORED (a VIRTUAL column re-parsed the document per row; description stays VIRTUAL,
+    // as it can be large and is read only by `query`'s exact test), each filter of
     // `GET _connector` has a partial index in list order (live connectors), `query` has an FTS5
-    // trigram table over name, index_name and description (candidates; the exact test follows,
-    // store/list-query.ts), and `seq_no` an index for change cursors. `rid`, an INTEGER PRIMARY
+    // trigram table over name, index_name and description without positions (candidates; the
+    // exact test follows, store/list-query.ts), and `seq_no` an index for change cursors. `rid`, an INTEGER PRIMARY
     // KEY, is the row key the FTS5 table refers to: unlike a plain rowid, VACUUM keeps it.
     // Sync jobs get an index per list filter in list order.
     version: 6,
@@ -129,7 +130,7 @@ export const migrations: { version: number; sql: string }[] = [
         index_name TEXT GENERATED ALWAYS AS (json_extract(doc, '$.index_name')) STORED,
         name TEXT GENERATED ALWAYS AS (json_extract(doc, '$.name')) STORED,
         service_type TEXT GENERATED ALWAYS AS (json_extract(doc, '$.service_type')) STORED,
-        description TEXT GENERATED ALWAYS AS (json_extract(doc, '$.description')) STORED,
+        description TEXT GENERATED ALWAYS AS (json_extract(doc, '$.description')) VIRTUAL,
         deleted INTEGER GENERATED ALWAYS AS (coalesce(json_extract(doc, '$.deleted'), 0)) STORED,
         seq_no INTEGER NOT NULL DEFAULT 0,
         version INTEGER NOT NULL DEFAULT 1
@@ -146,7 +147,7 @@ export const migrations: { version: number; sql: string }[] = [
       CREATE INDEX connectors_seq_no_order ON connectors (seq_no);
 
       CREATE VIRTUAL TABLE connectors_text USING fts5(
-        name, index_name, description, content = 'connectors', content_rowid = 'rid', tokenize = 'trigram'
+        name, index_name, description, content = 'connectors', content_rowid = 'rid', tokenize = 'trigram', detail = none
       );
       INSERT INTO connectors_text (connectors_text) VALUES ('rebuild');
       CREATE TRIGGER connectors_text_insert AFTER INSERT ON connectors BEGIN
