@@ -156,6 +156,10 @@ export function sealSensitiveValues(store: Store, codec: SecretCodec): Store {
     list: (q) => c.list(q),
     listAll: async (opts) => (await c.listAll(opts)).map((s) => ({ ...s, doc: open('connector')(s.doc) })),
     scan: async (after, limit) => (await c.scan(after, limit)).map((s) => ({ ...s, doc: open('connector')(s.doc) })),
+    changedSince: async (after, limit) => {
+      const r = await c.changedSince(after, limit);
+      return { count: r.count, results: r.results.map((s) => ({ ...s, doc: open('connector')(s.doc) })) };
+    },
   };
   const j = store.syncJobs;
   const syncJobs: SyncJobStore = {

@@ -11,8 +11,19 @@ export const MAX_COUNT = 10000;
 export interface SqlDialect {
   /** Placeholder for the 1-based parameter `n` (`?` or `$n`). */
   param(n: number): string;
-  /** True when `needle` is a substring of `haystack` (NULL when haystack is NULL). */
+  /**
+   * True when the parameter `needle` (bound to `containsValue(text)`) holds a substring of
+   * `haystack` (NULL when haystack is NULL).
+   */
   contains(haystack: string, needle: string): string;
+  /** The value bound for `contains`' needle: the text itself, or a pattern that finds it. */
+  containsValue(text: string): string;
+  /**
+   * A cheap condition, or null, true for at least every connector whose name or index name
+   * holds `text` or whose ASCII-lowercased description holds `lowered` (an index lookup: FTS5
+   * trigrams in SQLite); the exact test still follows it, so it may let more rows through.
+   */
+  textCandidates?(text: string, lowered: string, param: (value: unknown) => string): string | null;
   /** Lowercases ASCII letters only (SQLite's `lower()`; the same in every backend). */
   asciiLower(expr: string): string;
   /** Condition selecting live (not soft-deleted) connectors. */
@@ -41,7 +52,8 @@ class WhereBuilder {
   }
 }
 
-export function connectorWhere(q: ConnectorQuery, d: SqlDialect): Where {
+/** `textIndex: false`: no `textCandidates` (the store expects the exact test to be cheaper). */
+export function connectorWhere(q: ConnectorQuery, d: SqlDialect, opts: { textIndex?: boolean } = {}): Where {
   const w = new WhereBuilder(d);
   if (!q.includeDeleted) w.conds.push(d.live);
   w.in('index_name', q.indexNames);
@@ -50,9 +62,12 @@ export function connectorWhere(q: ConnectorQuery, d: SqlDialect): Where {
   if (q.query) {
     // Wildcard *q* on keyword name/index_name (case-sensitive), lowercase on description.
     // One parameter per placeholder: SQLite's `?` are positional.
-    const name = d.contains('name', w.p(q.query));
-    const index = d.contains('index_name', w.p(q.query));
-    const description = d.contains(d.asciiLower('description'), w.p(q.query.toLowerCase()));
+    const lowered = q.query.toLowerCase();
+    const candidates = opts.textIndex === false ? null : d.textCandidates?.(q.query, lowered, (v) => w.p(v));
+    if (candidates) w.conds.push(candidates);
+    const name = d.contains('name', w.p(d.containsValue(q.query)));
+    const index = d.contains('index_name', w.p(d.containsValue(q.query)));
+    const description = d.contains(d.asciiLower('description'), w.p(d.containsValue(lowered)));
     w.conds.push(`(${name} OR ${index} OR ${description})`);
   }
   return w.build();
@@ -74,8 +89,44 @@ export function countSql(table: string, where: Where): string {
   return `SELECT count(*) AS n FROM (SELECT 1 FROM ${table} ${where.sql} LIMIT ${MAX_COUNT}) AS capped`;
 }
 
+/**
+ * The page of rows: the filter, order, LIMIT and OFFSET run over the row key and the sort
+ * columns only (an index walk with the list indexes of the migrations), and only the page's
+ * rows are read in full, so a deep `from` skips index entries, not documents. `key` is the
+ * table's row key (`rid` in SQLite, `id` in PostgreSQL); `docExpr` the document column as text.
+ */
+export function connectorPageSql(table: string, key: string, docExpr: string, where: Where, d: SqlDialect, q: { from: number; size: number }): { sql: string; args: unknown[] } {
+  const page = pageSql(where, d, q);
+  const inner = `SELECT ${key} AS k, index_name, id FROM ${table} ${where.sql} ORDER BY ${CONNECTOR_ORDER} ${page.sql}`;
+  return {
+    sql: `SELECT c.id, ${docExpr} AS doc FROM (${inner}) AS p JOIN ${table} AS c ON c.${key} = p.k ORDER BY p.index_name IS NULL, p.index_name, p.id`,
+    args: page.args,
+  };
+}
+
 /** `LIMIT … OFFSET …` with parameters appended after the filter's. */
 export function pageSql(where: Where, d: SqlDialect, q: { from: number; size: number }): { sql: string; args: unknown[] } {
   const n = where.args.length;
   return { sql: `LIMIT ${d.param(n + 1)} OFFSET ${d.param(n + 2)}`, args: [...where.args, q.size, q.from] };
+}
+
+/**
+ * For a backend whose text cannot hold NUL (PostgreSQL rejects it in a parameter: a 500 for a
+ * list filter, not an answer): the query without filter values containing NUL, which no stored
+ * value can equal or contain, or null when nothing can match (a `query` with NUL, or a list
+ * filter of such values only).
+ */
+export function withoutNul<Q extends ConnectorQuery | SyncJobQuery>(q: Q): Q | null {
+  const has = (v: unknown) => typeof v === 'string' && v.includes('\0');
+  const out: Record<string, unknown> = { ...q };
+  for (const [k, v] of Object.entries(q)) {
+    if (has(v)) {
+      if (k === 'query' || k === 'connectorId') return null;
+    } else if (Array.isArray(v) && v.some(has)) {
+      const kept = v.filter((x) => !has(x));
+      if (kept.length === 0) return null;
+      out[k] = kept;
+    }
+  }
+  return out as Q;
 }

@@ -85,6 +85,14 @@ export interface ConnectorStore {
    * walks the store with it (api/system-index/search.ts).
    */
   scan(afterId: string | null, limit: number): Promise<Stored<ConnectorDoc>[]>;
+  /**
+   * Up to `limit` connectors whose `_seq_no` is above `afterSeqNo` (-1: all), in `_seq_no`
+   * order, soft-deleted ones included: a change cursor. Every write takes a new `_seq_no`, so
+   * a reader that remembers the last one it saw learns each later write without re-reading
+   * the rest (a hard delete leaves nothing behind to see). `count`: all such connectors,
+   * capped at 10000.
+   */
+  changedSince(afterSeqNo: number, limit: number): Promise<{ count: number; results: Stored<ConnectorDoc>[] }>;
   /** Ids of connectors, for the worker's scheduling loop (live ones only). */
   listAll(opts?: { serviceTypes?: string[] }): Promise<Stored<ConnectorDoc>[]>;
 }

@@ -93,4 +93,25 @@ describe('system index reads', () => {
     assertError(await req('POST', '/.elastic-connectors/_search', { from: 9_999, size: 2 }), 400, 'illegal_argument_exception', /Result window is too large/);
     assertError(await req('POST', '/.elastic-connectors/_count', { size: 1 }), 400, 'parsing_exception');
   });
+
+  it('the change cursor: range on _seq_no sorted by _seq_no answers the connectors written after it, oldest write first', async () => {
+    const cursor = async (gt: number, size = 10, sort: unknown = [{ _seq_no: 'asc' }]) =>
+      ok(await req('POST', '/.elastic-connectors/_search', { query: { range: { _seq_no: { gt } } }, sort, size, seq_no_primary_term: true }));
+    const all = await cursor(-1, 1000);
+    const ids = (r: { hits: { hits: { _id: string }[] } }) => r.hits.hits.map((h) => h._id);
+    const seqs = all.hits.hits.map((h: { _seq_no: number }) => h._seq_no);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in _seq_no order');
+    assert.deepEqual(all.hits.hits.map((h: { sort: number[]; _seq_no: number }) => h.sort[0]), seqs);
+    assert.ok(ids(all).includes('c3'), 'soft-deleted connectors too');
+    const head = seqs.at(-1);
+    assert.deepEqual(ids(await cursor(head)), []);
+    ok(await req('PUT', '/_connector/c2/_name', { name: 'renamed' }));
+    ok(await req('PUT', '/_connector/c-new', { index_name: 'search-c-new' }), 201);
+    const later = await cursor(head, 10, ['_seq_no']);
+    assert.deepEqual(ids(later), ['c2', 'c-new']);
+    assert.deepEqual(later.hits.total, { value: 2, relation: 'eq' });
+    assert.equal(later.hits.hits[0]._source.name, 'renamed');
+    assert.deepEqual(ids(await cursor(head, 1, [{ _seq_no: { order: 'asc' } }])), ['c2'], 'size bounds the page');
+  });
 });
+

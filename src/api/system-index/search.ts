@@ -22,6 +22,7 @@ import type { AppContext } from '../app-context.js';
 import type { Endpoint, EndpointRequest, HttpMethod, ParamType } from '../endpoint.js';
 import { REVEAL_ACTION } from '../sensitive.js';
 import { presentJson } from '../../security/sensitive-config.js';
+import { seqNoCursor } from './seq-no-cursor.js';
 
 const MAX_WINDOW = 10_000;
 const PAGE = 500;
@@ -97,6 +98,12 @@ async function matches(app: AppContext, s: SystemIndex, query: unknown, limit: n
   return { total, kept };
 }
 
+/** The cursor query (seq-no-cursor.ts): from the store's `_seq_no` index, count capped at 10 000. */
+async function changed(app: AppContext, afterSeqNo: number, size: number): Promise<{ total: number; kept: Entry[] }> {
+  const r = await app.store.connectors.changedSince(afterSeqNo, size);
+  return { total: r.count, kept: r.results as Entry[] };
+}
+
 async function search(s: SystemIndex, req: EndpointRequest, app: AppContext) {
   const started = performance.now();
   const b = body(req);
@@ -105,21 +112,23 @@ async function search(s: SystemIndex, req: EndpointRequest, app: AppContext) {
   if (from + size > MAX_WINDOW) {
     throw errors.illegalArgument(`Result window is too large, from + size must be less than or equal to: [${MAX_WINDOW}] but was [${from + size}].`);
   }
-  const sort = compileDocSort(b.sort, s.mappings);
+  const cursor = s.kind === 'connector' ? seqNoCursor(b, from) : null;
+  const sort = cursor === null ? compileDocSort(b.sort, s.mappings) : undefined;
   const withSeq = req.query.seq_no_primary_term === true || b.seq_no_primary_term === true;
   const withVersion = req.query.version === true || b.version === true;
   // `_source` as Elasticsearch filters it: false, patterns, or includes/excludes (body or query string).
   const source = parseSourceFilter(b._source ?? req.query._source, req.query._source_includes, req.query._source_excludes);
   const present = presenter(app, req, s);
-  const { total, kept } = await matches(app, s, b.query, from + size, sort);
+  const { total, kept } = cursor === null ? await matches(app, s, b.query, from + size, sort) : await changed(app, cursor, size);
+  const sorted = sort !== undefined || cursor !== null;
   const hits = kept.slice(from).map((e) => ({
     _index: s.concrete,
     _id: e.id,
     ...(withVersion ? { _version: e.seq.version } : {}),
     ...(withSeq ? { _seq_no: e.seq.seqNo, _primary_term: PRIMARY_TERM } : {}),
-    _score: sort ? null : 1.0,
+    _score: sorted ? null : 1.0,
     ...(source.enabled ? { _source: applySourceFilter(present(e.doc), source) } : {}),
-    ...(sort ? { sort: sort.values(e) } : {}),
+    ...(sort ? { sort: sort.values(e) } : cursor !== null ? { sort: [e.seq.seqNo] } : {}),
   }));
   const asInt = req.query.rest_total_hits_as_int === true;
   return {
@@ -127,7 +136,7 @@ async function search(s: SystemIndex, req: EndpointRequest, app: AppContext) {
       took: Math.round(performance.now() - started),
       timed_out: false,
       _shards: SHARDS,
-      hits: { total: asInt ? total : { value: total, relation: 'eq' }, max_score: sort || total === 0 ? null : 1.0, hits },
+      hits: { total: asInt ? total : { value: total, relation: cursor !== null && total >= MAX_WINDOW ? 'gte' : 'eq' }, max_score: sorted || total === 0 ? null : 1.0, hits },
     },
   };
 }

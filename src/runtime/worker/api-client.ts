@@ -97,6 +97,34 @@ export class ConnectorApi {
     }
   }
 
+  /**
+   * Connectors written after sequence number `afterSeqNo` (-1: all), oldest write first,
+   * soft-deleted ones included, each with its `_seq_no`: a `_search` on the connector index
+   * with a range on `_seq_no` sorted by it, in pages (api/system-index/seq-no-cursor.ts).
+   * Null when the server refuses that query (a 4xx): the caller lists connectors instead.
+   */
+  async connectorChanges(afterSeqNo: number): Promise<{ connector: Connector; seqNo: number }[] | null> {
+    const out: { connector: Connector; seqNo: number }[] = [];
+    for (let after = afterSeqNo; ; ) {
+      let r: estypes.SearchResponse<Record<string, unknown>>;
+      try {
+        r = await this.client.search<Record<string, unknown>>({
+          index: CONNECTORS_INDEX, query: { range: { _seq_no: { gt: after } } }, sort: [{ _seq_no: 'asc' }], size: PAGE, seq_no_primary_term: true,
+        });
+      } catch (err) {
+        const s = statusOf(err) ?? 0;
+        if (s >= 400 && s < 500) return null;
+        throw err;
+      }
+      for (const h of r.hits.hits) {
+        if (h._id === undefined || typeof h._seq_no !== 'number' || !h._source) return null;
+        out.push({ connector: { ...h._source, id: h._id } as Connector, seqNo: h._seq_no });
+        after = Math.max(after, h._seq_no);
+      }
+      if (r.hits.hits.length < PAGE) return out;
+    }
+  }
+
   async getConnector(id: string): Promise<Connector | null> {
     const c = await orNull(this.client.connector.get({ connector_id: id }));
     return c && asConnector(c);

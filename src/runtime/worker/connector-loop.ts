@@ -7,16 +7,25 @@
  * source check bounded by `connectorTimeoutMs`; a connector whose round still runs is skipped.
  * A connector nothing has bootstrapped whose service type this worker does not serve is logged
  * once (issue 12 item 10: it stayed `created` without a word).
+ *
+ * Connectors are learned incrementally (issue 15): the loop keeps the connectors it knows and
+ * the highest `_seq_no` it has seen, and each tick asks only for those written since
+ * (ConnectorApi.connectorChanges, an indexed `_seq_no` range on the connector index), instead
+ * of listing every connector page by page. Every RESYNC_MS it reads them all again, which also
+ * forgets hard-deleted ones (a hard delete leaves no write to see). A server that refuses the
+ * cursor query gets the full list every tick, as before.
  */
 import type { SourceFactory } from '../../sources/source.js';
 import type { Connector } from '../../domain/connector/document.js';
 import type { SyncJobType } from '../../domain/connector/enums.js';
-import type { ConnectorApi } from './api-client.js';
+import { statusOf, type ConnectorApi } from './api-client.js';
 import { bootstrapConnector, validateDraft } from './bootstrap.js';
 import type { ResolvedOptions } from './options.js';
 import { dueJobs, LAST_SCHEDULED_FIELD } from './schedule.js';
 
 const SCHEDULABLE = new Set(['connected', 'error']);
+/** How often the connector loop re-reads every connector instead of the changes only. */
+export const RESYNC_MS = 5 * 60_000;
 
 export class ConnectorLoop {
   /** When this worker first saw each schedule (connector, type, interval). */
@@ -30,6 +39,13 @@ export class ConnectorLoop {
   private readonly troubled = new Set<string>();
   /** Aborted by stop(): running source checks give up at once. */
   private readonly stopping = new AbortController();
+  /** Live connectors as last learned, by id. */
+  private known = new Map<string, Connector>();
+  /** Highest `_seq_no` seen; null: read every connector at the next tick. */
+  private cursor: number | null = null;
+  private resyncedAt = 0;
+  /** False once the server refused the change cursor: the full list every tick. */
+  private cursorWorks = true;
 
   constructor(
     private readonly o: ResolvedOptions,
@@ -50,7 +66,7 @@ export class ConnectorLoop {
   async tick(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     // Every service type is listed, to see the connectors no worker here serves.
-    const all = (await this.api.listConnectors()).filter((c) => !c.deleted && (!this.o.connectorIds || this.o.connectorIds.includes(c.id)));
+    const all = (await this.connectors()).filter((c) => !c.deleted && (!this.o.connectorIds || this.o.connectorIds.includes(c.id)));
     const served = new Set(this.o.serviceTypes);
     this.reportUnserved(all.filter((c) => !served.has(c.service_type ?? '')));
     const connectors = all.filter((c) => served.has(c.service_type ?? ''));
@@ -67,6 +83,8 @@ export class ConnectorLoop {
             if (created > 0) this.onJobsCreated();
           },
           (err) => {
+            // Hard-deleted since it was learned: forgotten, not a failure.
+            if (statusOf(err) === 404) return void this.known.delete(c.id);
             this.troubled.add(c.id);
             this.o.log.warn(`connector [${c.id}]: ${(err as Error)?.message ?? String(err)}`);
           },
@@ -74,6 +92,30 @@ export class ConnectorLoop {
         .finally(() => this.inflight.delete(c.id));
       this.inflight.set(c.id, round);
     }
+  }
+
+  /** Every connector (see the top of this file): the changes since the cursor, or all of them. */
+  private async connectors(): Promise<Connector[]> {
+    if (this.cursorWorks) {
+      const resync = this.cursor === null || Date.now() - this.resyncedAt >= RESYNC_MS;
+      const changes = await this.api.connectorChanges(resync ? -1 : this.cursor!);
+      if (changes) {
+        if (resync) {
+          this.known = new Map();
+          this.cursor = -1;
+          this.resyncedAt = Date.now();
+        }
+        for (const { connector, seqNo } of changes) {
+          if (connector.deleted) this.known.delete(connector.id);
+          else this.known.set(connector.id, connector);
+          this.cursor = Math.max(this.cursor!, seqNo);
+        }
+        return [...this.known.values()];
+      }
+      this.cursorWorks = false;
+      this.o.log.info('the server does not answer a _seq_no range on the connector index: connectors are listed in full at every tick');
+    }
+    return this.api.listConnectors();
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import type { ConnectorDoc } from '../../domain/connector/document.js';
 import { errors } from '../../domain/errors.js';
-import { CONNECTOR_ORDER, connectorWhere, countSql, pageSql } from '../list-query.js';
+import { connectorPageSql, connectorWhere, countSql, MAX_COUNT, withoutNul } from '../list-query.js';
 import { applyMutation, seqOf, withId } from '../mutation.js';
 import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type ListResult, type Stored } from '../store.js';
 import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
@@ -82,21 +82,38 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
       // A delete consumes a sequence number, as in Elasticsearch.
       return db.tx(async (c) => ((await c.query(`DELETE FROM ${t} WHERE id = $1 RETURNING ${nextSeq}`, [id])).rowCount ?? 0) > 0);
     },
-    async list(q: ConnectorQuery): Promise<ListResult> {
+    async list(query: ConnectorQuery): Promise<ListResult> {
+      const q = withoutNul(query);
+      if (!q) return { count: 0, results: [] };
       const where = connectorWhere(q, pgDialect);
-      const page = pageSql(where, pgDialect, q);
+      const page = connectorPageSql(t, 'id', 'c.doc::text', where, pgDialect, q);
       return db.read(async (c) => {
         const count = Number((await c.query(countSql(t, where), where.args)).rows[0].n);
-        const rows = (
-          await c.query<{ id: string; doc: string }>(`SELECT id, doc::text AS doc FROM ${t} ${where.sql} ORDER BY ${CONNECTOR_ORDER} ${page.sql}`, page.args)
-        ).rows;
+        const rows = (await c.query<{ id: string; doc: string }>(page.sql, page.args)).rows;
         return { count, results: rows.map((r) => withId(r.id, r.doc)) };
       });
     },
+    async changedSince(afterSeqNo, limit) {
+      return db.read(async (c) => {
+        const count = Number((await c.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${t} WHERE seq_no > $1 LIMIT ${MAX_COUNT}) AS capped`, [afterSeqNo])).rows[0].n);
+        const rows = (
+          await c.query<{ id: string; doc: ConnectorDoc } & SeqCols>(`SELECT id, doc, seq_no, version FROM ${t} WHERE seq_no > $1 ORDER BY seq_no LIMIT $2`, [
+            afterSeqNo,
+            Math.max(0, Math.floor(limit)),
+          ])
+        ).rows;
+        return { count, results: rows.map((r) => ({ id: r.id, doc: r.doc, seq: seqOf(r) })) };
+      });
+    },
     async listAll(opts = {}) {
-      const rows = (await db.query<{ id: string; doc: ConnectorDoc } & SeqCols>(`SELECT id, doc, seq_no, version FROM ${t} WHERE NOT deleted ORDER BY id`)).rows;
-      const out: Stored<ConnectorDoc>[] = rows.map((r) => ({ id: r.id, doc: r.doc, seq: seqOf(r) }));
-      return opts.serviceTypes ? out.filter((c) => opts.serviceTypes!.includes(String(c.doc.service_type))) : out;
+      const types = opts.serviceTypes;
+      const rows = (
+        await db.query<{ id: string; doc: ConnectorDoc } & SeqCols>(
+          `SELECT id, doc, seq_no, version FROM ${t} WHERE NOT deleted ${types ? 'AND service_type = ANY($1::text[])' : ''} ORDER BY id`,
+          types ? [types] : [],
+        )
+      ).rows;
+      return rows.map((r): Stored<ConnectorDoc> => ({ id: r.id, doc: r.doc, seq: seqOf(r) }));
     },
   };
 }

@@ -52,7 +52,10 @@ export function quoteIdent(name: string): string {
 /** PostgreSQL's spelling of the shared list queries (`store/list-query.ts`). */
 export const pgDialect: SqlDialect = {
   param: (n) => `$${n}`,
-  contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
+  // LIKE with every wildcard of the text escaped: the same test as strpos(), which the
+  // trigram indexes of migration 4 (pg_trgm) can answer.
+  contains: (haystack, needle) => `${haystack} LIKE ${needle}`,
+  containsValue: (text) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
   // SQLite's lower() folds ASCII only; translate() keeps both backends answering alike.
   asciiLower: (expr) => `translate(${expr}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`,
   live: 'NOT deleted',

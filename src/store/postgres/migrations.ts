@@ -80,8 +80,54 @@ export const migrations: { version: number; sql: string }[] = [
     `,
   },
   {
+    // List filters by index instead of by reading every row (issue 15): a partial index per
+    // filter of `GET _connector` in list order (live connectors), trigram indexes (pg_trgm) for
+    // `query`'s substring tests (LIKE, store/list-query.ts) on name, index_name and the
+    // ASCII-lowercased description, `seq_no` for change cursors, and an index per sync-job
+    // list filter in list order. pg_trgm (a trusted extension) goes into schema public, never
+    // the store's own schema, so dropping one store's schema cannot take it from another; an
+    // existing installation is used wherever it is. Without the right to create it, the
+    // trigram indexes are left out with a notice: `query` then scans, with the same answers.
+    version: 4,
+    sql: `
+      CREATE INDEX connectors_live_order ON connectors ((index_name IS NULL), index_name, id) WHERE NOT deleted;
+      CREATE INDEX connectors_service_type_live ON connectors (service_type, (index_name IS NULL), index_name, id) WHERE NOT deleted;
+      CREATE INDEX connectors_name_live ON connectors (name, (index_name IS NULL), index_name, id) WHERE NOT deleted;
+      CREATE INDEX connectors_seq_no_order ON connectors (seq_no);
+      DO $$
+      DECLARE
+        ext_schema text;
+      BEGIN
+        BEGIN
+          CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+        EXCEPTION WHEN OTHERS THEN
+          RAISE NOTICE 'pg_trgm not available (%): GET _connector?query= scans', SQLERRM;
+        END;
+        SELECT n.nspname INTO ext_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+        IF ext_schema IS NOT NULL THEN
+          EXECUTE format('CREATE INDEX connectors_name_trgm ON connectors USING gin (name %I.gin_trgm_ops)', ext_schema);
+          EXECUTE format('CREATE INDEX connectors_index_name_trgm ON connectors USING gin (index_name %I.gin_trgm_ops)', ext_schema);
+          EXECUTE format(
+            'CREATE INDEX connectors_description_trgm ON connectors USING gin ('
+            || '(translate(description, ''ABCDEFGHIJKLMNOPQRSTUVWXYZ'', ''abcdefghijklmnopqrstuvwxyz'')) %I.gin_trgm_ops)',
+            ext_schema);
+        END IF;
+      END
+      $$;
+      DROP INDEX sync_jobs_connector;
+      CREATE INDEX sync_jobs_connector_order ON sync_jobs (connector_id, created_at DESC NULLS LAST, seq DESC);
+      CREATE INDEX sync_jobs_status_order ON sync_jobs (status, created_at DESC NULLS LAST, seq DESC);
+      CREATE INDEX sync_jobs_job_type_order ON sync_jobs (job_type, created_at DESC NULLS LAST, seq DESC);
+      -- Statistics for the new expression index (the lowercased description) at once, not at
+      -- autovacuum's next pass: without them the planner does not know the trigram indexes
+      -- are selective and scans.
+      ANALYZE connectors;
+      ANALYZE sync_jobs;
+    `,
+  },
+  {
     // Ingest pipelines (store/pipeline-store.ts): definitions as the JSON text the API checked
-    // (text, not jsonb, so that key order survives). Version 4 is left to another change.
+    // (text, not jsonb, so that key order survives).
     version: 5,
     sql: `
       CREATE TABLE ingest_pipelines (

@@ -11,6 +11,7 @@ import { ApiError } from '../../domain/errors.js';
 import { connectorDoc, job, storeCases, type StoreBackend } from '../store.case.js';
 import { seqNoCases } from '../seq-no.case.js';
 import { pipelineStoreCases } from '../pipeline-store.case.js';
+import { listCases } from '../list.case.js';
 import { migrations } from './migrations.js';
 import { parseStoreUrl, PgDatabase } from './database.js';
 import { openPostgresStore } from './index.js';
@@ -100,6 +101,7 @@ if (await requirePg('postgres store')) {
   storeCases(backend);
   seqNoCases(backend);
   pipelineStoreCases(backend);
+  listCases(backend);
 
   describe('postgres store: migrations and connections', () => {
     it('several processes starting at once migrate once (advisory lock)', async () => {
@@ -149,6 +151,50 @@ if (await requirePg('postgres store')) {
         } finally {
           await store.close();
         }
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+
+    it('the list-index migration (4) keeps a version-3 store\'s rows, and the filters find them through the new indexes', async () => {
+      const schema = randomSchema();
+      try {
+        // A store as migration 3 left it, with documents in it.
+        await adminQuery(`CREATE SCHEMA "${schema}"`);
+        await adminQuery(`CREATE TABLE "${schema}".schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+        for (const m of migrations.filter((m) => m.version <= 3)) {
+          await adminQuery(`SET search_path TO "${schema}"; ${m.sql}; INSERT INTO schema_migrations (version) VALUES (${m.version})`);
+        }
+        const docs: Record<string, object> = {
+          a: { name: 'Alpha Drive', index_name: 'search-alpha', service_type: 'google_drive', description: 'Quarterly REPORTS' },
+          b: { name: 'beta', index_name: 'search-beta', service_type: 'mysql', description: 'orders 100%' },
+          c: { name: 'gamma', service_type: 'mysql', description: 'Reports of gamma', deleted: true },
+        };
+        for (const [id, doc] of Object.entries(docs)) await adminQuery(`INSERT INTO "${schema}".connectors (id, doc) VALUES ($1, $2)`, [id, JSON.stringify(doc)]);
+        await adminQuery(`INSERT INTO "${schema}".sync_jobs (id, doc) VALUES ($1, $2)`, ['j1', JSON.stringify(job('b', { status: 'error' }))]);
+        const store = await openPostgresStore(pgUrl({ schema }));
+        try {
+          const ids = async (q: object) => (await store.connectors.list({ from: 0, size: 10, ...q })).results.map((r) => JSON.parse(r).id);
+          assert.deepEqual(await ids({ serviceTypes: ['mysql'] }), ['b']);
+          assert.deepEqual(await ids({ serviceTypes: ['mysql'], includeDeleted: true }), ['b', 'c']);
+          assert.deepEqual(await ids({ query: 'reports', includeDeleted: true }), ['a', 'c']);
+          assert.deepEqual(await ids({ query: '0%' }), ['b']);
+          assert.deepEqual(await ids({ query: '%' }), ['b']);
+          assert.deepEqual((await store.syncJobs.list({ from: 0, size: 10, statuses: ['error'] })).results.map((r) => JSON.parse(r).id), ['j1']);
+        } finally {
+          await store.close();
+        }
+        const indexes = (await adminQuery('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [schema])).rows.map((r) => r.indexname);
+        for (const name of ['connectors_service_type_live', 'connectors_name_live', 'connectors_name_trgm', 'connectors_index_name_trgm', 'connectors_description_trgm', 'sync_jobs_status_order']) {
+          assert.ok(indexes.includes(name), `index ${name} exists`);
+        }
+        // The substring test is one the trigram index answers (the planner is kept off the table scan).
+        const plan = await adminQuery(
+          `SET search_path TO "${schema}"; SET enable_seqscan = off; EXPLAIN SELECT id FROM connectors WHERE name LIKE '%lpha%' OR index_name LIKE '%lpha%'`,
+        );
+        const text = (Array.isArray(plan) ? plan.at(-1)! : plan).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+        assert.match(text, /connectors_name_trgm/);
+        assert.match(text, /connectors_index_name_trgm/);
       } finally {
         await dropSchema(schema);
       }

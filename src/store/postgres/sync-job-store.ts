@@ -4,7 +4,7 @@
  * another process.
  */
 import type { SyncJobDoc } from '../../domain/sync-job/document.js';
-import { countSql, pageSql, syncJobWhere } from '../list-query.js';
+import { countSql, pageSql, syncJobWhere, withoutNul } from '../list-query.js';
 import { applyMutation, seqOf, withId } from '../mutation.js';
 import type { ListResult, SyncJobQuery, SyncJobStore } from '../store.js';
 import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
@@ -74,7 +74,9 @@ export function pgSyncJobStore(db: PgDatabase): SyncJobStore {
         return r.rows[0].n;
       });
     },
-    async list(q: SyncJobQuery): Promise<ListResult> {
+    async list(query: SyncJobQuery): Promise<ListResult> {
+      const q = withoutNul(query);
+      if (!q) return { count: 0, results: [] };
       const where = syncJobWhere(q, pgDialect);
       const page = pageSql(where, pgDialect, q);
       return db.read(async (c) => {

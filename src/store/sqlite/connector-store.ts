@@ -4,12 +4,15 @@ import { ApiError, errors } from '../../domain/errors.js';
 import { PRIMARY_TERM } from '../../domain/shared/seq-no.js';
 import { applyMutation, seqOf, withId } from '../mutation.js';
 import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type ListResult, type Mutator, type Stored, type UpdateOptions, type UpdateResult } from '../store.js';
-import { CONNECTOR_ORDER, connectorWhere, countSql, pageSql } from '../list-query.js';
-import { seqCounter, sqliteDialect, type Db } from './database.js';
+import { connectorPageSql, connectorWhere, countSql, MAX_COUNT } from '../list-query.js';
+import { cachedStatements, ftsMatch, seqCounter, sqliteDialect, type Db } from './database.js';
 
 function isIndexNameClash(e: unknown): boolean {
   return (e as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE' && String((e as Error).message).includes('index_name');
 }
+
+/** See useTextIndex. */
+const TEXT_PROBE = 2000;
 
 export function sqliteConnectorStore(db: Db): ConnectorStore {
   type Row = { doc: string; deleted: number; seq_no: number; version: number };
@@ -19,6 +22,20 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
   const deleteStmt = db.prepare('DELETE FROM connectors WHERE id = ?');
   const scanStmt = db.prepare<[string, number, number], Row & { id: string }>('SELECT id, doc, deleted, seq_no, version FROM connectors WHERE (id > ? OR ?) ORDER BY id LIMIT ?');
   const nextSeq = seqCounter(db, 'connectors');
+  const stmt = cachedStatements(db);
+  const changedStmt = db.prepare<[number, number], Row & { id: string }>('SELECT id, doc, deleted, seq_no, version FROM connectors WHERE seq_no > ? ORDER BY seq_no LIMIT ?');
+  const changedCountStmt = db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM connectors WHERE seq_no > ? LIMIT ${MAX_COUNT})`);
+  const probeStmt = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM connectors_text WHERE connectors_text MATCH ? LIMIT ?)');
+  /**
+   * Whether `query` should start from the trigram index: yes when it finds fewer than
+   * TEXT_PROBE rows (cheap to probe, bounded by the limit). A text in more rows than that is
+   * common: walking the list order with the exact test reaches the page and the count cap
+   * sooner than collecting all its rows from the index.
+   */
+  const useTextIndex = (text: string): boolean => {
+    const match = ftsMatch(text, text.toLowerCase());
+    return match !== null && probeStmt.get(match, TEXT_PROBE)!.n < TEXT_PROBE;
+  };
   const deleteTx = db.transaction((id: string) => {
     const gone = deleteStmt.run(id).changes > 0;
     if (gone) nextSeq();
@@ -124,18 +141,21 @@ export function sqliteConnectorStore(db: Db): ConnectorStore {
       return deleteTx.immediate(id);
     },
     async list(q: ConnectorQuery): Promise<ListResult> {
-      const where = connectorWhere(q, sqliteDialect);
-      const count = (db.prepare(countSql('connectors', where)).get(...where.args) as { n: number }).n;
-      const page = pageSql(where, sqliteDialect, q);
-      const rows = db
-        .prepare(`SELECT id, doc FROM connectors ${where.sql} ORDER BY ${CONNECTOR_ORDER} ${page.sql}`)
-        .all(...page.args) as { id: string; doc: string }[];
+      const where = connectorWhere(q, sqliteDialect, { textIndex: q.query ? useTextIndex(q.query) : false });
+      const count = (stmt(countSql('connectors', where)).get(...where.args) as { n: number }).n;
+      const page = connectorPageSql('connectors', 'rid', 'c.doc', where, sqliteDialect, q);
+      const rows = stmt(page.sql).all(...page.args) as { id: string; doc: string }[];
       return { count, results: rows.map((r) => withId(r.id, r.doc)) };
     },
+    async changedSince(afterSeqNo, limit) {
+      const rows = changedStmt.all(afterSeqNo, Math.max(0, Math.floor(limit)));
+      return { count: changedCountStmt.get(afterSeqNo)!.n, results: rows.map((r) => ({ id: r.id, doc: JSON.parse(r.doc), seq: seqOf(r) })) };
+    },
     async listAll(opts = {}) {
-      const rows = db.prepare('SELECT id, doc, seq_no, version FROM connectors WHERE deleted = 0 ORDER BY id').all() as (Row & { id: string })[];
-      const out: Stored<ConnectorDoc>[] = rows.map((r) => ({ id: r.id, doc: JSON.parse(r.doc), seq: seqOf(r) }));
-      return opts.serviceTypes ? out.filter((c) => opts.serviceTypes!.includes(String(c.doc.service_type))) : out;
+      const types = opts.serviceTypes;
+      const filter = types ? `AND service_type IN (${types.map(() => '?').join(',')})` : '';
+      const rows = stmt(`SELECT id, doc, seq_no, version FROM connectors WHERE deleted = 0 ${filter} ORDER BY id`).all(...(types ?? [])) as (Row & { id: string })[];
+      return rows.map((r): Stored<ConnectorDoc> => ({ id: r.id, doc: JSON.parse(r.doc), seq: seqOf(r) }));
     },
   };
 }

@@ -113,6 +113,65 @@ export const migrations: { version: number; sql: string }[] = [
     `,
   },
   {
+    // List filters by index instead of by reading every document (issue 15): the filter columns
+    // are STORED (a VIRTUAL column re-parsed the document per row; description stays VIRTUAL,
+    // as it can be large and is read only by `query`'s exact test), each filter of
+    // `GET _connector` has a partial index in list order (live connectors), `query` has an FTS5
+    // trigram table over name, index_name and description without positions (candidates; the
+    // exact test follows, store/list-query.ts), and `seq_no` an index for change cursors. `rid`, an INTEGER PRIMARY
+    // KEY, is the row key the FTS5 table refers to: unlike a plain rowid, VACUUM keeps it.
+    // Sync jobs get an index per list filter in list order.
+    version: 6,
+    sql: `
+      CREATE TABLE connectors_v6 (
+        rid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        doc TEXT NOT NULL,
+        index_name TEXT GENERATED ALWAYS AS (json_extract(doc, '$.index_name')) STORED,
+        name TEXT GENERATED ALWAYS AS (json_extract(doc, '$.name')) STORED,
+        service_type TEXT GENERATED ALWAYS AS (json_extract(doc, '$.service_type')) STORED,
+        description TEXT GENERATED ALWAYS AS (json_extract(doc, '$.description')) VIRTUAL,
+        deleted INTEGER GENERATED ALWAYS AS (coalesce(json_extract(doc, '$.deleted'), 0)) STORED,
+        seq_no INTEGER NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL DEFAULT 1
+      );
+      INSERT INTO connectors_v6 (rid, id, doc, seq_no, version) SELECT rowid, id, doc, seq_no, version FROM connectors ORDER BY rowid;
+      DROP TABLE connectors;
+      ALTER TABLE connectors_v6 RENAME TO connectors;
+      CREATE UNIQUE INDEX connectors_index_name_live ON connectors (index_name)
+        WHERE deleted = 0 AND index_name IS NOT NULL;
+      CREATE INDEX connectors_sort ON connectors (index_name, id);
+      CREATE INDEX connectors_live_order ON connectors (index_name IS NULL, index_name, id) WHERE deleted = 0;
+      CREATE INDEX connectors_service_type_live ON connectors (service_type, index_name IS NULL, index_name, id) WHERE deleted = 0;
+      CREATE INDEX connectors_name_live ON connectors (name, index_name IS NULL, index_name, id) WHERE deleted = 0;
+      CREATE INDEX connectors_seq_no_order ON connectors (seq_no);
+
+      CREATE VIRTUAL TABLE connectors_text USING fts5(
+        name, index_name, description, content = 'connectors', content_rowid = 'rid', tokenize = 'trigram', detail = none
+      );
+      INSERT INTO connectors_text (connectors_text) VALUES ('rebuild');
+      CREATE TRIGGER connectors_text_insert AFTER INSERT ON connectors BEGIN
+        INSERT INTO connectors_text (rowid, name, index_name, description) VALUES (new.rid, new.name, new.index_name, new.description);
+      END;
+      CREATE TRIGGER connectors_text_delete AFTER DELETE ON connectors BEGIN
+        INSERT INTO connectors_text (connectors_text, rowid, name, index_name, description)
+          VALUES ('delete', old.rid, old.name, old.index_name, old.description);
+      END;
+      CREATE TRIGGER connectors_text_update AFTER UPDATE ON connectors
+        WHEN old.name IS NOT new.name OR old.index_name IS NOT new.index_name OR old.description IS NOT new.description
+      BEGIN
+        INSERT INTO connectors_text (connectors_text, rowid, name, index_name, description)
+          VALUES ('delete', old.rid, old.name, old.index_name, old.description);
+        INSERT INTO connectors_text (rowid, name, index_name, description) VALUES (new.rid, new.name, new.index_name, new.description);
+      END;
+
+      DROP INDEX sync_jobs_connector;
+      CREATE INDEX sync_jobs_connector_order ON sync_jobs (connector_id, created_at DESC, seq DESC);
+      CREATE INDEX sync_jobs_status_order ON sync_jobs (status, created_at DESC, seq DESC);
+      CREATE INDEX sync_jobs_job_type_order ON sync_jobs (job_type, created_at DESC, seq DESC);
+    `,
+  },
+  {
     // Ingest pipelines (store/pipeline-store.ts): definitions as the JSON text the API checked.
     // Version 6 is left to another change; versions are applied by number, not in sequence.
     version: 7,

@@ -4,7 +4,7 @@ import { PRIMARY_TERM } from '../../domain/shared/seq-no.js';
 import { applyMutation, seqOf, withId } from '../mutation.js';
 import type { ListResult, Mutator, SyncJobQuery, SyncJobStore, UpdateOptions, UpdateResult } from '../store.js';
 import { countSql, pageSql, syncJobWhere } from '../list-query.js';
-import { seqCounter, sqliteDialect, type Db } from './database.js';
+import { cachedStatements, seqCounter, sqliteDialect, type Db } from './database.js';
 
 export function sqliteSyncJobStore(db: Db): SyncJobStore {
   const getStmt = db.prepare<[string], { doc: string; seq_no: number; version: number }>('SELECT doc, seq_no, version FROM sync_jobs WHERE id = ?');
@@ -16,6 +16,7 @@ export function sqliteSyncJobStore(db: Db): SyncJobStore {
   const deleteStmt = db.prepare('DELETE FROM sync_jobs WHERE id = ?');
   const deleteByConnectorStmt = db.prepare('DELETE FROM sync_jobs WHERE connector_id = ?');
   const nextSeq = seqCounter(db, 'sync_jobs');
+  const stmt = cachedStatements(db);
 
   const createTx = db.transaction((id: string, json: string) => {
     insertStmt.run(id, json, nextSeq());
@@ -64,11 +65,9 @@ export function sqliteSyncJobStore(db: Db): SyncJobStore {
     },
     async list(q: SyncJobQuery): Promise<ListResult> {
       const where = syncJobWhere(q, sqliteDialect);
-      const count = (db.prepare(countSql('sync_jobs', where)).get(...where.args) as { n: number }).n;
+      const count = (stmt(countSql('sync_jobs', where)).get(...where.args) as { n: number }).n;
       const page = pageSql(where, sqliteDialect, q);
-      const rows = db
-        .prepare(`SELECT id, doc FROM sync_jobs ${where.sql} ORDER BY created_at DESC, seq DESC ${page.sql}`)
-        .all(...page.args) as { id: string; doc: string }[];
+      const rows = stmt(`SELECT id, doc FROM sync_jobs ${where.sql} ORDER BY created_at DESC, seq DESC ${page.sql}`).all(...page.args) as { id: string; doc: string }[];
       return { count, results: rows.map((r) => withId(r.id, r.doc)) };
     },
   };
