@@ -173,7 +173,6 @@ export const migrations: { version: number; sql: string }[] = [
   },
   {
     // Ingest pipelines (store/pipeline-store.ts): definitions as the JSON text the API checked.
-    // Version 6 is left to another change; versions are applied by number, not in sequence.
     version: 7,
     sql: `
       CREATE TABLE ingest_pipelines (
