@@ -5,6 +5,7 @@
  */
 import type { Statement } from '../store/sqlite/driver.js';
 import type { DynamicMode } from './analyze.js';
+import { DocValueWriter, docValuesTable, hasDocValuesTable } from './doc-values.js';
 import { FieldRegistry, type FieldsMark } from './fields.js';
 import { DOC_BITS, type Db } from './schema.js';
 
@@ -57,6 +58,9 @@ export class IndexHandle {
   /** `d_<id>` and `f_<id>`. */
   readonly docs: string;
   readonly fts: string;
+  /** `v_<id>` and its writer; null for an index created before doc values existed. */
+  readonly dv: string | null;
+  readonly docValues: DocValueWriter | null;
 
   readonly byId: Statement<[string], StoredDoc>;
   readonly byRowid: Statement<[number], StoredDoc>;
@@ -71,7 +75,7 @@ export class IndexHandle {
   private readonly saveSeq: Statement<[number, number]>;
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     row: IndexRow,
   ) {
     this.id = row.id;
@@ -87,6 +91,9 @@ export class IndexHandle {
     this.fields = new FieldRegistry(db, row.id, Number.isFinite(limit) ? limit : 1000);
     const d = (this.docs = `d_${row.id}`);
     const f = (this.fts = `f_${row.id}`);
+    const withValues = hasDocValuesTable(db, row.id);
+    this.dv = withValues ? docValuesTable(row.id) : null;
+    this.docValues = withValues ? new DocValueWriter(db, row.id) : null;
     this.byId = db.prepare(`SELECT r, ver, seq, tf FROM ${d} WHERE id = ?`);
     this.byRowid = db.prepare(`SELECT r, ver, seq, tf FROM ${d} WHERE r = ?`);
     this.fullById = db.prepare(`SELECT r, id, json(src) AS src, ver, seq, tf FROM ${d} WHERE id = ?`);

@@ -6,6 +6,7 @@
  */
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
+import { hasDocValues } from './doc-values.js';
 import { F_ARRAY, F_DOTTED, F_UNDER_ARRAY, type FieldInfo } from './fields.js';
 import type { IndexHandle } from './index-handle.js';
 import { DOC_BITS, DOC_MASK } from './schema.js';
@@ -146,6 +147,24 @@ export class QueryContext {
     return f.multi ? (this.h.fields.get(f.src)?.flags ?? f.flags) : f.flags;
   }
 
+  /** Whether queries on `f` read the doc values rather than `_source` (doc-values.ts). */
+  usesDocValues(f: FieldInfo): boolean {
+    return this.h.dv !== null && this.scanOnly !== true && hasDocValues(f);
+  }
+
+  /** Read `_source` for every field even where doc values exist (tests compare both paths). */
+  scanOnly?: boolean;
+
+  /**
+   * `pred(v)` over the field's doc values, v being one converted value at a time (`convert`'s
+   * form: numbers, epoch millis, 0/1), as the documents that have one; undefined when the
+   * field has no doc values (the caller reads `_source`).
+   */
+  docValues(f: FieldInfo, pred: (v: string) => string): string | undefined {
+    if (!this.usesDocValues(f)) return undefined;
+    return `d.r IN (SELECT r FROM ${this.h.dv} WHERE f = ${f.fid} AND ${pred('v')})`;
+  }
+
   /** `pred(x)` over the field's values, x being one value at a time (arrays: any element). */
   values(f: FieldInfo, pred: (x: string) => string): string {
     const flags = this.flagsOf(f);
@@ -159,6 +178,7 @@ export class QueryContext {
 
   /** A sort key for the field: its value, or the min / max element of an array. */
   sortValue(f: FieldInfo, mode: 'min' | 'max'): string {
+    if (this.usesDocValues(f)) return `(SELECT ${mode}(v) FROM ${this.h.dv} WHERE r = d.r AND f = ${f.fid})`;
     const conv = (x: string) => convert(f, x);
     const flags = this.flagsOf(f);
     if (flags & (F_UNDER_ARRAY | F_DOTTED)) {
