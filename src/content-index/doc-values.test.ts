@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { tempIndex, type TempIndex } from './temp-index.fixture.js';
 import type { ContentIndex } from './content-index.js';
+import { compileQuery } from './query-compile.js';
+import { QueryContext } from './query-context.js';
 
 let seed = 20261207;
 const rand = () => {
@@ -183,6 +185,28 @@ describe('embedded index: doc values answer as the _source scan does', () => {
       }
     }
     assert.ok(selective > 300, `only ${selective} selective queries`);
+  });
+
+  it('the planner drives a common full-text match from a small doc-value filter; results do not change', () => {
+    const items = Array.from({ length: 600 }, (_, i) => ({
+      action: 'index' as const, id: `p${i}`, source: { title: `planner quick ${i % 3 ? 'dog' : 'fox'}`, cat: i % 100 === 0 ? 'rare' : 'plenty', price: i },
+    }));
+    both(ci, ci, (c, name) => c.bulk(items.map((x) => ({ ...x, index: name }))).errors);
+    const query = { bool: { must: [{ match: { title: 'planner' } }], filter: [{ term: { cat: 'rare' } }, { range: { price: { gte: 0 } } }] } };
+    const ctx = new QueryContext(ci.handle('dv')!);
+    compileQuery(ctx, query);
+    ctx.finish();
+    assert.equal(ctx.scored[0].within.length, 1, 'the leaf keeps to the smaller filter');
+    assert.match(ctx.ctes.join(' '), /AND rowid IN \(SELECT \d+ \+ r FROM \(SELECT r FROM v_\d+ WHERE f = \d+ AND v = @p1\)\)/);
+    // The other way round, a rare word and a broad filter: full text drives.
+    const other = new QueryContext(ci.handle('dv')!);
+    compileQuery(other, { bool: { must: [{ match: { title: 'fox' } }], filter: [{ term: { cat: 'plenty' } }] } });
+    assert.equal(other.scored[0].within.length, 0);
+    for (const sort of [undefined, [{ price: 'desc' }], ['_score', { price: 'asc' }]]) {
+      both(ci, ci, (c, name) => c.search(name, { query, size: 20, ...(sort ? { sort } : {}) }));
+      both(ci, ci, (c, name) => c.search(name, { query: { bool: { should: [query, { term: { cat: 'alpha' } }] } }, size: 20, ...(sort ? { sort } : {}) }));
+    }
+    assert.equal(ids(ci.search('dv', { query, size: 20 })).length, 6);
   });
 
   it('doc values follow every write exactly: no row of a deleted document or of a replaced value stays', () => {

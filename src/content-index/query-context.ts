@@ -40,6 +40,12 @@ export interface ScoredLeaf {
   name: string;
   fill: string;
   params: Record<string, unknown>;
+  /** Field ids the leaf searches (every text field's when it searches all). */
+  fids: number[];
+  /** SQL of its FTS rows, for a bounded count (query-plan.ts). */
+  probe: string;
+  /** Doc-value row sets (`SELECT r …`) the leaf may keep to: the planner's choice. */
+  within: string[];
 }
 
 /** Bounds on a query's size (docs/embedded-index.md "Search limits"). */
@@ -118,14 +124,18 @@ export class QueryContext {
       : '';
     const pExpr = this.p(expr);
     // ci_live(): the time budget (search-budget.ts) — past it, the remaining rows are skipped.
+    // `/*ci_w<i>*/` is where the planner may add a doc-value restriction (`finish`).
     let sql = `SELECT rowid & ${DOC_MASK} AS doc, -bm25(${t})${weight} AS s FROM ${t} WHERE ${t} MATCH ${pExpr} AND ci_live()`;
+    let scope: string;
     let fill: string;
     if (fields && fields.length === 1) {
       const lo = fields[0].f.fid * 2 ** DOC_BITS;
-      sql += ` AND rowid BETWEEN ${lo} AND ${lo + DOC_MASK}`;
+      scope = ` AND rowid BETWEEN ${lo} AND ${lo + DOC_MASK}`;
+      sql += `${scope}/*ci_w${this.scored.length}*/`;
       fill = `INSERT INTO temp.${m} (doc, s) ${sql}`;
     } else {
-      if (fields) sql += ` AND (rowid >> ${DOC_BITS}) IN (${fields.map((x) => x.f.fid).join(',')})`;
+      scope = fields ? ` AND (rowid >> ${DOC_BITS}) IN (${fields.map((x) => x.f.fid).join(',')})` : '';
+      sql += `${scope}/*ci_w${this.scored.length}*/`;
       // bm25() may not run inside an aggregate: score the rows first, then group them.
       const inner = `${m}r(doc, s) AS MATERIALIZED (${sql})`;
       this.ctes.push(inner);
@@ -133,7 +143,9 @@ export class QueryContext {
       fill = `WITH ${inner} INSERT INTO temp.${m} (doc, s) ${sql}`;
     }
     this.ctes.push(`${m}(doc, s) AS MATERIALIZED (${sql})`);
-    this.scored.push({ name: m, fill, params: { [pExpr.slice(1)]: expr } });
+    const fids = fields ? fields.map((x) => x.f.fid) : [...this.h.fields.all()].filter((f) => f.kind === 'text').map((f) => f.fid);
+    const probe = `SELECT 1 FROM ${t} WHERE ${t} MATCH ${pExpr}${scope}`;
+    this.scored.push({ name: m, fill, params: { [pExpr.slice(1)]: expr }, fids, probe, within: [] });
     this.leaves.push({ expr, fields: fields && fields.map((x) => x.f.path) });
     // A keyed lookup per document, not a join: SQLite joins at most 64 tables, a query may have
     // up to maxClauseCount leaves.
@@ -149,11 +161,11 @@ export class QueryContext {
 
   /** Whether queries on `f` read the doc values rather than `_source` (doc-values.ts). */
   usesDocValues(f: FieldInfo): boolean {
-    return this.h.dv !== null && this.scanOnly !== true && hasDocValues(f);
+    return this.h.dv !== null && hasDocValues(f);
   }
 
-  /** Read `_source` for every field even where doc values exist (tests compare both paths). */
-  scanOnly?: boolean;
+  /** The `SELECT r …` of each doc-value condition, by its SQL (query-plan.ts). */
+  readonly dvRows = new Map<string, string>();
 
   /**
    * `pred(v)` over the field's doc values, v being one converted value at a time (`convert`'s
@@ -162,7 +174,30 @@ export class QueryContext {
    */
   docValues(f: FieldInfo, pred: (v: string) => string): string | undefined {
     if (!this.usesDocValues(f)) return undefined;
-    return `d.r IN (SELECT r FROM ${this.h.dv} WHERE f = ${f.fid} AND ${pred('v')})`;
+    const rows = `SELECT r FROM ${this.h.dv} WHERE f = ${f.fid} AND ${pred('v')}`;
+    const where = `d.r IN (${rows})`;
+    this.dvRows.set(where, rows);
+    return where;
+  }
+
+  /**
+   * Puts the planner's restrictions into the full-text leaves' SQL: a leaf kept to a doc-value
+   * row set evaluates its FTS5 query only at those documents' rowids.
+   */
+  finish(): void {
+    const restrict = (sql: string) => sql.replace(/\/\*ci_w(\d+)\*\//g, (_, i: string) => {
+      const leaf = this.scored[Number(i)];
+      return leaf.within.map((rows) => {
+        const los = leaf.fids.map((fid) => fid * 2 ** DOC_BITS);
+        const from = los.length === 1 ? `(${rows})` : `(${rows}) AS rr, (${los.map((lo) => `SELECT ${lo} AS lo`).join(' UNION ALL ')}) AS x`;
+        return ` AND rowid IN (SELECT ${los.length === 1 ? los[0] : 'x.lo'} + r FROM ${from})`;
+      }).join('');
+    });
+    for (let i = 0; i < this.ctes.length; i++) this.ctes[i] = restrict(this.ctes[i]);
+    for (const leaf of this.scored) {
+      leaf.fill = restrict(leaf.fill);
+      for (const rows of leaf.within) for (const [, name] of rows.matchAll(/@(p\d+)/g)) leaf.params[name] = this.params[name];
+    }
   }
 
   /** `pred(x)` over the field's values, x being one value at a time (arrays: any element). */

@@ -29,6 +29,7 @@ interface Compiled {
 function compile(h: IndexHandle, query: unknown, limits?: QueryLimits): Compiled {
   const ctx = new QueryContext(h, limits);
   const node = compileQuery(ctx, query);
+  ctx.finish();
   return { ctx, node, with: ctx.ctes.length ? `WITH ${ctx.ctes.join(', ')} ` : '' };
 }
 
