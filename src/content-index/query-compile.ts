@@ -269,6 +269,20 @@ function prefix(ctx: QueryContext, f: FieldInfo, value: string, o: Body, wildcar
   const pg = ctx.p(ci ? glob.toLowerCase() : glob);
   // On keywords the doc value is the stored value; other kinds' are converted: GLOB reads `_source`.
   const pred = (x: string) => `${ci ? `lower(${x})` : x} GLOB ${pg}`;
-  const where = (f.kind === 'keyword' ? ctx.docValues(f, pred) : undefined) ?? ctx.values(f, pred);
+  const literal = wildcard ? value.split(/[*?]/)[0] : value;
+  const where = f.kind !== 'keyword'
+    ? ctx.values(f, pred)
+    : ci || literal === ''
+      ? (ctx.docValues(f, pred) ?? ctx.values(f, pred))
+      : (ctx.docValues(f, pred, prefixRange(ctx.p(literal))) ?? ctx.values(f, pred));
   return { where, score: String(boost), zeroOutside: false };
+}
+
+/**
+ * Index ranges that hold every value a case-sensitive GLOB with this literal start can match:
+ * the texts from `lo` to `lo` followed by byte 0xFF (above any UTF-8 byte), and numbers (GLOB
+ * reads them as text; they sort before every text).
+ */
+function prefixRange(lo: string): (rows: (range: string) => string) => string {
+  return (rows) => `${rows(`v >= ${lo} AND v < (${lo} || x'ff')`)} UNION ALL ${rows("v < ''")}`;
 }

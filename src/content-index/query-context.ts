@@ -170,11 +170,13 @@ export class QueryContext {
   /**
    * `pred(v)` over the field's doc values, v being one converted value at a time (`convert`'s
    * form: numbers, epoch millis, 0/1), as the documents that have one; undefined when the
-   * field has no doc values (the caller reads `_source`).
+   * field has no doc values (the caller reads `_source`). `ranges` may split the rows into
+   * index ranges that hold every match (UNION ALL of `rows(range)`).
    */
-  docValues(f: FieldInfo, pred: (v: string) => string): string | undefined {
+  docValues(f: FieldInfo, pred: (v: string) => string, ranges?: (rows: (range: string) => string) => string): string | undefined {
     if (!this.usesDocValues(f)) return undefined;
-    const rows = `SELECT r FROM ${this.h.dv} WHERE f = ${f.fid} AND ${pred('v')}`;
+    const part = (range?: string) => `SELECT r FROM ${this.h.dv} WHERE f = ${f.fid}${range ? ` AND ${range}` : ''} AND ${pred('v')}`;
+    const rows = ranges ? ranges(part) : part();
     const where = `d.r IN (${rows})`;
     this.dvRows.set(where, rows);
     return where;
