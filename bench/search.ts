@@ -132,6 +132,7 @@ try {
   for (const d of docs.slice(0, 5000)) for (const w of new Set(d.body.split(' '))) df.set(w, (df.get(w) ?? 0) + 1);
   const byShare = [...df].sort((a, b) => Math.abs(a[1] / 5000 - 0.1) - Math.abs(b[1] / 5000 - 0.1)).map((x) => x[0]);
   const mid = (i: number) => byShare[i % 10];
+  const common = [...df].sort((a, b) => Math.abs(a[1] / 5000 - 0.5) - Math.abs(b[1] / 5000 - 0.5))[0][0];
 
   const getSrc = raw.prepare('SELECT id, src FROM docs WHERE r = ?');
   const page = (rows: { r: number }[]) => rows.map((x) => JSON.parse((getSrc.get(x.r) as { src: string }).src) as unknown);
@@ -164,6 +165,10 @@ try {
     }), (i) => [page(raw.prepare(`SELECT d.r AS r FROM fts JOIN docs AS d ON d.r = fts.rowid
       WHERE fts MATCH ? AND d.category = ? ORDER BY bm25(fts) LIMIT 10`).all(`body : "${mid(i)}"`, cat(i)) as { r: number }[]),
     rawMatchCount.get(`body : "${mid(i)}"`, cat(i))]],
+    ['`match` (~50 %) + narrow range (0.02 %), by score: the filter drives', (i) => ci.search('bench', {
+      query: { bool: { must: { match: { body: common } }, filter: { range: { price: { gte: lo(i), lt: lo(i) + 20 } } } } },
+    }), (i) => [page(raw.prepare(`SELECT d.r AS r FROM fts JOIN docs AS d ON d.r = fts.rowid
+      WHERE fts MATCH ? AND d.price >= ? AND d.price < ? ORDER BY bm25(fts) LIMIT 10`).all(`body : "${common}"`, lo(i), lo(i) + 20) as { r: number }[])]],
     ['sort by date, match_all', () => ci.search('bench', { sort: [{ published: 'desc' }] }),
       () => [page(raw.prepare('SELECT r FROM docs ORDER BY published DESC LIMIT 10').all() as { r: number }[]), raw.prepare('SELECT count(*) FROM docs').get()]],
   ];
