@@ -21,6 +21,8 @@ export const FILTER_LIMIT = 1024;
  * over the whole index (measured on 50k documents of ~1 KB: ~240 µs against ~3.5 µs).
  */
 export const LOOKUP_COST = 64;
+/** Full-text matches counted at most per leaf (lookups costing more are never chosen). */
+const MAX_PROBE = FILTER_LIMIT * LOOKUP_COST;
 /** Estimates one query may run: the planner's cost stays small beside the query's. */
 const MAX_ESTIMATES = 32;
 
@@ -57,6 +59,7 @@ export function planBool(ctx: QueryContext, firstLeaf: number, conjuncts: SqlNod
     // Lookups at the filtered documents against the leaf's matches: the count stops as soon as
     // the matches outnumber what the lookups cost, so it costs no more than they would.
     const threshold = Math.max(1, bestCount) * leaf.fids.length * LOOKUP_COST;
+    if (threshold > MAX_PROBE) continue;
     if ((estimate(ctx, leaf.probe, threshold + 1) ?? 0) > threshold) leaf.within.push(best);
   }
 }
