@@ -11,6 +11,7 @@ import { errorItem, itemSource, okItem, parseBulk, writeBody, writeStatus, type 
 import {
   autoId, deleteByRowid, deleteDocument, putDocument, PRIMARY_TERM, updateDocument, type WriteOptions,
 } from './documents.js';
+import { backfillDocValues } from './doc-values-backfill.js';
 import { Highlighter } from './highlight.js';
 import {
   indexNames, insertIndex, loadIndexRow, mappingOf, parseCreateBody, putMapping, removeIndex, settingsOf,
@@ -40,6 +41,8 @@ export interface ContentIndexOptions {
   search?: Partial<SearchLimits>;
   /** Open scrolls and their keep-alive (scroll.ts). */
   scroll?: Partial<ScrollLimits>;
+  /** Documents per transaction when filling older indexes' doc values; false: do not. */
+  docValuesBackfill?: number | false;
 }
 
 export class ContentIndex {
@@ -53,6 +56,8 @@ export class ContentIndex {
   /** Started on the first read that goes through it. */
   private pool?: ReadPool;
   private readonly scrolls: ScrollContexts;
+  /** Settles when the indexes created before doc values have them (doc-values-backfill.ts). */
+  readonly docValuesReady: Promise<void>;
 
   constructor(
     readonly path: string,
@@ -64,7 +69,23 @@ export class ContentIndex {
     this.nested = this.db.transaction((fn: () => unknown) => fn());
     this.searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
     this.scrolls = new ScrollContexts({ ...DEFAULT_SCROLL_LIMITS, ...opts.scroll });
+    this.docValuesReady = opts.docValuesBackfill === false ? Promise.resolve() : backfillDocValues({
+      db: this.db,
+      open: () => this.db.open,
+      handle: (name) => this.handle(name),
+      reload: (name) => {
+        this.handles.delete(name);
+        this.cache.clear();
+      },
+      write: (fn) => this.write(fn),
+    }, indexNames(this.db), opts.docValuesBackfill).catch((e: unknown) => {
+      // The index keeps answering from `_source`; the next open tries again.
+      this.docValuesError = e;
+    });
   }
+
+  /** Why the last backfill of doc values stopped, if it failed. */
+  docValuesError?: unknown;
 
   /** Closes the database now; the search threads close their connections before they end. */
   close(): Promise<void> {

@@ -139,7 +139,7 @@ describe('embedded index: doc values answer as the _source scan does', () => {
   let t: TempIndex;
   let ci: ContentIndex;
   before(() => {
-    t = tempIndex();
+    t = tempIndex({ docValuesBackfill: false });
     t.ci.createIndex('dv', { mappings: MAPPING });
     t.ci.createIndex('scan', { mappings: MAPPING });
     const id = (t.ci.db.prepare("SELECT id FROM ci_indices WHERE name = 'scan'").get() as { id: number }).id;

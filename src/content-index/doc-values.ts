@@ -20,16 +20,21 @@ export function docValuesTable(id: number): string {
   return `v_${id}`;
 }
 
-export function createDocValuesTable(db: Db, id: number): void {
-  const t = docValuesTable(id);
+/** The table being filled for an index created before doc values (doc-values-backfill.ts). */
+export function backfillTable(id: number): string {
+  return `vb_${id}`;
+}
+
+export function createDocValuesTable(db: Db, id: number, building = false): void {
+  const t = building ? backfillTable(id) : docValuesTable(id);
   db.exec(`
     CREATE TABLE ${t} (r INTEGER NOT NULL, f INTEGER NOT NULL, v NOT NULL, PRIMARY KEY (r, f, v)) WITHOUT ROWID;
     CREATE INDEX ${t}_fv ON ${t} (f, v);
   `);
 }
 
-export function hasDocValuesTable(db: Db, id: number): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(docValuesTable(id)) !== undefined;
+export function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 /** Whether a field's values are in the doc-value table (all of them: see F_NO_DV). */
@@ -64,8 +69,7 @@ export class DocValueWriter {
   private readonly insertNumber: Statement<[number, number, string | number]>;
   private readonly deleteDoc: Statement<[number]>;
 
-  constructor(db: Db, id: number) {
-    const t = docValuesTable(id);
+  constructor(db: Db, t: string) {
     this.insertValue = db.prepare(`INSERT OR IGNORE INTO ${t} (r, f, v) VALUES (?, ?, ?)`);
     this.insertNumber = db.prepare(`INSERT OR IGNORE INTO ${t} (r, f, v) VALUES (?, ?, ? + 0)`);
     this.deleteDoc = db.prepare(`DELETE FROM ${t} WHERE r = ?`);

@@ -116,5 +116,5 @@ export function createIndexTables(db: Db, id: number, language: string | null | 
 }
 
 export function dropIndexTables(db: Db, id: number): void {
-  db.exec(`DROP TABLE IF EXISTS d_${id}; DROP TABLE IF EXISTS f_${id}; DROP TABLE IF EXISTS v_${id};`);
+  db.exec(`DROP TABLE IF EXISTS d_${id}; DROP TABLE IF EXISTS f_${id}; DROP TABLE IF EXISTS v_${id}; DROP TABLE IF EXISTS vb_${id};`);
 }
