@@ -10,8 +10,8 @@
  * - `f_<id>`: a contentless FTS5 table, one row per (document, text field). Its rowid packs
  *   both: `fid * 2^40 + document rowid`, so a field-scoped match is a rowid range scan.
  * - `v_<id>`: doc values (doc-values.ts), one row per (document, field, value) of keyword,
- *   numeric, date and boolean fields. Indexes created before it existed have none: their
- *   queries read `_source` (docs/embedded-index.md "Doc values").
+ *   numeric, date and boolean fields. Indexes created before it existed get it filled on open
+ *   (`vb_<id>` until complete; doc-values-backfill.ts) and read `_source` meanwhile.
  */
 import Database, { type Db } from '../store/sqlite/driver.js';
 import { dateMillis } from '../domain/shared/date-math.js';
