@@ -125,7 +125,11 @@ export class QueryContext {
     const pExpr = this.p(expr);
     // ci_live(): the time budget (search-budget.ts) — past it, the remaining rows are skipped.
     // `/*ci_w<i>*/` is where the planner may add a doc-value restriction (`finish`).
-    let sql = `SELECT rowid & ${DOC_MASK} AS doc, -bm25(${t})${weight} AS s FROM ${t} WHERE ${t} MATCH ${pExpr} AND ci_live()`;
+    const bm25 = `-bm25(${t})${weight}`;
+    let sql = `SELECT rowid & ${DOC_MASK} AS doc, ${bm25} AS s FROM ${t} WHERE ${t} MATCH ${pExpr} AND ci_live()`;
+    // The CTEs serve only unscored statements (scored searches fill temp tables): no bm25 there,
+    // which saves FTS5 reading every match's positions.
+    const unscored = (x: string) => x.replace(`${bm25} AS s`, '0 AS s');
     let scope: string;
     let fill: string;
     if (fields && fields.length === 1) {
@@ -138,11 +142,11 @@ export class QueryContext {
       sql += `${scope}/*ci_w${this.scored.length}*/`;
       // bm25() may not run inside an aggregate: score the rows first, then group them.
       const inner = `${m}r(doc, s) AS MATERIALIZED (${sql})`;
-      this.ctes.push(inner);
+      this.ctes.push(unscored(inner));
       sql = `SELECT doc, ${agg}(s) AS s FROM ${m}r GROUP BY doc`;
       fill = `WITH ${inner} INSERT INTO temp.${m} (doc, s) ${sql}`;
     }
-    this.ctes.push(`${m}(doc, s) AS MATERIALIZED (${sql})`);
+    this.ctes.push(unscored(`${m}(doc, s) AS MATERIALIZED (${sql})`));
     const fids = fields ? fields.map((x) => x.f.fid) : [...this.h.fields.all()].filter((f) => f.kind === 'text').map((f) => f.fid);
     const probe = `SELECT 1 FROM ${t} WHERE ${t} MATCH ${pExpr}${scope}`;
     this.scored.push({ name: m, fill, params: { [pExpr.slice(1)]: expr }, fids, probe, within: [] });
