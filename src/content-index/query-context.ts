@@ -56,6 +56,11 @@ export interface QueryLimits {
   maxNestedDepth: number;
 }
 
+/** Counts one query may run to plan itself (query-plan.ts, `docValues`). */
+const MAX_ESTIMATES = 32;
+/** Documents above which a doc-value filter is checked per document rather than listed. */
+export const BROAD_FILTER = 10_000;
+
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxClauseCount: 1024, maxNestedDepth: 30 };
 
 export class QueryContext {
@@ -181,9 +186,28 @@ export class QueryContext {
     if (!this.usesDocValues(f)) return undefined;
     const part = (range?: string) => `SELECT r FROM ${this.h.dv} WHERE f = ${f.fid}${range ? ` AND ${range}` : ''} AND ${pred('v')}`;
     const rows = ranges ? ranges(part) : part();
-    const where = `d.r IN (${rows})`;
+    // A filter most documents pass is cheaper checked per document (a primary-key lookup, and
+    // the walk stops at the page and the capped total) than gathered whole into an IN list.
+    const n = this.countUpTo(rows, BROAD_FILTER + 1);
+    const where = n !== undefined && n > BROAD_FILTER
+      ? `EXISTS (SELECT 1 FROM ${this.h.dv} WHERE r = d.r AND f = ${f.fid} AND ${pred('v')})`
+      : `d.r IN (${rows})`;
     this.dvRows.set(where, rows);
     return where;
+  }
+
+  private estimates = 0;
+
+  /**
+   * Rows of `sql` (bound with this query's parameters), counting at most `limit`: an index walk
+   * that stops there. Undefined once the query has spent its estimates (`MAX_ESTIMATES`).
+   */
+  countUpTo(sql: string, limit: number): number | undefined {
+    if (this.estimates >= MAX_ESTIMATES) return undefined;
+    this.estimates++;
+    const params: Record<string, unknown> = {};
+    for (const [, name] of sql.matchAll(/@(p\d+)/g)) params[name] = this.params[name];
+    return (this.h.db.prepare(`SELECT count(*) AS n FROM (${sql} LIMIT ${limit})`).get(params) as { n: number }).n;
   }
 
   /**

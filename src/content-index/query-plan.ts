@@ -23,21 +23,6 @@ export const FILTER_LIMIT = 1024;
 export const LOOKUP_COST = 64;
 /** Full-text matches counted at most per leaf (lookups costing more are never chosen). */
 const MAX_PROBE = FILTER_LIMIT * LOOKUP_COST;
-/** Estimates one query may run: the planner's cost stays small beside the query's. */
-const MAX_ESTIMATES = 32;
-
-const spent = new WeakMap<QueryContext, number>();
-
-/** Rows of `sql`, counting at most `limit` (an index walk that stops there); undefined past the estimates allowed. */
-function estimate(ctx: QueryContext, sql: string, limit: number): number | undefined {
-  const n = spent.get(ctx) ?? 0;
-  if (n >= MAX_ESTIMATES) return undefined;
-  spent.set(ctx, n + 1);
-  const params: Record<string, unknown> = {};
-  for (const [, name] of sql.matchAll(/@(p\d+)/g)) params[name] = ctx.params[name];
-  const row = ctx.h.db.prepare(`SELECT count(*) AS n FROM (${sql} LIMIT ${limit})`).get(params) as { n: number };
-  return row.n;
-}
 
 /**
  * Decides, for the full-text leaves compiled since `firstLeaf` (this bool's clauses), whether
@@ -51,7 +36,7 @@ export function planBool(ctx: QueryContext, firstLeaf: number, conjuncts: SqlNod
   let best: string | undefined;
   let bestCount = Infinity;
   for (const rows of filters) {
-    const n = estimate(ctx, rows, FILTER_LIMIT + 1);
+    const n = ctx.countUpTo(rows, FILTER_LIMIT + 1);
     if (n !== undefined && n < bestCount) [best, bestCount] = [rows, n];
   }
   if (!best || bestCount > FILTER_LIMIT) return;
@@ -60,6 +45,6 @@ export function planBool(ctx: QueryContext, firstLeaf: number, conjuncts: SqlNod
     // the matches outnumber what the lookups cost, so it costs no more than they would.
     const threshold = Math.max(1, bestCount) * leaf.fids.length * LOOKUP_COST;
     if (threshold > MAX_PROBE) continue;
-    if ((estimate(ctx, leaf.probe, threshold + 1) ?? 0) > threshold) leaf.within.push(best);
+    if ((ctx.countUpTo(leaf.probe, threshold + 1) ?? 0) > threshold) leaf.within.push(best);
   }
 }
