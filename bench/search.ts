@@ -169,6 +169,9 @@ try {
       query: { bool: { must: { match: { body: common } }, filter: { range: { price: { gte: lo(i), lt: lo(i) + 20 } } } } },
     }), (i) => [page(raw.prepare(`SELECT d.r AS r FROM fts JOIN docs AS d ON d.r = fts.rowid
       WHERE fts MATCH ? AND d.price >= ? AND d.price < ? ORDER BY bm25(fts) LIMIT 10`).all(`body : "${common}"`, lo(i), lo(i) + 20) as { r: number }[])]],
+    ['`exists` on a field of every document (total capped at 10 000)', () => ci.search('bench', { query: { exists: { field: 'category' } } }),
+      () => [page(raw.prepare('SELECT r FROM docs WHERE category IS NOT NULL ORDER BY r LIMIT 10').all() as { r: number }[]),
+        raw.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM docs WHERE category IS NOT NULL LIMIT 10001)').get()]],
     ['sort by date, match_all', () => ci.search('bench', { sort: [{ published: 'desc' }] }),
       () => [page(raw.prepare('SELECT r FROM docs ORDER BY published DESC LIMIT 10').all() as { r: number }[]), raw.prepare('SELECT count(*) FROM docs').get()]],
   ];
