@@ -3,7 +3,8 @@
  * match_all, match_none, match, match_phrase, match_phrase_prefix, multi_match, query_string,
  * simple_query_string, term, terms, range, exists, ids, prefix, wildcard, bool, constant_score,
  * dis_max. Full-text leaves become FTS5 sub-queries scored with bm25; exact-value leaves
- * become predicates on the JSONB `_source`.
+ * read the doc values (doc-values.ts) of keyword, numeric, date and boolean fields, and
+ * otherwise become predicates on the JSONB `_source`.
  */
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
