@@ -7,6 +7,7 @@
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
 import { fitsKind, inferType, kindOf } from './field-types.js';
+import type { PathValue } from './doc-values.js';
 import { DYNAMIC_TEXT_DEF, F_ARRAY, F_DOTTED, F_UNDER_ARRAY, type FieldRegistry } from './fields.js';
 
 const METADATA = new Set([
@@ -28,6 +29,8 @@ class Walker {
   readonly pending = new Map<string, Pending>();
   readonly flags = new Map<string, number>();
   readonly texts = new Map<string, string[]>();
+  /** Every mapped scalar, for the doc values (doc-values.ts). */
+  readonly values: PathValue[] = [];
 
   constructor(
     private readonly reg: FieldRegistry,
@@ -123,6 +126,7 @@ class Walker {
       );
     }
     this.addFlags(path, flags | (inArray ? F_ARRAY : 0));
+    if (kind !== 'other') this.values.push([path, scalar]);
     if (kind === 'text') {
       const list = this.texts.get(path);
       if (list) list.push(String(scalar));
@@ -139,11 +143,18 @@ function strict(path: string) {
   );
 }
 
+/** What a document feeds: the full-text table and the doc values. */
+export interface Analyzed {
+  texts: FieldTexts;
+  values: PathValue[];
+}
+
 /**
  * Validates `source` against the index's mapping, registers new dynamic fields, and returns
- * the full-text content per field id. Throws `document_parsing_exception` (nothing registered).
+ * the full-text content per field id and the scalars by path. Throws
+ * `document_parsing_exception` (nothing registered).
  */
-export function analyzeDocument(source: unknown, reg: FieldRegistry, dynamic: DynamicMode, id: string): FieldTexts {
+export function analyzeDocument(source: unknown, reg: FieldRegistry, dynamic: DynamicMode, id: string): Analyzed {
   if (!isPlainObject(source)) throw errors.documentParsing('failed to parse, document is empty or not an object');
   const w = new Walker(reg, id);
   w.walk(source, '', dynamic, 0);
@@ -154,5 +165,5 @@ export function analyzeDocument(source: unknown, reg: FieldRegistry, dynamic: Dy
     const f = reg.get(path);
     if (f && f.kind === 'text') out.set(f.fid, values.join('\n'));
   }
-  return out;
+  return { texts: out, values: w.values };
 }

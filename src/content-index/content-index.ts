@@ -9,8 +9,10 @@ import { ApiError, errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
 import { errorItem, itemSource, okItem, parseBulk, writeBody, writeStatus, type BulkGuard, type BulkItem } from './bulk.js';
 import {
-  autoId, deleteByRowid, deleteDocument, putDocument, PRIMARY_TERM, updateDocument, type WriteOptions,
+  autoId, deleteDocument, putDocument, PRIMARY_TERM, updateDocument, type WriteOptions,
 } from './documents.js';
+import { deleteByQuery, type DeleteByQueryHost } from './delete-by-query.js';
+import { backfillDocValues } from './doc-values-backfill.js';
 import { Highlighter } from './highlight.js';
 import {
   defaultPipelineOf, indexNames, insertIndex, loadIndexRow, mappingOf, parseCreateBody, putMapping, removeIndex, settingsOf,
@@ -22,7 +24,7 @@ import { DEFAULT_SEARCH_LIMITS, ReadPool, type SearchLimits } from './read-pool.
 import { count, matchingRowids, scrollPage, search, SHARDS } from './search.js';
 import { continueScroll, DEFAULT_SCROLL_LIMITS, openScroll, ScrollContexts, type PageReader, type ScrollLimits } from './scroll.js';
 import { Budget } from './search-budget.js';
-import { bodyObject, parseCountQuery, parseSearchRequest, requestQuery, type SearchParams } from './search-request.js';
+import { parseCountQuery, parseSearchRequest, type SearchParams } from './search-request.js';
 import { applySourceFilter, parseSourceFilter } from './source-filter.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -40,6 +42,8 @@ export interface ContentIndexOptions {
   search?: Partial<SearchLimits>;
   /** Open scrolls and their keep-alive (scroll.ts). */
   scroll?: Partial<ScrollLimits>;
+  /** Documents per transaction when filling older indexes' doc values; false: do not. */
+  docValuesBackfill?: number | false;
 }
 
 export class ContentIndex {
@@ -53,6 +57,8 @@ export class ContentIndex {
   /** Started on the first read that goes through it. */
   private pool?: ReadPool;
   private readonly scrolls: ScrollContexts;
+  /** Settles when the indexes created before doc values have them (doc-values-backfill.ts). */
+  readonly docValuesReady: Promise<void>;
 
   constructor(
     readonly path: string,
@@ -64,7 +70,23 @@ export class ContentIndex {
     this.nested = this.db.transaction((fn: () => unknown) => fn());
     this.searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
     this.scrolls = new ScrollContexts({ ...DEFAULT_SCROLL_LIMITS, ...opts.scroll });
+    this.docValuesReady = opts.docValuesBackfill === false ? Promise.resolve() : backfillDocValues({
+      db: this.db,
+      open: () => this.db.open,
+      handle: (name) => this.handle(name),
+      reload: (name) => {
+        this.handles.delete(name);
+        this.cache.clear();
+      },
+      write: (fn) => this.write(fn),
+    }, indexNames(this.db), opts.docValuesBackfill).catch((e: unknown) => {
+      // The index keeps answering from `_source`; the next open tries again.
+      this.docValuesError = e;
+    });
   }
+
+  /** Why the last backfill of doc values stopped, if it failed. */
+  docValuesError?: unknown;
 
   /** Closes the database now; the search threads close their connections before they end. */
   close(): Promise<void> {
@@ -297,49 +319,16 @@ export class ContentIndex {
     return this.reads().run({ op: 'count', name, body, params });
   }
 
-  /** Deletes matching documents in batches (one transaction each), yielding between them. */
+  /** Deletes matching documents in batches (one transaction each), yielding between them (delete-by-query.ts). */
   async deleteByQuery(name: string, rawBody: unknown, params: SearchParams = {}) {
-    const started = performance.now();
-    const h = this.mustHandle(name);
-    const body = bodyObject(rawBody);
-    for (const k of Object.keys(body)) {
-      if (k !== 'query' && k !== 'max_docs') throw errors.parsing(`[${k}] is not supported by _delete_by_query here`);
-    }
-    if (body.query === undefined && params.q === undefined) throw errors.validation(['query is missing']);
-    const query = requestQuery(body, params);
-    const max = params.max_docs ?? body.max_docs;
-    const maxDocs = max === undefined ? Infinity : Number(max);
-    if (!Number.isInteger(maxDocs) && maxDocs !== Infinity) throw errors.parsing(`[max_docs] must be an integer, got [${String(max)}]`);
-    if (maxDocs < 1) throw errors.validation([`maxDocs should be greater than 0 if provided, got [${maxDocs}]`]);
-    const size = Number(params.scroll_size ?? 1000);
-    if (!Number.isInteger(size) || size < 1) throw errors.illegalArgument(`[scroll_size] must be a positive integer, got [${String(params.scroll_size)}]`);
-    const batch = Math.min(10_000, size);
-    let deleted = 0;
-    let batches = 0;
-    let after = 0;
-    for (let cur = h; deleted < maxDocs; ) {
-      const limit = Math.min(batch, maxDocs - deleted);
-      // The selection runs on a search thread (it may scan every document); deletes here.
-      const rows: number[] = this.searchLimits.threads === 0
+    const host: DeleteByQueryHost = {
+      handle: (n) => this.handle(n),
+      write: (fn) => this.write(fn),
+      select: (cur, query, after, limit) => this.searchLimits.threads === 0
         ? matchingRowids(this.cache, cur, query, after, limit, { budget: new Budget(Infinity, this.searchLimits.hardTimeoutMs), limits: this.searchLimits })
-        : await this.reads().run({ op: 'rowids', name, indexId: cur.id, query, after, limit });
-      if (rows.length === 0) break;
-      const target = cur;
-      this.write(() => {
-        for (const r of rows) if (deleteByRowid(target, r)) deleted++;
-      });
-      after = rows[rows.length - 1];
-      batches++;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      const now = this.handle(name); // the index may have been deleted or re-created meanwhile
-      if (!now || now.id !== h.id) break;
-      cur = now;
-    }
-    return {
-      took: Math.round(performance.now() - started), timed_out: false, total: deleted, deleted, batches,
-      version_conflicts: 0, noops: 0, retries: { bulk: 0, search: 0 }, throttled_millis: 0,
-      requests_per_second: -1.0, throttled_until_millis: 0, failures: [],
+        : this.reads().run({ op: 'rowids', name, indexId: cur.id, query, after, limit }),
     };
+    return deleteByQuery(host, this.mustHandle(name), rawBody, params);
   }
 
   static readonly shards = SHARDS;

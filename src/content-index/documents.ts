@@ -89,7 +89,7 @@ export function putDocument(
 }
 
 function store(h: IndexHandle, id: string, source: unknown, old: StoredDoc | undefined): WriteResult {
-  const texts = analyzeDocument(source, h.fields, h.dynamic, id);
+  const { texts, values } = analyzeDocument(source, h.fields, h.dynamic, id);
   const json = JSON.stringify(source);
   const seqNo = h.nextSeq();
   const tf = textFingerprint(texts);
@@ -99,10 +99,15 @@ function store(h: IndexHandle, id: string, source: unknown, old: StoredDoc | und
       writeTexts(h, old.r, texts);
     }
     h.updateDoc.run(json, old.ver + 1, seqNo, tf, old.r);
+    if (h.docValues) {
+      h.docValues.remove(old.r);
+      h.docValues.write(h.fields, old.r, values);
+    }
     return { id, result: 'updated', version: old.ver + 1, seqNo };
   }
   const r = Number(h.insertDoc.run(id, json, 1, seqNo, tf).lastInsertRowid);
   writeTexts(h, r, texts);
+  h.docValues?.write(h.fields, r, values);
   return { id, result: 'created', version: 1, seqNo };
 }
 
@@ -113,6 +118,7 @@ export function deleteDocument(h: IndexHandle, id: string, opts: WriteOptions = 
   const seqNo = h.nextSeq();
   if (!old) return { id, result: 'not_found', version: 1, seqNo };
   clearTexts(h, old);
+  h.docValues?.remove(old.r);
   h.deleteDoc.run(old.r);
   return { id, result: 'deleted', version: old.ver + 1, seqNo };
 }
@@ -122,6 +128,7 @@ export function deleteByRowid(h: IndexHandle, r: number): boolean {
   const old = h.byRowid.get(r);
   if (!old) return false;
   clearTexts(h, old);
+  h.docValues?.remove(r);
   h.deleteDoc.run(r);
   h.nextSeq();
   return true;

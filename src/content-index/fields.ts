@@ -15,6 +15,11 @@ export const F_ARRAY = 1;
 export const F_UNDER_ARRAY = 2;
 /** Seen under a key that itself contains a dot (`{"a.b": 1}`). */
 export const F_DOTTED = 4;
+/**
+ * Mapped while the index already held documents (`PUT _mapping`): documents written before may
+ * hold values of it that have no doc values, so queries on it read `_source` (doc-values.ts).
+ */
+export const F_NO_DV = 8;
 
 export interface FieldInfo {
   path: string;
@@ -88,7 +93,7 @@ export class FieldRegistry {
       for (const [sub, subDef] of Object.entries(def.fields)) {
         if (!isPlainObject(subDef)) throw errors.mapperParsing(`Expected map for property [fields] on field [${path}]`);
         const subType = typeof subDef.type === 'string' ? subDef.type : 'object';
-        added.push(this.addRow(`${path}.${sub}`, subType, path, subDef, 0));
+        added.push(this.addRow(`${path}.${sub}`, subType, path, subDef, flags & F_NO_DV));
       }
     }
     if (this.byPath.size > this.limit) {

@@ -6,8 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
+import { F_NO_DV } from './fields.js';
 import { flattenSettings, IndexHandle, type IndexRow } from './index-handle.js';
 import { validateIndexName } from './index-names.js';
+import { createDocValuesTable } from './doc-values.js';
 import { createIndexTables, dropIndexTables, type Db } from './schema.js';
 
 export interface CreateIndexBody {
@@ -56,6 +58,7 @@ export function insertIndex(db: Db, name: string, body: CreateIndexBody, languag
       .run(row.name, row.uuid, row.created, row.settings, row.mappings, row.language, row.seq).lastInsertRowid,
   );
   createIndexTables(db, id, row.language);
+  createDocValuesTable(db, id);
   return { id, ...row };
 }
 
@@ -109,6 +112,8 @@ export function settingsOf(h: IndexHandle): Record<string, unknown> {
 /** Adds the fields of a `PUT /<index>/_mapping` body; a changed type is rejected. */
 export function putMapping(h: IndexHandle, body: unknown): void {
   if (!isPlainObject(body)) throw errors.parse('[1:1] mapping body must be an object');
+  // Documents already stored may hold values of a field mapped now: no doc values for it.
+  const flags = h.countDocs.get()!.n > 0 ? F_NO_DV : 0;
   const check = (prefix: string, props: unknown) => {
     if (!isPlainObject(props)) throw errors.mapperParsing('Expected map for property [properties]');
     for (const [name, def] of Object.entries(props)) {
@@ -119,7 +124,7 @@ export function putMapping(h: IndexHandle, body: unknown): void {
       if (existing && existing.type !== type) {
         throw errors.illegalArgument(`mapper [${path}] cannot be changed from type [${existing.type}] to [${type}]`);
       }
-      if (!existing) h.fields.add(path, def);
+      if (!existing) h.fields.add(path, def, flags);
       if (def.properties !== undefined) check(path + '.', def.properties);
     }
   };

@@ -5,6 +5,7 @@
  */
 import type { Statement } from '../store/sqlite/driver.js';
 import type { DynamicMode } from './analyze.js';
+import { backfillTable, DocValueWriter, docValuesTable, hasTable } from './doc-values.js';
 import { FieldRegistry, type FieldsMark } from './fields.js';
 import { DOC_BITS, type Db } from './schema.js';
 
@@ -57,6 +58,9 @@ export class IndexHandle {
   /** `d_<id>` and `f_<id>`. */
   readonly docs: string;
   readonly fts: string;
+  /** `v_<id>` and its writer; null for an index created before doc values (writer: see backfill). */
+  readonly dv: string | null;
+  readonly docValues: DocValueWriter | null;
 
   readonly byId: Statement<[string], StoredDoc>;
   readonly byRowid: Statement<[number], StoredDoc>;
@@ -71,7 +75,7 @@ export class IndexHandle {
   private readonly saveSeq: Statement<[number, number]>;
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     row: IndexRow,
   ) {
     this.id = row.id;
@@ -87,6 +91,12 @@ export class IndexHandle {
     this.fields = new FieldRegistry(db, row.id, Number.isFinite(limit) ? limit : 1000);
     const d = (this.docs = `d_${row.id}`);
     const f = (this.fts = `f_${row.id}`);
+    // An index created before doc values has none, or a table being filled (backfill): writes
+    // keep the latter exact, reads use neither until it is complete.
+    const ready = hasTable(db, docValuesTable(row.id));
+    const building = !ready && hasTable(db, backfillTable(row.id));
+    this.dv = ready ? docValuesTable(row.id) : null;
+    this.docValues = ready || building ? new DocValueWriter(db, ready ? docValuesTable(row.id) : backfillTable(row.id)) : null;
     this.byId = db.prepare(`SELECT r, ver, seq, tf FROM ${d} WHERE id = ?`);
     this.byRowid = db.prepare(`SELECT r, ver, seq, tf FROM ${d} WHERE r = ?`);
     this.fullById = db.prepare(`SELECT r, id, json(src) AS src, ver, seq, tf FROM ${d} WHERE id = ?`);

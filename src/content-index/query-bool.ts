@@ -7,6 +7,7 @@ import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
 import { boostOf, type QueryContext, type SqlNode } from './query-context.js';
 import { resolveMinimumShouldMatch } from './query-fts.js';
+import { planBool } from './query-plan.js';
 
 const BOOL_KEYS = new Set(['must', 'should', 'filter', 'must_not', 'minimum_should_match', 'boost', '_name', 'adjust_pure_negative']);
 
@@ -27,6 +28,7 @@ function scoreWhenMatched(n: SqlNode): string {
 
 export function compileBool(ctx: QueryContext, b: Record<string, unknown>, compile: CompileQuery): SqlNode {
   for (const k of Object.keys(b)) if (!BOOL_KEYS.has(k)) throw errors.parsing(`[bool] query does not support [${k}]`);
+  const firstLeaf = ctx.scored.length;
   const must = clauses(ctx, b.must, compile);
   const should = clauses(ctx, b.should, compile);
   const filter = clauses(ctx, b.filter, compile);
@@ -34,6 +36,7 @@ export function compileBool(ctx: QueryContext, b: Record<string, unknown>, compi
   if (must.length + should.length + filter.length + mustNot.length === 0) {
     return { where: '1', score: String(boostOf(b)), zeroOutside: false };
   }
+  planBool(ctx, firstLeaf, [...must, ...filter]);
   const wheres = [...must.map((n) => n.where), ...filter.map((n) => n.where), ...mustNot.map((n) => `NOT (${n.where})`)];
   const defaultMsm = must.length + filter.length === 0 ? 1 : 0;
   const msm = b.minimum_should_match === undefined ? defaultMsm : resolveMinimumShouldMatch(b.minimum_should_match, should.length);

@@ -3,7 +3,8 @@
  * match_all, match_none, match, match_phrase, match_phrase_prefix, multi_match, query_string,
  * simple_query_string, term, terms, range, exists, ids, prefix, wildcard, bool, constant_score,
  * dis_max. Full-text leaves become FTS5 sub-queries scored with bm25; exact-value leaves
- * become predicates on the JSONB `_source`.
+ * read the doc values (doc-values.ts) of keyword, numeric, date and boolean fields, and
+ * otherwise become predicates on the JSONB `_source`.
  */
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
@@ -192,7 +193,11 @@ function term(ctx: QueryContext, f: FieldInfo, value: unknown, boost: number, ca
   if (f.kind === 'object' || f.kind === 'other') return MATCH_NONE;
   const v = coerce(f, value, (x) => parseDateMath(x, false));
   const pv = ctx.p(v);
-  let where = ctx.values(f, (x) => (caseInsensitive ? `lower(${x}) = lower(${pv})` : `${convert(f, x)} = ${pv}`));
+  // Doc values hold converted values: lower() of them is the scan path's only on keywords.
+  const dv = caseInsensitive
+    ? (f.kind === 'keyword' ? ctx.docValues(f, (x) => `lower(${x}) = lower(${pv})`) : undefined)
+    : ctx.docValues(f, (x) => `${x} = ${pv}`);
+  let where = dv ?? ctx.values(f, (x) => (caseInsensitive ? `lower(${x}) = lower(${pv})` : `${convert(f, x)} = ${pv}`));
   // Lenient on text fields: a single-token term also matches the analysed token, as in Elasticsearch.
   const tokens = f.kind === 'text' ? tokenize(String(value)) : [];
   if (tokens.length === 1 && tokens[0] === String(value)) {
@@ -209,7 +214,8 @@ function terms(ctx: QueryContext, o: Body): SqlNode {
   const f = ctx.field(fields[0]);
   if (!f || f.kind === 'object' || f.kind === 'other' || values.length === 0) return MATCH_NONE;
   const list = ctx.p(JSON.stringify(values.map((v) => coerce(f, v, (x) => parseDateMath(x, false)))));
-  const where = ctx.values(f, (x) => `${convert(f, x)} IN (SELECT value FROM json_each(${list}))`);
+  const where = ctx.docValues(f, (x) => `${x} IN (SELECT value FROM json_each(${list}))`)
+    ?? ctx.values(f, (x) => `${convert(f, x)} IN (SELECT value FROM json_each(${list}))`);
   return { where, score: String(boostOf(o)), zeroOutside: false };
 }
 
@@ -224,10 +230,11 @@ function range(ctx: QueryContext, f: FieldInfo, o: Body): SqlNode {
     const roundUp = op === 'gt' || op === 'lte';
     return [ops[op], ctx.p(coerce(f, v, (x) => parseDateMath(x, roundUp)))] as const;
   });
-  const where = ctx.values(f, (x) => {
-    const c = convert(f, x);
-    return conds.length === 0 ? `${x} IS NOT NULL` : conds.map(([op, p]) => `${c} ${op} ${p}`).join(' AND ');
-  });
+  const where = ctx.docValues(f, (x) => (conds.length === 0 ? '1' : conds.map(([op, p]) => `${x} ${op} ${p}`).join(' AND ')))
+    ?? ctx.values(f, (x) => {
+      const c = convert(f, x);
+      return conds.length === 0 ? `${x} IS NOT NULL` : conds.map(([op, p]) => `${c} ${op} ${p}`).join(' AND ');
+    });
   return { where, score: String(boostOf(o)), zeroOutside: false };
 }
 
@@ -235,7 +242,8 @@ function exists(ctx: QueryContext, o: Body): SqlNode {
   if (typeof o.field !== 'string') throw errors.parsing('[exists] must be provided with a [field]');
   const f = ctx.field(o.field);
   if (!f) return MATCH_NONE;
-  return { where: ctx.values(f, (x) => `${x} IS NOT NULL`), score: String(boostOf(o)), zeroOutside: false };
+  const where = ctx.docValues(f, () => '1') ?? ctx.values(f, (x) => `${x} IS NOT NULL`);
+  return { where, score: String(boostOf(o)), zeroOutside: false };
 }
 
 function ids(ctx: QueryContext, o: Body): SqlNode {
@@ -260,6 +268,22 @@ function prefix(ctx: QueryContext, f: FieldInfo, value: string, o: Body, wildcar
   const glob = wildcard ? value.replace(/[[\]]/g, (c) => `[${c}]`) : value.replace(/[*?[\]]/g, (c) => `[${c}]`) + '*';
   const ci = o.case_insensitive === true;
   const pg = ctx.p(ci ? glob.toLowerCase() : glob);
-  const where = ctx.values(f, (x) => `${ci ? `lower(${x})` : x} GLOB ${pg}`);
+  // On keywords the doc value is the stored value; other kinds' are converted: GLOB reads `_source`.
+  const pred = (x: string) => `${ci ? `lower(${x})` : x} GLOB ${pg}`;
+  const literal = wildcard ? value.split(/[*?]/)[0] : value;
+  const where = f.kind !== 'keyword'
+    ? ctx.values(f, pred)
+    : ci || literal === ''
+      ? (ctx.docValues(f, pred) ?? ctx.values(f, pred))
+      : (ctx.docValues(f, pred, prefixRange(ctx.p(literal))) ?? ctx.values(f, pred));
   return { where, score: String(boost), zeroOutside: false };
+}
+
+/**
+ * Index ranges that hold every value a case-sensitive GLOB with this literal start can match:
+ * the texts from `lo` to `lo` followed by byte 0xFF (above any UTF-8 byte), and numbers (GLOB
+ * reads them as text; they sort before every text).
+ */
+function prefixRange(lo: string): (rows: (range: string) => string) => string {
+  return (rows) => `${rows(`v >= ${lo} AND v < (${lo} || x'ff')`)} UNION ALL ${rows("v < ''")}`;
 }

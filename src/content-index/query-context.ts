@@ -6,6 +6,7 @@
  */
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
+import { hasDocValues } from './doc-values.js';
 import { F_ARRAY, F_DOTTED, F_UNDER_ARRAY, type FieldInfo } from './fields.js';
 import type { IndexHandle } from './index-handle.js';
 import { DOC_BITS, DOC_MASK } from './schema.js';
@@ -39,6 +40,12 @@ export interface ScoredLeaf {
   name: string;
   fill: string;
   params: Record<string, unknown>;
+  /** Field ids the leaf searches (every text field's when it searches all). */
+  fids: number[];
+  /** SQL of its FTS rows, for a bounded count (query-plan.ts). */
+  probe: string;
+  /** Doc-value row sets (`SELECT r …`) the leaf may keep to: the planner's choice. */
+  within: string[];
 }
 
 /** Bounds on a query's size (docs/embedded-index.md "Search limits"). */
@@ -48,6 +55,11 @@ export interface QueryLimits {
   /** Query objects nested in one another (`indices.query.bool.max_nested_depth`). */
   maxNestedDepth: number;
 }
+
+/** Counts one query may run to plan itself (query-plan.ts, `docValues`). */
+const MAX_ESTIMATES = 32;
+/** Documents above which a doc-value filter is checked per document rather than listed. */
+export const BROAD_FILTER = 10_000;
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxClauseCount: 1024, maxNestedDepth: 30 };
 
@@ -117,22 +129,32 @@ export class QueryContext {
       : '';
     const pExpr = this.p(expr);
     // ci_live(): the time budget (search-budget.ts) — past it, the remaining rows are skipped.
-    let sql = `SELECT rowid & ${DOC_MASK} AS doc, -bm25(${t})${weight} AS s FROM ${t} WHERE ${t} MATCH ${pExpr} AND ci_live()`;
+    // `/*ci_w<i>*/` is where the planner may add a doc-value restriction (`finish`).
+    const bm25 = `-bm25(${t})${weight}`;
+    let sql = `SELECT rowid & ${DOC_MASK} AS doc, ${bm25} AS s FROM ${t} WHERE ${t} MATCH ${pExpr} AND ci_live()`;
+    // The CTEs serve only unscored statements (scored searches fill temp tables): no bm25 there,
+    // which saves FTS5 reading every match's positions.
+    const unscored = (x: string) => x.replace(`${bm25} AS s`, '0 AS s');
+    let scope: string;
     let fill: string;
     if (fields && fields.length === 1) {
       const lo = fields[0].f.fid * 2 ** DOC_BITS;
-      sql += ` AND rowid BETWEEN ${lo} AND ${lo + DOC_MASK}`;
+      scope = ` AND rowid BETWEEN ${lo} AND ${lo + DOC_MASK}`;
+      sql += `${scope}/*ci_w${this.scored.length}*/`;
       fill = `INSERT INTO temp.${m} (doc, s) ${sql}`;
     } else {
-      if (fields) sql += ` AND (rowid >> ${DOC_BITS}) IN (${fields.map((x) => x.f.fid).join(',')})`;
+      scope = fields ? ` AND (rowid >> ${DOC_BITS}) IN (${fields.map((x) => x.f.fid).join(',')})` : '';
+      sql += `${scope}/*ci_w${this.scored.length}*/`;
       // bm25() may not run inside an aggregate: score the rows first, then group them.
       const inner = `${m}r(doc, s) AS MATERIALIZED (${sql})`;
-      this.ctes.push(inner);
+      this.ctes.push(unscored(inner));
       sql = `SELECT doc, ${agg}(s) AS s FROM ${m}r GROUP BY doc`;
       fill = `WITH ${inner} INSERT INTO temp.${m} (doc, s) ${sql}`;
     }
-    this.ctes.push(`${m}(doc, s) AS MATERIALIZED (${sql})`);
-    this.scored.push({ name: m, fill, params: { [pExpr.slice(1)]: expr } });
+    this.ctes.push(unscored(`${m}(doc, s) AS MATERIALIZED (${sql})`));
+    const fids = fields ? fields.map((x) => x.f.fid) : [...this.h.fields.all()].filter((f) => f.kind === 'text').map((f) => f.fid);
+    const probe = `SELECT 1 FROM ${t} WHERE ${t} MATCH ${pExpr}${scope}`;
+    this.scored.push({ name: m, fill, params: { [pExpr.slice(1)]: expr }, fids, probe, within: [] });
     this.leaves.push({ expr, fields: fields && fields.map((x) => x.f.path) });
     // A keyed lookup per document, not a join: SQLite joins at most 64 tables, a query may have
     // up to maxClauseCount leaves.
@@ -144,6 +166,68 @@ export class QueryContext {
   /** How the values were seen: a multi-field (`title.keyword`) has its parent's shape. */
   private flagsOf(f: FieldInfo): number {
     return f.multi ? (this.h.fields.get(f.src)?.flags ?? f.flags) : f.flags;
+  }
+
+  /** Whether queries on `f` read the doc values rather than `_source` (doc-values.ts). */
+  usesDocValues(f: FieldInfo): boolean {
+    return this.h.dv !== null && hasDocValues(f);
+  }
+
+  /** The `SELECT r …` of each doc-value condition, by its SQL (query-plan.ts). */
+  readonly dvRows = new Map<string, string>();
+
+  /**
+   * `pred(v)` over the field's doc values, v being one converted value at a time (`convert`'s
+   * form: numbers, epoch millis, 0/1), as the documents that have one; undefined when the
+   * field has no doc values (the caller reads `_source`). `ranges` may split the rows into
+   * index ranges that hold every match (UNION ALL of `rows(range)`).
+   */
+  docValues(f: FieldInfo, pred: (v: string) => string, ranges?: (rows: (range: string) => string) => string): string | undefined {
+    if (!this.usesDocValues(f)) return undefined;
+    const part = (range?: string) => `SELECT r FROM ${this.h.dv} WHERE f = ${f.fid}${range ? ` AND ${range}` : ''} AND ${pred('v')}`;
+    const rows = ranges ? ranges(part) : part();
+    // A filter most documents pass is cheaper checked per document (a primary-key lookup, and
+    // the walk stops at the page and the capped total) than gathered whole into an IN list.
+    const n = this.countUpTo(rows, BROAD_FILTER + 1);
+    const where = n !== undefined && n > BROAD_FILTER
+      ? `EXISTS (SELECT 1 FROM ${this.h.dv} WHERE r = d.r AND f = ${f.fid} AND ${pred('v')})`
+      : `d.r IN (${rows})`;
+    this.dvRows.set(where, rows);
+    return where;
+  }
+
+  private estimates = 0;
+
+  /**
+   * Rows of `sql` (bound with this query's parameters), counting at most `limit`: an index walk
+   * that stops there. Undefined once the query has spent its estimates (`MAX_ESTIMATES`).
+   */
+  countUpTo(sql: string, limit: number): number | undefined {
+    if (this.estimates >= MAX_ESTIMATES) return undefined;
+    this.estimates++;
+    const params: Record<string, unknown> = {};
+    for (const [, name] of sql.matchAll(/@(p\d+)/g)) params[name] = this.params[name];
+    return (this.h.db.prepare(`SELECT count(*) AS n FROM (${sql} LIMIT ${limit})`).get(params) as { n: number }).n;
+  }
+
+  /**
+   * Puts the planner's restrictions into the full-text leaves' SQL: a leaf kept to a doc-value
+   * row set evaluates its FTS5 query only at those documents' rowids.
+   */
+  finish(): void {
+    const restrict = (sql: string) => sql.replace(/\/\*ci_w(\d+)\*\//g, (_, i: string) => {
+      const leaf = this.scored[Number(i)];
+      return leaf.within.map((rows) => {
+        const los = leaf.fids.map((fid) => fid * 2 ** DOC_BITS);
+        const from = los.length === 1 ? `(${rows})` : `(${rows}) AS rr, (${los.map((lo) => `SELECT ${lo} AS lo`).join(' UNION ALL ')}) AS x`;
+        return ` AND rowid IN (SELECT ${los.length === 1 ? los[0] : 'x.lo'} + r FROM ${from})`;
+      }).join('');
+    });
+    for (let i = 0; i < this.ctes.length; i++) this.ctes[i] = restrict(this.ctes[i]);
+    for (const leaf of this.scored) {
+      leaf.fill = restrict(leaf.fill);
+      for (const rows of leaf.within) for (const [, name] of rows.matchAll(/@(p\d+)/g)) leaf.params[name] = this.params[name];
+    }
   }
 
   /** `pred(x)` over the field's values, x being one value at a time (arrays: any element). */
@@ -159,6 +243,7 @@ export class QueryContext {
 
   /** A sort key for the field: its value, or the min / max element of an array. */
   sortValue(f: FieldInfo, mode: 'min' | 'max'): string {
+    if (this.usesDocValues(f)) return `(SELECT ${mode}(v) FROM ${this.h.dv} WHERE r = d.r AND f = ${f.fid})`;
     const conv = (x: string) => convert(f, x);
     const flags = this.flagsOf(f);
     if (flags & (F_UNDER_ARRAY | F_DOTTED)) {

@@ -9,6 +9,7 @@
  * and rebuilt if the index was re-created or its mapping grew.
  */
 import { errors } from '../domain/errors.js';
+import { docValuesTable, hasTable } from './doc-values.js';
 import { Highlighter } from './highlight.js';
 import { loadIndexRow } from './index-admin.js';
 import { IndexHandle, type IndexRow } from './index-handle.js';
@@ -122,9 +123,11 @@ export class ContentReader {
     return h;
   }
 
-  /** Changes when the index's settings or mapping change: fields are only ever added or flagged. */
+  /** Changes when the index's settings or mapping change (fields are only ever added or flagged), or it gains doc values. */
   private stampOf(row: IndexRow): string {
     const f = this.db.prepare('SELECT count(*) AS n, total(flags) AS fl FROM ci_fields WHERE idx = ?').get(row.id) as { n: number; fl: number };
-    return `${row.id}/${row.settings}/${row.mappings}/${row.language}/${f.n}/${f.fl}`;
+    // Doc values appear when an older index's backfill completes.
+    const dv = hasTable(this.db, docValuesTable(row.id)) ? 'dv' : 'scan';
+    return `${row.id}/${row.settings}/${row.mappings}/${row.language}/${f.n}/${f.fl}/${dv}`;
   }
 }

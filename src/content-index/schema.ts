@@ -9,6 +9,9 @@
  *   re-parsing; `tf` lists the field ids that have a row in the full-text table.
  * - `f_<id>`: a contentless FTS5 table, one row per (document, text field). Its rowid packs
  *   both: `fid * 2^40 + document rowid`, so a field-scoped match is a rowid range scan.
+ * - `v_<id>`: doc values (doc-values.ts), one row per (document, field, value) of keyword,
+ *   numeric, date and boolean fields. Indexes created before it existed get it filled on open
+ *   (`vb_<id>` until complete; doc-values-backfill.ts) and read `_source` meanwhile.
  */
 import Database, { type Db } from '../store/sqlite/driver.js';
 import { dateMillis } from '../domain/shared/date-math.js';
@@ -113,5 +116,5 @@ export function createIndexTables(db: Db, id: number, language: string | null | 
 }
 
 export function dropIndexTables(db: Db, id: number): void {
-  db.exec(`DROP TABLE IF EXISTS d_${id}; DROP TABLE IF EXISTS f_${id};`);
+  db.exec(`DROP TABLE IF EXISTS d_${id}; DROP TABLE IF EXISTS f_${id}; DROP TABLE IF EXISTS v_${id}; DROP TABLE IF EXISTS vb_${id};`);
 }

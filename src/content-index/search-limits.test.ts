@@ -152,9 +152,11 @@ describe('embedded index: hard time limit', () => {
     const ci = new ContentIndex(t.path, { search: { threads: 1, timeoutMs: 1, hardTimeoutMs: 1 } });
     try {
       fill(ci, 3000);
-      await rejects(ci.searchAsync('docs', { query: { bool: { filter: [{ term: { 'tags.keyword': 'none' } }] } } }), 'task_cancelled_exception');
-      await rejects(ci.deleteByQuery('docs', { query: { term: { 'tags.keyword': 'none' } } }), 'task_cancelled_exception');
-      await rejects(ci.countAsync('docs', { query: { term: { 'tags.keyword': 'none' } } }), 'task_cancelled_exception');
+      // A term of several words on a text field reads every `_source` (keywords have doc values).
+      const slow = { term: { body: 'no such words' } };
+      await rejects(ci.searchAsync('docs', { query: { bool: { filter: [slow] } } }), 'task_cancelled_exception');
+      await rejects(ci.deleteByQuery('docs', { query: slow }), 'task_cancelled_exception');
+      await rejects(ci.countAsync('docs', { query: slow }), 'task_cancelled_exception');
     } finally {
       await ci.close();
       t.cleanup();
@@ -180,8 +182,9 @@ describe('embedded index: hard time limit', () => {
       return undefined;
     };
     const slow = {
-      query: { bool: { should: [{ wildcard: { 'body.keyword': '*a*9*' } }, { wildcard: { 'title.keyword': '*o*' } }, { term: { 'tags.keyword': 'zz' } }, { match_phrase: { body: 'alpha0 foxtrot1' } }], minimum_should_match: 1 } },
-      sort: [{ 'body.keyword': 'desc' }, { 'title.keyword': 'asc' }], size: 1000, track_total_hits: true, highlight: { fields: { body: {} } },
+      // Patterns and sorts on the text fields themselves read every `_source` (no doc values).
+      query: { bool: { should: [{ wildcard: { body: '*a*9*' } }, { wildcard: { title: '*o*' } }, ...['*b*8*', '*c*7*', '*d*6*', '*e*5*', '*f*4*', '*g*3*'].map((p) => ({ wildcard: { body: p } })), { term: { body: 'zz yy' } }, { match_phrase: { body: 'alpha0 foxtrot1' } }], minimum_should_match: 1 } },
+      sort: [{ body: 'desc' }, { title: 'asc' }], size: 3000, track_total_hits: true, highlight: { fields: { body: {} } },
     }; // ~0.5 s on the development machine
     try {
       assert.equal(await countWhenReady(), 2);

@@ -14,6 +14,7 @@ import { PRIMARY_TERM } from './documents.js';
 import { MAX_RESULT_WINDOW, type SearchRequest } from './search-request.js';
 import { errors } from '../domain/errors.js';
 import { compileSort } from './sort.js';
+import { sortBound } from './sort-plan.js';
 import { applySourceFilter, fieldPattern } from './source-filter.js';
 import type { StatementCache } from './statement-cache.js';
 
@@ -29,6 +30,7 @@ interface Compiled {
 function compile(h: IndexHandle, query: unknown, limits?: QueryLimits): Compiled {
   const ctx = new QueryContext(h, limits);
   const node = compileQuery(ctx, query);
+  ctx.finish();
   return { ctx, node, with: ctx.ctes.length ? `WITH ${ctx.ctes.join(', ')} ` : '' };
 }
 
@@ -162,11 +164,13 @@ function run(
   const constant = !/\bd\.|ci_m\d/.test(scoreExpr);
   const orderBy = constant ? sorted.orderBy.replace(/^sc (ASC|DESC), /, '').replace(/, sc (ASC|DESC)/g, '') : sorted.orderBy;
   const minScore = req.minScore === undefined ? '' : ` AND sc >= ${Number(req.minScore)}`;
-  const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} WHERE ci_live() AND (${c.node.where})`;
   // A scroll in rowid order continues after the last rowid; any other order from an offset.
   const docOrder = (req.sort.length === 0 && constant) || (req.sort.length === 1 && req.sort[0].kind === 'doc' && !req.sort[0].desc);
   const keyset = cursor !== undefined && docOrder;
   const offset = cursor === undefined ? req.from : keyset ? 0 : (cursor.offset ?? 0);
+  // Sorted by a doc-value field: only the documents that can be on the page (sort-plan.ts).
+  const bound = scoring || req.size === 0 ? '' : sortBound(cache, h, c.ctx, c.node, req.sort, offset + req.size);
+  const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} WHERE ci_live() AND (${c.node.where})${bound}`;
   if (cursor && !keyset && offset + req.size > MAX_RESULT_WINDOW) {
     throw errors.illegalArgument(
       `a scroll sorted by score or by fields can return at most [${MAX_RESULT_WINDOW}] hits on the embedded index; ` +

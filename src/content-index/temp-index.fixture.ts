@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '../domain/errors.js';
-import { ContentIndex } from './content-index.js';
+import { ContentIndex, type ContentIndexOptions } from './content-index.js';
 
 export interface TempIndex {
   ci: ContentIndex;
@@ -16,15 +16,15 @@ export interface TempIndex {
   cleanup(): void;
 }
 
-export function tempIndex(): TempIndex {
+export function tempIndex(opts?: ContentIndexOptions): TempIndex {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-ci-'));
   const path = join(dir, 'content.db');
   const t: TempIndex = {
-    ci: new ContentIndex(path),
+    ci: new ContentIndex(path, opts),
     path,
     reopen() {
       t.ci.close();
-      t.ci = new ContentIndex(path);
+      t.ci = new ContentIndex(path, opts);
       return t.ci;
     },
     cleanup() {
