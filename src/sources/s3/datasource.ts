@@ -13,6 +13,7 @@
  * runtime's mark-and-sweep removes it.
  */
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { compileBasicRules } from '../../domain/sync-rules.js';
 import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
@@ -74,6 +75,19 @@ function matches(rules: S3Rule[] | null, key: string): boolean {
   if (!rules) return true;
   const ext = extensionOf(key);
   return rules.some((r) => key.startsWith(r.prefix) && (r.extensions === null || r.extensions.has(ext)));
+}
+
+/**
+ * The sync's context with a signal of its own that follows the sync's: each request in flight
+ * listens to it (up to `concurrent_downloads` downloads and a listing), more than Node's
+ * default of 10 listeners before it warns.
+ */
+function ownSignal(ctx: SyncContext, listeners: number): SyncContext {
+  const ac = new AbortController();
+  setMaxListeners(listeners, ac.signal);
+  if (ctx.signal.aborted) ac.abort(ctx.signal.reason);
+  else ctx.signal.addEventListener('abort', () => ac.abort(ctx.signal.reason), { once: true });
+  return Object.assign(Object.create(ctx) as SyncContext, { signal: ac.signal });
 }
 
 class S3Source implements Source {
@@ -160,7 +174,10 @@ class S3Source implements Source {
       }
     };
     const limits = { maxFileSize: this.s.maxFileSize, timeoutMs: this.policy.extractTimeoutMs ?? DEFAULT_EXTRACT_TIMEOUT_MS };
-    yield* mapOrdered(selected(), this.s.concurrentDownloads, ([l, doc]) => withContent(this.api, doc, l.o, l.bucket, l.region, limits, ctx));
+    for await (const doc of mapOrdered(selected(), this.s.concurrentDownloads, ([l, doc]) => withContent(this.api, doc, l.o, l.bucket, l.region, limits, ctx))) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      yield doc;
+    }
   }
 
   private async *enumerate(ctx: SyncContext, started: number, done: ReadonlySet<string> = new Set()): AsyncGenerator<SourceDocument> {
@@ -176,11 +193,16 @@ class S3Source implements Source {
     this.cursor = { version: 1, started: new Date(started).toISOString(), selection: this.selection(ctx), folders: book.encode() };
   }
 
-  async *getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
-    yield* this.enumerate(ctx, Date.now());
+  private listeners(): number {
+    return this.s.concurrentDownloads * 3 + 16;
   }
 
-  async *getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
+  async *getDocs(syncCtx: SyncContext): AsyncGenerator<SourceDocument> {
+    yield* this.enumerate(ownSignal(syncCtx, this.listeners()), Date.now());
+  }
+
+  async *getDocsIncrementally(syncCtx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
+    const ctx = ownSignal(syncCtx, this.listeners());
     const started = Date.now();
     const prev = parseCursor(ctx.syncCursor);
     if (!prev || prev.folders === null || prev.selection !== this.selection(ctx)) {
