@@ -122,13 +122,15 @@ function allowedLookup(allowed: readonly string[], where: string) {
 
 export class S3Api {
   private readonly clients = new Map<string, S3Client>();
+  /** The endpoint's check against the allow-list (an address literal never reaches `lookup`). */
+  private endpointChecked: Promise<unknown> | null = null;
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
   readonly where: string;
 
   constructor(
     private readonly s: S3Settings,
-    allowedHosts: readonly string[] | null,
+    private readonly allowedHosts: readonly string[] | null,
   ) {
     this.where = s.endpoint ? `The S3 endpoint ${s.endpoint.origin}` : 'Amazon S3';
     const lookup = allowedHosts === null ? undefined : allowedLookup(allowedHosts, this.where);
@@ -158,7 +160,14 @@ export class S3Api {
     return c;
   }
 
-  private retry<T>(fn: () => Promise<T>, what: string, signal: AbortSignal): Promise<T> {
+  private checkEndpoint(): Promise<unknown> {
+    if (this.allowedHosts === null || this.s.endpoint === null) return Promise.resolve();
+    this.endpointChecked ??= resolveAllowed(this.s.endpoint.hostname, this.allowedHosts, this.where);
+    return this.endpointChecked;
+  }
+
+  private async retry<T>(fn: () => Promise<T>, what: string, signal: AbortSignal): Promise<T> {
+    await this.checkEndpoint();
     return withRetry(fn, {
       backoff: { initialDelayMs: 200, maxDelayMs: 10_000 },
       retries: this.s.maxAttempts - 1,

@@ -198,6 +198,16 @@ describe('s3 source', () => {
     await assert.rejects(invalid.ping(), /Configuration field \[buckets\]: bucket \[Bad_Bucket\]/);
   });
 
+  test("the operator's egress allow-list bounds where the source connects", async () => {
+    const refused = s3Source.create(s3Config(s3.endpoint, ['mixed-docs']), { directoryRoots: null, allowedHosts: ['10.0.0.0/8'] });
+    await assert.rejects(refused.ping(), (e: unknown) => e instanceof SourceError && /is not allowed/.test(e.message) && /sources\.allowed_hosts/.test(e.message));
+    await refused.close();
+    const allowed = s3Source.create(s3Config(s3.endpoint, ['mixed-docs']), { directoryRoots: null, allowedHosts: ['127.0.0.0/8'] });
+    await allowed.ping();
+    assert.equal((await collect(allowed.getDocs(testContext()))).length, 6);
+    await allowed.close();
+  });
+
   test('cancel aborts the listing and the downloads in flight promptly', async () => {
     const src = s3Source.create(s3Config(s3.endpoint, ['many-objects'], { concurrent_downloads: 16 }));
     const ac = new AbortController();
