@@ -186,11 +186,19 @@ export class S3Api {
 
   /** The bucket's region (GetBucketLocation; empty means us-east-1, `EU` eu-west-1). */
   async bucketRegion(bucket: string, signal: AbortSignal): Promise<string> {
-    const r = await this.retry(
-      () => this.client(this.s.region).send(new GetBucketLocationCommand({ Bucket: bucket }), { abortSignal: signal }),
-      `reading the region of bucket [${bucket}]`,
-      signal,
-    );
+    let r;
+    try {
+      r = await this.retry(
+        () => this.client(this.s.region).send(new GetBucketLocationCommand({ Bucket: bucket }), { abortSignal: signal }),
+        `reading the region of bucket [${bucket}]`,
+        signal,
+      );
+    } catch (err) {
+      // Without s3:GetBucketLocation the configured region is the best guess (as Elastic's
+      // connector, which then goes on without one); the listing says whether it was right.
+      if (err instanceof SourceError && errName(err.options.cause) === 'AccessDenied') return this.s.region;
+      throw err;
+    }
     const c = r.LocationConstraint as string | undefined;
     if (!c) return this.s.endpoint ? this.s.region : 'us-east-1';
     return c === 'EU' ? 'eu-west-1' : c;

@@ -186,6 +186,24 @@ describe('s3 source', () => {
     }
   });
 
+  test('without s3:GetBucketLocation the configured region is used; an object that cannot be read keeps its metadata', async () => {
+    const proxy = await throttlingProxy(s3.endpoint, 0, (url) => url.includes('location') || url.includes('letter.docx'));
+    try {
+      const src = s3Source.create(s3Config(proxy.endpoint, ['mixed-docs'], { region: 'eu-central-1' }));
+      const ctx = testContext();
+      const docs = await collect(src.getDocs(ctx));
+      await src.close();
+      assert.equal(docs.length, 6);
+      assert.ok(docs.every((d) => d.region === 'eu-central-1'));
+      const letter = docs.find((d) => d.filename === 'docs/letter.docx')!;
+      assert.equal(letter.body, undefined);
+      assert.match(new Map(ctx.failures).get(letter._id)!, /cannot be read \(AccessDenied\)/);
+      assert.match(String(docs.find((d) => d.filename === 'docs/report.pdf')!.body), /pelican/);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test('bad credentials and a missing bucket are errors that say what to fix', async () => {
     const bad = s3Source.create(s3Config(s3.endpoint, ['mixed-docs'], { aws_access_key_id: 'NOT-A-KEY' }));
     await assert.rejects(bad.ping(), (e: unknown) => e instanceof SourceError && /aws_access_key_id/.test(e.message) && /rejected the credentials/.test(e.message));

@@ -79,8 +79,11 @@ export interface ThrottlingProxy {
   close(): Promise<void>;
 }
 
-/** An HTTP proxy in front of `target` that answers `503 SlowDown` to the first `n` requests. */
-export async function throttlingProxy(target: string, n: number): Promise<ThrottlingProxy> {
+/**
+ * An HTTP proxy in front of `target` that answers `503 SlowDown` to the first `n` requests,
+ * and `403 AccessDenied` to requests whose path and query `deny` matches.
+ */
+export async function throttlingProxy(target: string, n: number, deny: (url: string) => boolean = () => false): Promise<ThrottlingProxy> {
   const t = new URL(target);
   let throttled = 0;
   let passed = 0;
@@ -90,6 +93,13 @@ export async function throttlingProxy(target: string, n: number): Promise<Thrott
       req.resume();
       const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
       res.writeHead(503, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    if (deny(req.url ?? '')) {
+      req.resume();
+      const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
+      res.writeHead(403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
       res.end(body);
       return;
     }
