@@ -240,5 +240,21 @@ describe('s3 source', () => {
     assert.ok(Date.now() - t0 < 5000);
     assert.equal(n, 50);
     await src.close();
+
+    // A download the store never answers (read_timeout 90 s) is aborted at once by a cancel.
+    const proxy = await throttlingProxy(s3.endpoint, 0, () => false, (url) => url.includes('report.pdf'));
+    try {
+      const stalled = s3Source.create(s3Config(proxy.endpoint, ['mixed-docs']));
+      const stop = new AbortController();
+      const run = collect(stalled.getDocs(testContext({ signal: stop.signal })));
+      await new Promise((r) => setTimeout(r, 500));
+      const t1 = Date.now();
+      stop.abort(new Error('canceled while downloading'));
+      await assert.rejects(run, /canceled while downloading/);
+      assert.ok(Date.now() - t1 < 1000, `ended ${Date.now() - t1} ms after the cancel`);
+      await stalled.close();
+    } finally {
+      await proxy.close();
+    }
   });
 });

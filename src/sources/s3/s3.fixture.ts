@@ -83,7 +83,13 @@ export interface ThrottlingProxy {
  * An HTTP proxy in front of `target` that answers `503 SlowDown` to the first `n` requests,
  * and `403 AccessDenied` to requests whose path and query `deny` matches.
  */
-export async function throttlingProxy(target: string, n: number, deny: (url: string) => boolean = () => false): Promise<ThrottlingProxy> {
+export async function throttlingProxy(
+  target: string,
+  n: number,
+  deny: (url: string) => boolean = () => false,
+  /** Requests that get no answer at all (a stalled store), for cancel tests. */
+  stall: (url: string) => boolean = () => false,
+): Promise<ThrottlingProxy> {
   const t = new URL(target);
   let throttled = 0;
   let passed = 0;
@@ -94,6 +100,10 @@ export async function throttlingProxy(target: string, n: number, deny: (url: str
       const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
       res.writeHead(503, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
       res.end(body);
+      return;
+    }
+    if (stall(req.url ?? '')) {
+      req.resume();
       return;
     }
     if (deny(req.url ?? '')) {
