@@ -7,10 +7,12 @@
 import { directorySource } from './directory/datasource.js';
 import { mysqlSource } from './mysql/datasource.js';
 import { postgresqlSource } from './postgresql/datasource.js';
+import { s3Source } from './s3/datasource.js';
 import type { SourceFactory } from './source.js';
 
 export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [directorySource.serviceType]: directorySource,
   [mysqlSource.serviceType]: mysqlSource,
   [postgresqlSource.serviceType]: postgresqlSource,
+  [s3Source.serviceType]: s3Source,
 });
