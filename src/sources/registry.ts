@@ -7,10 +7,12 @@
 import { directorySource } from './directory/datasource.js';
 import { mysqlSource } from './mysql/datasource.js';
 import { postgresqlSource } from './postgresql/datasource.js';
+import { redisSource } from './redis/datasource.js';
 import type { SourceFactory } from './source.js';
 
 export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [directorySource.serviceType]: directorySource,
   [mysqlSource.serviceType]: mysqlSource,
   [postgresqlSource.serviceType]: postgresqlSource,
+  [redisSource.serviceType]: redisSource,
 });
