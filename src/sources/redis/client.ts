@@ -74,10 +74,17 @@ export class RedisClient {
   async open(db: number, signal?: AbortSignal): Promise<RedisDb> {
     signal?.throwIfAborted();
     const r = new Redis(await this.options());
-    r.on('error', () => {}); // every failure surfaces as a command's rejection
+    // Failures surface as commands' rejections; a failed connect rejects with "Connection is
+    // closed", the cause (refused, timed out, TLS) comes as an event first.
+    let cause: unknown = null;
+    r.on('error', (err) => {
+      cause ??= err;
+    });
     const conn = new RedisDb(r, db, this, signal);
     try {
-      await conn.connect();
+      await conn.connect().catch((err) => {
+        throw cause ?? err;
+      });
       if (this.s.password || this.s.username) {
         await r.call('AUTH', ...(this.s.username ? [this.s.username] : []), this.s.password);
       }
@@ -120,6 +127,9 @@ export class RedisClient {
     }
     if (/SSL|TLS|certificate|wrong version number|EPROTO|self.signed|unable to verify/i.test(msg) || (e.code ?? '').startsWith('ERR_TLS') || (e.code ?? '').includes('CERT')) {
       return wrap(`TLS connection to ${where} failed: ${msg}. Check the \`ssl_enabled\`, \`ssl_ca\`, \`mutual_tls_enabled\`, \`tls_certfile\` and \`tls_keyfile\` settings.`);
+    }
+    if (/Unknown RESP type|Protocol error|ParserError/i.test(msg) || e.name === 'ParserError') {
+      return wrap(`${where} does not answer as a Redis server (${msg.slice(0, 80)}). Check the \`host\` and \`port\` settings, and \`ssl_enabled\` if the server expects TLS.`);
     }
     if (LOST.test(msg) || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
       return wrap(`The connection to ${where} was lost while ${during}: ${msg}. The next sync starts again.`, true);

@@ -59,8 +59,6 @@ function cutText(b: Buffer): string {
   throw new NotText();
 }
 
-const bytes = (b: unknown) => (Buffer.isBuffer(b) ? b.length : String(b ?? '').length);
-
 const LENGTH: Record<string, string> = { string: 'STRLEN', hash: 'HLEN', list: 'LLEN', set: 'SCARD', zset: 'ZCARD', stream: 'XLEN' };
 
 interface Pending {
@@ -153,7 +151,7 @@ class Budget {
   kept = 0;
   full = false;
   constructor(private readonly max: number) {}
-  /** Takes an element of `n` bytes if it fits; false once the budget is spent. */
+  /** Takes an element of `n` characters if it fits; false once the budget is spent. */
   take(n: number): boolean {
     if (this.full || this.used + n > this.max) {
       this.full = true;
@@ -169,29 +167,29 @@ function flat(reply: unknown): Buffer[] {
   return Array.isArray(reply) ? (reply as Buffer[]) : [];
 }
 
-/** Collection contents as pairs or items, under a budget. */
-function renderParts(type: string, key: Buffer, items: unknown[], budget: Budget): string[] {
+/** Collection contents, rendered, while the rendered text stays under the budget. */
+function renderParts(type: string, items: unknown[], budget: Budget): string[] {
   const parts: string[] = [];
+  const keep = (part: string) => {
+    if (!budget.take(part.length + 2)) return false;
+    parts.push(part);
+    return true;
+  };
   if (type === 'hash' || type === 'zset') {
     for (let i = 0; i + 1 < items.length; i += 2) {
-      if (!budget.take(bytes(items[i]) + bytes(items[i + 1]))) break;
-      parts.push(type === 'hash' ? `${pyStr(text(items[i]))}: ${pyStr(text(items[i + 1]))}` : pyTuple([pyStr(text(items[i])), pyScore(text(items[i + 1]))]));
+      const k = pyStr(text(items[i]));
+      if (!keep(type === 'hash' ? `${k}: ${pyStr(text(items[i + 1]))}` : pyTuple([k, pyScore(text(items[i + 1]))]))) break;
     }
   } else if (type === 'stream') {
     for (const entry of items as [Buffer, Buffer[]][]) {
       const fields = flat(entry?.[1]);
-      if (!budget.take(bytes(entry?.[0]) + fields.reduce((n, f) => n + bytes(f), 0))) break;
       const pairs: [string, string][] = [];
       for (let i = 0; i + 1 < fields.length; i += 2) pairs.push([pyStr(text(fields[i])), pyStr(text(fields[i + 1]))]);
-      parts.push(pyTuple([pyStr(text(entry[0])), pyDict(pairs)]));
+      if (!keep(pyTuple([pyStr(text(entry[0])), pyDict(pairs)]))) break;
     }
   } else {
-    for (const item of items) {
-      if (!budget.take(bytes(item))) break;
-      parts.push(pyStr(text(item)));
-    }
+    for (const item of items) if (!keep(pyStr(text(item)))) break;
   }
-  void key;
   return parts;
 }
 
@@ -209,7 +207,7 @@ function wrapParts(type: string, key: Buffer, parts: string[]): string {
 }
 
 function truncated(p: Pending, b: Budget, max: number): string {
-  return `value truncated: read the first ${b.kept} of ${p.length} elements (${b.used} bytes); the rest is over max_value_size (${max} bytes)`;
+  return `value truncated: kept the first ${b.kept} of ${p.length} elements (${b.used} characters); the rest is over max_value_size (${max})`;
 }
 
 function notText(p: Pending): KeyRead {
@@ -233,7 +231,7 @@ function renderWhole(p: Pending, [err, reply]: Reply, max: number): KeyRead {
       return { ...base, value: pyFromJson(t) ?? t, problem: null };
     }
     const budget = new Budget(max);
-    const parts = renderParts(p.type, p.key, flat(reply), budget);
+    const parts = renderParts(p.type, flat(reply), budget);
     return { ...base, value: wrapParts(p.type, p.key, parts), problem: budget.full ? truncated(p, budget, max) : null };
   } catch (e) {
     if (e instanceof NotText) return notText(p);
@@ -261,13 +259,13 @@ async function readChunked(db: RedisDb, p: Pending, max: number): Promise<KeyRea
           seen!.add(id);
           fresh.push(...items.slice(i, i + step));
         }
-        parts.push(...renderParts(p.type, p.key, fresh, budget));
+        parts.push(...renderParts(p.type, fresh, budget));
       } while (cursor !== '0' && !budget.full);
     } else if (p.type === 'stream') {
       let start = '-';
       for (;;) {
         const r = flat(await db.call('reading a value', 'XRANGE', p.key, start, '+', 'COUNT', CHUNK)) as unknown as [Buffer, Buffer[]][];
-        parts.push(...renderParts(p.type, p.key, r, budget));
+        parts.push(...renderParts(p.type, r, budget));
         if (r.length < CHUNK || budget.full) break;
         start = `(${text(r[r.length - 1][0])}`;
       }
@@ -276,7 +274,7 @@ async function readChunked(db: RedisDb, p: Pending, max: number): Promise<KeyRea
         const cmd: Arg[] = p.type === 'zset' ? ['ZRANGE', p.key, from, from + CHUNK - 1, 'WITHSCORES'] : ['LRANGE', p.key, from, from + CHUNK - 1];
         const r = flat(await db.call('reading a value', ...cmd));
         if (r.length === 0) break;
-        parts.push(...renderParts(p.type, p.key, r, budget));
+        parts.push(...renderParts(p.type, r, budget));
       }
     }
   } catch (e) {
