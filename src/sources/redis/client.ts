@@ -55,14 +55,16 @@ export class RedisClient {
       tls,
       lazyConnect: true,
       connectTimeout: this.s.connectTimeoutMs,
-      commandTimeout: this.s.readTimeoutMs,
+      // No per-command timer (one timer object per command costs more than the command):
+      // RedisDb bounds each round trip instead, with read_timeout.
       enableReadyCheck: false, // the ready check sends INFO, which a read-only ACL user may lack
       enableOfflineQueue: false,
       enableAutoPipelining: false,
+      protocol: 2, // RESP2: flat replies (as Elastic's client reads them), works on Redis < 6, no HELLO handshake
+      disableClientInfo: true, // no CLIENT SETINFO handshake: nothing to wait for but the socket
       maxRetriesPerRequest: 0,
       retryStrategy: () => null, // no reconnect: a lost connection fails the command
       reconnectOnError: () => false,
-      connectionName: 'tributary-redis-source',
     };
   }
 
@@ -86,9 +88,9 @@ export class RedisClient {
         throw cause ?? err;
       });
       if (this.s.password || this.s.username) {
-        await r.call('AUTH', ...(this.s.username ? [this.s.username] : []), this.s.password);
+        await conn.raw('AUTH', ...(this.s.username ? [this.s.username] : []), this.s.password);
       }
-      if (db !== 0) await r.call('SELECT', db);
+      if (db !== 0) await conn.raw('SELECT', db);
     } catch (err) {
       conn.close();
       throw this.toSourceError(err, `connecting to database ${db}`, signal);
@@ -152,8 +154,9 @@ export class RedisDb {
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
+  /** TCP (and TLS) connect, bounded by connect_timeout inside ioredis and by read_timeout here. */
   async connect(): Promise<void> {
-    await this.r.connect();
+    await this.bounded(this.r.connect(), this.client.s.connectTimeoutMs + this.client.s.readTimeoutMs);
   }
 
   /** One command, Buffer reply; errors as SourceErrors saying what was being done. */
@@ -161,10 +164,30 @@ export class RedisDb {
     this.signal?.throwIfAborted();
     try {
       const [cmd, ...rest] = args;
-      return await this.r.callBuffer(String(cmd), ...rest);
+      return await this.bounded(this.r.callBuffer(String(cmd), ...rest));
     } catch (err) {
       throw this.client.toSourceError(err, during, this.signal);
     }
+  }
+
+  /**
+   * A round trip bounded by read_timeout: past it the connection is dropped (its other
+   * commands fail too) and the error says which setting bounds the wait.
+   */
+  private bounded<T>(p: Promise<T>, ms = this.client.s.readTimeoutMs): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => {
+        this.close();
+        rej(new Error('Command timed out'));
+      }, ms);
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** One command as is (errors unmapped), bounded by read_timeout. */
+  raw(cmd: string, ...args: Arg[]): Promise<unknown> {
+    return this.bounded(this.r.callBuffer(cmd, ...args));
   }
 
   /** One command whose server-side refusal is returned, not thrown (e.g. a module missing). */
@@ -172,7 +195,7 @@ export class RedisDb {
     this.signal?.throwIfAborted();
     const [cmd, ...rest] = args;
     try {
-      return [null, await this.r.callBuffer(String(cmd), ...rest)];
+      return [null, await this.bounded(this.r.callBuffer(String(cmd), ...rest))];
     } catch (err) {
       return [err as Error, null];
     }
@@ -189,7 +212,7 @@ export class RedisDb {
     for (const [cmd, ...rest] of commands) (p as unknown as { callBuffer(...a: Arg[]): void }).callBuffer(String(cmd), ...rest);
     let out: Reply[] | null;
     try {
-      out = (await p.exec()) as Reply[] | null;
+      out = (await this.bounded(p.exec())) as Reply[] | null;
     } catch (err) {
       throw this.client.toSourceError(err, during, this.signal);
     }

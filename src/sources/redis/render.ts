@@ -71,7 +71,11 @@ export const pyDict = (pairs: [string, string][]): string => `{${pairs.map(([k, 
 /** Nesting past this is left as the raw text (Python's own parser gives up near 1000). */
 const MAX_DEPTH = 500;
 
-class NotJson extends Error {}
+/** Thrown inside the parser for "not JSON"; a constant, so no stack is captured per value. */
+const NOT_JSON = Symbol('not JSON');
+
+/** First characters a JSON text (as json.loads reads it) can start with, after whitespace. */
+const JSON_START = /^[\s]*[[{"tfnNI\-0-9]/;
 
 /**
  * `str(json.loads(text))` when `text` is JSON as Python's `json.loads` reads it (also `NaN`,
@@ -79,12 +83,13 @@ class NotJson extends Error {}
  * null. Linear in the text.
  */
 export function pyFromJson(text: string): string | null {
+  if (!JSON_START.test(text)) return null; // most strings: no parse at all
   let i = 0;
   const ws = () => {
     while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
   };
   const fail = (): never => {
-    throw new NotJson();
+    throw NOT_JSON;
   };
   const lit = (word: string, out: string): string => {
     if (!text.startsWith(word, i)) fail();
@@ -185,7 +190,7 @@ export function pyFromJson(text: string): string | null {
     if (i !== text.length) return null;
     return top;
   } catch (err) {
-    if (err instanceof NotJson) return null;
+    if (err === NOT_JSON) return null;
     throw err;
   }
 }

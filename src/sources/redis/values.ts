@@ -13,6 +13,8 @@ import { pyDict, pyFromJson, pyList, pyScore, pySet, pyStr, pyStringValue, pyTup
 export const CHUNK = 512;
 /** Bytes of values (as expected from lengths and memory use) per pipelined batch. */
 const BATCH_BYTES = 8 * 1024 * 1024;
+/** Keys using at most this much memory are read whole without a length request. */
+const SMALL_BYTES = 256 * 1024;
 /** Expected bytes per collection element when memory use is unknown. */
 const GUESS_ELEMENT_BYTES = 64;
 
@@ -92,7 +94,10 @@ export async function readKeys(db: RedisDb, keys: Buffer[], o: ReadOptions): Pro
     }
     pending.push({ key, type: t, size, length: 0 });
   }
-  const measured = pending.filter((p) => LENGTH[p.type]);
+  // A key whose memory use is at most the bound holds a value that is too (Redis stores each
+  // byte at least once): read it whole without asking its length first.
+  const small = (p: Pending) => p.size !== null && p.size <= Math.min(o.maxValueSize, SMALL_BYTES);
+  const measured = pending.filter((p) => LENGTH[p.type] && !small(p));
   const lengths = await db.pipeline('reading value lengths', measured.map((p) => [LENGTH[p.type], p.key]));
   measured.forEach((p, i) => {
     p.length = lengths[i][0] ? 0 : Number(lengths[i][1]);
@@ -103,7 +108,7 @@ export async function readKeys(db: RedisDb, keys: Buffer[], o: ReadOptions): Pro
   const whole: Pending[] = [];
   const chunked: Pending[] = [];
   for (const p of pending) {
-    if (p.type === 'string' || p.type === 'ReJSON-RL' || (LENGTH[p.type] && p.length <= CHUNK)) whole.push(p);
+    if (p.type === 'string' || p.type === 'ReJSON-RL' || (LENGTH[p.type] && (small(p) || p.length <= CHUNK))) whole.push(p);
     else if (LENGTH[p.type]) chunked.push(p);
     else out.set(p, { key: p.key, type: p.type, size: p.size, value: '', problem: `values of type ${p.type} are not read` });
   }
@@ -116,7 +121,7 @@ export async function readKeys(db: RedisDb, keys: Buffer[], o: ReadOptions): Pro
     batchBytes = 0;
   };
   for (const p of whole) {
-    const expected = Math.min(o.maxValueSize, p.type === 'string' ? p.length : p.size ?? p.length * GUESS_ELEMENT_BYTES);
+    const expected = Math.min(o.maxValueSize, p.size ?? (p.type === 'string' ? p.length : p.length * GUESS_ELEMENT_BYTES));
     if (batch.length > 0 && batchBytes + expected > BATCH_BYTES) await flush();
     batch.push(p);
     batchBytes += expected;

@@ -1,0 +1,102 @@
+/**
+ * Redis source throughput (issue 17): N keys (default 100 000; BENCH_KEYS) of mixed types in a
+ * claimed test database of the machine's Redis (REDIS_URL), read twice each way in the same
+ * run: (1) the raw client — ioredis SCAN COUNT 1000, then per page one pipeline of TYPE and one
+ * of the type's read command (GET, HGETALL, LRANGE, SMEMBERS, ZRANGE WITHSCORES); (2) the
+ * source's full enumeration (getDocs: SCAN, TYPE + MEMORY USAGE, lengths, values, rendering,
+ * document ids). Prints keys/s, MB/s of values, the ratio, and peak RSS.
+ * `node --import tsx bench/redis-source.ts`
+ */
+import { Redis } from 'ioredis';
+import { testContext } from '../src/sources/source.case.js';
+import { redisSource } from '../src/sources/redis/datasource.js';
+import { claimDatabase, redisConfig } from '../src/sources/redis/redis.fixture.js';
+
+const N = Number(process.env.BENCH_KEYS ?? 100_000);
+const t = await claimDatabase();
+let peak = 0;
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+
+// Load: 70 % strings of ~100 bytes, 10 % hashes (5 fields), 10 % lists (5 items), 5 % sets, 5 % zsets.
+const pad = 'x'.repeat(90);
+for (let from = 0; from < N; from += 5000) {
+  const p = t.r.pipeline();
+  for (let i = from; i < Math.min(N, from + 5000); i++) {
+    const k = `bench:${i}`;
+    const m = i % 20;
+    if (m < 14) p.set(k, `${pad}${i}`);
+    else if (m < 16) p.hset(k, { a: `${i}`, b: pad, c: 'c', d: 'd', e: 'e' });
+    else if (m < 18) p.rpush(k, `${i}`, pad, 'c', 'd', 'e');
+    else if (m < 19) p.sadd(k, `${i}`, pad, 'c');
+    else p.zadd(k, 1, `${i}`, 2, pad);
+  }
+  await p.exec();
+}
+
+const READ: Record<string, (k: Buffer) => [string, ...(string | number | Buffer)[]]> = {
+  string: (k) => ['get', k],
+  hash: (k) => ['hgetall', k],
+  list: (k) => ['lrange', k, 0, -1],
+  set: (k) => ['smembers', k],
+  zset: (k) => ['zrange', k, 0, -1, 'WITHSCORES'],
+};
+
+async function raw(): Promise<{ keys: number; bytes: number }> {
+  const u = new URL(redisConfig(0).host ? `redis://${String(redisConfig(0).host)}` : 'redis://127.0.0.1');
+  const cfg = redisConfig(t.db);
+  const r = new Redis({ host: u.hostname, port: Number(cfg.port), db: t.db, username: String(cfg.username) || undefined, password: String(cfg.password) || undefined });
+  let keys = 0;
+  let bytes = 0;
+  let cursor = '0';
+  const size = (v: unknown): number => (Buffer.isBuffer(v) ? v.length : Array.isArray(v) ? v.reduce((n: number, x) => n + size(x), 0) : 0);
+  do {
+    const [next, page] = (await r.callBuffer('SCAN', cursor, 'COUNT', 1000)) as [Buffer, Buffer[]];
+    cursor = next.toString();
+    const tp = r.pipeline();
+    for (const k of page) tp.type(k);
+    const types = (await tp.exec())!.map(([, v]) => String(v));
+    const vp = r.pipeline();
+    page.forEach((k, i) => {
+      const [cmd, ...args] = READ[types[i]](k);
+      (vp as unknown as { callBuffer(...a: unknown[]): void }).callBuffer(cmd, ...args);
+    });
+    for (const [, v] of (await vp.exec())!) bytes += size(v);
+    keys += page.length;
+  } while (cursor !== '0');
+  r.disconnect();
+  return { keys, bytes };
+}
+
+async function source(): Promise<{ keys: number; bytes: number }> {
+  const s = redisSource.create(redisConfig(t.db));
+  let keys = 0;
+  let bytes = 0;
+  for await (const d of s.getDocs(testContext())) {
+    keys++;
+    bytes += String(d.value).length;
+  }
+  await s.close();
+  return { keys, bytes };
+}
+
+async function timed(name: string, f: () => Promise<{ keys: number; bytes: number }>): Promise<number> {
+  const t0 = performance.now();
+  const { keys, bytes } = await f();
+  const s = (performance.now() - t0) / 1000;
+  const rate = keys / s;
+  console.log(`${name.padEnd(8)} ${keys} keys in ${s.toFixed(2)} s: ${Math.round(rate)} keys/s, ${(bytes / 1e6 / s).toFixed(1)} MB/s of values`);
+  return rate;
+}
+
+try {
+  let bestRaw = 0;
+  let bestSource = 0;
+  for (let round = 0; round < 2; round++) {
+    bestRaw = Math.max(bestRaw, await timed('raw', raw));
+    bestSource = Math.max(bestSource, await timed('source', source));
+  }
+  console.log(`source / raw = ${((bestSource / bestRaw) * 100).toFixed(0)} % (best of 2 each); peak RSS ${(peak / 1024 / 1024).toFixed(0)} MiB`);
+} finally {
+  clearInterval(sampler);
+  await t.release();
+}
