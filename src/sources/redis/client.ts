@@ -185,6 +185,11 @@ export class RedisDb {
     return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
   }
 
+  /** A server's refusal of one pipelined command as the error a user can act on. */
+  error(err: unknown, during: string): Error {
+    return this.client.toSourceError(err, during, this.signal);
+  }
+
   /** One command as is (errors unmapped), bounded by read_timeout. */
   raw(cmd: string, ...args: Arg[]): Promise<unknown> {
     return this.bounded(this.r.callBuffer(cmd, ...args));

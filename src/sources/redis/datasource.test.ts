@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SourceError, type ConfigValues, type SourceDocument } from '../source.js';
 import { testContext } from '../source.case.js';
 import { documentId, redisSource } from './datasource.js';
@@ -72,7 +74,7 @@ await withRedis('redis source', () => {
       assert.equal(h.key_type, 'hash');
       assert.ok(typeof h.size_in_bytes === 'number' && h.size_in_bytes > 0);
       assert.deepEqual(new Set([...docs.values()].map((d) => d.key_type)), new Set(['string', 'hash', 'list', 'set', 'zset', 'stream']));
-      await r.flushdb();
+      await a.reset();
     });
 
     test('values over max_value_size are truncated and reported; large collections are read whole in chunks', async () => {
@@ -105,7 +107,7 @@ await withRedis('redis source', () => {
         assert.ok((cut.docs.get(k)!.value as string).length <= 1024 + 40, k);
       }
       assert.ok((cut.docs.get('big:l')!.value as string).startsWith("['item-0', 'item-1'"));
-      await r.flushdb();
+      await a.reset();
     });
 
     test('several databases, and key_pattern / type advanced rules', async () => {
@@ -134,8 +136,8 @@ await withRedis('redis source', () => {
       assert.ok(shape.messages.some((m) => /Rule 1: "database"/.test(m)) && shape.messages.some((m) => /Rule 2: unknown key "extra"/.test(m)));
       await assert.rejects(sync(redisConfig(a.db), { database: 0 }), /Invalid advanced sync rules/);
       await s.close();
-      await a.r.flushdb();
-      await b.r.flushdb();
+      await a.reset();
+      await b.reset();
     });
 
     test('an unavailable database, a bad password and a missing permission say what to fix', async () => {
@@ -162,7 +164,44 @@ await withRedis('redis source', () => {
 
       await assert.rejects(sync(redisConfig(a.db, { username: weak, password: 'weak-pw' })), (e: unknown) =>
         e instanceof SourceError && new RegExp(`User "${weak}" lacks a permission.*scan.*ACL SETUSER`, 's').test(e.message));
-      await a.r.flushdb();
+      await a.reset();
+    });
+
+    test('the operator\'s egress allow-list is honoured', async () => {
+      const policy = (allowedHosts: string[]) => ({ directoryRoots: null, allowedHosts });
+      const refused = redisSource.create(redisConfig(a.db), policy(['10.0.0.0/8']));
+      await assert.rejects(refused.ping(), (e: unknown) => e instanceof SourceError && /is not allowed.*sources\.allowed_hosts/.test(e.message));
+      const host = String(redisConfig(a.db).host);
+      await redisSource.create(redisConfig(a.db), policy([host === 'localhost' ? '127.0.0.1' : host, '::1'])).ping();
+    });
+
+    test('memory stays flat whatever the number of keys (one SCAN page at a time)', async () => {
+      const n = 60_000;
+      for (let from = 0; from < n; from += 10_000) {
+        const p = a.r.pipeline();
+        for (let i = from; i < from + 10_000; i++) p.set(`m:${i}`, `${'v'.repeat(200)}${i}`);
+        await p.exec();
+      }
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      const s = redisSource.create(redisConfig(a.db, { page_size: 500 }));
+      let seen = 0;
+      let early = 0;
+      let late = 0;
+      for await (const _ of s.getDocs(testContext())) {
+        seen++;
+        if (seen === 10_000 || seen === n - 100) {
+          gc();
+          const used = process.memoryUsage().heapUsed;
+          if (seen === 10_000) early = used;
+          else late = used;
+        }
+      }
+      assert.ok(seen > n);
+      const growth = (late - early) / 1024 / 1024;
+      console.log(`# redis source heap after GC: ${(early / 1048576).toFixed(1)} MiB at 10k keys, ${(late / 1048576).toFixed(1)} MiB at ${n}`);
+      assert.ok(growth < 8, `heap grew ${growth.toFixed(1)} MiB from 10k to ${n} keys`);
+      await a.reset();
     });
 
     test('a server that does not answer fails within read_timeout; one that is not Redis says so', async () => {

@@ -55,6 +55,8 @@ export interface TestDatabase {
   r: Redis;
   /** The claim key's document id (it is a key of the database, so syncs see it). */
   claimId: string;
+  /** Empties the database, keeping the claim. */
+  reset(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -72,6 +74,9 @@ export async function claimDatabase(): Promise<TestDatabase> {
           db,
           r,
           claimId: documentId(db, Buffer.from(CLAIM_KEY)),
+          async reset() {
+            await r.multi().flushdb().set(CLAIM_KEY, token, 'EX', 900).exec();
+          },
           async release() {
             if ((await r.get(CLAIM_KEY)) === token) await r.flushdb();
             r.disconnect();

@@ -82,7 +82,7 @@ export async function readKeys(db: RedisDb, keys: Buffer[], o: ReadOptions): Pro
   const pending: Pending[] = [];
   for (const [i, key] of keys.entries()) {
     const [typeErr, type] = meta[i * step];
-    if (typeErr) throw typeErr;
+    if (typeErr) throw db.error(typeErr, 'reading key types');
     const t = text(type);
     if (t === 'none') continue; // deleted or expired since SCAN
     let size: number | null = null;
