@@ -7,13 +7,43 @@
  * document ids). Prints keys/s, MB/s of values, the ratio, and peak RSS.
  * `node --import tsx bench/redis-source.ts`
  */
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { testContext } from '../src/sources/source.case.js';
 import { redisSource } from '../src/sources/redis/datasource.js';
-import { claimDatabase, redisConfig } from '../src/sources/redis/redis.fixture.js';
+import type { SyncContext } from '../src/sources/source.js';
 
 const N = Number(process.env.BENCH_KEYS ?? 100_000);
-const t = await claimDatabase();
+const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const conn = { host: url.hostname, port: Number(url.port || 6379), username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+const redisConfig = (db: number) => ({ ...conn, database: String(db) });
+
+/** Claims test database 15 as the tests claim theirs (src/sources/redis/redis.fixture.ts), or gives up. */
+async function claim(db = 15) {
+  const r = new Redis({ ...conn, username: conn.username || undefined, password: conn.password || undefined, db });
+  const token = randomBytes(8).toString('hex');
+  for (let i = 0; (await r.set('__tributary_test_claim__', token, 'EX', 900, 'NX')) !== 'OK'; i++) {
+    if (i === 60) throw new Error(`database ${db} stays claimed by a test; try again later`);
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+  await r.multi().flushdb().set('__tributary_test_claim__', token, 'EX', 900).exec();
+  return {
+    db,
+    r,
+    async release() {
+      await r.flushdb();
+      r.disconnect();
+    },
+  };
+}
+
+function context(): SyncContext {
+  return {
+    signal: new AbortController().signal, advancedRules: {}, basicRules: [], syncCursor: null,
+    checkpoint: async () => {}, log: { info() {}, warn() {}, error() {} },
+  };
+}
+
+const t = await claim();
 let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
 
@@ -42,9 +72,7 @@ const READ: Record<string, (k: Buffer) => [string, ...(string | number | Buffer)
 };
 
 async function raw(): Promise<{ keys: number; bytes: number }> {
-  const u = new URL(redisConfig(0).host ? `redis://${String(redisConfig(0).host)}` : 'redis://127.0.0.1');
-  const cfg = redisConfig(t.db);
-  const r = new Redis({ host: u.hostname, port: Number(cfg.port), db: t.db, username: String(cfg.username) || undefined, password: String(cfg.password) || undefined });
+  const r = new Redis({ ...conn, username: conn.username || undefined, password: conn.password || undefined, db: t.db });
   let keys = 0;
   let bytes = 0;
   let cursor = '0';
@@ -71,7 +99,7 @@ async function source(): Promise<{ keys: number; bytes: number }> {
   const s = redisSource.create(redisConfig(t.db));
   let keys = 0;
   let bytes = 0;
-  for await (const d of s.getDocs(testContext())) {
+  for await (const d of s.getDocs(context())) {
     keys++;
     bytes += String(d.value).length;
   }
