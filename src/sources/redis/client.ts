@@ -134,7 +134,10 @@ export class RedisClient {
       return wrap(`${where} does not answer as a Redis server (${msg.slice(0, 80)}). Check the \`host\` and \`port\` settings, and \`ssl_enabled\` if the server expects TLS.`);
     }
     if (LOST.test(msg) || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
-      return wrap(`The connection to ${where} was lost while ${during}: ${msg}. The next sync starts again.`, true);
+      // A plain connection to a TLS-only port is closed by the server at the first command.
+      const atStart = /^(connecting|checking the connection)/.test(during);
+      const hint = atStart && !this.s.sslEnabled ? ' If the server accepts only TLS connections, enable `ssl_enabled`.' : ' The next sync starts again.';
+      return wrap(`The connection to ${where} was lost while ${during}: ${msg}.${hint}`, true);
     }
     return wrap(`${where} error while ${during}: ${msg}.`);
   }
