@@ -1,10 +1,12 @@
 /**
  * Reads the keys of one SCAN page into documents' fields (docs/sources/redis.md "Documents"):
- * type and memory use of every key in one round trip, lengths in a second, then the values:
- * whole values in pipelined batches of at most BATCH_BYTES, larger collections in chunks of
- * CHUNK elements. A value is read up to `max_value_size` bytes; past it the value is truncated
- * (the first bytes of a string, the first elements of a collection) and the key is reported
- * with the reason. Values are rendered as Elastic's source renders them (render.ts).
+ * type and memory use of every key in one round trip; lengths of the keys that may be large in
+ * a second; then the values: whole values in pipelined batches of at most BATCH_BYTES (by memory
+ * use), collections that are large (memory use over SMALL_BYTES or the bound, and over CHUNK
+ * elements) in chunks of CHUNK elements. A string is read up to `max_value_size` bytes, a
+ * collection until its rendered text reaches `max_value_size` characters; past that the value
+ * is truncated and the key reported with the reason. Values are rendered as Elastic's source
+ * renders them (render.ts).
  */
 import type { Arg, RedisDb, Reply } from './client.js';
 import { pyDict, pyFromJson, pyList, pyScore, pySet, pyStr, pyStringValue, pyTuple } from './render.js';
