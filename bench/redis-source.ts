@@ -5,7 +5,7 @@
  * of the type's read command (GET, HGETALL, LRANGE, SMEMBERS, ZRANGE WITHSCORES); (2) the
  * source's full enumeration (getDocs: SCAN, TYPE + MEMORY USAGE, lengths, values, rendering,
  * document ids). Prints keys/s, MB/s of values, the ratio, and peak RSS.
- * `node --import tsx bench/redis-source.ts`
+ * `npm run bench:redis`
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
