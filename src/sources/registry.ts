@@ -7,6 +7,7 @@
 import { directorySource } from './directory/datasource.js';
 import { mysqlSource } from './mysql/datasource.js';
 import { postgresqlSource } from './postgresql/datasource.js';
+import { redisSource } from './redis/datasource.js';
 import { s3Source } from './s3/datasource.js';
 import type { SourceFactory } from './source.js';
 
@@ -15,4 +16,5 @@ export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [mysqlSource.serviceType]: mysqlSource,
   [postgresqlSource.serviceType]: postgresqlSource,
   [s3Source.serviceType]: s3Source,
+  [redisSource.serviceType]: redisSource,
 });
