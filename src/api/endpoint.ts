@@ -3,7 +3,7 @@
  * parameters, the Elasticsearch action name it is authorised as, and a short handler. The
  * registry (`api/registry.ts`) lists every endpoint; `api/server.ts` turns them into routes.
  */
-import type { AppContext, IndexAccess } from './app-context.js';
+import type { AppContext, IndexAccess, IndexRestrictions } from './app-context.js';
 
 /** What an endpoint does with a request body (checked by the server, request-body.ts). */
 export type BodyHandling = 'required' | 'none' | 'optional';
@@ -29,6 +29,11 @@ export interface EndpointRequest {
    * connector's `index_name`); null when security is off (everything allowed).
    */
   access: IndexAccess | null;
+  /**
+   * Document- and field-level security of the caller (reads of the embedded index filter by
+   * it, api/content-index/restricted-read.ts); absent or null when security is off.
+   */
+  restrict?: IndexRestrictions | null;
 }
 
 export interface EndpointReply {

@@ -215,7 +215,10 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
     access: null,
   };
   await app.security.authorize(principal, ep, request);
-  if (app.security.enabled) request.access = app.security.indexAccess(principal);
+  if (app.security.enabled) {
+    request.access = app.security.indexAccess(principal);
+    request.restrict = app.security.indexRestrictions?.(principal) ?? null;
+  }
   // Bounds checked before the handler runs: a refused filter_path changes nothing.
   const fp = request.query.filter_path as string[] | undefined;
   const filter = fp ? compileFilterPath(fp) : undefined;
