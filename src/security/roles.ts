@@ -82,6 +82,9 @@ export function parseRoleDescriptor(where: string, raw: unknown): RoleDescriptor
     } else if (k === 'metadata' || k === 'transient_metadata') {
       if (!isPlainObject(v)) throw new Error(`role [${where}]: [${k}] must be an object`);
       if (k === 'metadata') out.metadata = v;
+    } else if (k === 'restriction') {
+      // Elasticsearch limits such a key to workflows (search applications), which Tributary does not serve.
+      throw new Error(`role [${where}]: [restriction] (workflows) is not supported by Tributary: it serves no search application endpoint; omit it (the key's index privileges and role query still apply to direct searches)`);
     } else if (k === 'run_as' || k === 'applications' || k === 'remote_indices' || k === 'remote_cluster' || k === 'global') {
       if (Array.isArray(v) && v.length === 0) continue;
       throw new Error(`role [${where}]: [${k}] is not supported by Tributary`);
