@@ -23,6 +23,7 @@ const USERS = {
   mallory: { password: 'mallory-password', roles: ['team_notes', 'one_team'], metadata: { teams: [HOSTILE], team: HOSTILE } },
   fran: { password: 'fran-password', roles: ['fields_only'] },
   gus: { password: 'gus-password', roles: ['own_notes', 'manage_keys'], metadata: { teams: ['red'] } },
+  hank: { password: 'hank-password', roles: ['own_writer'] },
 };
 const ROLES = {
   ...TEST_ROLES,
@@ -34,6 +35,7 @@ const ROLES = {
   all_notes: { indices: [{ names: ['not*'], privileges: ['read'] }] },
   fields_only: { indices: [{ names: [INDEX], privileges: ['read'], field_security: { grant: ['title', 'owner', 'meta.*'], except: ['meta.secret'] } }] },
   manage_keys: { cluster: ['manage_own_api_key'] },
+  own_writer: { indices: [{ names: [INDEX], privileges: ['read', 'write'], query: '{"term": {"owner": "{{_user.username}}"}}' }] },
 };
 type User = keyof typeof USERS;
 const auth = (u: User): [string, string] => [u, USERS[u].password];
@@ -174,6 +176,27 @@ describe('API keys with role queries', () => {
 function nest(depth: number): unknown {
   return depth === 0 ? { match_all: {} } : { bool: { filter: [nest(depth - 1)] } };
 }
+
+describe('writes under document-level security', () => {
+  test('writes are not filtered, but updates (which read the document) are refused as in Elasticsearch', async () => {
+    const put = await srv.inject({ method: 'PUT', url: `/${INDEX}/_doc/h1`, auth: auth('hank'), body: { owner: 'someone-else', title: 'hank wrote' } });
+    assert.equal(put.statusCode, 201, put.body);
+    // Written, yet outside hank's query: hank cannot read it back.
+    assert.equal((await srv.inject({ method: 'GET', url: `/${INDEX}/_doc/h1`, auth: auth('hank') })).statusCode, 404);
+    const upd = await srv.inject({ method: 'POST', url: `/${INDEX}/_update/c1`, auth: auth('hank'), body: { doc: { title: 'x' } } });
+    assert.equal(upd.statusCode, 400);
+    assert.equal(upd.json().error.type, 'security_exception');
+    assert.match(upd.json().error.reason, /update request if field or document level security is enabled/);
+    const nd = [{ update: { _id: 'c1' } }, { doc: { title: 'x' } }, { index: { _id: 'h2' } }, { owner: 'hank' }].map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const bulk = await srv.inject({ method: 'POST', url: `/${INDEX}/_bulk`, auth: auth('hank'), payload: nd, headers: { 'content-type': 'application/x-ndjson' } });
+    const items = bulk.json().items as Record<string, any>[];
+    assert.equal(items[0]!.update.status, 400);
+    assert.match(items[0]!.update.error.reason, /bulk item request with update requests embedded/);
+    assert.equal(items[1]!.index.status, 201);
+    const c1 = await srv.inject({ method: 'GET', url: `/${INDEX}/_doc/c1`, auth: auth('root') });
+    assert.equal(c1.json()._source.title, 'carol plan');
+  });
+});
 
 describe('config load', () => {
   test('an invalid role query or field_security fails the load with the role named', async () => {
