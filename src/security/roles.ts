@@ -185,6 +185,8 @@ export function compile(descriptors: RoleDescriptor[]): Permission {
     restriction(action, index, user) {
       if (!restricted) return null;
       const reaching = groups.filter((g) => g.names.some((m) => m(index)) && g.privileges.some((p) => grants(p, action)));
+      // No group grants the action: authorization refuses it; nothing to restrict here.
+      if (reaching.length === 0) return null;
       const access: GroupAccess[] = reaching.map((g) => ({ query: g.query ? renderRoleQuery(g.query, user) : null, fields: g.fields }));
       const r = unite(access);
       return r.query === null && r.fields === null ? null : r;

@@ -196,6 +196,15 @@ describe('writes under document-level security', () => {
     const c1 = await srv.inject({ method: 'GET', url: `/${INDEX}/_doc/c1`, auth: auth('root') });
     assert.equal(c1.json()._source.title, 'carol plan');
   });
+
+  test('_delete_by_query deletes only the documents the caller can see', async () => {
+    const before = (await srv.inject({ method: 'GET', url: `/${INDEX}/_count`, auth: auth('root') })).json().count;
+    const res = await srv.inject({ method: 'POST', url: `/${INDEX}/_delete_by_query`, auth: auth('hank'), body: { query: { match_all: {} } } });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().deleted, 1); // h2, owned by hank; h1 (owner someone-else) and the others stay
+    assert.equal((await srv.inject({ method: 'GET', url: `/${INDEX}/_count`, auth: auth('root') })).json().count, before - 1);
+    assert.equal((await srv.inject({ method: 'GET', url: `/${INDEX}/_doc/h1`, auth: auth('root') })).statusCode, 200);
+  });
 });
 
 describe('config load', () => {
