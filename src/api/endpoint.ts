@@ -20,7 +20,10 @@ export interface EndpointRequest {
   query: Record<string, unknown>;
   /** Parsed JSON body (undefined when none was sent); for ndjson endpoints, the raw text. */
   body: unknown;
-  /** The authenticated principal's name, when security is on. */
+  /**
+   * Who the caller is, for what it owns (scrolls): the user name, and for an API key the key id
+   * too (a key's scrolls are its own, as in Elasticsearch).
+   */
   user?: string;
   /** Raw path as requested (for error messages). */
   path: string;

@@ -210,7 +210,9 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
     params: req.params as Record<string, string>,
     query: parseQuery(path, q === -1 ? '' : url.slice(q + 1), ep.params),
     body: parseBody(ep, req),
-    user: principal.username,
+    // A scroll is bound to who opened it; for an API key, to the key (as Elasticsearch), so
+    // two keys of one owner (with different role queries) cannot continue each other's scrolls.
+    user: principal.apiKeyId ? `${principal.username}\u0000api_key:${principal.apiKeyId}` : principal.username,
     path,
     access: null,
   };

@@ -152,6 +152,16 @@ describe('a search application API key built from the ACL index', () => {
     });
   }
 
+  test('a scroll opened by one user\'s key cannot be continued by another key of the same owner', async () => {
+    const open = await srv.inject({ method: 'POST', url: `/${INDEX}/_search?scroll=1m`, apiKey: keys.carol, body: { size: 1 } });
+    assert.equal(open.statusCode, 200, open.body);
+    const id = open.json()._scroll_id;
+    const stolen = await srv.inject({ method: 'POST', url: '/_search/scroll', apiKey: keys.alice, body: { scroll: '1m', scroll_id: id } });
+    assert.equal(stolen.statusCode, 404, stolen.body);
+    const own = await srv.inject({ method: 'POST', url: '/_search/scroll', apiKey: keys.carol, body: { scroll: '1m', scroll_id: id } });
+    assert.equal(own.statusCode, 200, own.body);
+  });
+
   test('the key reaches neither the ACL index nor other indices, and the owner sees everything', async () => {
     const res = await srv.inject({ method: 'GET', url: `/${ACL}/_search`, apiKey: keys.alice });
     assert.equal(res.statusCode, 403);
