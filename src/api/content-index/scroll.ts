@@ -1,7 +1,7 @@
 /**
  * `GET|POST /_search/scroll[/<scroll_id>]` (the next page of a scroll opened by
  * `_search?scroll=…`) and `DELETE /_search/scroll[/<scroll_id>]` (clear), on the embedded index
- * (docs/embedded-index.md "Scroll"). A scroll belongs to the user who opened it: with security
+ * (docs/embedded-index.md "Scroll"). A scroll belongs to the user (or API key) that opened it: with security
  * on, the action is authorized by name (as Elasticsearch does for scrolls) and another user's
  * scroll id is answered as unknown.
  */
