@@ -33,7 +33,7 @@ const ROLES = {
   },
   one_team: { indices: [{ names: [INDEX], privileges: ['read'], query: '{"term": {"team": "{{_user.metadata.team}}"}}' }] },
   all_notes: { indices: [{ names: ['not*'], privileges: ['read'] }] },
-  fields_only: { indices: [{ names: [INDEX], privileges: ['read'], field_security: { grant: ['title', 'owner', 'meta.*'], except: ['meta.secret'] } }] },
+  fields_only: { indices: [{ names: [INDEX], privileges: ['read', 'view_index_metadata'], field_security: { grant: ['title', 'owner', 'meta.*'], except: ['meta.secret'] } }] },
   manage_keys: { cluster: ['manage_own_api_key'] },
   own_writer: { indices: [{ names: [INDEX], privileges: ['read', 'write'], query: '{"term": {"owner": "{{_user.username}}"}}' }] },
 };
@@ -123,6 +123,18 @@ describe('field-level security', () => {
     assert.deepEqual(idsOf(await search({ auth: auth('fran') }, { query: { bool: { must_not: [{ match: { body: 'budget' } }] } } })), expect(() => true));
     const q = await srv.inject({ method: 'GET', url: `/${INDEX}/_search?q=budget`, auth: auth('fran') });
     assert.equal(q.json().hits.total.value, 0);
+  });
+
+  test('get-mapping shows only the visible fields', async () => {
+    const res = await srv.inject({ method: 'GET', url: `/${INDEX}/_mapping`, auth: auth('fran') });
+    assert.equal(res.statusCode, 200, res.body);
+    const props = res.json()[INDEX].mappings.properties;
+    assert.deepEqual(Object.keys(props).sort(), ['meta', 'owner', 'title']);
+    assert.deepEqual(Object.keys(props.meta.properties), ['public']);
+    const idx = await srv.inject({ method: 'GET', url: `/${INDEX}`, auth: auth('fran') });
+    assert.deepEqual(Object.keys(idx.json()[INDEX].mappings.properties).sort(), ['meta', 'owner', 'title']);
+    const full = await srv.inject({ method: 'GET', url: `/${INDEX}/_mapping`, auth: auth('root') });
+    assert.ok(full.json()[INDEX].mappings.properties.body);
   });
 
   test('highlight does not show hidden fields; sorting on one is refused as unmapped', async () => {

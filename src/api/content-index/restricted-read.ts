@@ -178,3 +178,21 @@ export function filterHits(req: EndpointRequest, action: string, response: Obj):
   }
   return response;
 }
+
+/** A mapping (`{properties}`) without the fields the caller may not see (Elasticsearch filters get-mapping too). */
+export function filterMapping(mapping: unknown, visible: Visible, prefix = ''): unknown {
+  if (!isPlainObject(mapping) || !isPlainObject(mapping.properties)) return mapping;
+  const properties: Obj = {};
+  for (const [k, def] of Object.entries(mapping.properties)) {
+    if (!isPlainObject(def)) continue;
+    const path = prefix + k;
+    if (isPlainObject(def.properties)) {
+      const inner = filterMapping(def, visible, path + '.') as Obj;
+      if (Object.keys(inner.properties as Obj).length > 0) properties[k] = inner;
+      continue;
+    }
+    const fields = isPlainObject(def.fields) ? Object.fromEntries(Object.entries(def.fields).filter(([sub]) => visible(`${path}.${sub}`))) : undefined;
+    if (visible(path)) properties[k] = fields && Object.keys(fields).length ? { ...def, fields } : (({ fields: _f, ...rest }) => rest)(def);
+  }
+  return { ...mapping, properties };
+}
