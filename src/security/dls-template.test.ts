@@ -33,6 +33,15 @@ describe('role query templates', () => {
     }
   });
 
+  test('hostile templates are refused in linear time (no backtracking)', () => {
+    const hostile = ['{{' + ' '.repeat(60_000), '{{a' + ' '.repeat(60_000) + 'b', '{{#toJson}}' + ' '.repeat(60_000), '{{x}} '.repeat(10_000) + '{{'];
+    for (const t of hostile) {
+      const started = performance.now();
+      assert.throws(() => parseTemplate(t));
+      assert.ok(performance.now() - started < 200, `took ${performance.now() - started} ms`);
+    }
+  });
+
   test('rendered size is bounded', () => {
     const big = 'x'.repeat(200_000);
     assert.throws(() => render('{"a": "{{_user.metadata.a}}", "b": "{{_user.metadata.a}}"}', user('u', { a: big })), /longer than/);

@@ -30,47 +30,55 @@ export class TemplateError extends Error {}
 type Part = { text: string } | { name: string; mode: 'escape' | 'json' | 'join'; inString: boolean };
 
 const NAME = /^[A-Za-z0-9_@$-]+(\.[A-Za-z0-9_@$-]+)*$/;
-const TAG = /\{\{\s*([#/^&!>{=]?)\s*([^}]*?)\s*\}\}/g;
+const SIGILS = '#/^&!>{=';
 
-/** Parses a template once; throws `TemplateError` naming what is not supported. */
+/** One `{{…}}` tag at or after `from`: its bounds and trimmed content; null when there is none. */
+function nextTag(source: string, from: number): { open: number; end: number; sigil: string; name: string; whole: string } | null {
+  const open = source.indexOf('{{', from);
+  if (open < 0) return null;
+  const close = source.indexOf('}}', open + 2);
+  if (close < 0) throw new TemplateError('unclosed mustache tag in the template');
+  const inner = source.slice(open + 2, close).trim();
+  const sigil = inner !== '' && SIGILS.includes(inner[0]!) ? inner[0]! : '';
+  return { open, end: close + 2, sigil, name: inner.slice(sigil.length).trim(), whole: source.slice(open, close + 2) };
+}
+
+/** Parses a template once (a linear scan, no backtracking); throws `TemplateError` naming what is not supported. */
 export function parseTemplate(source: string): Part[] {
   if (source.length > MAX_TEMPLATE_CHARS) throw new TemplateError(`the template is longer than [${MAX_TEMPLATE_CHARS}] characters`);
   if (source.includes('{{{')) throw new TemplateError('triple mustache [{{{…}}}] (unescaped output) is not supported in role queries');
   const parts: Part[] = [];
   let last = 0;
   let inString = false;
-  const scan = (text: string) => {
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
+  const text = (t: string) => {
+    for (let i = 0; i < t.length; i++) {
+      const c = t[i];
       if (c === '\\' && inString) i++;
       else if (c === '"') inString = !inString;
     }
+    parts.push({ text: t });
   };
-  const tags = [...source.matchAll(TAG)];
-  for (let t = 0; t < tags.length; t++) {
-    const m = tags[t]!;
-    const text = source.slice(last, m.index);
-    scan(text);
-    parts.push({ text });
-    const [whole, sigil, name] = m as unknown as [string, string, string];
-    last = m.index! + whole.length;
-    if (sigil === '') {
-      if (!NAME.test(name)) throw new TemplateError(`invalid template variable [${name}]`);
-      parts.push({ name, mode: 'escape', inString });
+  for (let tag = nextTag(source, 0); tag; tag = nextTag(source, last)) {
+    text(source.slice(last, tag.open));
+    last = tag.end;
+    if (tag.sigil === '') {
+      if (!NAME.test(tag.name)) throw new TemplateError(`invalid template variable [${tag.name}]`);
+      parts.push({ name: tag.name, mode: 'escape', inString });
       continue;
     }
-    if (sigil !== '#' || (name !== 'toJson' && name !== 'join')) {
-      throw new TemplateError(`the mustache tag [${whole}] is not supported in role queries (only {{name}}, {{#toJson}}name{{/toJson}} and {{#join}}name{{/join}})`);
+    const section = tag.name;
+    if (tag.sigil !== '#' || (section !== 'toJson' && section !== 'join')) {
+      throw new TemplateError(`the mustache tag [${tag.whole}] is not supported in role queries (only {{name}}, {{#toJson}}name{{/toJson}} and {{#join}}name{{/join}})`);
     }
-    const inner = source.slice(last).match(/^\s*([^{}\s]+)\s*\{\{\s*\/\s*(toJson|join)\s*\}\}/);
-    if (!inner || inner[2] !== name || !NAME.test(inner[1]!)) throw new TemplateError(`[{{#${name}}}] must enclose one variable name and be closed by [{{/${name}}}]`);
-    parts.push({ name: inner[1]!, mode: name === 'toJson' ? 'json' : 'join', inString });
-    last += inner[0].length;
-    while (t + 1 < tags.length && tags[t + 1]!.index! < last) t++;
+    const closing = nextTag(source, last);
+    const name = closing ? source.slice(last, closing.open).trim() : '';
+    if (!closing || closing.sigil !== '/' || closing.name !== section || !NAME.test(name)) {
+      throw new TemplateError(`[{{#${section}}}] must enclose one variable name and be closed by [{{/${section}}}]`);
+    }
+    parts.push({ name, mode: section === 'toJson' ? 'json' : 'join', inString });
+    last = closing.end;
   }
-  const rest = source.slice(last);
-  if (rest.includes('{{')) throw new TemplateError('unclosed mustache tag in the template');
-  parts.push({ text: rest });
+  text(source.slice(last));
   return parts;
 }
 
