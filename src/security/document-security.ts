@@ -22,6 +22,9 @@ export type RoleQuery = { query: Record<string, unknown> } | { template: ReturnT
 
 export const MAX_QUERY_CHARS = 64 * 1024;
 export const MAX_QUERY_DEPTH = 20;
+/** Bounds of `field_security` lists (every field of every hit is matched against them). */
+export const MAX_FIELD_PATTERNS = 256;
+export const MAX_FIELD_PATTERN = 512;
 
 /** Query types the embedded index compiles (docs/embedded-index.md), with how they nest. */
 const COMPOUND: Record<string, string[]> = { bool: ['must', 'filter', 'should', 'must_not'], constant_score: ['filter'], dis_max: ['queries'] };
@@ -120,7 +123,9 @@ export function parseFieldSecurity(raw: unknown): FieldSecurity {
   const list = (k: string): string[] | undefined => {
     const v = raw[k];
     if (v === undefined) return undefined;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string') || v.length > 1000) throw new Error(`[field_security.${k}] must be a list of field names`);
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.length > MAX_FIELD_PATTERN) || v.length > MAX_FIELD_PATTERNS) {
+      throw new Error(`[field_security.${k}] must be a list of at most ${MAX_FIELD_PATTERNS} field names (each at most ${MAX_FIELD_PATTERN} characters)`);
+    }
     return v as string[];
   };
   for (const k of Object.keys(raw)) if (k !== 'grant' && k !== 'except') throw new Error(`[field_security] unknown key [${k}]`);
