@@ -51,7 +51,7 @@ export function hideFields(q: unknown, visible: Visible, fields: Map<string, str
   const body = q[type];
   const none = { match_none: {} };
   const sub = (v: unknown) => (Array.isArray(v) ? v.map((x) => hideFields(x, visible, fields)) : hideFields(v, visible, fields));
-  if (!isPlainObject(body)) return q;
+  if (!isPlainObject(body)) return q; // malformed: the engine answers its 400
   switch (type) {
     case 'bool': {
       const out: Obj = { ...body };
@@ -87,8 +87,11 @@ export function hideFields(q: unknown, visible: Visible, fields: Map<string, str
       const { default_field: _d, ...rest } = body;
       return { [type]: { ...rest, fields: kept } };
     }
-    default:
+    case 'match_all': case 'match_none': case 'ids':
       return q;
+    default:
+      // Fail closed: a query type this rewrite does not know could reach hidden fields.
+      throw errors.illegalArgument(`[${type}] queries are not supported for a caller with field level security on the index`);
   }
 }
 
