@@ -9,7 +9,7 @@ import type { SecurityPort } from '../security/port.js';
 import type { Store } from '../store/store.js';
 import type { ServerMetrics } from './server-metrics.js';
 
-export type { IndexAccess, Principal, SecurityPort } from '../security/port.js';
+export type { IndexAccess, IndexRestrictions, Principal, Restriction, SecurityPort } from '../security/port.js';
 
 export interface NodeIdentity {
   name: string;

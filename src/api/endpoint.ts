@@ -3,7 +3,7 @@
  * parameters, the Elasticsearch action name it is authorised as, and a short handler. The
  * registry (`api/registry.ts`) lists every endpoint; `api/server.ts` turns them into routes.
  */
-import type { AppContext, IndexAccess } from './app-context.js';
+import type { AppContext, IndexAccess, IndexRestrictions } from './app-context.js';
 
 /** What an endpoint does with a request body (checked by the server, request-body.ts). */
 export type BodyHandling = 'required' | 'none' | 'optional';
@@ -20,7 +20,10 @@ export interface EndpointRequest {
   query: Record<string, unknown>;
   /** Parsed JSON body (undefined when none was sent); for ndjson endpoints, the raw text. */
   body: unknown;
-  /** The authenticated principal's name, when security is on. */
+  /**
+   * Who the caller is, for what it owns (scrolls): the user name, and for an API key the key id
+   * too (a key's scrolls are its own, as in Elasticsearch).
+   */
   user?: string;
   /** Raw path as requested (for error messages). */
   path: string;
@@ -29,6 +32,11 @@ export interface EndpointRequest {
    * connector's `index_name`); null when security is off (everything allowed).
    */
   access: IndexAccess | null;
+  /**
+   * Document- and field-level security of the caller (reads of the embedded index filter by
+   * it, api/content-index/restricted-read.ts); absent or null when security is off.
+   */
+  restrict?: IndexRestrictions | null;
 }
 
 export interface EndpointReply {

@@ -210,12 +210,17 @@ async function handle(app: AppContext, ep: Endpoint, req: FastifyRequest, reply:
     params: req.params as Record<string, string>,
     query: parseQuery(path, q === -1 ? '' : url.slice(q + 1), ep.params),
     body: parseBody(ep, req),
-    user: principal.username,
+    // A scroll is bound to who opened it; for an API key, to the key (as Elasticsearch), so
+    // two keys of one owner (with different role queries) cannot continue each other's scrolls.
+    user: principal.apiKeyId ? `${principal.username}\u0000api_key:${principal.apiKeyId}` : principal.username,
     path,
     access: null,
   };
   await app.security.authorize(principal, ep, request);
-  if (app.security.enabled) request.access = app.security.indexAccess(principal);
+  if (app.security.enabled) {
+    request.access = app.security.indexAccess(principal);
+    request.restrict = app.security.indexRestrictions?.(principal) ?? null;
+  }
   // Bounds checked before the handler runs: a refused filter_path changes nothing.
   const fp = request.query.filter_path as string[] | undefined;
   const filter = fp ? compileFilterPath(fp) : undefined;

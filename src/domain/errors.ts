@@ -25,6 +25,7 @@ export const errorKinds = {
   noHandler: { type: 'no_handler_found_exception', status: 400 },
   authenticationFailed: { type: 'security_exception', status: 401 },
   forbidden: { type: 'security_exception', status: 403 },
+  securityBadRequest: { type: 'security_exception', status: 400 },
   tooManyFailedLogins: { type: 'security_exception', status: 429 },
   rejectedExecution: { type: 'es_rejected_execution_exception', status: 429 },
   inFlightBreaker: { type: 'circuit_breaking_exception', status: 429 },
@@ -126,6 +127,10 @@ export const errors = {
   },
   forbidden(reason: string): ApiError {
     return new ApiError('forbidden', reason);
+  },
+  /** A request security refuses as malformed for the caller (an update under document-level security). */
+  securityBadRequest(reason: string): ApiError {
+    return new ApiError('securityBadRequest', reason);
   },
   /**
    * 401 for missing or failed credentials, with optional metadata such as

@@ -19,6 +19,7 @@ import { LoginGuard } from './login-guard.js';
 import { decoyHash, verifyPassword } from './password.js';
 import type { Principal } from './port.js';
 import { compile, parseRoleDescriptor, type Permission } from './roles.js';
+import type { TemplateUser } from './dls-template.js';
 
 export const FILE_REALM = { name: 'default_file', type: 'file' };
 const GENERIC_401 = 'unable to authenticate with provided credentials and anonymous access is not allowed for this request';
@@ -32,6 +33,11 @@ export type Failure = (path: string) => ApiError;
 /** The realm a principal authenticated with, as `_authenticate` and API key filters name it. */
 export function realmOf(p: Principal): { name: string; type: string } {
   return p.realm === 'api_key' ? API_KEY_REALM : FILE_REALM;
+}
+
+/** `_user` of templated role queries (document-level security). */
+export function templateUser(username: string, u: UserEntry): TemplateUser {
+  return { username, roles: [...u.roles], full_name: u.full_name ?? null, email: u.email ?? null, metadata: u.metadata ?? {} };
 }
 
 export class Authenticator {
@@ -113,7 +119,7 @@ export class Authenticator {
     }
     settle('succeeded');
     const p: Principal = { username, roles: [...user.roles], realm: 'basic' };
-    this.subjects.set(p, { username, roles: user.roles, permission: this.permissions.get(username)! });
+    this.subjects.set(p, { username, roles: user.roles, permission: this.permissions.get(username)!, user: templateUser(username, user) });
     return p;
   }
 
@@ -175,6 +181,7 @@ export class Authenticator {
       username: r.doc.username,
       roles: owner.roles,
       permission: this.permissions.get(r.doc.username)!,
+      user: templateUser(r.doc.username, owner),
       apiKey: { id, name: r.doc.name, permission: this.keyPermission(id, r.doc) },
     });
     return p;

@@ -13,12 +13,15 @@
  */
 import { clusterPrivilegesGranting, indexPrivilegesGranting, isClusterAction, isIndexAction } from './privileges.js';
 import type { Permission } from './roles.js';
+import type { TemplateUser } from './dls-template.js';
 
 export interface Subject {
   username: string;
   /** The user's role names (for the denial message). */
   roles: string[];
   permission: Permission;
+  /** The user as templated role queries see it (`_user`); the owner for an API key. */
+  user?: TemplateUser;
   apiKey?: { id: string; name: string; permission: Permission | null };
 }
 

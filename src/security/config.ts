@@ -14,6 +14,10 @@ import { isPlainObject } from '../domain/shared/json.js';
 export interface UserEntry {
   passwordHash: string;
   roles: string[];
+  /** What `_authenticate` shows and templated role queries read (`{{_user.metadata.*}}`). */
+  metadata?: Record<string, unknown>;
+  full_name?: string;
+  email?: string;
 }
 
 export interface RateLimitConfig {
@@ -55,7 +59,7 @@ function fail(file: string, msg: string): never {
 
 /** The keys of the section and of its subsections (src/config/schema.ts assembles them). */
 export const SECURITY_KEYS = ['enabled', 'users', 'roles', 'login_rate_limit', 'password_checks'] as const;
-export const USER_KEYS = ['password_hash', 'password', 'roles'] as const;
+export const USER_KEYS = ['password_hash', 'password', 'roles', 'metadata', 'full_name', 'email'] as const;
 export const RATE_LIMIT_KEYS = ['max_failures', 'window'] as const;
 export const PASSWORD_CHECK_KEYS = ['max_concurrent', 'max_queued'] as const;
 
@@ -146,5 +150,18 @@ async function parseUser(file: string, name: string, entry: unknown, roles: Map<
   const list = entry.roles ?? [];
   if (!Array.isArray(list) || list.some((r) => typeof r !== 'string')) fail(file, `user [${name}]: [roles] must be a list of role names`);
   for (const r of list as string[]) if (!roles.has(r)) fail(file, `user [${name}]: unknown role [${r}]`);
-  return { passwordHash, roles: list as string[] };
+  const out: UserEntry = { passwordHash, roles: list as string[] };
+  if (entry.metadata !== undefined) {
+    if (!isPlainObject(entry.metadata) || JSON.stringify(entry.metadata).length > 64 * 1024) {
+      fail(file, `user [${name}]: [metadata] must be a mapping (at most 64 KiB as JSON)`);
+    }
+    out.metadata = entry.metadata;
+  }
+  for (const k of ['full_name', 'email'] as const) {
+    const v = entry[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v.length > 1024) fail(file, `user [${name}]: [${k}] must be a string`);
+    out[k] = v;
+  }
+  return out;
 }

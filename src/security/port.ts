@@ -4,6 +4,10 @@
  * composition module (`src/app/`) picks which one a process gets.
  */
 
+import type { Restriction } from './document-security.js';
+
+export type { Restriction };
+
 /** What security needs to know about the endpoint being called (an api `Endpoint` is one). */
 export interface GuardedAction {
   name: string;
@@ -26,6 +30,13 @@ export interface GuardedAction {
  * the items of a `_bulk` body, the index a connector will sync into.
  */
 export type IndexAccess = (action: string, index: string) => string | null;
+
+/**
+ * Document- and field-level security of the caller on one index for one read action: the
+ * filter its reads get and the fields it may see, or null when unrestricted. Throws a 400 when
+ * a templated role query renders to no valid query for the caller (never reads unfiltered).
+ */
+export type IndexRestrictions = (action: string, index: string) => Restriction | null;
 
 /** What security needs to know about the request (an api `EndpointRequest` is one). */
 export interface GuardedRequest {
@@ -68,6 +79,8 @@ export interface SecurityPort {
   authorize(principal: Principal, endpoint: GuardedAction, req: GuardedRequest): Promise<void>;
   /** Index decisions for `principal` (authenticated and authorized for the endpoint already). */
   indexAccess(principal: Principal): IndexAccess;
+  /** Document- and field-level security for `principal` (absent with security off: none). */
+  indexRestrictions?(principal: Principal): IndexRestrictions;
 }
 
 export const openSecurity: SecurityPort = {

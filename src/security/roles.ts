@@ -14,12 +14,23 @@ import {
   type NamedPrivilege,
 } from './privileges.js';
 import { isPlainObject } from '../domain/shared/json.js';
+import {
+  fieldMatcher, parseFieldSecurity, parseRoleQuery, renderRoleQuery, unite,
+  type FieldSecurity, type GroupAccess, type Restriction, type RoleQuery,
+} from './document-security.js';
+import type { TemplateUser } from './dls-template.js';
 
 export interface IndicesPrivileges {
   names: string[];
   privileges: string[];
   allow_restricted_indices?: boolean;
+  /** Document-level security: as given (rendered back by the APIs), parsed in `parsedQuery`. */
+  query?: unknown;
+  field_security?: FieldSecurity;
 }
+
+/** Parsed role queries, by the group that holds them (kept out of the JSON the APIs render). */
+const parsedQueries = new WeakMap<IndicesPrivileges, RoleQuery>();
 
 export interface RoleDescriptor {
   cluster: string[];
@@ -44,8 +55,9 @@ function stringList(v: unknown, what: string): string[] {
 
 /**
  * Validates one descriptor; throws an Error naming `where` (the role) on a problem. Fields
- * Tributary cannot enforce (`run_as`, `applications`, field or document level security,
- * remote indices) are refused rather than ignored, so a role never grants more than it says.
+ * Tributary cannot enforce (`run_as`, `applications`, remote indices) are refused rather than
+ * ignored, so a role never grants more than it says. Document- and field-level security
+ * (`query`, `field_security`) are parsed and checked here (document-security.ts).
  */
 export function parseRoleDescriptor(where: string, raw: unknown): RoleDescriptor {
   if (raw === null || raw === undefined) return { cluster: [], indices: [] };
@@ -70,6 +82,9 @@ export function parseRoleDescriptor(where: string, raw: unknown): RoleDescriptor
     } else if (k === 'metadata' || k === 'transient_metadata') {
       if (!isPlainObject(v)) throw new Error(`role [${where}]: [${k}] must be an object`);
       if (k === 'metadata') out.metadata = v;
+    } else if (k === 'restriction') {
+      // Elasticsearch limits such a key to workflows (search applications), which Tributary does not serve.
+      throw new Error(`role [${where}]: [restriction] (workflows) is not supported by Tributary: it serves no search application endpoint; omit it (the key's index privileges and role query still apply to direct searches)`);
     } else if (k === 'run_as' || k === 'applications' || k === 'remote_indices' || k === 'remote_cluster' || k === 'global') {
       if (Array.isArray(v) && v.length === 0) continue;
       throw new Error(`role [${where}]: [${k}] is not supported by Tributary`);
@@ -85,14 +100,30 @@ function parseIndices(where: string, raw: unknown): IndicesPrivileges {
   let names: string[] | undefined;
   let privileges: string[] | undefined;
   let allow: boolean | undefined;
+  let query: RoleQuery | undefined;
+  let rawQuery: unknown;
+  let fields: FieldSecurity | undefined;
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'names') names = stringList(v, `role [${where}]: [names]`);
     else if (k === 'privileges') privileges = stringList(v, `role [${where}]: [privileges]`);
     else if (k === 'allow_restricted_indices') {
       if (typeof v !== 'boolean') throw new Error(`role [${where}]: [allow_restricted_indices] must be a boolean`);
       allow = v;
-    } else if (k === 'field_security' || k === 'query') {
-      throw new Error(`role [${where}]: [${k}] (field and document level security) is not supported by Tributary`);
+    } else if (k === 'query') {
+      if (v === null || v === undefined) continue;
+      try {
+        query = parseRoleQuery(v);
+      } catch (e) {
+        throw new Error(`role [${where}]: invalid role query: ${(e as Error).message}`);
+      }
+      rawQuery = v;
+    } else if (k === 'field_security') {
+      if (v === null || v === undefined) continue;
+      try {
+        fields = parseFieldSecurity(v);
+      } catch (e) {
+        throw new Error(`role [${where}]: ${(e as Error).message}`);
+      }
     } else throw new Error(`role [${where}]: unknown field [${k}]`);
   }
   if (!names || names.length === 0) throw new Error(`role [${where}]: [names] is required`);
@@ -104,7 +135,15 @@ function parseIndices(where: string, raw: unknown): IndicesPrivileges {
       );
     }
   }
-  return { names, privileges, ...(allow !== undefined ? { allow_restricted_indices: allow } : {}) };
+  const out: IndicesPrivileges = {
+    names,
+    privileges,
+    ...(allow !== undefined ? { allow_restricted_indices: allow } : {}),
+    ...(fields ? { field_security: fields } : {}),
+    ...(query ? { query: rawQuery } : {}),
+  };
+  if (query) parsedQueries.set(out, query);
+  return out;
 }
 
 /** What a set of roles may do. */
@@ -117,19 +156,40 @@ export interface Permission {
   index(action: string, index: string): boolean;
   /** Holds a privilege granting index `action` on some index pattern (composite actions). */
   indexAny(action: string): boolean;
+  /**
+   * The documents and fields of `index` that `action` reaches for `user` (document- and
+   * field-level security), or null when nothing is restricted. Throws when a templated role
+   * query renders to no valid query for this user.
+   */
+  restriction(action: string, index: string, user: TemplateUser): Restriction | null;
 }
 
 export function compile(descriptors: RoleDescriptor[]): Permission {
   const held = descriptors.flatMap((d) => d.cluster.map((p) => resolveCluster(p)!));
   const cluster = held.filter((p) => p.name !== 'manage_own_api_key');
   const groups = descriptors.flatMap((d) =>
-    d.indices.map((g) => ({ names: g.names.map(indexPattern), privileges: g.privileges.map((p) => resolveIndex(p)!) })),
+    d.indices.map((g) => ({
+      names: g.names.map(indexPattern),
+      privileges: g.privileges.map((p) => resolveIndex(p)!),
+      query: parsedQueries.get(g) ?? (g.query !== undefined ? parseRoleQuery(g.query) : undefined),
+      fields: g.field_security ? fieldMatcher(g.field_security) : null,
+    })),
   );
+  const restricted = groups.some((g) => g.query || g.fields);
   return {
     cluster: (action) => cluster.some((p) => grants(p, action)),
     ownApiKeys: held.some((p) => p.name === 'manage_own_api_key'),
     index: (action, index) =>
       groups.some((g) => g.names.some((m) => m(index)) && g.privileges.some((p) => grants(p, action))),
     indexAny: (action) => groups.some((g) => g.privileges.some((p) => grants(p, action))),
+    restriction(action, index, user) {
+      if (!restricted) return null;
+      const reaching = groups.filter((g) => g.names.some((m) => m(index)) && g.privileges.some((p) => grants(p, action)));
+      // No group grants the action: authorization refuses it; nothing to restrict here.
+      if (reaching.length === 0) return null;
+      const access: GroupAccess[] = reaching.map((g) => ({ query: g.query ? renderRoleQuery(g.query, user) : null, fields: g.fields }));
+      const r = unite(access);
+      return r.query === null && r.fields === null ? null : r;
+    },
   };
 }

@@ -13,7 +13,8 @@ import { ApiKeyService } from './api-keys.js';
 import { Authenticator, realmOf } from './authentication.js';
 import { authorizeAction, type ActionRequest } from './authorize.js';
 import type { SecurityConfig } from './config.js';
-import type { IndexAccess, Principal } from './port.js';
+import type { IndexAccess, IndexRestrictions, Principal } from './port.js';
+import { intersect } from './document-security.js';
 import type { GuardedAction as Endpoint, GuardedRequest as EndpointRequest } from './port.js';
 
 function field(o: unknown, k: string): unknown {
@@ -38,7 +39,10 @@ class ConfigSecurity implements SecurityAdmin {
   private readonly authn: Authenticator;
   private readonly requests = new WeakMap<EndpointRequest, Principal>();
 
-  constructor(config: SecurityConfig, opts: SecurityOptions) {
+  constructor(
+    private readonly config: SecurityConfig,
+    opts: SecurityOptions,
+  ) {
     const now = opts.now ?? Date.now;
     const service = opts.apiKeyStore ? new ApiKeyService(opts.apiKeyStore, now) : undefined;
     if (!service) this.apiKeysUnavailable = opts.apiKeysUnavailable ?? 'API keys are not available with this state store';
@@ -97,6 +101,25 @@ class ConfigSecurity implements SecurityAdmin {
     return (action, index) => authorizeAction(subject, { action, indices: [index] });
   }
 
+  /**
+   * Document- and field-level security (document-security.ts): the user's roles, and for an
+   * API key its own descriptors too (both apply, as in Elasticsearch).
+   */
+  indexRestrictions(principal: Principal): IndexRestrictions {
+    const subject = this.authn.subjectOf(principal);
+    return (action, index) => {
+      if (!subject) return { query: { match_none: {} }, fields: () => false };
+      const user = subject.user ?? { username: subject.username, roles: subject.roles, full_name: null, email: null, metadata: {} };
+      try {
+        const own = subject.permission.restriction(action, index, user);
+        const key = subject.apiKey?.permission?.restriction(action, index, user) ?? null;
+        return own && key ? intersect(own, key) : (own ?? key);
+      } catch (e) {
+        throw errors.illegalArgument(`the role query restricting [${index}] for user [${subject.username}] cannot be used: ${(e as Error).message}`);
+      }
+    };
+  }
+
   /** `manage_own_api_key` covers requests that can only reach the caller's own keys. */
   private aboutOwnKeys(p: Principal, action: string, req: EndpointRequest): boolean {
     if (!action.startsWith(API_KEY_ACTION)) return false;
@@ -125,9 +148,9 @@ class ConfigSecurity implements SecurityAdmin {
     return {
       username: p.username,
       roles: p.realm === 'api_key' ? [] : p.roles,
-      full_name: null,
-      email: null,
-      metadata: {},
+      full_name: p.realm === 'basic' ? (this.config.users.get(p.username)?.full_name ?? null) : null,
+      email: p.realm === 'basic' ? (this.config.users.get(p.username)?.email ?? null) : null,
+      metadata: p.realm === 'basic' ? (this.config.users.get(p.username)?.metadata ?? {}) : {},
       enabled: true,
       authentication_realm: realm,
       lookup_realm: realm,

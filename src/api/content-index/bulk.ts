@@ -7,8 +7,9 @@
  * fails alone with a 403 `security_exception`; the others run. Ingest pipelines
  * (`?pipeline=`, an action line's `pipeline`) run first (api/ingest/bulk-items.ts).
  */
-import { errors } from '../../domain/errors.js';
-import type { AppContext, IndexAccess } from '../app-context.js';
+import { ApiError, errors } from '../../domain/errors.js';
+import type { AppContext, IndexAccess, IndexRestrictions } from '../app-context.js';
+import { BULK_UPDATE_REFUSED } from './doc-update.js';
 import { runBulkPipelines } from '../ingest/bulk-items.js';
 import type { EndpointRequest } from '../endpoint.js';
 import { parseBulk, type BulkAction, type BulkGuard } from '../../content-index/bulk.js';
@@ -33,7 +34,7 @@ const ITEM_ACTION: Record<BulkAction, string> = {
  * the shard-level bulk action on the item's index, then the item's own action. Decisions are
  * cached per (action, index): a bulk names few indices.
  */
-export function bulkGuard(access: IndexAccess): BulkGuard {
+export function bulkGuard(access: IndexAccess, restrict?: IndexRestrictions | null): BulkGuard {
   const decided = new Map<string, string | null>();
   const check = (action: string, index: string): string | null => {
     const key = `${action}\u0000${index}`;
@@ -46,13 +47,23 @@ export function bulkGuard(access: IndexAccess): BulkGuard {
       (!exists && item.action !== 'delete' ? check(A.autoCreate, item.index) : null) ??
       check(A.shardBulk, item.index) ??
       check(ITEM_ACTION[item.action], item.index);
-    return reason === null ? null : errors.forbidden(reason);
+    if (reason !== null) return errors.forbidden(reason);
+    // As Elasticsearch: no update items where the caller has document- or field-level security.
+    if (item.action === 'update' && restrict) {
+      try {
+        if (restrict(A.update, item.index)) return errors.securityBadRequest(BULK_UPDATE_REFUSED);
+      } catch (e) {
+        if (e instanceof ApiError) return e;
+        throw e;
+      }
+    }
+    return null;
   };
 }
 
 async function run(req: EndpointRequest, ci: ContentIndex, app: AppContext) {
   if (typeof req.body !== 'string') throw errors.badBody('request body is required');
-  const guard = req.access ? bulkGuard(req.access) : undefined;
+  const guard = req.access ? bulkGuard(req.access, req.restrict) : undefined;
   const items = parseBulk(req.body, req.params.index);
   await runBulkPipelines(app, ci, items, req.query.pipeline as string | undefined, guard);
   return { body: ci.bulk(items, req.params.index, guard) };

@@ -1,8 +1,11 @@
 /**
  * `POST /<index>/_delete_by_query`: deletes matching documents in batches (`scroll_size`,
  * `max_docs`). It always runs to completion before answering (no task for
- * `wait_for_completion=false`); conflicts cannot happen, writes being serialised.
+ * `wait_for_completion=false`); conflicts cannot happen, writes being serialised. Its search
+ * is filtered by the caller's document-level security, as Elasticsearch's.
  */
+import { isPlainObject } from '../../domain/shared/json.js';
+import { restrictSearch } from './restricted-read.js';
 import { A, indexEndpoint, QUERY_PARAMS } from './shared.js';
 
 export const deleteByQuery = indexEndpoint({
@@ -15,5 +18,10 @@ export const deleteByQuery = indexEndpoint({
     wait_for_active_shards: 'string', request_cache: 'boolean', search_type: 'string', from: 'int',
   },
   action: A.deleteByQuery,
-  run: async (req, ci) => ({ body: await ci.deleteByQuery(req.params.index, req.body, req.query) }),
+  run: async (req, ci) => {
+    // Its search is a read: under document-level security only visible documents are deleted (as Elasticsearch).
+    const given = req.query.q !== undefined || (isPlainObject(req.body) && req.body.query !== undefined);
+    const { body, params } = given ? restrictSearch(req, ci, req.params.index, A.search, req.query) : { body: req.body, params: req.query };
+    return { body: await ci.deleteByQuery(req.params.index, body, params) };
+  },
 });

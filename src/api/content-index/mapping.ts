@@ -1,5 +1,6 @@
 /** `GET /<index>/_mapping` (indices.get_mapping) and `PUT|POST /<index>/_mapping` (put_mapping). */
 import { errors } from '../../domain/errors.js';
+import { filterMapping, restrictionOf } from './restricted-read.js';
 import { A, ignoredMissing, INDICES_OPTIONS, indexEndpoint, rejectBody } from './shared.js';
 
 export const getMapping = indexEndpoint({
@@ -10,7 +11,12 @@ export const getMapping = indexEndpoint({
   action: A.getMapping,
   run(req, ci) {
     rejectBody(req);
-    return { body: ignoredMissing(req, ci) ? {} : ci.getMapping(req.params.index) };
+    if (ignoredMissing(req, ci)) return { body: {} };
+    const index = req.params.index;
+    const body = ci.getMapping(index) as Record<string, { mappings: unknown }>;
+    const visible = restrictionOf(req, A.getMapping, index)?.fields;
+    if (visible && body[index]) body[index].mappings = filterMapping(body[index].mappings, visible);
+    return { body };
   },
 });
 

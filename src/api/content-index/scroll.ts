@@ -1,7 +1,7 @@
 /**
  * `GET|POST /_search/scroll[/<scroll_id>]` (the next page of a scroll opened by
  * `_search?scroll=…`) and `DELETE /_search/scroll[/<scroll_id>]` (clear), on the embedded index
- * (docs/embedded-index.md "Scroll"). A scroll belongs to the user who opened it: with security
+ * (docs/embedded-index.md "Scroll"). A scroll belongs to the user (or API key) that opened it: with security
  * on, the action is authorized by name (as Elasticsearch does for scrolls) and another user's
  * scroll id is answered as unknown.
  */
@@ -9,7 +9,8 @@ import { errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
 import type { EndpointRequest } from '../endpoint.js';
 import type { ContentIndex } from '../../content-index/content-index.js';
-import { indexEndpoint } from './shared.js';
+import { A, indexEndpoint } from './shared.js';
+import { filterHits } from './restricted-read.js';
 
 const SCROLL = 'indices:data/read/scroll';
 const CLEAR = 'indices:data/read/scroll/clear';
@@ -31,7 +32,8 @@ async function next(req: EndpointRequest, ci: ContentIndex) {
   if (typeof id !== 'string' || id === '') throw errors.validation(['scrollId is missing']);
   const scroll = b.scroll ?? req.query.scroll;
   const asInt = req.query.rest_total_hits_as_int === true || b.rest_total_hits_as_int === true;
-  return { body: await ci.scrollAsync(id, scroll, asInt, req.user) };
+  // The role query was applied when the scroll was opened; hidden fields are cut per page.
+  return { body: filterHits(req, A.search, await ci.scrollAsync(id, scroll, asInt, req.user)) };
 }
 
 function clear(req: EndpointRequest, ci: ContentIndex) {

@@ -2,6 +2,7 @@
 import type { EndpointRequest } from '../endpoint.js';
 import type { ContentIndex } from '../../content-index/content-index.js';
 import { A, ignoredMissing, indexEndpoint, NO_SHARDS, QUERY_PARAMS, SOURCE_PARAMS } from './shared.js';
+import { filterHits, restrictSearch } from './restricted-read.js';
 
 const searchParams = {
   ...QUERY_PARAMS, ...SOURCE_PARAMS,
@@ -20,13 +21,16 @@ async function search(req: EndpointRequest, ci: ContentIndex) {
     const total = req.query.rest_total_hits_as_int === true ? 0 : { value: 0, relation: 'eq' };
     return { body: { took: 0, timed_out: false, _shards: NO_SHARDS, hits: { total, max_score: 0, hits: [] } } };
   }
-  return { body: await ci.searchAsync(req.params.index, req.body, req.query, req.user) };
+  // Document- and field-level security: the role query is in the body (a scroll keeps it).
+  const { body, params } = restrictSearch(req, ci, req.params.index, A.search, req.query);
+  return { body: filterHits(req, A.search, await ci.searchAsync(req.params.index, body, params, req.user)) };
 }
 
 async function count(req: EndpointRequest, ci: ContentIndex) {
   if (ignoredMissing(req, ci)) return { body: { count: 0, _shards: NO_SHARDS } };
-  const { min_score: _m, terminate_after: _t, ...params } = req.query;
-  return { body: await ci.countAsync(req.params.index, req.body, params) };
+  const { min_score: _m, terminate_after: _t, ...rest } = req.query;
+  const { body, params } = restrictSearch(req, ci, req.params.index, A.search, rest);
+  return { body: await ci.countAsync(req.params.index, body, params) };
 }
 
 export const searchGet = indexEndpoint({ name: 'search', method: 'GET', paths: ['/:index/_search'], params: searchParams, action: A.search, run: search });
