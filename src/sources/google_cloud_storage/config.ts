@@ -50,7 +50,7 @@ function entry(e: ConfigEntry): ConfigEntry {
 export function gcsConfigSchema(): Configuration {
   return {
     buckets: entry({
-      label: 'Buckets', display: 'textarea', type: 'list', order: 1, required: true,
+      label: 'Google Cloud Storage buckets', display: 'textarea', type: 'list', order: 1, required: true,
       tooltip: 'Comma-separated bucket names, or * for every bucket of the service account\'s project.',
     }),
     service_account_credentials: entry({
@@ -58,11 +58,11 @@ export function gcsConfigSchema(): Configuration {
       tooltip: 'The JSON key file of a service account with roles/storage.objectViewer.',
     }),
     retry_count: entry({
-      label: 'Maximum retries for failed requests', display: 'numeric', type: 'int', order: 3, default_value: 3, ui_restrictions: ['advanced'],
+      label: 'Maximum retries for failed requests', display: 'numeric', type: 'int', order: 4, default_value: 3, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: -1 }], tooltip: 'Retries on throttling (429) and server errors (5xx), with backoff.',
     }),
     use_text_extraction_service: entry({
-      label: 'Use text extraction service', display: 'toggle', type: 'bool', order: 4, default_value: false, value: false, ui_restrictions: ['advanced'],
+      label: 'Use text extraction service', display: 'toggle', type: 'bool', order: 3, default_value: false, value: false, ui_restrictions: ['advanced'],
       tooltip: 'Accepted for compatibility with Elastic\'s connector; Tributary always extracts text in its own extraction threads.',
     }),
     endpoint: entry({

@@ -58,7 +58,7 @@ describe('google_cloud_storage source', () => {
       size: '2',
       storage_class: 'STANDARD',
       type: 'application/octet-stream',
-      url: `https://console.cloud.google.com/storage/browser/_details/many/p3/obj-00003.bin;tab=live_object?project=${PROJECT}`,
+      url: `https://console.cloud.google.com/storage/browser/_details/many/p3%2Fobj-00003.bin;tab=live_object?project=${PROJECT}`,
       version: o.generation,
       bucket_name: 'many',
     });

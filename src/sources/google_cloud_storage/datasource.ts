@@ -55,7 +55,8 @@ function ownSignal(ctx: SyncContext, listeners: number): SyncContext {
 
 /** Elastic's document of an object (metadata only; content.ts adds `body`). */
 export function objectDocument(o: GcsObject, project: string | null): SourceDocument {
-  const quoted = encodeURIComponent(o.name).replace(/%2F/g, '/');
+  // Percent-encoded as Elastic's connector does (every character but letters, digits, _.-~ and '; '/' too).
+  const quoted = encodeURIComponent(o.name).replace(/[!*()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return {
     _id: o.id,
     _timestamp: o.updated.toISOString(),
