@@ -3,7 +3,8 @@
  * Applications"): a JWT — header {alg: RS256, typ: JWT, kid}, claims {iss: client_email,
  * scope, aud: token_uri, iat, exp ≤ iat + 1 h} — signed with the key's `private_key`
  * (node:crypto), POSTed to `token_uri` as grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer;
- * the answer's access_token is cached until a minute before it expires. One token request in
+ * the answer's access_token is cached until a minute (a quarter of a short lifetime) before it
+ * expires. One token request in
  * flight at a time; `invalidate()` after a 401 makes the next call fetch a fresh one.
  */
 import { sign } from 'node:crypto';
@@ -81,7 +82,7 @@ export class TokenSource {
       throw new TokenRefused(r.status, error, `${error}${desc ? `: ${desc}` : ''}`, Number.isFinite(after) && after >= 0 && after <= 120 ? after * 1000 : undefined);
     }
     const expires = typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : LIFETIME_S;
-    this.token = { value: json.access_token, until: Date.now() + Math.max(0, expires * 1000 - EARLY_MS) };
+    this.token = { value: json.access_token, until: Date.now() + expires * 1000 - Math.min(EARLY_MS, (expires * 1000) / 4) };
     return json.access_token;
   }
 }

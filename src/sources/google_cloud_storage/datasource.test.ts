@@ -160,6 +160,30 @@ describe('google_cloud_storage source', () => {
     await few.close();
   });
 
+  test('one token serves a whole sync; a short-lived one is renewed before it expires; the token endpoint is retried on 503', async () => {
+    let tokens = g.counts.token;
+    const src = gcs.create(gcsConfig(g, ['mixed-docs']));
+    await collect(src.getDocs(testContext()));
+    await collect(src.getDocs(testContext()));
+    assert.equal(g.counts.token - tokens, 1);
+    await src.close();
+    g.tokenLifetime = 2;
+    tokens = g.counts.token;
+    const unauthorized = g.counts.unauthorized;
+    const short = gcs.create(gcsConfig(g, ['mixed-docs']));
+    await short.ping();
+    await new Promise((r) => setTimeout(r, 2100));
+    await short.ping();
+    assert.equal(g.counts.token - tokens, 2, 'renewed');
+    assert.equal(g.counts.unauthorized, unauthorized, 'never sent expired');
+    await short.close();
+    g.tokenLifetime = 3600;
+    const fresh = gcs.create(gcsConfig(g, ['mixed-docs']));
+    g.failTokens(2, 503);
+    await fresh.ping();
+    await fresh.close();
+  });
+
   test('an expired or revoked token is refreshed once, without failing the sync', async () => {
     const src = gcs.create(gcsConfig(g, ['mixed-docs']));
     await src.ping();

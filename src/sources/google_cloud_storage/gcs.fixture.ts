@@ -18,7 +18,7 @@
  *   token, 404 for a missing bucket or object.
  *
  * Test controls: failures injected before the next N storage requests (429 / 503 with an
- * optional Retry-After), requests left unanswered (cancel tests), token lifetime and
+ * optional Retry-After) or token requests, requests left unanswered (cancel tests), token lifetime and
  * revocation, request counters.
  */
 import { generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
@@ -50,6 +50,8 @@ export interface FakeGcs {
   remove(bucket: string, name: string): void;
   /** Answer the next `n` storage requests with `status` (and `Retry-After: retryAfter` when given). */
   fail(n: number, status: number, retryAfter?: number): void;
+  /** Answer the next `n` token requests with `status`. */
+  failTokens(n: number, status: number): void;
   /** Requests whose path and query match get no answer. */
   stall: (url: string) => boolean;
   /** Lifetime (s) of tokens issued from now on. */
@@ -129,6 +131,7 @@ export async function startFakeGcs(): Promise<FakeGcs> {
   const buckets = new Map<string, Map<string, Obj>>();
   const tokens = new Map<string, number>(); // token → expiry (ms)
   let failures: { n: number; status: number; retryAfter?: number } = { n: 0, status: 0 };
+  let tokenFailures = { n: 0, status: 0 };
   let gen = Date.now() * 1000;
   const counts = { token: 0, list: 0, media: 0, failed: 0, unauthorized: 0 };
   let base = '';
@@ -138,6 +141,11 @@ export async function startFakeGcs(): Promise<FakeGcs> {
     const u = new URL(req.url ?? '/', base);
     if (req.method === 'POST' && u.pathname === '/token') {
       counts.token++;
+      if (tokenFailures.n > 0) {
+        tokenFailures.n--;
+        req.resume();
+        return send(res, tokenFailures.status, { error: 'internal_failure', error_description: 'injected by the test' });
+      }
       const form = new URLSearchParams(await readBody(req));
       if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return send(res, 400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type' });
       const problem = assertionProblem(form.get('assertion') ?? '', publicKey, `${base}/token`);
@@ -218,6 +226,9 @@ export async function startFakeGcs(): Promise<FakeGcs> {
     remove: (bucket: string, name: string) => void buckets.get(bucket)?.delete(name),
     fail: (n: number, status: number, retryAfter?: number) => {
       failures = { n, status, retryAfter };
+    },
+    failTokens: (n: number, status: number) => {
+      tokenFailures = { n, status };
     },
     stall: () => false,
     tokenLifetime: 3600,
