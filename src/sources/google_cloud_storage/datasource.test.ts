@@ -208,6 +208,21 @@ describe('google_cloud_storage source', () => {
     }
   });
 
+  test('403 on a listing names the role to grant; 403 on one download keeps the document with its metadata', async () => {
+    g.deny = (url) => url.startsWith('/storage/v1/b/mixed-docs/o?');
+    const src = gcs.create(gcsConfig(g, ['mixed-docs']));
+    await assert.rejects(src.ping(), (e: unknown) => e instanceof SourceError && /roles\/storage\.objectViewer/.test(e.message) && /denied access/.test(e.message));
+    g.deny = (url) => url.includes('alt=media') && url.includes('letter.docx');
+    const ctx = testContext();
+    const docs = await collect(src.getDocs(ctx));
+    g.deny = () => false;
+    await src.close();
+    assert.equal(docs.length, 5);
+    const letter = docs.find((d) => d.name === 'docs/letter.docx')!;
+    assert.equal(letter.body, undefined);
+    assert.match(ctx.failures.find(([id]) => id === letter._id)![1], /cannot be read \(HTTP 403/);
+  });
+
   test("the operator's egress allow-list bounds where the source connects", async () => {
     const refused = gcs.create(gcsConfig(g, ['mixed-docs']), { directoryRoots: null, allowedHosts: ['10.0.0.0/8'] });
     await assert.rejects(refused.ping(), (e: unknown) => e instanceof SourceError && /is not allowed/.test(e.message) && /sources\.allowed_hosts/.test(e.message));

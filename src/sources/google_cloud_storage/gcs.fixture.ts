@@ -54,6 +54,8 @@ export interface FakeGcs {
   failTokens(n: number, status: number): void;
   /** Requests whose path and query match get no answer. */
   stall: (url: string) => boolean;
+  /** Authorised requests whose path and query match are answered 403 (a missing IAM permission). */
+  deny: (url: string) => boolean;
   /** Lifetime (s) of tokens issued from now on. */
   tokenLifetime: number;
   /** Forget every token issued so far (their next use is a 401). */
@@ -169,6 +171,7 @@ export async function startFakeGcs(): Promise<FakeGcs> {
       return apiError(res, 401, 'authError', 'Invalid Credentials', { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' });
     }
     if (req.method !== 'GET') return apiError(res, 405, 'methodNotAllowed', 'Method not allowed');
+    if (fake.deny(req.url ?? '')) return apiError(res, 403, 'forbidden', `${EMAIL} does not have storage.objects.get access to the Google Cloud Storage object.`);
     if (u.pathname === '/storage/v1/b') {
       counts.list++;
       if (u.searchParams.get('project') !== PROJECT) return apiError(res, 404, 'notFound', 'The requested project was not found.');
@@ -231,6 +234,7 @@ export async function startFakeGcs(): Promise<FakeGcs> {
       tokenFailures = { n, status };
     },
     stall: () => false,
+    deny: () => false,
     tokenLifetime: 3600,
     revokeTokens: () => tokens.clear(),
     counts,
