@@ -95,7 +95,10 @@ export class GcsApi {
     }
     if (err instanceof ApiError) {
       if (err.status === 401) return new SourceError(`${this.where} rejected the access token while ${what} (${err.message}): check ${key}`, { cause: err });
-      if (err.status === 404) return new SourceError(`${this.where}: not found while ${what} (${err.message}): fix [buckets] to name an existing bucket`, { cause: err });
+      if (err.status === 404) {
+        const fix = what.startsWith('listing the buckets') ? `check [project_id] in ${key}` : 'fix [buckets] to name an existing bucket';
+        return new SourceError(`${this.where}: not found while ${what} (${err.message}): ${fix}`, { cause: err });
+      }
       if (err.status === 403) {
         return new SourceError(
           `${this.where} denied access while ${what} (${err.message}): grant the service account roles/storage.objectViewer on the bucket (and storage.buckets.list on the project for buckets = *), see ${DOC_PATH} "Permissions"`,

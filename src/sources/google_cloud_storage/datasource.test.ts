@@ -201,6 +201,9 @@ describe('google_cloud_storage source', () => {
     const missing = gcs.create(gcsConfig(g, ['mixed-docs', 'no-such-bucket']));
     await assert.rejects(missing.ping(), (e: unknown) => e instanceof SourceError && /no-such-bucket/.test(e.message) && /\[buckets\]/.test(e.message));
     await missing.close();
+    const otherProject = gcs.create(gcsConfig(g, ['*'], { service_account_credentials: JSON.stringify({ ...JSON.parse(g.key()), project_id: 'elsewhere' }) }));
+    await assert.rejects(otherProject.ping(), (e: unknown) => e instanceof SourceError && /elsewhere/.test(e.message) && /project_id/.test(e.message));
+    await otherProject.close();
     for (const [key, re] of [['{not json', /not valid JSON/], [JSON.stringify({ type: 'service_account', client_email: 'a@b' }), /private_key/], [JSON.stringify({ private_key: 'x' }), /client_email/]] as const) {
       const s = gcs.create({ buckets: ['a-b-c'], service_account_credentials: key });
       await assert.rejects(s.ping(), (e: unknown) => e instanceof SourceError && re.test(e.message) && /service_account_credentials/.test(e.message));

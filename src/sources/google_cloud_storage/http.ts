@@ -94,7 +94,6 @@ export class Http {
       req.on('error', (err) => {
         if (r.signal.aborted) reject(r.signal.reason);
         else if (err instanceof NetworkError) reject(err);
-        else if ((err as NodeJS.ErrnoException).code === 'EACCES' || (err as { transient?: boolean }).transient === false) reject(err);
         else reject(new NetworkError(err.message, (err as NodeJS.ErrnoException).code ?? 'ECONNRESET'));
       });
       req.end(r.body);
