@@ -5,6 +5,7 @@
  * (docs/adding-a-source.md).
  */
 import { directorySource } from './directory/datasource.js';
+import { googleCloudStorageSource } from './google_cloud_storage/datasource.js';
 import { mysqlSource } from './mysql/datasource.js';
 import { postgresqlSource } from './postgresql/datasource.js';
 import { redisSource } from './redis/datasource.js';
@@ -17,4 +18,5 @@ export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [postgresqlSource.serviceType]: postgresqlSource,
   [s3Source.serviceType]: s3Source,
   [redisSource.serviceType]: redisSource,
+  [googleCloudStorageSource.serviceType]: googleCloudStorageSource,
 });

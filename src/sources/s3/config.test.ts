@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SourceConfigError } from '../source.js';
 import { readS3Settings } from './config.js';
-import { PrintBook } from './prints.js';
+import { PrintBook } from '../shared/prints.js';
 import { s3Rules, validateS3Rules } from './rules.js';
 
 const base = { buckets: 'alpha-docs, beta.docs', aws_access_key_id: 'AKIA', aws_secret_access_key: 's' };

@@ -21,8 +21,8 @@ import { configurationError, OPEN_POLICY, SourceError } from '../source.js';
 import { S3Api, type S3Object } from './client.js';
 import { readS3Settings, s3ConfigSchema, type S3Settings } from './config.js';
 import { withContent } from './content.js';
-import { mapOrdered } from './parallel.js';
-import { PrintBook } from './prints.js';
+import { mapOrdered } from '../shared/parallel.js';
+import { PrintBook } from '../shared/prints.js';
 import { extensionOf, s3Rules, validateS3Rules, type S3Rule } from './rules.js';
 
 /** Margin for clock differences between this machine and the store, and second-granular LastModified. */

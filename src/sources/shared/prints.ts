@@ -1,8 +1,8 @@
 /**
- * Deletion detection for incremental syncs of the `s3` source in cursor space bounded by the
- * number of "folders" (key prefixes up to the last `/`), not objects (docs/sources/s3.md
- * "Incremental syncs"). S3 has no change feed a plain key can read, and an object's
- * LastModified tells changed objects apart but not deleted ones, so:
+ * Deletion detection for incremental syncs of the object-store sources (`s3`,
+ * `google_cloud_storage`) in cursor space bounded by the number of "folders" (key prefixes up
+ * to the last `/`), not objects (docs/sources/s3.md "Incremental syncs"). A store without a
+ * change feed tells changed objects apart by their modification time but not deleted ones, so:
  *
  * - every folder of a bucket gets a fingerprint of its set of keys: their count and the XOR of
  *   a 64-bit hash per key; the cursor keeps them (≤ MAX_FOLDERS; above that none, and every
@@ -55,7 +55,12 @@ export class PrintBook {
   private readonly prints = new Map<string, Print>();
   private overflow = false;
 
-  add(bucket: string, key: string, changed: boolean): void {
+  /**
+   * `identity` is what a deletion is about (default the key): a source whose document id
+   * changes on overwrite (a new object generation) passes that id, so a replaced version
+   * counts as gone.
+   */
+  add(bucket: string, key: string, changed: boolean, identity: string = key): void {
     if (this.overflow) return;
     const id = folderId(bucket, key);
     let p = this.prints.get(id);
@@ -68,7 +73,7 @@ export class PrintBook {
       p = new Print();
       this.prints.set(id, p);
     }
-    p.add(key, changed);
+    p.add(identity, changed);
   }
 
   encode(): string | null {
