@@ -1,0 +1,39 @@
+/**
+ * The hook between a `_search` (search.ts) and its aggregations: temp tables made before the
+ * search's read transaction (a temp table created inside one that rolls back would be gone),
+ * then, inside it, the matches written to `temp.ci_a0` and the aggregation tree run over them.
+ */
+import type { IndexHandle } from '../index-handle.js';
+import type { Budget } from '../search-budget.js';
+import type { StatementCache } from '../statement-cache.js';
+import { clearRoundings } from './buckets.js';
+import type { AggNode } from './parse.js';
+import { runAggs, tablesNeeded, type AggRun } from './run.js';
+
+const made = new WeakMap<object, number>();
+
+function ensureTables(db: StatementCache['db'], n: number): void {
+  const have = made.get(db) ?? 0;
+  if (n <= have) return;
+  if (db.inTransaction) throw new Error('aggregation tables must be created outside a transaction');
+  for (let i = have; i < n; i++) db.exec(`CREATE TEMP TABLE IF NOT EXISTS ci_a${i} (r INTEGER PRIMARY KEY)`);
+  made.set(db, n);
+}
+
+export type Materialize = (query: unknown, table: string) => void;
+
+/** Prepares `aggs` for one search; the returned function computes them inside its transaction. */
+export function prepareAggs(cache: StatementCache, h: IndexHandle, aggs: AggNode[]) {
+  const n = tablesNeeded(aggs);
+  ensureTables(cache.db, n);
+  return (query: unknown, materialize: Materialize, budget?: Budget): Record<string, unknown> => {
+    const run: AggRun = { cache, h, budget, buckets: 0, materialize, tables: 1, filterTables: new Map() };
+    try {
+      materialize(query, 'ci_a0');
+      return runAggs(run, aggs, { sql: 'SELECT r FROM temp.ci_a0', params: [] });
+    } finally {
+      for (let i = 0; i < n; i++) cache.get(`DELETE FROM temp.ci_a${i}`).run();
+      clearRoundings();
+    }
+  };
+}
