@@ -12,8 +12,6 @@ import type { Budget } from '../search-budget.js';
 import type { StatementCache } from '../statement-cache.js';
 import { hasDocValues } from '../doc-values.js';
 import { AGG_LIMITS, type AggNode } from './parse.js';
-import { bucketAgg } from './buckets.js';
-import { metricAgg } from './metrics.js';
 
 type Obj = Record<string, unknown>;
 
@@ -43,6 +41,8 @@ export interface AggRun {
   tables: number;
   /** Filter sets already materialised, by aggregation node. */
   filterTables: Map<unknown, string>;
+  /** Runs sub-aggregations over a bucket's set (search-aggs.ts). */
+  runAggs(aggs: AggNode[], set: DocSet): Obj;
 }
 
 /** How many temp tables `aggs` need: the matches, plus one per `filter` and per `filters` entry. */
@@ -97,25 +97,11 @@ export function aggField(run: AggRun, name: string, agg: AggNode): AggField | nu
   return { info: f, dv: run.h.dv };
 }
 
-/** The aggregations `aggs` over the document set `set`, as Elasticsearch's response shapes them. */
-export function runAggs(run: AggRun, aggs: AggNode[], set: DocSet): Obj {
-  const out: Obj = {};
-  for (const a of aggs) {
-    const r = isMetric(a.type) ? metricAgg(run, a, set) : bucketAgg(run, a, set);
-    out[a.name] = a.meta ? { meta: a.meta, ...r } : r;
-  }
-  return out;
-}
-
-function isMetric(type: string): boolean {
-  return ['value_count', 'min', 'max', 'avg', 'sum', 'stats', 'cardinality', 'top_hits'].includes(type);
-}
-
 /** One bucket's body: its doc count and its sub-aggregations. */
 export function bucketBody(run: AggRun, a: AggNode, set: DocSet, n: number): Obj {
   addBuckets(run, 1);
   if (a.subs.length === 0) return { doc_count: n };
-  return { doc_count: n, ...runAggs(run, a.subs, n === 0 ? EMPTY : set) };
+  return { doc_count: n, ...run.runAggs(a.subs, n === 0 ? EMPTY : set) };
 }
 
 /** A field's values in a set: `SELECT v, r` rows restricted by `cond` on v. */

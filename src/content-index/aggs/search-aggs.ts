@@ -6,9 +6,20 @@
 import type { IndexHandle } from '../index-handle.js';
 import type { Budget } from '../search-budget.js';
 import type { StatementCache } from '../statement-cache.js';
-import { clearRoundings } from './buckets.js';
-import type { AggNode } from './parse.js';
-import { runAggs, tablesNeeded, type AggRun } from './run.js';
+import { bucketAgg, clearRoundings } from './buckets.js';
+import { metricAgg } from './metrics.js';
+import { METRIC_TYPES, type AggNode } from './parse.js';
+import { tablesNeeded, type AggRun, type DocSet } from './run.js';
+
+/** The aggregations `aggs` over the document set `set`, as Elasticsearch's response shapes them. */
+function runAggs(run: AggRun, aggs: AggNode[], set: DocSet): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const a of aggs) {
+    const r = METRIC_TYPES.has(a.type) ? metricAgg(run, a, set) : bucketAgg(run, a, set);
+    out[a.name] = a.meta ? { meta: a.meta, ...r } : r;
+  }
+  return out;
+}
 
 const made = new WeakMap<object, number>();
 
@@ -27,7 +38,10 @@ export function prepareAggs(cache: StatementCache, h: IndexHandle, aggs: AggNode
   const n = tablesNeeded(aggs);
   ensureTables(cache.db, n);
   return (query: unknown, materialize: Materialize, budget?: Budget): Record<string, unknown> => {
-    const run: AggRun = { cache, h, budget, buckets: 0, materialize, tables: 1, filterTables: new Map() };
+    const run: AggRun = {
+      cache, h, budget, buckets: 0, materialize, tables: 1, filterTables: new Map(),
+      runAggs: (list, set) => runAggs(run, list, set),
+    };
     try {
       materialize(query, 'ci_a0');
       return runAggs(run, aggs, { sql: 'SELECT r FROM temp.ci_a0', params: [] });
