@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { tempIndex, throws4xx, type TempIndex } from '../temp-index.fixture.js';
 import type { ContentIndex } from '../content-index.js';
+import { AGG_TUNING } from './run.js';
 
 let seed = 1207;
 const rand = () => {
@@ -50,11 +51,14 @@ function refTerms(docs: Doc[], f: 'cat' | 'price' | 'd'): [string | number, numb
   return [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
-describe('aggregations', () => {
+// Both plans: values read per matching document (few matches) and the field's index walked.
+for (const smallSet of [5000, 0]) describe(`aggregations (small sets up to ${smallSet} documents)`, () => {
   let t: TempIndex;
   let ci: ContentIndex;
   const docs = new Map<string, Doc>();
   before(() => {
+    seed = 1207;
+    AGG_TUNING.smallSet = smallSet;
     t = tempIndex();
     ci = t.ci;
     ci.createIndex('a', { mappings: { properties: { cat: { type: 'keyword' }, price: { type: 'long' }, d: { type: 'date' }, flag: { type: 'boolean' }, title: { type: 'text' } } } });
@@ -62,7 +66,10 @@ describe('aggregations', () => {
     const r = ci.bulk([...docs].map(([id, source]) => ({ action: 'index' as const, index: 'a', id, source })));
     assert.equal(r.errors, false);
   });
-  after(() => t.cleanup());
+  after(() => {
+    AGG_TUNING.smallSet = 5000;
+    t.cleanup();
+  });
   const all = () => [...docs.values()];
   const quick = () => all().filter((d) => d.title === 'quick fox');
 

@@ -27,7 +27,7 @@ export function bucketAgg(run: AggRun, a: AggNode, set: DocSet): Obj {
 
 function withoutValue(f: AggField | null, set: DocSet): DocSet {
   if (!f) return set;
-  return { sql: `SELECT r FROM (${set.sql}) AS s WHERE NOT EXISTS (SELECT 1 FROM ${f.dv} WHERE r = s.r AND f = ${f.info.fid})`, params: set.params, empty: set.empty };
+  return { sql: `SELECT r FROM (${set.sql}) AS s WHERE NOT EXISTS (SELECT 1 FROM ${f.dv} WHERE r = s.r AND f = ${f.info.fid})`, params: set.params, empty: set.empty, small: set.small };
 }
 
 function missing(run: AggRun, a: AggNode, set: DocSet): Obj {
@@ -50,7 +50,7 @@ function filterTable(run: AggRun, query: unknown): string {
 
 function filtered(run: AggRun, query: unknown, set: DocSet): DocSet {
   const table = filterTable(run, query);
-  return { sql: `SELECT r FROM (${set.sql}) AS s WHERE s.r IN (SELECT r FROM temp.${table})`, params: set.params, empty: set.empty };
+  return { sql: `SELECT r FROM (${set.sql}) AS s WHERE s.r IN (SELECT r FROM temp.${table})`, params: set.params, empty: set.empty, small: set.small };
 }
 
 function filter(run: AggRun, a: AggNode, set: DocSet): Obj {
@@ -74,7 +74,7 @@ function filters(run: AggRun, a: AggNode, set: DocSet): Obj {
   if (a.body.other_bucket === true || a.body.other_bucket_key !== undefined) {
     const key = a.body.other_bucket_key === undefined ? '_other_' : String(a.body.other_bucket_key);
     const none = tables.map((t) => `s.r NOT IN (SELECT r FROM temp.${t})`).join(' AND ') || '1';
-    const other: DocSet = { sql: `SELECT r FROM (${set.sql}) AS s WHERE ${none}`, params: set.params, empty: set.empty };
+    const other: DocSet = { sql: `SELECT r FROM (${set.sql}) AS s WHERE ${none}`, params: set.params, empty: set.empty, small: set.small };
     buckets.push([key, bucketBody(run, a, other, count(run, other))]);
   }
   return keyed ? { buckets: Object.fromEntries(buckets) } : { buckets: buckets.map(([, b]) => b) };
@@ -123,7 +123,7 @@ function terms(run: AggRun, a: AggNode, set: DocSet): Obj {
     if (kind === 'boolean') b.key_as_string = g.k ? 'true' : 'false';
     if (fmt) b.key_as_string = fmt(Number(g.k));
     let sub: DocSet = f
-      ? { sql: `SELECT r FROM ${f.dv} WHERE f = ${f.info.fid} AND v = ? AND r IN (${set.sql})`, params: [g.k, ...set.params] }
+      ? { sql: `SELECT r FROM ${f.dv} WHERE f = ${f.info.fid} AND v = ? AND r IN (${set.sql})`, params: [g.k, ...set.params], small: set.small }
       : EMPTY;
     if (missingSet && (kind === 'number' || kind === 'date' ? Number(a.body.missing) : String(a.body.missing)) === g.k) {
       sub = { sql: `${sub.sql} UNION ${missingSet.sql}`, params: [...sub.params, ...missingSet.params] };
@@ -227,7 +227,7 @@ function ranges(run: AggRun, a: AggNode, set: DocSet): Obj {
     if (from !== undefined) conds.push('v >= ?') && ps.push(from);
     if (to !== undefined) conds.push('v < ?') && ps.push(to);
     const sub: DocSet = f
-      ? { sql: `SELECT DISTINCT r FROM ${f.dv} WHERE f = ${f.info.fid}${conds.map((c) => ` AND ${c}`).join('')} AND r IN (${set.sql})`, params: [...ps, ...set.params], empty: set.empty }
+      ? { sql: `SELECT DISTINCT r FROM ${f.dv} WHERE f = ${f.info.fid}${conds.map((c) => ` AND ${c}`).join('')} AND r IN (${set.sql})`, params: [...ps, ...set.params], empty: set.empty, small: set.small }
       : EMPTY;
     const b: Obj = keyed ? {} : { key };
     if (from !== undefined) Object.assign(b, { from }, fmt ? { from_as_string: fmt(from) } : {});
@@ -314,7 +314,7 @@ function histogram(run: AggRun, a: AggNode, set: DocSet): Obj {
   for (const g of list) {
     if (run.budget?.expired()) break;
     const sub: DocSet = f && g.n > 0
-      ? { sql: `SELECT DISTINCT r FROM ${f.dv} WHERE f = ${f.info.fid} AND ci_agg_key(v, ${id}) = ? AND r IN (${set.sql})`, params: [g.k, ...set.params] }
+      ? { sql: `SELECT DISTINCT r FROM ${f.dv} WHERE f = ${f.info.fid} AND ci_agg_key(v, ${id}) = ? AND r IN (${set.sql})`, params: [g.k, ...set.params], small: set.small }
       : EMPTY;
     const key = fmt ? fmt(g.k) : String(g.k);
     buckets.push([key, { ...(fmt ? { key_as_string: key } : {}), key: g.k, ...bucketBody(run, a, sub, g.n) }]);

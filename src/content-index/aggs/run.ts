@@ -21,7 +21,12 @@ export interface DocSet {
   params: unknown[];
   /** Known to be empty (sub-aggregations of empty buckets need no SQL). */
   empty?: boolean;
+  /** At most `AGG_TUNING.smallSet` documents (the search matched few): values are read per document. */
+  small?: boolean;
 }
+
+/** Matches up to `smallSet` documents make a small set (DocSet.small); tests set it to cover both paths. */
+export const AGG_TUNING = { smallSet: 5000 };
 
 export const EMPTY: DocSet = { sql: 'SELECT NULL AS r WHERE 0', params: [], empty: true };
 
@@ -106,6 +111,14 @@ export function bucketBody(run: AggRun, a: AggNode, set: DocSet, n: number): Obj
 
 /** A field's values in a set: `SELECT v, r` rows restricted by `cond` on v. */
 export function valuesIn(f: AggField, set: DocSet, cond = '', condParams: unknown[] = []): { sql: string; params: unknown[] } {
+  if (set.small) {
+    // A few documents: walk them and look their values up by primary key (r, f, v), rather
+    // than walking the field's whole (f, v) index and probing the set.
+    return {
+      sql: `FROM (SELECT x.r AS r, x.v AS v FROM (${set.sql}) AS s CROSS JOIN ${f.dv} AS x ON x.r = s.r AND x.f = ${f.info.fid}${cond ? ` AND ${cond}` : ''})`,
+      params: [...set.params, ...condParams],
+    };
+  }
   return {
     sql: `FROM ${f.dv} WHERE f = ${f.info.fid}${cond ? ` AND ${cond}` : ''} AND r IN (${set.sql})`,
     params: [...condParams, ...set.params],

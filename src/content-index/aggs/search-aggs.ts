@@ -9,7 +9,7 @@ import type { StatementCache } from '../statement-cache.js';
 import { bucketAgg, clearRoundings } from './buckets.js';
 import { metricAgg } from './metrics.js';
 import { METRIC_TYPES, type AggNode } from './parse.js';
-import { tablesNeeded, type AggRun, type DocSet } from './run.js';
+import { AGG_TUNING, tablesNeeded, type AggRun, type DocSet } from './run.js';
 
 /** The aggregations `aggs` over the document set `set`, as Elasticsearch's response shapes them. */
 function runAggs(run: AggRun, aggs: AggNode[], set: DocSet): Record<string, unknown> {
@@ -44,7 +44,8 @@ export function prepareAggs(cache: StatementCache, h: IndexHandle, aggs: AggNode
     };
     try {
       materialize(query, 'ci_a0');
-      return runAggs(run, aggs, { sql: 'SELECT r FROM temp.ci_a0', params: [] });
+      const n = (cache.get(`SELECT count(*) AS n FROM (SELECT 1 FROM temp.ci_a0 LIMIT ${AGG_TUNING.smallSet + 1})`).get() as { n: number }).n;
+      return runAggs(run, aggs, { sql: 'SELECT r FROM temp.ci_a0', params: [], small: n <= AGG_TUNING.smallSet, empty: n === 0 });
     } finally {
       for (let i = 0; i < n; i++) cache.get(`DELETE FROM temp.ci_a${i}`).run();
       clearRoundings();
