@@ -21,6 +21,8 @@ export interface DocSet {
   params: unknown[];
   /** Known to be empty (sub-aggregations of empty buckets need no SQL). */
   empty?: boolean;
+  /** Every document of the index (a `match_all` search): every doc-value row is in the set. */
+  all?: boolean;
   /** At most `AGG_TUNING.smallSet` documents (the search matched few): values are read per document. */
   small?: boolean;
 }
@@ -111,6 +113,7 @@ export function bucketBody(run: AggRun, a: AggNode, set: DocSet, n: number): Obj
 
 /** A field's values in a set: `SELECT v, r` rows restricted by `cond` on v. */
 export function valuesIn(f: AggField, set: DocSet, cond = '', condParams: unknown[] = []): { sql: string; params: unknown[] } {
+  if (set.all) return { sql: `FROM ${f.dv} WHERE f = ${f.info.fid}${cond ? ` AND ${cond}` : ''}`, params: condParams };
   if (set.small) {
     // A few documents: walk them and look their values up by primary key (r, f, v), rather
     // than walking the field's whole (f, v) index and probing the set.

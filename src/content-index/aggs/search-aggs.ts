@@ -3,6 +3,7 @@
  * search's read transaction (a temp table created inside one that rolls back would be gone),
  * then, inside it, the matches written to `temp.ci_a0` and the aggregation tree run over them.
  */
+import { isPlainObject } from '../../domain/shared/json.js';
 import type { IndexHandle } from '../index-handle.js';
 import type { Budget } from '../search-budget.js';
 import type { StatementCache } from '../statement-cache.js';
@@ -31,6 +32,12 @@ function ensureTables(db: StatementCache['db'], n: number): void {
   made.set(db, n);
 }
 
+function isMatchAll(q: unknown): boolean {
+  if (!isPlainObject(q) || Object.keys(q).length !== 1 || !isPlainObject(q.match_all)) return false;
+  const body = q.match_all;
+  return Object.keys(body).every((k) => k === 'boost' || k === '_name');
+}
+
 export type Materialize = (query: unknown, table: string) => void;
 
 /** Prepares `aggs` for one search; the returned function computes them inside its transaction. */
@@ -43,9 +50,12 @@ export function prepareAggs(cache: StatementCache, h: IndexHandle, aggs: AggNode
       runAggs: (list, set) => runAggs(run, list, set),
     };
     try {
-      materialize(query, 'ci_a0');
-      const n = (cache.get(`SELECT count(*) AS n FROM (SELECT 1 FROM temp.ci_a0 LIMIT ${AGG_TUNING.smallSet + 1})`).get() as { n: number }).n;
-      return runAggs(run, aggs, { sql: 'SELECT r FROM temp.ci_a0', params: [], small: n <= AGG_TUNING.smallSet, empty: n === 0 });
+      // A match_all (no role query either) reads the doc values without probing a set.
+      const all = isMatchAll(query);
+      if (!all) materialize(query, 'ci_a0');
+      const sql = all ? `SELECT r FROM ${h.docs}` : 'SELECT r FROM temp.ci_a0';
+      const n = (cache.get(`SELECT count(*) AS n FROM (${sql} LIMIT ${AGG_TUNING.smallSet + 1})`).get() as { n: number }).n;
+      return runAggs(run, aggs, { sql, params: [], all, small: n <= AGG_TUNING.smallSet, empty: n === 0 });
     } finally {
       for (let i = 0; i < n; i++) cache.get(`DELETE FROM temp.ci_a${i}`).run();
       clearRoundings();
