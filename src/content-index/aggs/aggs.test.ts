@@ -226,6 +226,16 @@ for (const smallSet of [5000, 0]) describe(`aggregations (small sets up to ${sma
     }
   });
 
+  it('the search timeout covers aggregations: timeout 0ms answers timed_out: true with partial buckets', () => {
+    const aggs = { t: { terms: { field: 'cat' }, aggs: { h: { date_histogram: { field: 'd', calendar_interval: 'day' } } } } };
+    const full = ci.search('a', { size: 0, aggs });
+    assert.equal(full.timed_out, false);
+    const cut = ci.search('a', { size: 0, aggs, timeout: '0ms' });
+    assert.equal(cut.timed_out, true);
+    const docs0 = (r: typeof full) => agg(r, 't').buckets.reduce((s, b) => s + b.doc_count, 0);
+    assert.ok(docs0(cut) < docs0(full), `${docs0(cut)} < ${docs0(full)}`);
+  });
+
   it('refuses what Elasticsearch refuses, with its wording', () => {
     throws4xx(() => ci.search('a', { aggs: { x: { nope: { field: 'cat' } } } }), 'x_content_parse_exception', 'Unknown aggregation type [nope]');
     throws4xx(() => ci.search('a', { aggs: { x: { terms: { field: 'title' } } } }), 'illegal_argument_exception', /^Text fields are not optimised for operations/);

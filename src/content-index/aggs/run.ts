@@ -71,7 +71,7 @@ export function tablesNeeded(aggs: AggNode[]): number {
 
 export function count(run: AggRun, set: DocSet): number {
   if (set.empty) return 0;
-  return (run.cache.get(`SELECT count(*) AS n FROM (${set.sql})`).get(...set.params) as { n: number }).n;
+  return (run.cache.get(`SELECT count(*) AS n FROM (${set.sql}) WHERE ci_live()`).get(...set.params) as { n: number }).n;
 }
 
 export function addBuckets(run: AggRun, n: number): void {
@@ -113,17 +113,19 @@ export function bucketBody(run: AggRun, a: AggNode, set: DocSet, n: number): Obj
 
 /** A field's values in a set: `SELECT v, r` rows restricted by `cond` on v. */
 export function valuesIn(f: AggField, set: DocSet, cond = '', condParams: unknown[] = []): { sql: string; params: unknown[] } {
-  if (set.all) return { sql: `FROM ${f.dv} WHERE f = ${f.info.fid}${cond ? ` AND ${cond}` : ''}`, params: condParams };
+  // ci_live(): the search's time budget (search-budget.ts) — past the soft deadline the rest of
+  // the rows are skipped (partial buckets, `timed_out: true`), past the hard one the search ends.
+  if (set.all) return { sql: `FROM ${f.dv} WHERE f = ${f.info.fid}${cond ? ` AND ${cond}` : ''} AND ci_live()`, params: condParams };
   if (set.small) {
     // A few documents: walk them and look their values up by primary key (r, f, v), rather
     // than walking the field's whole (f, v) index and probing the set.
     return {
-      sql: `FROM (SELECT x.r AS r, x.v AS v FROM (${set.sql}) AS s CROSS JOIN ${f.dv} AS x ON x.r = s.r AND x.f = ${f.info.fid}${cond ? ` AND ${cond}` : ''})`,
+      sql: `FROM (SELECT x.r AS r, x.v AS v FROM (${set.sql}) AS s CROSS JOIN ${f.dv} AS x ON x.r = s.r AND x.f = ${f.info.fid}${cond ? ` AND ${cond}` : ''} WHERE ci_live())`,
       params: [...set.params, ...condParams],
     };
   }
   return {
-    sql: `FROM ${f.dv} WHERE f = ${f.info.fid}${cond ? ` AND ${cond}` : ''} AND r IN (${set.sql})`,
+    sql: `FROM ${f.dv} WHERE f = ${f.info.fid}${cond ? ` AND ${cond}` : ''} AND r IN (${set.sql}) AND ci_live()`,
     params: [...condParams, ...set.params],
   };
 }
