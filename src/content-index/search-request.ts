@@ -53,6 +53,8 @@ export interface SearchRequest {
   /** `aggs` / `aggregations` (aggs/parse.ts) and the query they run on (without `post_filter`). */
   aggs?: AggNode[];
   aggQuery?: unknown;
+  /** `typed_keys`: aggregation names prefixed with their type (`sterms#tags`). */
+  typedKeys?: boolean;
 }
 
 const IGNORED = new Set(['stored_fields', 'explain', 'profile', 'stats', 'indices_boost', 'ext', 'docvalue_fields']);
@@ -165,10 +167,10 @@ export function parseSearchRequest(rawBody: unknown, params: SearchParams = {}):
   };
 }
 
-function aggsOf(body: Record<string, unknown>, params: SearchParams): { aggs?: AggNode[]; aggQuery?: unknown } {
+function aggsOf(body: Record<string, unknown>, params: SearchParams): { aggs?: AggNode[]; aggQuery?: unknown; typedKeys?: boolean } {
   const aggs = parseAggs(body);
   if (!aggs) return {};
-  return { aggs, aggQuery: requestQuery({ ...body, post_filter: undefined }, params) };
+  return { aggs, aggQuery: requestQuery({ ...body, post_filter: undefined }, params), typedKeys: params.typed_keys === true || params.typed_keys === 'true' };
 }
 
 function parseFields(v: unknown): string[] {

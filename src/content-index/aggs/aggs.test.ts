@@ -236,6 +236,14 @@ for (const smallSet of [5000, 0]) describe(`aggregations (small sets up to ${sma
     assert.ok(docs0(cut) < docs0(full), `${docs0(cut)} < ${docs0(full)}`);
   });
 
+  it('typed_keys prefixes names with the result type; empty aggs add nothing', () => {
+    const res = ci.search('a', { size: 0, aggs: { c: { terms: { field: 'cat' }, aggs: { p: { terms: { field: 'price' } } } }, x: { terms: { field: 'nope' } }, m: { max: { field: 'price' } } } }, { typed_keys: true });
+    assert.deepEqual(Object.keys(res.aggregations!).sort(), ['max#m', 'sterms#c', 'umterms#x']);
+    const b = (res.aggregations!['sterms#c'] as { buckets: Record<string, unknown>[] }).buckets[0]!;
+    assert.ok('lterms#p' in b);
+    assert.equal(ci.search('a', { size: 0, aggs: {} }).aggregations, undefined);
+  });
+
   it('refuses what Elasticsearch refuses, with its wording', () => {
     throws4xx(() => ci.search('a', { aggs: { x: { nope: { field: 'cat' } } } }), 'x_content_parse_exception', 'Unknown aggregation type [nope]');
     throws4xx(() => ci.search('a', { aggs: { x: { terms: { field: 'title' } } } }), 'illegal_argument_exception', /^Text fields are not optimised for operations/);

@@ -39,7 +39,8 @@ export function parseAggs(body: Obj): AggNode[] | undefined {
   const raw = body.aggs ?? body.aggregations;
   if (raw === undefined) return undefined;
   const counter = { n: 0 };
-  return parseLevel(raw, 1, counter);
+  const aggs = parseLevel(raw, 1, counter);
+  return aggs.length ? aggs : undefined;
 }
 
 function parseLevel(raw: unknown, depth: number, counter: { n: number }): AggNode[] {
