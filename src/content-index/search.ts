@@ -142,7 +142,8 @@ function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req:
   const fill = scoring && c.ctx.scored.length > 0;
   if (fill) ensureTempTables(cache.db, c.ctx.scored.length);
   // Aggregations: on a search and a scroll's first page (aggs/search-aggs.ts).
-  const aggs = req.aggs && cursor === undefined ? prepareAggs(cache, h, req.aggs, req.typedKeys) : undefined;
+  const first = cursor === undefined || ((cursor.after ?? 0) === 0 && (cursor.offset ?? 0) === 0);
+  const aggs = req.aggs && first ? prepareAggs(cache, h, req.aggs, req.typedKeys) : undefined;
   return withBudget(cache.db, o.budget, () =>
     cache.db.transaction(() => {
       const cleanup = fill ? fillScores(cache, c) : () => {};

@@ -236,6 +236,14 @@ for (const smallSet of [5000, 0]) describe(`aggregations (small sets up to ${sma
     assert.ok(docs0(cut) < docs0(full), `${docs0(cut)} < ${docs0(full)}`);
   });
 
+  it('a scroll has the aggregations on its first page only', async () => {
+    const first = (await ci.searchAsync('a', { size: 50, sort: ['_doc'], aggs: { c: { cardinality: { field: 'cat' } } } }, { scroll: '1m' })) as Record<string, unknown>;
+    assert.deepEqual(first.aggregations, { c: { value: new Set(all().flatMap((d) => vals(d, 'cat'))).size } });
+    const next = await ci.scrollAsync(String(first._scroll_id), '1m', false);
+    assert.equal((next.hits as { hits: unknown[] }).hits.length, 50);
+    assert.equal(next.aggregations, undefined);
+  });
+
   it('typed_keys prefixes names with the result type; empty aggs add nothing', () => {
     const res = ci.search('a', { size: 0, aggs: { c: { terms: { field: 'cat' }, aggs: { p: { terms: { field: 'price' } } } }, x: { terms: { field: 'nope' } }, m: { max: { field: 'price' } } } }, { typed_keys: true });
     assert.deepEqual(Object.keys(res.aggregations!).sort(), ['max#m', 'sterms#c', 'umterms#x']);
