@@ -188,6 +188,31 @@ try {
     const r = measure(rawRun);
     console.log(`| ${name} | ${e.p50.toFixed(2)} | ${e.p90.toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${(e.p50 / r.p50).toFixed(1)}× |`);
   }
+
+  // Aggregations (size 0, no total): the engine's doc-value GROUP BYs against a GROUP BY on the raw columns.
+  const rawTermsAgg = raw.prepare('SELECT category AS k, count(*) AS n FROM docs GROUP BY category ORDER BY n DESC, k LIMIT 10');
+  const aggCases: [string, (i: number) => unknown, (i: number) => unknown][] = [
+    ['`terms` on a keyword (100 values), all documents', () => ci.search('bench', { size: 0, track_total_hits: false, aggs: { c: { terms: { field: 'category' } } } }),
+      () => rawTermsAgg.all()],
+    ['`terms` on an array keyword (100 values), all documents', () => ci.search('bench', { size: 0, track_total_hits: false, aggs: { t: { terms: { field: 'tags' } } } }),
+      () => raw.prepare('SELECT tag AS k, count(*) AS n FROM tags GROUP BY tag ORDER BY n DESC, k LIMIT 10').all()],
+    ['`terms` under a `range` filter (1 %)', (i) => ci.search('bench', { size: 0, track_total_hits: false, query: { range: { price: { gte: lo(i), lt: lo(i) + 1000 } } }, aggs: { c: { terms: { field: 'category' } } } }),
+      (i) => raw.prepare('SELECT category AS k, count(*) AS n FROM docs WHERE price >= ? AND price < ? GROUP BY category ORDER BY n DESC, k LIMIT 10').all(lo(i), lo(i) + 1000)],
+    ['`date_histogram` by month (12 buckets), all documents', () => ci.search('bench', { size: 0, track_total_hits: false, aggs: { m: { date_histogram: { field: 'published', calendar_interval: 'month' } } } }),
+      () => raw.prepare("SELECT strftime('%Y-%m', published / 1000, 'unixepoch') AS k, count(*) AS n FROM docs GROUP BY k ORDER BY k").all()],
+    ['`date_histogram` by day (348 buckets) under a `term` (1 %)', (i) => ci.search('bench', { size: 0, track_total_hits: false, query: { term: { category: cat(i) } }, aggs: { m: { date_histogram: { field: 'published', calendar_interval: 'day', min_doc_count: 1 } } } }),
+      (i) => raw.prepare('SELECT published / 86400000 AS k, count(*) AS n FROM docs WHERE category = ? GROUP BY k ORDER BY k').all(cat(i))],
+  ];
+  const engineTerms = (aggCases[0][1](0) as { aggregations: { c: { buckets: { key: string; doc_count: number }[] } } }).aggregations.c.buckets;
+  const rawTerms = rawTermsAgg.all() as { k: string; n: number }[];
+  if (JSON.stringify(engineTerms.map((b) => [b.key, b.doc_count])) !== JSON.stringify(rawTerms.map((x) => [x.k, x.n]))) throw new Error('terms: engine and raw disagree');
+  console.log('\n| aggregation (size 0) | embedded p50 ms | p90 | raw SQLite GROUP BY p50 ms | p90 | ratio p50 |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, run, rawRun] of aggCases) {
+    const e = measure(run);
+    const r = measure(rawRun);
+    console.log(`| ${name} | ${e.p50.toFixed(2)} | ${e.p90.toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${(e.p50 / r.p50).toFixed(1)}× |`);
+  }
   await ci.close();
   raw.close();
 } finally {

@@ -59,7 +59,7 @@ describe('embedded index: bad input', () => {
       [{ _source: { bogus: [] } }, 'parsing_exception'],
       [{ highlight: 'x' }, 'parsing_exception'],
       [{ highlight: { fields: {} } }, 'parsing_exception'],
-      [{ aggs: { a: { terms: { field: 'n' } } } }, 'illegal_argument_exception'],
+      [{ aggs: { a: { nope: { field: 'n' } } } }, 'x_content_parse_exception'],
       [{ search_after: [1] }, 'illegal_argument_exception'],
       [{ unknown_key: 1 }, 'parsing_exception'],
       [{ track_total_hits: 'lots' }, 'parsing_exception'],

@@ -7,6 +7,7 @@
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
 import { parseTimeValue } from '../domain/shared/time-value.js';
+import { parseAggs, type AggNode } from './aggs/parse.js';
 import { parseHighlight, type HighlightRequest } from './highlight.js';
 import { parseSort, type SortKey } from './sort.js';
 import { parseSourceFilter, type SourceFilter } from './source-filter.js';
@@ -49,16 +50,22 @@ export interface SearchRequest {
   fields?: string[];
   /** The request's `timeout` (parameter or body) in milliseconds; undefined for none. */
   timeoutMs?: number;
+  /** `aggs` / `aggregations` (aggs/parse.ts) and the query they run on (without `post_filter`). */
+  aggs?: AggNode[];
+  aggQuery?: unknown;
+  /** `typed_keys`: aggregation names prefixed with their type (`sterms#tags`). */
+  typedKeys?: boolean;
 }
 
 const IGNORED = new Set(['stored_fields', 'explain', 'profile', 'stats', 'indices_boost', 'ext', 'docvalue_fields']);
 const UNSUPPORTED = new Set([
-  'aggs', 'aggregations', 'search_after', 'runtime_mappings', 'collapse', 'suggest', 'rescore', 'knn', 'pit', 'slice',
+  'search_after', 'runtime_mappings', 'collapse', 'suggest', 'rescore', 'knn', 'pit', 'slice',
   'script_fields', 'retriever', 'rank', 'terminate_after',
 ]);
 const KNOWN = new Set([
   'query', 'from', 'size', 'sort', '_source', 'track_total_hits', 'highlight', 'min_score', 'track_scores',
   'seq_no_primary_term', 'version', 'post_filter', 'fields', 'timeout',
+  'aggs', 'aggregations',
 ]);
 
 const INT_MAX = 2 ** 31 - 1;
@@ -156,7 +163,14 @@ export function parseSearchRequest(rawBody: unknown, params: SearchParams = {}):
     version: (params.version ?? body.version) === true,
     fields,
     timeoutMs: parseTimeout(params.timeout ?? body.timeout),
+    ...aggsOf(body, params),
   };
+}
+
+function aggsOf(body: Record<string, unknown>, params: SearchParams): { aggs?: AggNode[]; aggQuery?: unknown; typedKeys?: boolean } {
+  const aggs = parseAggs(body);
+  if (!aggs) return {};
+  return { aggs, aggQuery: requestQuery({ ...body, post_filter: undefined }, params), typedKeys: params.typed_keys === true || params.typed_keys === 'true' };
 }
 
 function parseFields(v: unknown): string[] {

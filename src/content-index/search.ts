@@ -14,6 +14,7 @@ import { PRIMARY_TERM } from './documents.js';
 import { MAX_RESULT_WINDOW, type SearchRequest } from './search-request.js';
 import { errors } from '../domain/errors.js';
 import { compileSort } from './sort.js';
+import { prepareAggs } from './aggs/search-aggs.js';
 import { sortBound } from './sort-plan.js';
 import { applySourceFilter, fieldPattern } from './source-filter.js';
 import type { StatementCache } from './statement-cache.js';
@@ -104,6 +105,7 @@ export type SearchResponse = {
   timed_out: boolean;
   _shards: typeof SHARDS;
   hits: Record<string, unknown>;
+  aggregations?: Record<string, unknown>;
 };
 
 /** A scroll page: the search response and the cursor of the next page. */
@@ -139,14 +141,24 @@ function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req:
   const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
   const fill = scoring && c.ctx.scored.length > 0;
   if (fill) ensureTempTables(cache.db, c.ctx.scored.length);
+  // Aggregations: on a search and a scroll's first page (aggs/search-aggs.ts).
+  const first = cursor === undefined || ((cursor.after ?? 0) === 0 && (cursor.offset ?? 0) === 0);
+  const aggs = req.aggs && first ? prepareAggs(cache, h, req.aggs, req.typedKeys) : undefined;
   return withBudget(cache.db, o.budget, () =>
     cache.db.transaction(() => {
       const cleanup = fill ? fillScores(cache, c) : () => {};
+      let page: ScrollPage;
       try {
-        return run(cache, hl, h, req, c, scoring, started, o.budget, cursor);
+        page = run(cache, hl, h, req, c, scoring, started, o.budget, cursor);
       } finally {
         cleanup();
       }
+      if (aggs) {
+        page.response.aggregations = aggs(req.aggQuery, (query, table) => materialize(cache, h, query, table, o.limits), o.budget);
+        page.response.took = Math.round(performance.now() - started);
+        page.response.timed_out = o.budget?.expired() ?? false;
+      }
+      return page;
     })(),
   );
 }
@@ -258,6 +270,12 @@ function collect(v: unknown, path: string[]): unknown[] {
     if (key in v) out.push(...collect(v[key], path.slice(i)));
   }
   return out;
+}
+
+/** Writes the rowids matching `query` into the temp table `table` (aggregations). */
+function materialize(cache: StatementCache, h: IndexHandle, query: unknown, table: string, limits?: QueryLimits): void {
+  const c = compile(h, query, limits);
+  cache.get(`${c.with}INSERT INTO temp.${table} (r) SELECT d.r FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where})`).run(c.ctx.params);
 }
 
 /** One page of matching rowids above `after`, in rowid order (delete by query walks these). */

@@ -39,6 +39,7 @@ export const errorKinds = {
   indexNotFound: { type: 'index_not_found_exception', status: 404 },
   scrollMissing: { type: 'search_context_missing_exception', status: 404 },
   tooManyScrolls: { type: 'too_many_scroll_contexts_exception', status: 429 },
+  tooManyBuckets: { type: 'too_many_buckets_exception', status: 400 },
   resourceAlreadyExists: { type: 'resource_already_exists_exception', status: 400 },
   invalidIndexName: { type: 'invalid_index_name_exception', status: 400 },
   documentMissing: { type: 'document_missing_exception', status: 404 },
@@ -185,6 +186,9 @@ export const errors = {
   /** Embedded content index: every scroll context is in use (`search.max_open_scroll_context`). */
   tooManyScrolls(reason: string): ApiError {
     return new ApiError('tooManyScrolls', reason);
+  },
+  tooManyBuckets(reason: string, maxBuckets: number): ApiError {
+    return new ApiError('tooManyBuckets', reason, { extra: { max_buckets: maxBuckets } });
   },
   /** Embedded content index: index creation when the index exists. */
   resourceAlreadyExists(index: string, uuid: string): ApiError {

@@ -109,7 +109,7 @@ describe('index API (in-process)', () => {
     assert.equal(ok(await req('POST', '/s/_count', { query: { range: { n: { gte: 20 } } } })).count, 10);
     assert.equal(ok(await req('GET', '/s/_count?q=title:fox')).count, 15);
     assertError(await req('POST', '/s/_search', { query: { nope: {} } }), 400, 'parsing_exception', 'unknown query [nope]');
-    assertError(await req('POST', '/s/_search', { aggs: {} }), 400, 'illegal_argument_exception', '[aggs] is not supported by the embedded index');
+    assertError(await req('POST', '/s/_search', { aggs: { a: { nope: {} } } }), 400, 'x_content_parse_exception', 'Unknown aggregation type [nope]');
     assertError(await req('GET', '/s/_search?size=x'), 400, 'illegal_argument_exception');
     assertError(await req('GET', '/s/_search?scroll=1m&from=3'), 400, 'action_request_validation_exception', 'Validation Failed: 1: using [from] is not allowed in a scroll context;');
     assertError(await req('POST', '/missing/_search', {}), 404, 'index_not_found_exception');

@@ -26,7 +26,7 @@ export function restrictionOf(req: EndpointRequest, action: string, index: strin
 }
 
 /** Mapped leaf fields of an index (multi-fields included) with their types. */
-function mappedFields(ci: ContentIndex, index: string): Map<string, string> {
+export function mappedFields(ci: ContentIndex, index: string): Map<string, string> {
   const out = new Map<string, string>();
   const mappings = (ci.getMapping(index)[index] as Obj | undefined)?.mappings as Obj | undefined;
   const walk = (props: unknown, prefix: string) => {

@@ -2,7 +2,8 @@
 import type { EndpointRequest } from '../endpoint.js';
 import type { ContentIndex } from '../../content-index/content-index.js';
 import { A, ignoredMissing, indexEndpoint, NO_SHARDS, QUERY_PARAMS, SOURCE_PARAMS } from './shared.js';
-import { filterHits, restrictSearch } from './restricted-read.js';
+import { filterHits, mappedFields, restrictSearch } from './restricted-read.js';
+import { filterAggHits, restrictAggsOf } from './restricted-aggs.js';
 
 const searchParams = {
   ...QUERY_PARAMS, ...SOURCE_PARAMS,
@@ -22,8 +23,12 @@ async function search(req: EndpointRequest, ci: ContentIndex) {
     return { body: { took: 0, timed_out: false, _shards: NO_SHARDS, hits: { total, max_score: 0, hits: [] } } };
   }
   // Document- and field-level security: the role query is in the body (a scroll keeps it).
-  const { body, params } = restrictSearch(req, ci, req.params.index, A.search, req.query);
-  return { body: filterHits(req, A.search, await ci.searchAsync(req.params.index, body, params, req.user)) };
+  const { body, params, restriction } = restrictSearch(req, ci, req.params.index, A.search, req.query);
+  const visible = restriction?.fields;
+  if (visible) restrictAggsOf(body, visible, mappedFields(ci, req.params.index));
+  const response = filterHits(req, A.search, await ci.searchAsync(req.params.index, body, params, req.user));
+  if (visible && response.aggregations !== undefined) filterAggHits(response.aggregations, visible);
+  return { body: response };
 }
 
 async function count(req: EndpointRequest, ci: ContentIndex) {
