@@ -126,6 +126,20 @@ for (const threads of [undefined, 0]) {
       assert.equal(closed.json.error.type, 'search_context_missing_exception');
     });
 
+    it('a document created after the point in time at a reused rowid stays unseen; an updated one shows its current version', async () => {
+      await http('PUT', '/small/_doc/a', { v: 1 });
+      await http('PUT', '/small/_doc/b?refresh=true', { v: 2 });
+      const id = (await http('POST', '/small/_pit?keep_alive=1m')).json.id as string;
+      // SQLite gives the next document the rowid of the deleted highest one.
+      await http('DELETE', '/small/_doc/b');
+      await http('PUT', '/small/_doc/c', { v: 3 });
+      await http('PUT', '/small/_doc/a?refresh=true', { v: 10 });
+      const r = await http('POST', '/_search', { pit: { id }, sort: [{ v: 'asc' }] });
+      assert.deepEqual(r.json.hits.hits.map((h: any) => [h._id, h._source.v]), [['a', 10]]);
+      assert.equal((await http('POST', '/small/_search', {})).json.hits.total.value, 2);
+      await http('DELETE', '/_pit', { id });
+    });
+
     it('answers 400 as Elasticsearch for bad search_after, pit with an index, missing keep_alive', async () => {
       const cases: [string, string, unknown, RegExp][] = [
         ['POST', '/deep/_search', { search_after: [1] }, /Sort must contain at least one field\./],
