@@ -66,7 +66,7 @@ export class PitContexts {
     if (this.open.size >= this.limits.maxOpen) {
       throw errors.tooManyScrolls(
         `Trying to create too many point in time contexts. Must be less than or equal to: [${this.limits.maxOpen}]. ` +
-          'This limit can be set by changing the [content.pit.max_open] setting.',
+          'Close finished points in time (DELETE /_pit) or wait for their keep-alive.',
       );
     }
     const id = randomBytes(24).toString('base64url');
