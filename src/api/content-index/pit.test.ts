@@ -46,7 +46,7 @@ for (const threads of [undefined, 0]) {
     after(() => srv.close());
 
     /** Walks `body` with search_after in pages of `size`; the ids in order. */
-    async function walk(path: string, body: Record<string, unknown>, size: number): Promise<{ ids: string[]; pages: number }> {
+    async function walk(path: string, body: Record<string, unknown>, size: number, onPage?: (page: number) => Promise<void>): Promise<{ ids: string[]; pages: number }> {
       const ids: string[] = [];
       let last: unknown[] | undefined;
       let pages = 0;
@@ -59,6 +59,7 @@ for (const threads of [undefined, 0]) {
         for (const h of hits) ids.push(h._id);
         last = hits[hits.length - 1].sort;
         assert.ok(pages < 1000);
+        await onPage?.(pages);
       }
       return { ids, pages };
     }
@@ -140,6 +141,29 @@ for (const threads of [undefined, 0]) {
       await http('DELETE', '/_pit', { id });
     });
 
+    it('a walk on a point in time while documents are written between its pages returns the documents of when it opened, once each', async () => {
+      const id = (await http('POST', '/deep/_pit?keep_alive=1m')).json.id as string;
+      const before = (await http('POST', '/deep/_search', { size: 0, track_total_hits: true })).json.hits.total.value as number;
+      let next = 100_000;
+      const { ids } = await walk('/_search', { pit: { id, keep_alive: '1m' }, sort: [{ g: 'desc' }] }, 400, async (page) => {
+        // New documents with every sort value, and in-place rewrites of documents not yet returned (same sort value).
+        let body = '';
+        for (let j = 0; j < 40; j++, next++) body += JSON.stringify({ index: { _index: 'deep', _id: `w${next}` } }) + '\n' + JSON.stringify(doc(next)) + '\n';
+        for (let j = 0; j < 10; j++) {
+          const i = 3 + page * 10 + j;
+          body += JSON.stringify({ index: { _index: 'deep', _id: `d${i}` } }) + '\n' + JSON.stringify({ ...doc(i), rewritten: page }) + '\n';
+        }
+        const r = await fetch(srv.url + '/_bulk', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+        assert.equal(r.status, 200);
+      });
+      assert.equal(new Set(ids).size, ids.length, 'no duplicates');
+      assert.equal(ids.length, before);
+      assert.ok(ids.every((x) => !x.startsWith('w')), 'nothing created after the point in time');
+      const after = (await http('POST', '/deep/_search', { size: 0, track_total_hits: true })).json.hits.total.value as number;
+      assert.ok(after > before + 400);
+      await http('DELETE', '/_pit', { id });
+    });
+
     it('answers 400 as Elasticsearch for bad search_after, pit with an index, missing keep_alive', async () => {
       const cases: [string, string, unknown, RegExp][] = [
         ['POST', '/deep/_search', { search_after: [1] }, /Sort must contain at least one field\./],
@@ -148,6 +172,7 @@ for (const threads of [undefined, 0]) {
         ['POST', '/deep/_search', { sort: [{ g: 'asc' }], search_after: [{}] }, /Failed to parse search_after value for field \[g\]\./],
         ['POST', '/deep/_search', { sort: [{ g: 'asc' }], search_after: 3 }, /must be an array/],
         ['POST', '/deep/_search', { sort: [{ g: 'asc' }], search_after: [1], from: 5 }, /`from` parameter must be set to 0 when `search_after` is used\./],
+        ['POST', '/deep/_search?scroll=1m', { sort: [{ g: 'asc' }], search_after: [1] }, /`search_after` cannot be used in a scroll context\./],
         ['POST', '/deep/_search', { pit: { id: 'x' } }, /\[indices\] cannot be used with point in time\. Do not specify any index with point in time\./],
         ['POST', '/_search', { query: { match_all: {} } }, /names its index/],
         ['POST', '/deep/_pit', undefined, /\[keep_alive\] is not specified/],
