@@ -24,6 +24,7 @@ import { DEFAULT_SEARCH_LIMITS, ReadPool, type SearchLimits } from './read-pool.
 import { count, matchingRowids, scrollPage, search, SHARDS } from './search.js';
 import { continueScroll, DEFAULT_SCROLL_LIMITS, openScroll, ScrollContexts, type PageReader, type ScrollLimits } from './scroll.js';
 import { Budget } from './search-budget.js';
+import { DEFAULT_PIT_LIMITS, parsePitBody, PitContexts, type PitLimits } from './pit.js';
 import { parseCountQuery, parseSearchRequest, type SearchParams } from './search-request.js';
 import { applySourceFilter, parseSourceFilter } from './source-filter.js';
 import { StatementCache } from './statement-cache.js';
@@ -42,6 +43,8 @@ export interface ContentIndexOptions {
   search?: Partial<SearchLimits>;
   /** Open scrolls and their keep-alive (scroll.ts). */
   scroll?: Partial<ScrollLimits>;
+  /** Open points in time and their keep-alive (pit.ts). */
+  pit?: Partial<PitLimits>;
   /** Documents per transaction when filling older indexes' doc values; false: do not. */
   docValuesBackfill?: number | false;
 }
@@ -57,6 +60,7 @@ export class ContentIndex {
   /** Started on the first read that goes through it. */
   private pool?: ReadPool;
   private readonly scrolls: ScrollContexts;
+  private readonly pits: PitContexts;
   /** Settles when the indexes created before doc values have them (doc-values-backfill.ts). */
   readonly docValuesReady: Promise<void>;
 
@@ -70,6 +74,7 @@ export class ContentIndex {
     this.nested = this.db.transaction((fn: () => unknown) => fn());
     this.searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
     this.scrolls = new ScrollContexts({ ...DEFAULT_SCROLL_LIMITS, ...opts.scroll });
+    this.pits = new PitContexts({ ...DEFAULT_PIT_LIMITS, ...opts.pit });
     this.docValuesReady = opts.docValuesBackfill === false ? Promise.resolve() : backfillDocValues({
       db: this.db,
       open: () => this.db.open,
@@ -91,6 +96,7 @@ export class ContentIndex {
   /** Closes the database now; the search threads close their connections before they end. */
   close(): Promise<void> {
     this.scrolls.close();
+    this.pits.stop();
     this.handles.clear();
     this.cache.clear();
     if (this.db.open) this.db.close();
@@ -292,9 +298,43 @@ export class ContentIndex {
    * `scroll`, the first page of a scroll (scroll.ts) opened for `owner`.
    */
   async searchAsync(name: string, body?: unknown, params: SearchParams = {}, owner?: string): Promise<Record<string, unknown>> {
+    if (isPlainObject(body) && body.pit !== undefined) return this.searchPit(name, body, params, owner);
     if (params.scroll !== undefined) return openScroll(this.scrolls, this.pageReader, name, body, params, owner);
     if (this.searchLimits.threads === 0) return this.search(name, body, params);
     return this.reads().run({ op: 'search', name, body, params });
+  }
+
+  /** `POST /<index>/_pit?keep_alive=…`: a point in time on `name` for `owner` (pit.ts). */
+  openPit(name: string, keepAlive: unknown, owner?: string): string {
+    const h = this.mustHandle(name);
+    const ms = this.pits.keepAlive(keepAlive, this.scrolls);
+    const row = this.db.prepare(`SELECT coalesce(max(r), 0) AS r, coalesce(max(seq), -1) AS s FROM ${h.docs}`).get() as { r: number; s: number };
+    return this.pits.add({ index: name, uuid: h.uuid, maxRowid: row.r, maxSeq: Math.max(row.s, h.seq), owner }, ms);
+  }
+
+  /** The index of `owner`'s point in time `id` (404 when unknown, expired or another's). */
+  pitIndex(id: string, owner?: string): string {
+    return this.pits.get(id, owner).index;
+  }
+
+  /** `DELETE /_pit`: how many of `owner`'s points in time among `ids` were open. */
+  closePit(ids: string[], owner?: string): number {
+    return this.pits.close(ids, owner);
+  }
+
+  private async searchPit(name: string, body: Record<string, unknown>, params: SearchParams, owner?: string): Promise<Record<string, unknown>> {
+    const { pit, ...rest } = body;
+    const p = parsePitBody(pit);
+    if (params.scroll !== undefined) throw errors.illegalArgument('using [point in time] is not allowed in a scroll context');
+    const keepAlive = p.keepAlive === undefined ? undefined : this.pits.keepAlive(p.keepAlive, this.scrolls);
+    const ctx = this.pits.get(p.id, owner, keepAlive);
+    const h = this.handle(ctx.index);
+    if (ctx.index !== name || !h || h.uuid !== ctx.uuid) throw errors.scrollMissing(p.id);
+    const withPit = { ...params, pit_max_rowid: ctx.maxRowid, pit_max_seq: ctx.maxSeq };
+    const response = this.searchLimits.threads === 0
+      ? this.search(name, rest, withPit)
+      : await this.reads().run({ op: 'search', name, body: rest, params: withPit });
+    return { pit_id: p.id, ...(response as Record<string, unknown>) };
   }
 
   /** `POST /_search/scroll`: the next page of `owner`'s scroll `id`. */

@@ -166,6 +166,7 @@ export async function openScroll(
   if (Number(params.from ?? body.from ?? 0) > 0) problems.push('using [from] is not allowed in a scroll context');
   const track = params.track_total_hits ?? body.track_total_hits;
   if (track === false || track === 'false') problems.push('disabling [track_total_hits] is not allowed in a scroll context');
+  if (body.search_after !== undefined) problems.push('`search_after` cannot be used in a scroll context.');
   if (problems.length) throw errors.validation(problems);
   const { scroll: _s, ...rest } = params;
   const first = await read(index, rawBody, { ...rest, track_total_hits: true }, { after: 0, offset: 0 });

@@ -10,6 +10,7 @@ import { parseTimeValue } from '../domain/shared/time-value.js';
 import { parseAggs, type AggNode } from './aggs/parse.js';
 import { parseHighlight, type HighlightRequest } from './highlight.js';
 import { parseSort, type SortKey } from './sort.js';
+import { parseSearchAfter, pitSort, type AfterValue } from './search-after.js';
 import { parseSourceFilter, type SourceFilter } from './source-filter.js';
 
 export interface SearchParams {
@@ -55,16 +56,22 @@ export interface SearchRequest {
   aggQuery?: unknown;
   /** `typed_keys`: aggregation names prefixed with their type (`sterms#tags`). */
   typedKeys?: boolean;
+  /** `search_after`: the last hit's sort values (search-after.ts). */
+  searchAfter?: AfterValue[];
+  /** A point in time's view: documents up to this rowid (pit.ts; set by the engine, not the caller). */
+  maxRowid?: number;
+  /** With `maxRowid`: documents created (`_version` 1) with a `_seq_no` above this are not seen. */
+  maxSeq?: number;
 }
 
 const IGNORED = new Set(['stored_fields', 'explain', 'profile', 'stats', 'indices_boost', 'ext', 'docvalue_fields']);
 const UNSUPPORTED = new Set([
-  'search_after', 'runtime_mappings', 'collapse', 'suggest', 'rescore', 'knn', 'pit', 'slice',
+  'runtime_mappings', 'collapse', 'suggest', 'rescore', 'knn', 'pit', 'slice',
   'script_fields', 'retriever', 'rank', 'terminate_after',
 ]);
 const KNOWN = new Set([
   'query', 'from', 'size', 'sort', '_source', 'track_total_hits', 'highlight', 'min_score', 'track_scores',
-  'seq_no_primary_term', 'version', 'post_filter', 'fields', 'timeout',
+  'seq_no_primary_term', 'version', 'post_filter', 'fields', 'timeout', 'search_after',
   'aggs', 'aggregations',
 ]);
 
@@ -147,11 +154,20 @@ export function parseSearchRequest(rawBody: unknown, params: SearchParams = {}):
   const minScore = body.min_score === undefined ? undefined : Number(body.min_score);
   if (minScore !== undefined && !Number.isFinite(minScore)) throw errors.parsing('[min_score] must be a number');
   const fields = body.fields === undefined ? undefined : parseFields(body.fields);
+  const maxRowid = typeof params.pit_max_rowid === 'number' ? params.pit_max_rowid : undefined;
+  const sort = parseSort(params.sort ?? body.sort);
+  const fullSort = maxRowid === undefined ? sort : pitSort(sort);
+  let searchAfter: AfterValue[] | undefined;
+  if (body.search_after !== undefined) {
+    if (params.scroll !== undefined) throw errors.illegalArgument('`search_after` cannot be used in a scroll context.');
+    if (from > 0) throw errors.illegalArgument('`from` parameter must be set to 0 when `search_after` is used.');
+    searchAfter = parseSearchAfter(body.search_after, fullSort);
+  }
   return {
     query: requestQuery(body, params),
     from,
     size,
-    sort: parseSort(params.sort ?? body.sort),
+    sort: fullSort,
     source,
     totalCap,
     trackTotal,
@@ -164,6 +180,9 @@ export function parseSearchRequest(rawBody: unknown, params: SearchParams = {}):
     fields,
     timeoutMs: parseTimeout(params.timeout ?? body.timeout),
     ...aggsOf(body, params),
+    searchAfter,
+    maxRowid,
+    maxSeq: maxRowid === undefined ? undefined : Number(params.pit_max_seq ?? -1),
   };
 }
 

@@ -16,6 +16,7 @@ import { errors } from '../domain/errors.js';
 import { compileSort } from './sort.js';
 import { prepareAggs } from './aggs/search-aggs.js';
 import { sortBound } from './sort-plan.js';
+import { afterBound, afterCondition } from './search-after.js';
 import { applySourceFilter, fieldPattern } from './source-filter.js';
 import type { StatementCache } from './statement-cache.js';
 
@@ -42,7 +43,7 @@ function compile(h: IndexHandle, query: unknown, limits?: QueryLimits): Compiled
  */
 function from(h: IndexHandle, c: Compiled, extra: string[] = []): string {
   const driver = c.node.driver;
-  const needsDocs = [c.node.where, c.node.score, ...extra].some((sql) => /\bd\.(src|id)\b/.test(sql));
+  const needsDocs = [c.node.where, c.node.score, ...extra].some((sql) => /\bd\.(src|id|ver|seq)\b/.test(sql));
   return driver && !needsDocs ? `(SELECT doc AS r FROM ${driver}) AS d` : `${h.docs} AS d`;
 }
 
@@ -138,6 +139,11 @@ export function scrollPage(cache: StatementCache, hl: Highlighter, h: IndexHandl
 function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, o: ReadOptions, cursor?: ScrollCursor): ScrollPage {
   const started = performance.now();
   const c = compile(h, req.query, o.limits);
+  // A point in time sees the documents that existed when it opened (pit.ts).
+  if (req.maxRowid !== undefined) {
+    const view = `d.r <= ${Math.floor(req.maxRowid)} AND NOT (d.ver = 1 AND d.seq > ${Math.floor(req.maxSeq ?? -1)})`;
+    c.node = { ...c.node, where: `(${c.node.where}) AND ${view}` };
+  }
   const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
   const fill = scoring && c.ctx.scored.length > 0;
   if (fill) ensureTempTables(cache.db, c.ctx.scored.length);
@@ -181,7 +187,11 @@ function run(
   const keyset = cursor !== undefined && docOrder;
   const offset = cursor === undefined ? req.from : keyset ? 0 : (cursor.offset ?? 0);
   // Sorted by a doc-value field: only the documents that can be on the page (sort-plan.ts).
-  const bound = scoring || req.size === 0 ? '' : sortBound(cache, h, c.ctx, c.node, req.sort, offset + req.size);
+  // After `search_after`: the rows past the given sort values, the index range from there (search-after.ts).
+  const bound = scoring || req.size === 0 ? ''
+    : req.searchAfter ? afterBound(cache, h, c.ctx, c.node, req.sort, req.searchAfter, req.size)
+    : sortBound(cache, h, c.ctx, c.node, req.sort, offset + req.size);
+  const seek = req.searchAfter ? afterCondition(c.ctx, sortKeys, req.searchAfter) : '';
   const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} WHERE ci_live() AND (${c.node.where})${bound}`;
   if (cursor && !keyset && offset + req.size > MAX_RESULT_WINDOW) {
     throw errors.illegalArgument(
@@ -189,7 +199,7 @@ function run(
         'scroll with "sort": ["_doc"] (constant memory, any number of hits), or use from/size',
     );
   }
-  const after = keyset ? ` AND r > ${Math.floor(Number(cursor.after ?? 0))}` : '';
+  const after = (keyset ? ` AND r > ${Math.floor(Number(cursor.after ?? 0))}` : '') + seek;
   const rows = req.size === 0 ? [] : (cache
     .get(`${c.with}SELECT * FROM (${select}) AS d WHERE 1${minScore}${after} ORDER BY ${keyset ? 'r' : orderBy} LIMIT ${req.size} OFFSET ${offset}`)
     .all(c.ctx.params) as HitRow[]);

@@ -44,7 +44,7 @@ function key(field: string, o: Record<string, unknown>): SortKey {
   if (order !== undefined && order !== 'asc' && order !== 'desc') {
     throw errors.parsing(`[sort] order must be [asc] or [desc], got [${String(o.order)}]`);
   }
-  const kind = field === '_score' ? 'score' : field === '_doc' ? 'doc' : 'field';
+  const kind = field === '_score' ? 'score' : field === '_doc' || field === '_shard_doc' ? 'doc' : 'field';
   const desc = order === undefined ? kind === 'score' : order === 'desc';
   const mode = o.mode === undefined ? (desc ? 'max' : 'min') : String(o.mode);
   if (mode !== 'min' && mode !== 'max') throw errors.illegalArgument(`sort mode [${mode}] is not supported by the embedded index`);

@@ -13,6 +13,7 @@ import { updateDoc } from './doc-update.js';
 import { indexExists } from './exists.js';
 import { getIndex } from './get.js';
 import { getMapping, postMapping, putMapping } from './mapping.js';
+import { closePit, openPit, pitSearchGet, pitSearchPost } from './pit.js';
 import { refreshGet, refreshPost } from './refresh.js';
 import { clearScroll, scrollGet, scrollPost } from './scroll.js';
 import { countGet, countPost, searchGet, searchPost } from './search.js';
@@ -24,4 +25,5 @@ export const indexEndpoints: Endpoint[] = [
   bulkPost, bulkPut,
   searchGet, searchPost, countGet, countPost, scrollGet, scrollPost, clearScroll,
   deleteByQuery, refreshPost, refreshGet, catIndices, catIndicesNamed,
+  openPit, closePit, pitSearchGet, pitSearchPost,
 ];

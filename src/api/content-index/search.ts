@@ -1,4 +1,6 @@
 /** `GET|POST /<index>/_search` and `GET|POST /<index>/_count` (the documented Query DSL subset). */
+import { errors } from '../../domain/errors.js';
+import { isPlainObject } from '../../domain/shared/json.js';
 import type { EndpointRequest } from '../endpoint.js';
 import type { ContentIndex } from '../../content-index/content-index.js';
 import { A, ignoredMissing, indexEndpoint, NO_SHARDS, QUERY_PARAMS, SOURCE_PARAMS } from './shared.js';
@@ -21,6 +23,9 @@ async function search(req: EndpointRequest, ci: ContentIndex) {
   if (ignoredMissing(req, ci) && req.query.scroll === undefined) {
     const total = req.query.rest_total_hits_as_int === true ? 0 : { value: 0, relation: 'eq' };
     return { body: { took: 0, timed_out: false, _shards: NO_SHARDS, hits: { total, max_score: 0, hits: [] } } };
+  }
+  if (isPlainObject(req.body) && req.body.pit !== undefined) {
+    throw errors.validation(['[indices] cannot be used with point in time. Do not specify any index with point in time.']);
   }
   // Document- and field-level security: the role query is in the body (a scroll keeps it).
   const { body, params, restriction } = restrictSearch(req, ci, req.params.index, A.search, req.query);
