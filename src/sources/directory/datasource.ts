@@ -25,7 +25,7 @@ import { DEFAULT_EXTRACT_TIMEOUT_MS, ExtractionAborted } from '../../extraction/
 import { readFileText, textKind } from './extract.js';
 import { PreviousPrints, PrintBook } from './fingerprints.js';
 import { advancedGlobs, fileFilter, validateGlobRules, type FileFilter } from './globs.js';
-import { mapOrdered } from './parallel.js';
+import { mapOrdered } from '../shared/parallel.js';
 
 /** Margin for coarse file-system timestamps and clock steps between walks. */
 const SKEW_MS = 2000;

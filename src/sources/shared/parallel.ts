@@ -1,6 +1,7 @@
 /**
  * Ordered concurrent map over an async iterable: up to `n` calls of `fn` in flight, results in
- * input order. The object-store sources download `concurrent_downloads` objects at once while the
+ * input order. The directory source reads and extracts several files at once, and the
+ * object-store sources download `concurrent_downloads` objects at once, while the walk or
  * listing stays a stream (one page held).
  */
 export async function* mapOrdered<T, R>(src: AsyncIterable<T>, n: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
