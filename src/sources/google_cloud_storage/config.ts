@@ -7,7 +7,8 @@
  * `token_uri`) so a broken key fails before any request.
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import type { ConfigEntry, Configuration } from '../../domain/connector/document.js';
+import type { Configuration } from '../../domain/connector/document.js';
+import { bucketList, configEntry, intValue } from '../shared/object-store-config.js';
 import { SourceConfigError, type ConfigValues } from '../source.js';
 
 export const DEFAULT_ENDPOINT = 'https://storage.googleapis.com';
@@ -15,7 +16,6 @@ export const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 export const MAX_FILE_SIZE_LIMIT = 64 * 1024 * 1024;
 export const MAX_BODY_CHARS = 4 * 1024 * 1024;
-export const MAX_BUCKETS = 1000;
 /** A service-account key file is about 2.3 kB; anything far larger is not one. */
 export const MAX_KEY_CHARS = 64 * 1024;
 
@@ -40,48 +40,41 @@ export interface GcsSettings {
   maxFileSize: number;
 }
 
-function entry(e: ConfigEntry): ConfigEntry {
-  const out: ConfigEntry = { required: false, sensitive: false, tooltip: null, ui_restrictions: [], validations: [], ...e };
-  out.default_value ??= null;
-  if (out.value === undefined) out.value = out.default_value ?? '';
-  return out;
-}
-
 export function gcsConfigSchema(): Configuration {
   return {
-    buckets: entry({
+    buckets: configEntry({
       label: 'Google Cloud Storage buckets', display: 'textarea', type: 'list', order: 1, required: true,
       tooltip: 'Comma-separated bucket names, or * for every bucket of the service account\'s project.',
     }),
-    service_account_credentials: entry({
+    service_account_credentials: configEntry({
       label: 'Google Cloud service account JSON', display: 'textarea', type: 'str', order: 2, required: true, sensitive: true,
       tooltip: 'The JSON key file of a service account with roles/storage.objectViewer.',
     }),
-    retry_count: entry({
+    retry_count: configEntry({
       label: 'Maximum retries for failed requests', display: 'numeric', type: 'int', order: 4, default_value: 3, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: -1 }], tooltip: 'Retries on throttling (429) and server errors (5xx), with backoff.',
     }),
-    use_text_extraction_service: entry({
+    use_text_extraction_service: configEntry({
       label: 'Use text extraction service', display: 'toggle', type: 'bool', order: 3, default_value: false, value: false, ui_restrictions: ['advanced'],
       tooltip: 'Accepted for compatibility with Elastic\'s connector; Tributary always extracts text in its own extraction threads.',
     }),
-    endpoint: entry({
+    endpoint: configEntry({
       label: 'API endpoint', display: 'text', type: 'str', order: 5, default_value: DEFAULT_ENDPOINT, ui_restrictions: ['advanced'],
       tooltip: 'Tributary extension: root URL of the Cloud Storage JSON API (a private endpoint, an emulator). Empty = https://storage.googleapis.com.',
     }),
-    page_size: entry({
+    page_size: configEntry({
       label: 'Objects per listing page', display: 'numeric', type: 'int', order: 6, default_value: 1000, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: 0 }, { type: 'less_than', constraint: 1001 }], tooltip: 'Tributary extension: maxResults of a listing request (1–1000).',
     }),
-    read_timeout: entry({
+    read_timeout: configEntry({
       label: 'Read timeout', display: 'numeric', type: 'int', order: 7, default_value: 90, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: 0 }], tooltip: 'Tributary extension: seconds a response may stay silent.',
     }),
-    concurrent_downloads: entry({
+    concurrent_downloads: configEntry({
       label: 'Concurrent downloads', display: 'numeric', type: 'int', order: 8, default_value: 8, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: 0 }, { type: 'less_than', constraint: 65 }], tooltip: 'Tributary extension: objects downloaded at once (1–64).',
     }),
-    max_file_size: entry({
+    max_file_size: configEntry({
       label: 'Maximum file size for extraction (bytes)', display: 'numeric', type: 'int', order: 9, default_value: DEFAULT_MAX_FILE_SIZE, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: 0 }],
       tooltip: 'Tributary extension: larger objects are indexed with their metadata only and reported as per-document failures (at most 64 MiB).',
@@ -89,37 +82,11 @@ export function gcsConfigSchema(): Configuration {
   };
 }
 
-function intValue(c: ConfigValues, field: string, dflt: number, min: number, max: number): number {
-  const raw = c[field];
-  if (raw === null || raw === undefined || raw === '') return dflt;
-  const n = typeof raw === 'string' ? Number(raw.trim()) : raw;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw new SourceConfigError(`Configuration field [${field}] must be an integer from ${min} to ${max}, got ${JSON.stringify(raw).slice(0, 60)}`);
-  }
-  return n;
-}
-
 /** A bucket name as Cloud Storage allows it (3–63 characters, or up to 222 with dots). */
 export function bucketNameProblem(b: string): string | null {
   if (b.length < 3 || b.length > 222) return 'must have 3 to 222 characters';
   if (!/^[a-z0-9][a-z0-9._-]*[a-z0-9]$/.test(b)) return 'may hold only lower-case letters, digits, dots, hyphens and underscores, and start and end with a letter or digit';
   return null;
-}
-
-export function bucketList(v: unknown): string[] {
-  let out: string[];
-  if (v === null || v === undefined || v === '') out = [];
-  else if (Array.isArray(v)) out = v.map((x) => String(x).trim()).filter((x) => x !== '');
-  else if (typeof v === 'string') out = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
-  else throw new SourceConfigError('Configuration field [buckets] must be a comma-separated list of bucket names, or *');
-  if (out.length === 0) throw new SourceConfigError('Configuration field [buckets] is required: list bucket names, or * for every bucket');
-  if (out.length > MAX_BUCKETS) throw new SourceConfigError(`Configuration field [buckets] lists ${out.length} buckets; at most ${MAX_BUCKETS} are allowed`);
-  if (out.includes('*')) return ['*'];
-  for (const b of out) {
-    const p = bucketNameProblem(b);
-    if (p) throw new SourceConfigError(`Configuration field [buckets]: bucket [${b.slice(0, 70)}] ${p}`);
-  }
-  return [...new Set(out)];
 }
 
 function httpUrl(raw: string, field: string): URL {
@@ -172,7 +139,7 @@ export function readServiceAccount(v: unknown): ServiceAccount {
 }
 
 export function readGcsSettings(c: ConfigValues): GcsSettings {
-  const buckets = bucketList(c.buckets);
+  const buckets = bucketList(c.buckets, bucketNameProblem);
   const account = readServiceAccount(c[KEY_FIELD]);
   if (buckets[0] === '*' && !account.projectId) {
     throw new SourceConfigError(`Configuration field [buckets] is *, but [${KEY_FIELD}] has no [project_id] whose buckets to list: name the buckets`);

@@ -11,24 +11,10 @@ import { ExtractionAborted } from '../../extraction/extract-pool.js';
 import { SourceError, type SourceDocument, type SyncContext } from '../source.js';
 import { ApiError, type GcsApi, type GcsObject } from './client.js';
 import { MAX_BODY_CHARS } from './config.js';
-
-const TEXT = new Set(['txt', 'text', 'md', 'markdown', 'mdx', 'rst', 'adoc', 'csv', 'tsv', 'json', 'ndjson', 'jsonl', 'log', 'yaml', 'yml', 'xml', 'ini', 'toml', 'py', 'rb', 'sh', 'js', 'ts', 'html', 'htm', 'xhtml']);
-const BINARY = new Set(['pdf', 'docx']);
+import { wantsContent } from '../shared/object-store-content.js';
 
 /** Bytes of downloads held at once by every google_cloud_storage sync of the process. */
 export const DOWNLOAD_BUDGET = new Budget(128 * 1024 * 1024);
-
-export function extensionOf(name: string): string {
-  const base = name.slice(name.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return dot <= 0 ? '' : base.slice(dot + 1).toLowerCase();
-}
-
-export function wantsContent(name: string, ctx: SyncContext): boolean {
-  const ext = extensionOf(name);
-  if (TEXT.has(ext)) return true;
-  return BINARY.has(ext) && (ctx.pipeline?.extract_binary_content ?? true);
-}
 
 export async function withContent(api: GcsApi, doc: SourceDocument, o: GcsObject, limits: { maxFileSize: number; timeoutMs: number }, ctx: SyncContext): Promise<SourceDocument> {
   if (!wantsContent(o.name, ctx) || o.size === 0) return doc;

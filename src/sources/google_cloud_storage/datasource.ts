@@ -11,47 +11,21 @@
  *
  * Incremental syncs list every object again and yield only objects updated since the previous
  * listing; deletions are detected with per-folder fingerprints of the document ids
- * (shared/prints.ts). An overwrite is a new generation, hence a new id, so the old one counts
+ * (shared/prints.ts; the algorithm and the cursor are shared with `s3` in
+ * shared/object-store-sync.ts). An overwrite is a new generation, hence a new id, so the old one counts
  * as gone: the run then re-enumerates and the runtime's mark-and-sweep removes it.
  */
 import { createHash } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
-import { compileBasicRules } from '../../domain/sync-rules.js';
 import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import type { ConfigValues, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
 import { configurationError, OPEN_POLICY } from '../source.js';
-import { mapOrdered } from '../shared/parallel.js';
-import { PrintBook } from '../shared/prints.js';
+import { MisconfiguredSource } from '../shared/misconfigured-source.js';
+import { objectDocuments, ObjectStoreSync } from '../shared/object-store-sync.js';
 import { GcsApi, type GcsObject } from './client.js';
 import { gcsConfigSchema, readGcsSettings, type GcsSettings } from './config.js';
 import { withContent } from './content.js';
 
-/** Margin for clock differences between this machine and the store. */
-export const SKEW_MS = 3000;
-const MAX_REMEMBERED_CHANGES = 100_000;
 const CONSOLE = 'https://console.cloud.google.com/storage/browser/_details/';
-
-interface GcsCursor {
-  version: 1;
-  started: string;
-  selection: string;
-  folders: string | null;
-}
-
-function parseCursor(c: Record<string, unknown> | null): GcsCursor | null {
-  if (!c || c.version !== 1 || typeof c.started !== 'string' || typeof c.selection !== 'string') return null;
-  if (Number.isNaN(Date.parse(c.started))) return null;
-  return { version: 1, started: c.started, selection: c.selection, folders: typeof c.folders === 'string' ? c.folders : null };
-}
-
-/** The sync's context with a signal of its own (many requests listen to it at once). */
-function ownSignal(ctx: SyncContext, listeners: number): SyncContext {
-  const ac = new AbortController();
-  setMaxListeners(listeners, ac.signal);
-  if (ctx.signal.aborted) ac.abort(ctx.signal.reason);
-  else ctx.signal.addEventListener('abort', () => ac.abort(ctx.signal.reason), { once: true });
-  return Object.assign(Object.create(ctx) as SyncContext, { signal: ac.signal });
-}
 
 /** Elastic's document of an object (metadata only; content.ts adds `body`). */
 export function objectDocument(o: GcsObject, project: string | null): SourceDocument {
@@ -77,14 +51,23 @@ export function objectDocument(o: GcsObject, project: string | null): SourceDocu
 }
 
 class GcsSource implements Source {
-  private cursor: GcsCursor | null = null;
   private readonly api: GcsApi;
+  private readonly sync: ObjectStoreSync<GcsObject>;
 
   constructor(
     private readonly s: GcsSettings,
     private readonly policy: SourcePolicy,
   ) {
     this.api = new GcsApi(s, policy.allowedHosts);
+    this.sync = new ObjectStoreSync<GcsObject>({
+      list: (ctx) => this.list(ctx),
+      ref: (o) => ({ bucket: o.bucket, key: o.name, id: o.id, modified: o.updated }),
+      documents: (listed, ctx) => this.documents(listed, ctx),
+      selection: (ctx) => this.selection(ctx),
+      listeners: s.concurrentDownloads * 3 + 16,
+      fingerprint: 'id',
+      lostMessage: 'objects removed or overwritten since the previous sync: re-enumerating so the old documents are removed',
+    });
   }
 
   async ping(): Promise<void> {
@@ -113,117 +96,27 @@ class GcsSource implements Source {
     return createHash('sha1').update(key).digest('base64url').slice(0, 16);
   }
 
-  private prefilter(ctx: SyncContext): ((doc: SourceDocument) => boolean) | null {
-    const rules = ctx.basicRules ?? [];
-    if (rules.length === 0 || rules.some((r) => r.field === 'body' || r.field.startsWith('body.'))) return null;
-    return compileBasicRules(rules);
-  }
-
-  private async *documents(listed: AsyncIterable<GcsObject>, ctx: SyncContext): AsyncGenerator<SourceDocument> {
-    const keep = this.prefilter(ctx);
+  private documents(listed: AsyncIterable<GcsObject>, ctx: SyncContext): AsyncGenerator<SourceDocument> {
     const project = this.s.account.projectId;
-    const selected = async function* (): AsyncGenerator<[GcsObject, SourceDocument]> {
-      for await (const o of listed) {
-        const doc = objectDocument(o, project);
-        if (!keep || keep(doc)) yield [o, doc];
-        else ctx.reportSkipped?.(doc._id);
-      }
-    };
     const limits = { maxFileSize: this.s.maxFileSize, timeoutMs: this.policy.extractTimeoutMs ?? DEFAULT_EXTRACT_TIMEOUT_MS };
-    for await (const doc of mapOrdered(selected(), this.s.concurrentDownloads, ([o, doc]) => withContent(this.api, doc, o, limits, ctx))) {
-      if (ctx.signal.aborted) throw ctx.signal.reason;
-      yield doc;
-    }
+    return objectDocuments(listed, ctx, this.s.concurrentDownloads, (o) => objectDocument(o, project), (o, doc) => withContent(this.api, doc, o, limits, ctx));
   }
 
-  private async *enumerate(ctx: SyncContext, started: number, done: ReadonlySet<string> = new Set()): AsyncGenerator<SourceDocument> {
-    const book = new PrintBook();
-    const list = this.list(ctx);
-    const remaining = async function* (): AsyncGenerator<GcsObject> {
-      for await (const o of list) {
-        book.add(o.bucket, o.name, false, o.id);
-        if (!done.has(o.id)) yield o;
-      }
-    };
-    yield* this.documents(remaining(), ctx);
-    this.cursor = { version: 1, started: new Date(started).toISOString(), selection: this.selection(ctx), folders: book.encode() };
+  getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
+    return this.sync.getDocs(ctx);
   }
 
-  private listeners(): number {
-    return this.s.concurrentDownloads * 3 + 16;
-  }
-
-  async *getDocs(syncCtx: SyncContext): AsyncGenerator<SourceDocument> {
-    yield* this.enumerate(ownSignal(syncCtx, this.listeners()), Date.now());
-  }
-
-  async *getDocsIncrementally(syncCtx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
-    const ctx = ownSignal(syncCtx, this.listeners());
-    const started = Date.now();
-    const prev = parseCursor(ctx.syncCursor);
-    if (!prev || prev.folders === null || prev.selection !== this.selection(ctx)) {
-      ctx.log.info(prev ? 'bucket selection changed or too many folders to track: re-enumerating' : 'no previous cursor: enumerating every object');
-      yield* this.reenumerate(ctx, started);
-      return { ...this.cursor! };
-    }
-    const since = Date.parse(prev.started) - SKEW_MS;
-    const book = new PrintBook();
-    const seen = new Set<string>();
-    let overflow = false;
-    const list = this.list(ctx);
-    const changed = async function* (): AsyncGenerator<GcsObject> {
-      for await (const o of list) {
-        const isChanged = o.updated.getTime() > since;
-        book.add(o.bucket, o.name, isChanged, o.id);
-        if (!isChanged || overflow) continue;
-        if (seen.size >= MAX_REMEMBERED_CHANGES) {
-          overflow = true;
-          continue;
-        }
-        seen.add(o.id);
-        yield o;
-      }
-    };
-    yield* this.documents(changed(), ctx);
-    if (overflow || !book.nothingLost(prev.folders)) {
-      ctx.log.info(overflow ? `more than ${MAX_REMEMBERED_CHANGES} changed objects: re-enumerating` : 'objects removed or overwritten since the previous sync: re-enumerating so the old documents are removed');
-      yield* this.reenumerate(ctx, started, seen);
-      return { ...this.cursor! };
-    }
-    this.cursor = { version: 1, started: new Date(started).toISOString(), selection: this.selection(ctx), folders: book.encode() };
-    return { ...this.cursor };
-  }
-
-  private async *reenumerate(ctx: SyncContext, started: number, done: ReadonlySet<string> = new Set()): AsyncGenerator<SourceDocument> {
-    if (ctx.completeEnumeration) ctx.completeEnumeration();
-    else ctx.log.warn('the runtime cannot sweep after an incremental sync: deletions are applied by the next full sync');
-    yield* this.enumerate(ctx, started, done);
+  getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
+    return this.sync.getDocsIncrementally(ctx);
   }
 
   cursorAfterFullSync(): Record<string, unknown> | null {
-    return this.cursor ? { ...this.cursor } : null;
+    return this.sync.cursorAfterFullSync();
   }
 
   async close(): Promise<void> {
     this.api.close();
   }
-}
-
-/** A source whose configuration is invalid: every call explains what to fix. */
-class MisconfiguredSource implements Source {
-  constructor(private readonly err: unknown) {}
-  async ping(): Promise<void> {
-    throw this.err;
-  }
-  // eslint-disable-next-line require-yield
-  async *getDocs(): AsyncGenerator<SourceDocument> {
-    throw this.err;
-  }
-  // eslint-disable-next-line require-yield
-  async *getDocsIncrementally(): AsyncGenerator<SourceDocument, Record<string, unknown>> {
-    throw this.err;
-  }
-  async close(): Promise<void> {}
 }
 
 export const googleCloudStorageSource: SourceFactory = {

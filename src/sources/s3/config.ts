@@ -5,7 +5,8 @@
  * S3-compatible stores and bounds (`endpoint`, `region`, `force_path_style`,
  * `concurrent_downloads`, `max_file_size`). Errors name the field to fix.
  */
-import type { ConfigEntry, Configuration } from '../../domain/connector/document.js';
+import type { Configuration } from '../../domain/connector/document.js';
+import { bucketList, configEntry, intValue } from '../shared/object-store-config.js';
 import { SourceConfigError, type ConfigValues } from '../source.js';
 
 /** Elastic's default bound on what text is extracted from (bytes). */
@@ -14,7 +15,6 @@ export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 export const MAX_FILE_SIZE_LIMIT = 64 * 1024 * 1024;
 /** Most characters of text kept per document; longer text is cut and `body_truncated` set. */
 export const MAX_BODY_CHARS = 4 * 1024 * 1024;
-export const MAX_BUCKETS = 1000;
 
 export interface S3Settings {
   /** Bucket names, or ['*'] for every bucket the credentials list. */
@@ -33,73 +33,56 @@ export interface S3Settings {
   maxFileSize: number;
 }
 
-function entry(e: ConfigEntry): ConfigEntry {
-  const out: ConfigEntry = { required: false, sensitive: false, tooltip: null, ui_restrictions: [], validations: [], ...e };
-  out.default_value ??= null;
-  if (out.value === undefined) out.value = out.default_value ?? '';
-  return out;
-}
-
 export function s3ConfigSchema(): Configuration {
   return {
-    buckets: entry({
+    buckets: configEntry({
       label: 'AWS Buckets', display: 'textarea', type: 'list', order: 1, required: true,
       tooltip: 'Comma-separated bucket names, or * for every bucket the credentials can list. Ignored when advanced sync rules are set.',
     }),
-    aws_access_key_id: entry({ label: 'AWS Access Key Id', display: 'text', type: 'str', order: 2, required: true }),
-    aws_secret_access_key: entry({ label: 'AWS Secret Key', display: 'text', type: 'str', order: 3, required: true, sensitive: true }),
-    read_timeout: entry({
+    aws_access_key_id: configEntry({ label: 'AWS Access Key Id', display: 'text', type: 'str', order: 2, required: true }),
+    aws_secret_access_key: configEntry({ label: 'AWS Secret Key', display: 'text', type: 'str', order: 3, required: true, sensitive: true }),
+    read_timeout: configEntry({
       label: 'Read timeout', display: 'numeric', type: 'int', order: 4, default_value: 90, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: 0 }], tooltip: 'Seconds a response may stay silent.',
     }),
-    connect_timeout: entry({
+    connect_timeout: configEntry({
       label: 'Connection timeout', display: 'numeric', type: 'int', order: 5, default_value: 90, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: 0 }], tooltip: 'Seconds to establish a connection.',
     }),
-    max_attempts: entry({
+    max_attempts: configEntry({
       label: 'Maximum retry attempts', display: 'numeric', type: 'int', order: 6, default_value: 5, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: 0 }], tooltip: 'Attempts per request (the first included) on throttling and transient errors.',
     }),
-    page_size: entry({
+    page_size: configEntry({
       label: 'Maximum size of page', display: 'numeric', type: 'int', order: 7, default_value: 100, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: 0 }, { type: 'less_than', constraint: 1001 }], tooltip: 'Objects per listing request (1–1000).',
     }),
-    use_text_extraction_service: entry({
+    use_text_extraction_service: configEntry({
       label: 'Use text extraction service', display: 'toggle', type: 'bool', order: 8, default_value: false, value: false, ui_restrictions: ['advanced'],
       tooltip: 'Accepted for compatibility with Elastic\'s connector; Tributary always extracts text in its own extraction threads.',
     }),
-    endpoint: entry({
+    endpoint: configEntry({
       label: 'Endpoint URL', display: 'text', type: 'str', order: 9, ui_restrictions: ['advanced'],
       tooltip: 'Tributary extension: URL of an S3-compatible store (MinIO, Ceph, …). Empty = Amazon S3.',
     }),
-    region: entry({
+    region: configEntry({
       label: 'Region', display: 'text', type: 'str', order: 10, default_value: 'us-east-1', ui_restrictions: ['advanced'],
       tooltip: 'Tributary extension: region used to sign requests before a bucket\'s own region is known.',
     }),
-    force_path_style: entry({
+    force_path_style: configEntry({
       label: 'Path-style addressing', display: 'toggle', type: 'bool', order: 11, default_value: false, value: false, ui_restrictions: ['advanced'],
       tooltip: 'Tributary extension: address buckets as <endpoint>/<bucket> (most S3-compatible stores need it). Always on when an endpoint is set.',
     }),
-    concurrent_downloads: entry({
+    concurrent_downloads: configEntry({
       label: 'Concurrent downloads', display: 'numeric', type: 'int', order: 12, default_value: 8, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: 0 }, { type: 'less_than', constraint: 65 }], tooltip: 'Tributary extension: objects downloaded at once (1–64).',
     }),
-    max_file_size: entry({
+    max_file_size: configEntry({
       label: 'Maximum file size for extraction (bytes)', display: 'numeric', type: 'int', order: 13, default_value: DEFAULT_MAX_FILE_SIZE, ui_restrictions: ['advanced'],
       validations: [{ type: 'greater_than', constraint: 0 }],
       tooltip: 'Larger objects are indexed with their metadata only and reported as per-document failures (at most 64 MiB).',
     }),
   };
-}
-
-function intValue(c: ConfigValues, field: string, dflt: number, min: number, max: number): number {
-  const raw = c[field];
-  if (raw === null || raw === undefined || raw === '') return dflt;
-  const n = typeof raw === 'string' ? Number(raw.trim()) : raw;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw new SourceConfigError(`Configuration field [${field}] must be an integer from ${min} to ${max}, got ${JSON.stringify(raw).slice(0, 60)}`);
-  }
-  return n;
 }
 
 function boolValue(v: unknown): boolean {
@@ -120,24 +103,8 @@ export function bucketNameProblem(b: string): string | null {
   return null;
 }
 
-export function bucketList(v: unknown): string[] {
-  let out: string[];
-  if (v === null || v === undefined || v === '') out = [];
-  else if (Array.isArray(v)) out = v.map((x) => String(x).trim()).filter((x) => x !== '');
-  else if (typeof v === 'string') out = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
-  else throw new SourceConfigError('Configuration field [buckets] must be a comma-separated list of bucket names, or *');
-  if (out.length === 0) throw new SourceConfigError('Configuration field [buckets] is required: list bucket names, or * for every bucket');
-  if (out.length > MAX_BUCKETS) throw new SourceConfigError(`Configuration field [buckets] lists ${out.length} buckets; at most ${MAX_BUCKETS} are allowed`);
-  if (out.includes('*')) return ['*'];
-  for (const b of out) {
-    const p = bucketNameProblem(b);
-    if (p) throw new SourceConfigError(`Configuration field [buckets]: bucket [${b.slice(0, 70)}] ${p}`);
-  }
-  return [...new Set(out)];
-}
-
 export function readS3Settings(c: ConfigValues): S3Settings {
-  const buckets = bucketList(c.buckets);
+  const buckets = bucketList(c.buckets, bucketNameProblem);
   const accessKeyId = strValue(c, 'aws_access_key_id');
   const secretAccessKey = typeof c.aws_secret_access_key === 'string' ? c.aws_secret_access_key : '';
   if (!accessKeyId) throw new SourceConfigError('Configuration field [aws_access_key_id] is required: set the access key id of an IAM user or role');

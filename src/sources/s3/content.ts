@@ -11,10 +11,7 @@ import { ExtractionAborted } from '../../extraction/extract-pool.js';
 import { SourceError, type SourceDocument, type SyncContext } from '../source.js';
 import type { S3Api, S3Object } from './client.js';
 import { MAX_BODY_CHARS } from './config.js';
-import { extensionOf } from './rules.js';
-
-const TEXT = new Set(['txt', 'text', 'md', 'markdown', 'mdx', 'rst', 'adoc', 'csv', 'tsv', 'json', 'ndjson', 'jsonl', 'log', 'yaml', 'yml', 'xml', 'ini', 'toml', 'py', 'rb', 'sh', 'js', 'ts', 'html', 'htm', 'xhtml']);
-const BINARY = new Set(['pdf', 'docx']);
+import { wantsContent } from '../shared/object-store-content.js';
 
 /** Bytes of downloads held at once by every s3 sync of the process; a bigger object waits until it is alone. */
 export const DOWNLOAD_BUDGET = new Budget(128 * 1024 * 1024);
@@ -25,12 +22,6 @@ const PER_OBJECT = new Set(['InvalidObjectState', 'AccessDenied', 'NoSuchKey']);
 export interface ContentLimits {
   maxFileSize: number;
   timeoutMs: number;
-}
-
-export function wantsContent(key: string, ctx: SyncContext): boolean {
-  const ext = extensionOf(key);
-  if (TEXT.has(ext)) return true;
-  return BINARY.has(ext) && (ctx.pipeline?.extract_binary_content ?? true);
 }
 
 export async function withContent(

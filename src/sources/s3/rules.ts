@@ -62,9 +62,4 @@ export function s3Rules(value: unknown): S3Rule[] | null {
   }));
 }
 
-/** The lower-case extension of a key ('' when none). */
-export function extensionOf(key: string): string {
-  const name = key.slice(key.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  return dot <= 0 ? '' : name.slice(dot + 1).toLowerCase();
-}
+export { extensionOf } from '../shared/object-store-content.js';

@@ -1,0 +1,45 @@
+/**
+ * Configuration pieces shared by the object-store sources (`s3`, `google_cloud_storage`):
+ * schema entries with Elastic's defaults, bounded integers and the `buckets` list. Errors name
+ * the configuration field to fix.
+ */
+import type { ConfigEntry } from '../../domain/connector/document.js';
+import { SourceConfigError, type ConfigValues } from '../source.js';
+
+export const MAX_BUCKETS = 1000;
+
+/** A configuration entry with the fields Elastic's schema always carries. */
+export function configEntry(e: ConfigEntry): ConfigEntry {
+  const out: ConfigEntry = { required: false, sensitive: false, tooltip: null, ui_restrictions: [], validations: [], ...e };
+  out.default_value ??= null;
+  if (out.value === undefined) out.value = out.default_value ?? '';
+  return out;
+}
+
+/** An integer field from `min` to `max`; empty = `dflt`. */
+export function intValue(c: ConfigValues, field: string, dflt: number, min: number, max: number): number {
+  const raw = c[field];
+  if (raw === null || raw === undefined || raw === '') return dflt;
+  const n = typeof raw === 'string' ? Number(raw.trim()) : raw;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    throw new SourceConfigError(`Configuration field [${field}] must be an integer from ${min} to ${max}, got ${JSON.stringify(raw).slice(0, 60)}`);
+  }
+  return n;
+}
+
+/** The `buckets` field: names checked by `nameProblem`, deduplicated, or ['*']. */
+export function bucketList(v: unknown, nameProblem: (b: string) => string | null): string[] {
+  let out: string[];
+  if (v === null || v === undefined || v === '') out = [];
+  else if (Array.isArray(v)) out = v.map((x) => String(x).trim()).filter((x) => x !== '');
+  else if (typeof v === 'string') out = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  else throw new SourceConfigError('Configuration field [buckets] must be a comma-separated list of bucket names, or *');
+  if (out.length === 0) throw new SourceConfigError('Configuration field [buckets] is required: list bucket names, or * for every bucket');
+  if (out.length > MAX_BUCKETS) throw new SourceConfigError(`Configuration field [buckets] lists ${out.length} buckets; at most ${MAX_BUCKETS} are allowed`);
+  if (out.includes('*')) return ['*'];
+  for (const b of out) {
+    const p = nameProblem(b);
+    if (p) throw new SourceConfigError(`Configuration field [buckets]: bucket [${b.slice(0, 70)}] ${p}`);
+  }
+  return [...new Set(out)];
+}
