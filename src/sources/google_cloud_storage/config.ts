@@ -15,7 +15,7 @@ export const DEFAULT_ENDPOINT = 'https://storage.googleapis.com';
 export const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 export const MAX_FILE_SIZE_LIMIT = 64 * 1024 * 1024;
-export const MAX_BODY_CHARS = 4 * 1024 * 1024;
+export { MAX_BODY_CHARS } from '../shared/object-store-content.js';
 /** A service-account key file is about 2.3 kB; anything far larger is not one. */
 export const MAX_KEY_CHARS = 64 * 1024;
 

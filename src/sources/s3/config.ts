@@ -13,8 +13,7 @@ import { SourceConfigError, type ConfigValues } from '../source.js';
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 /** Upper bound of `max_file_size`: a download is held in memory whole for extraction. */
 export const MAX_FILE_SIZE_LIMIT = 64 * 1024 * 1024;
-/** Most characters of text kept per document; longer text is cut and `body_truncated` set. */
-export const MAX_BODY_CHARS = 4 * 1024 * 1024;
+export { MAX_BODY_CHARS } from '../shared/object-store-content.js';
 
 export interface S3Settings {
   /** Bucket names, or ['*'] for every bucket the credentials list. */

@@ -1,9 +1,18 @@
 /**
- * Which objects of the object-store sources (`s3`, `google_cloud_storage`) are downloaded for
- * their text: those whose extension names a format the shared extraction layer reads
- * (src/extraction/); PDF and DOCX only when the pipeline extracts binary content.
+ * The `body` of an object of the object-store sources (`s3`, `google_cloud_storage`): objects
+ * whose extension names a format the shared extraction layer reads (src/extraction/; PDF and
+ * DOCX only when the pipeline extracts binary content) are downloaded — at most
+ * `max_file_size` bytes, within the source's process-wide byte budget — and their text
+ * extracted (plain text in place; HTML, PDF and DOCX in the extraction threads, under a time
+ * budget). Whatever fails or exceeds a limit is a per-document failure.
  */
-import type { SyncContext } from '../source.js';
+import type { Budget } from '../../extraction/budget.js';
+import { extractBytes, ExtractionRefused } from '../../extraction/extract-bytes.js';
+import { ExtractionAborted } from '../../extraction/extract-pool.js';
+import { SourceError, type SourceDocument, type SyncContext } from '../source.js';
+
+/** Most characters of text kept per document; longer text is cut and `body_truncated` set. */
+export const MAX_BODY_CHARS = 4 * 1024 * 1024;
 
 const TEXT = new Set(['txt', 'text', 'md', 'markdown', 'mdx', 'rst', 'adoc', 'csv', 'tsv', 'json', 'ndjson', 'jsonl', 'log', 'yaml', 'yml', 'xml', 'ini', 'toml', 'py', 'rb', 'sh', 'js', 'ts', 'html', 'htm', 'xhtml']);
 const BINARY = new Set(['pdf', 'docx']);
@@ -19,4 +28,61 @@ export function wantsContent(key: string, ctx: SyncContext): boolean {
   const ext = extensionOf(key);
   if (TEXT.has(ext)) return true;
   return BINARY.has(ext) && (ctx.pipeline?.extract_binary_content ?? true);
+}
+
+export interface ContentLimits {
+  maxFileSize: number;
+  timeoutMs: number;
+}
+
+/** How a source reads one object for `withObjectText`. */
+export interface ObjectRead {
+  /** `Object [key] of bucket [bucket]`, the start of every failure message. */
+  where: string;
+  /** Size from the listing (bytes). */
+  size: number;
+  /** At most `maxBytes`, or 'too-big'. */
+  download(maxBytes: number): Promise<Uint8Array | 'too-big'>;
+  /** A store error of this object: 'gone' (deleted since the listing), a reason to index it without content, or null to fail the sync. */
+  perObject(err: SourceError): 'gone' | string | null;
+}
+
+/**
+ * Downloads an object within `budget` and sets the document's `body` (and `body_truncated`).
+ * Whatever fails or exceeds a limit is a per-document failure; the document keeps its metadata.
+ */
+export async function withObjectText(doc: SourceDocument, read: ObjectRead, budget: Budget, limits: ContentLimits, ctx: SyncContext): Promise<SourceDocument> {
+  const { where } = read;
+  const tooBig = (size: number | string) =>
+    ctx.reportFailure?.(doc._id, `${where} is ${size} bytes, over [max_file_size] ${limits.maxFileSize}: indexed without its content. Raise [max_file_size] or exclude the object.`);
+  if (read.size > limits.maxFileSize) {
+    tooBig(read.size);
+    return doc;
+  }
+  const release = await budget.acquire(Math.max(1, read.size), ctx.signal);
+  try {
+    const bytes = await read.download(limits.maxFileSize);
+    if (bytes === 'too-big') {
+      tooBig(`over ${limits.maxFileSize}`);
+      return doc;
+    }
+    const text = await extractBytes(bytes, { maxBytes: limits.maxFileSize, maxChars: MAX_BODY_CHARS, timeoutMs: limits.timeoutMs, signal: ctx.signal });
+    doc.body = text.content;
+    if (text.truncated) doc.body_truncated = true;
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    if (err instanceof ExtractionRefused || err instanceof ExtractionAborted) {
+      ctx.reportFailure?.(doc._id, `${where} was not extracted: ${err.message}. Indexed without its content.`);
+    } else if (err instanceof SourceError) {
+      const reason = read.perObject(err);
+      if (reason === 'gone') return doc; // the next sync sees it gone
+      if (reason === null) throw err;
+      ctx.reportFailure?.(doc._id, `${where} cannot be read (${reason}): indexed without its content.`);
+    } else {
+      ctx.reportFailure?.(doc._id, `${where} has no extractable text (${(err as Error).message?.slice(0, 200)}): indexed without its content.`);
+    }
+  } finally {
+    release();
+  }
+  return doc;
 }
