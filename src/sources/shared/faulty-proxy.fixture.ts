@@ -30,6 +30,8 @@ export interface FaultyProxy {
   throttled(): number;
   /** Requests passed through so far. */
   passed(): number;
+  /** Most requests that were passed through at the same time. */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export async function faultyProxy(target: string, o: FaultyProxyOptions): Promis
   const t = new URL(target);
   let throttled = 0;
   let passed = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '';
     if (throttled < o.throttled) {
@@ -60,6 +64,8 @@ export async function faultyProxy(target: string, o: FaultyProxyOptions): Promis
       return;
     }
     passed++;
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
+    res.once('close', () => inFlight--);
     const up = request({ host: t.hostname, port: t.port, method: req.method, path: url, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
@@ -72,6 +78,7 @@ export async function faultyProxy(target: string, o: FaultyProxyOptions): Promis
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     throttled: () => throttled,
     passed: () => passed,
+    maxInFlight: () => maxInFlight,
     close: () => new Promise((r) => {
       server.closeAllConnections();
       server.close(() => r());
