@@ -18,6 +18,7 @@ import type { Readable } from 'node:stream';
 import { BlobServiceClient, newPipeline, RestError, StorageSharedKeyCredential, type BlobItem, type StoragePipelineOptions } from '@azure/storage-blob';
 import { withRetry, type Transient } from '../../domain/shared/retry.js';
 import { pinnedLookup, resolveAllowed } from '../shared/egress.js';
+import { readCapped } from '../shared/object-store-content.js';
 import { SourceError } from '../source.js';
 import type { AzureSettings } from './config.js';
 
@@ -223,24 +224,7 @@ export class AzureApi {
         }
         const body = r.readableStreamBody as Readable | undefined;
         if (!body) return new Uint8Array(0);
-        const onAbort = () => body.destroy(sig.reason instanceof Error ? sig.reason : new Error(String(sig.reason)));
-        if (sig.aborted) onAbort();
-        sig.addEventListener('abort', onAbort, { once: true });
-        try {
-          const chunks: Buffer[] = [];
-          let n = 0;
-          for await (const chunk of body) {
-            n += (chunk as Buffer).length;
-            if (n > maxBytes) {
-              body.destroy();
-              return 'too-big' as const;
-            }
-            chunks.push(chunk as Buffer);
-          }
-          return Buffer.concat(chunks, n);
-        } finally {
-          sig.removeEventListener('abort', onAbort);
-        }
+        return readCapped(body, maxBytes, sig);
       },
       `downloading [${b.name}] from container [${b.container}]`,
       signal,

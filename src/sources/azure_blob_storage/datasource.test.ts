@@ -8,19 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { docxWithText, pdfWithText } from '../../extraction/binary-documents.fixture.js';
 import { testContext } from '../source.case.js';
-import { SourceError, type SourceDocument } from '../source.js';
+import { SourceError } from '../source.js';
 import { azureBlobStorageSource as azure, documentId } from './datasource.js';
+import { cancelScenario, collect, egressScenario, incrementalScenario, mixedDocsScenario, putMixedDocs } from '../shared/object-store-scenarios.fixture.js';
 import { azureConfig, inParallel, KEY, startAzurite, throttlingProxy, viaProxy, type TestAzure } from './azure.fixture.js';
 
 const MANY = 3000;
-
-async function collect(it: AsyncIterable<SourceDocument>): Promise<SourceDocument[]> {
-  const out: SourceDocument[] = [];
-  for await (const d of it) out.push(d);
-  return out;
-}
 
 describe('azure_blob_storage source', () => {
   let az: TestAzure;
@@ -29,12 +23,7 @@ describe('azure_blob_storage source', () => {
     await az.container('many-blobs', { team: 'search' });
     await inParallel(Array.from({ length: MANY }, (_, i) => i), 32, (i) => az.put('many-blobs', `p${i % 10}/q${i % 7}/blob-${i}.txt`, `text of blob ${i}`, { contentType: 'text/plain' }));
     await az.container('mixed-docs');
-    await az.put('mixed-docs', 'docs/report.pdf', pdfWithText('Quarterly pelican report'), { contentType: 'application/pdf', metadata: { author: "O'Brien" } });
-    await az.put('mixed-docs', 'docs/letter.docx', docxWithText(['Dear walrus', 'regards']));
-    await az.put('mixed-docs', 'docs/page.html', '<html><body><h1>Otter page</h1><script>var x=1</script></body></html>');
-    await az.put('mixed-docs', 'big/huge.txt', Buffer.alloc(11 * 1024 * 1024, 'a'));
-    await az.put('mixed-docs', 'img/photo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
-    await az.put('mixed-docs', 'broken/bad.pdf', Buffer.from('%PDF-1.4 not really a pdf'));
+    await putMixedDocs((name, body) => az.put('mixed-docs', name, body, name.endsWith('.pdf') ? { contentType: 'application/pdf', metadata: { author: "O'Brien" } } : {}));
     await az.put('mixed-docs', 'empty.txt', '');
   });
   after(() => az.close());
@@ -65,28 +54,11 @@ describe('azure_blob_storage source', () => {
   });
 
   test('binary documents are extracted; a large blob and a corrupt one keep their metadata and are failures', async () => {
-    const src = azure.create(azureConfig(az.endpoint, ['mixed-docs']));
-    const ctx = testContext();
-    const docs = await collect(src.getDocs(ctx));
-    await src.close();
-    const by = new Map(docs.map((d) => [d.title as string, d]));
-    assert.equal(docs.length, 7);
+    const by = await mixedDocsScenario(azure.create(azureConfig(az.endpoint, ['mixed-docs'])), 'title', 'size', 1);
     const report = by.get('docs/report.pdf')!;
-    assert.match(String(report.body), /Quarterly pelican report/);
     assert.equal(report.metadata, `{'author': "O'Brien"}`);
     assert.equal(report['content type'], 'application/pdf');
-    assert.match(String(by.get('docs/letter.docx')!.body), /Dear walrus/);
-    assert.match(String(by.get('docs/page.html')!.body), /Otter page/);
-    assert.doesNotMatch(String(by.get('docs/page.html')!.body), /var x/);
-    const huge = by.get('big/huge.txt')!;
-    assert.equal(huge.body, undefined);
-    assert.equal(huge.size, 11 * 1024 * 1024);
-    assert.equal(by.get('img/photo.png')!.body, undefined);
     assert.equal(by.get('empty.txt')!.body, undefined);
-    const failed = new Map(ctx.failures);
-    assert.match(failed.get(huge._id)!, /over \[max_file_size\] 10485760/);
-    assert.match(failed.get(by.get('broken/bad.pdf')!._id)!, /broken\/bad\.pdf/);
-    assert.equal(ctx.failures.length, 2);
   });
 
   test('a blob in the Archive tier is indexed with its metadata and reported', async () => {
@@ -138,48 +110,10 @@ describe('azure_blob_storage source', () => {
 
   test('incremental syncs download only new or changed blobs, and re-enumerate after a deletion', async () => {
     await az.container('incremental');
-    await inParallel(Array.from({ length: 200 }, (_, i) => i), 16, (i) => az.put('incremental', `f${i % 4}/o-${i}.txt`, `v1 ${i}`));
-    const settle = () => new Promise((r) => setTimeout(r, 4100)); // past the source's margin for clocks
-    await settle();
-    const config = azureConfig(az.endpoint, ['incremental']);
-    const full = azure.create(config);
-    assert.equal((await collect(full.getDocs(testContext()))).length, 200);
-    let cursor = full.cursorAfterFullSync!();
-    await full.close();
-
-    const run = async () => {
-      const src = azure.create(config);
-      const ctx = testContext({ syncCursor: cursor });
-      const it = src.getDocsIncrementally!(ctx);
-      const docs: SourceDocument[] = [];
-      let r = await it.next();
-      for (; !r.done; r = await it.next()) docs.push(r.value as SourceDocument);
-      cursor = r.value as Record<string, unknown>;
-      await src.close();
-      return { docs, complete: ctx.complete };
-    };
-    await az.put('incremental', 'f1/new-a.txt', 'new a');
-    await az.put('incremental', 'f9/new-b.txt', 'new b');
-    await settle();
-    let r = await run();
-    assert.deepEqual(r.docs.map((d) => d.title).sort(), ['f1/new-a.txt', 'f9/new-b.txt']);
-    assert.equal(r.complete, false);
-
-    await az.put('incremental', 'f2/o-2.txt', 'v2 2');
-    await settle();
-    r = await run();
-    assert.deepEqual(r.docs.map((d) => [d.title, d.body]), [['f2/o-2.txt', 'v2 2']]);
-    assert.equal(r.complete, false);
-    await settle();
-
-    r = await run();
-    assert.deepEqual(r.docs, [], 'nothing changed, nothing read');
-
-    await az.remove('incremental', 'f3/o-3.txt');
-    r = await run();
-    assert.equal(r.complete, true, 'a deletion makes the run a complete enumeration (the runtime sweeps)');
-    assert.equal(r.docs.length, 201);
-    assert.ok(!r.docs.some((d) => d.title === 'f3/o-3.txt'));
+    await incrementalScenario(azure, azureConfig(az.endpoint, ['incremental']), {
+      put: (name, body) => az.put('incremental', name, body),
+      remove: (name) => az.remove('incremental', name),
+    }, 'title');
   });
 
   test('throttling: 503 ServerBusy and 429 with Retry-After are retried with backoff within retry_count', async () => {
@@ -232,13 +166,7 @@ describe('azure_blob_storage source', () => {
   });
 
   test("the operator's egress allow-list bounds where the source connects", async () => {
-    const refused = azure.create(azureConfig(az.endpoint, ['mixed-docs']), { directoryRoots: null, allowedHosts: ['10.0.0.0/8'] });
-    await assert.rejects(refused.ping(), (e: unknown) => e instanceof SourceError && /is not allowed/.test(e.message));
-    await refused.close();
-    const allowed = azure.create(azureConfig(az.endpoint, ['mixed-docs']), { directoryRoots: null, allowedHosts: ['127.0.0.0/8'] });
-    await allowed.ping();
-    assert.equal((await collect(allowed.getDocs(testContext()))).length, 7);
-    await allowed.close();
+    await egressScenario((policy) => azure.create(azureConfig(az.endpoint, ['mixed-docs']), policy), 7);
   });
 
   test('downloads run concurrent_downloads at a time, no more', async () => {
@@ -256,32 +184,13 @@ describe('azure_blob_storage source', () => {
   });
 
   test('cancel aborts the listing and the downloads in flight promptly', async () => {
-    const src = azure.create(azureConfig(az.endpoint, ['many-blobs'], { concurrent_downloads: 16 }));
-    const ac = new AbortController();
-    let n = 0;
-    const t0 = Date.now();
-    await assert.rejects(
-      (async () => {
-        for await (const _ of src.getDocs(testContext({ signal: ac.signal }))) if (++n === 50) ac.abort(new Error('canceled'));
-      })(),
-      /canceled/,
-    );
-    assert.ok(Date.now() - t0 < 10_000);
-    assert.equal(n, 50);
-    await src.close();
-
     // A download the store never answers (read_timeout 90 s) is aborted at once by a cancel.
     const proxy = await throttlingProxy(az.endpoint, 0, { stall: (url) => url.includes('report.pdf') });
     try {
-      const stalled = azure.create(azureConfig(viaProxy(proxy, az.endpoint), ['mixed-docs']));
-      const stop = new AbortController();
-      const run = collect(stalled.getDocs(testContext({ signal: stop.signal })));
-      await new Promise((r) => setTimeout(r, 1000));
-      const t1 = Date.now();
-      stop.abort(new Error('canceled while downloading'));
-      await assert.rejects(run, /canceled while downloading/);
-      assert.ok(Date.now() - t1 < 2000, `ended ${Date.now() - t1} ms after the cancel`);
-      await stalled.close();
+      await cancelScenario(
+        () => azure.create(azureConfig(az.endpoint, ['many-blobs'], { concurrent_downloads: 16 })),
+        () => azure.create(azureConfig(viaProxy(proxy, az.endpoint), ['mixed-docs'])),
+      );
     } finally {
       await proxy.close();
     }

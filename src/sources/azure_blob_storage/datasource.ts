@@ -13,12 +13,11 @@
  * algorithm and the cursor are shared with `s3` and `google_cloud_storage`
  * (shared/object-store-sync.ts).
  */
-import { createHash } from 'node:crypto';
 import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import type { ConfigValues, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
 import { configurationError, OPEN_POLICY } from '../source.js';
 import { MisconfiguredSource } from '../shared/misconfigured-source.js';
-import { objectDocuments, ObjectStoreSync } from '../shared/object-store-sync.js';
+import { objectDocuments, ObjectStoreSource, ObjectStoreSync, selectionHash } from '../shared/object-store-sync.js';
 import { pyStrDict } from '../shared/python-repr.js';
 import { AzureApi, type AzureBlob, type Container } from './client.js';
 import { azureConfigSchema, readAzureSettings, type AzureSettings } from './config.js';
@@ -52,14 +51,15 @@ export function blobDocument(b: AzureBlob, endpoint: URL): SourceDocument {
   };
 }
 
-class AzureBlobStorageSource implements Source {
+class AzureBlobStorageSource extends ObjectStoreSource<AzureBlob> implements Source {
   private readonly api: AzureApi;
-  private readonly sync: ObjectStoreSync<AzureBlob>;
+  protected readonly sync: ObjectStoreSync<AzureBlob>;
 
   constructor(
     private readonly s: AzureSettings,
     private readonly policy: SourcePolicy,
   ) {
+    super();
     this.api = new AzureApi(s, policy.allowedHosts);
     this.sync = new ObjectStoreSync<AzureBlob>({
       list: (ctx) => this.list(ctx),
@@ -97,26 +97,12 @@ class AzureBlobStorageSource implements Source {
   }
 
   private selection(ctx: SyncContext): string {
-    const rules = (ctx.basicRules ?? []).map((r) => [r.order, r.policy, r.field, r.rule, r.value]);
-    const key = JSON.stringify([this.s.containers, this.s.endpoint.href, this.s.accountName, rules]);
-    return createHash('sha1').update(key).digest('base64url').slice(0, 16);
+    return selectionHash(ctx, [this.s.containers, this.s.endpoint.href, this.s.accountName]);
   }
 
   private documents(listed: AsyncIterable<AzureBlob>, ctx: SyncContext): AsyncGenerator<SourceDocument> {
     const limits = { maxFileSize: this.s.maxFileSize, timeoutMs: this.policy.extractTimeoutMs ?? DEFAULT_EXTRACT_TIMEOUT_MS };
     return objectDocuments(listed, ctx, this.s.concurrentDownloads, (b) => blobDocument(b, this.s.endpoint), (b, doc) => withContent(this.api, doc, b, limits, ctx));
-  }
-
-  getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
-    return this.sync.getDocs(ctx);
-  }
-
-  getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
-    return this.sync.getDocsIncrementally(ctx);
-  }
-
-  cursorAfterFullSync(): Record<string, unknown> | null {
-    return this.sync.cursorAfterFullSync();
   }
 
   async close(): Promise<void> {
