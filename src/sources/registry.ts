@@ -4,6 +4,7 @@
  * or the subset it is told to (`--service-types`). Adding a source = one import and one line
  * (docs/adding-a-source.md).
  */
+import { azureBlobStorageSource } from './azure_blob_storage/datasource.js';
 import { directorySource } from './directory/datasource.js';
 import { googleCloudStorageSource } from './google_cloud_storage/datasource.js';
 import { mysqlSource } from './mysql/datasource.js';
@@ -19,4 +20,5 @@ export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [s3Source.serviceType]: s3Source,
   [redisSource.serviceType]: redisSource,
   [googleCloudStorageSource.serviceType]: googleCloudStorageSource,
+  [azureBlobStorageSource.serviceType]: azureBlobStorageSource,
 });

@@ -8,7 +8,7 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Configuration } from '../../domain/connector/document.js';
-import { bucketList } from '../shared/object-store-config.js';
+import { bucketList, httpUrl } from '../shared/object-store-config.js';
 import { configEntry, intValue } from '../shared/config-values.js';
 import { SourceConfigError, type ConfigValues } from '../source.js';
 
@@ -88,18 +88,6 @@ export function bucketNameProblem(b: string): string | null {
   if (b.length < 3 || b.length > 222) return 'must have 3 to 222 characters';
   if (!/^[a-z0-9][a-z0-9._-]*[a-z0-9]$/.test(b)) return 'may hold only lower-case letters, digits, dots, hyphens and underscores, and start and end with a letter or digit';
   return null;
-}
-
-function httpUrl(raw: string, field: string): URL {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new SourceConfigError(`Configuration field [${field}] must be a URL, got [${raw.slice(0, 100)}]`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SourceConfigError(`Configuration field [${field}] must be an http:// or https:// URL`);
-  if (u.username || u.password) throw new SourceConfigError(`Configuration field [${field}] must not hold credentials`);
-  return u;
 }
 
 const KEY_FIELD = 'service_account_credentials';

@@ -15,12 +15,11 @@
  * shared/object-store-sync.ts). An overwrite is a new generation, hence a new id, so the old one counts
  * as gone: the run then re-enumerates and the runtime's mark-and-sweep removes it.
  */
-import { createHash } from 'node:crypto';
 import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import type { ConfigValues, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
 import { configurationError, OPEN_POLICY } from '../source.js';
 import { MisconfiguredSource } from '../shared/misconfigured-source.js';
-import { objectDocuments, ObjectStoreSync } from '../shared/object-store-sync.js';
+import { objectDocuments, ObjectStoreSource, ObjectStoreSync, selectionHash } from '../shared/object-store-sync.js';
 import { GcsApi, type GcsObject } from './client.js';
 import { gcsConfigSchema, readGcsSettings, type GcsSettings } from './config.js';
 import { withContent } from './content.js';
@@ -50,14 +49,15 @@ export function objectDocument(o: GcsObject, project: string | null): SourceDocu
   };
 }
 
-class GcsSource implements Source {
+class GcsSource extends ObjectStoreSource<GcsObject> implements Source {
   private readonly api: GcsApi;
-  private readonly sync: ObjectStoreSync<GcsObject>;
+  protected readonly sync: ObjectStoreSync<GcsObject>;
 
   constructor(
     private readonly s: GcsSettings,
     private readonly policy: SourcePolicy,
   ) {
+    super();
     this.api = new GcsApi(s, policy.allowedHosts);
     this.sync = new ObjectStoreSync<GcsObject>({
       list: (ctx) => this.list(ctx),
@@ -91,27 +91,13 @@ class GcsSource implements Source {
   }
 
   private selection(ctx: SyncContext): string {
-    const rules = (ctx.basicRules ?? []).map((r) => [r.order, r.policy, r.field, r.rule, r.value]);
-    const key = JSON.stringify([this.s.buckets, this.s.endpoint.href, rules]);
-    return createHash('sha1').update(key).digest('base64url').slice(0, 16);
+    return selectionHash(ctx, [this.s.buckets, this.s.endpoint.href]);
   }
 
   private documents(listed: AsyncIterable<GcsObject>, ctx: SyncContext): AsyncGenerator<SourceDocument> {
     const project = this.s.account.projectId;
     const limits = { maxFileSize: this.s.maxFileSize, timeoutMs: this.policy.extractTimeoutMs ?? DEFAULT_EXTRACT_TIMEOUT_MS };
     return objectDocuments(listed, ctx, this.s.concurrentDownloads, (o) => objectDocument(o, project), (o, doc) => withContent(this.api, doc, o, limits, ctx));
-  }
-
-  getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
-    return this.sync.getDocs(ctx);
-  }
-
-  getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
-    return this.sync.getDocsIncrementally(ctx);
-  }
-
-  cursorAfterFullSync(): Record<string, unknown> | null {
-    return this.sync.cursorAfterFullSync();
   }
 
   async close(): Promise<void> {

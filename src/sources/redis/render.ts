@@ -8,31 +8,9 @@
  * Elastic's connector see the same text. Written from Python's documented `repr` rules
  * (str, float, int, dict, list, tuple, set, bool, None), not from its source.
  */
+import { pyDict, pyStr } from '../shared/python-repr.js';
 
-/** Characters `str.isprintable()` rejects (Cc, Cf, Cs, Co, Cn, Zl, Zp, Zs but space). */
-const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
-
-function hex(n: number, width: number): string {
-  return n.toString(16).padStart(width, '0');
-}
-
-/** Python's `repr(str)`. */
-export function pyStr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === quote || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === ' ' || !NON_PRINTABLE.test(ch)) out += ch;
-    else if (cp < 0x100) out += `\\x${hex(cp, 2)}`;
-    else if (cp < 0x10000) out += `\\u${hex(cp, 4)}`;
-    else out += `\\U${hex(cp, 8)}`;
-  }
-  return out + quote;
-}
+export { pyDict, pyStr };
 
 /** Python's `repr(float)`: shortest round-trip digits, fixed from 1e-4 to 1e16, else `1e+16`. */
 export function pyFloat(x: number): string {
@@ -66,7 +44,6 @@ export function pyScore(score: string): string {
 export const pyList = (items: string[]): string => `[${items.join(', ')}]`;
 export const pyTuple = (items: string[]): string => (items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`);
 export const pySet = (items: string[]): string => (items.length === 0 ? 'set()' : `{${items.join(', ')}}`);
-export const pyDict = (pairs: [string, string][]): string => `{${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
 
 /** Nesting past this is left as the raw text (Python's own parser gives up near 1000). */
 const MAX_DEPTH = 500;

@@ -25,6 +25,7 @@ import {
 import { withRetry, type Transient } from '../../domain/shared/retry.js';
 import { SourceError } from '../source.js';
 import { resolveAllowed } from '../shared/egress.js';
+import { readCapped } from '../shared/object-store-content.js';
 import type { S3Settings } from './config.js';
 
 export interface S3Object {
@@ -234,23 +235,8 @@ export class S3Api {
           body.destroy();
           return 'too-big' as const;
         }
-        const onAbort = () => body.destroy(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        try {
-          const chunks: Buffer[] = [];
-          let n = 0;
-          for await (const chunk of body) {
-            n += (chunk as Buffer).length;
-            if (n > maxBytes) {
-              body.destroy();
-              return 'too-big' as const;
-            }
-            chunks.push(chunk as Buffer);
-          }
-          return { bytes: Buffer.concat(chunks, n), ...meta };
-        } finally {
-          signal.removeEventListener('abort', onAbort);
-        }
+        const bytes = await readCapped(body, maxBytes, signal);
+        return bytes === 'too-big' ? bytes : { bytes, ...meta };
       },
       `downloading [${key}] from bucket [${bucket}]`,
       signal,

@@ -7,19 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { docxWithText, pdfWithText } from '../../extraction/binary-documents.fixture.js';
 import { testContext } from '../source.case.js';
-import { SourceError, type SourceDocument } from '../source.js';
+import { SourceError } from '../source.js';
 import { documentId, s3Source } from './datasource.js';
+import { cancelScenario, collect, egressScenario, incrementalScenario, mixedDocsScenario, putMixedDocs } from '../shared/object-store-scenarios.fixture.js';
 import { inParallel, s3Config, startS3, throttlingProxy, type TestS3 } from './s3.fixture.js';
 
 const MANY = 3000;
-
-async function collect(it: AsyncIterable<SourceDocument>): Promise<SourceDocument[]> {
-  const out: SourceDocument[] = [];
-  for await (const d of it) out.push(d);
-  return out;
-}
 
 describe('s3 source', () => {
   let s3: TestS3;
@@ -28,12 +22,7 @@ describe('s3 source', () => {
     await s3.bucket('many-objects');
     await inParallel(Array.from({ length: MANY }, (_, i) => i), 32, (i) => s3.put('many-objects', `p${i % 10}/q${i % 7}/object-${i}.txt`, `text of object ${i}`));
     await s3.bucket('mixed-docs');
-    await s3.put('mixed-docs', 'docs/report.pdf', pdfWithText('Quarterly pelican report'));
-    await s3.put('mixed-docs', 'docs/letter.docx', docxWithText(['Dear walrus', 'regards']));
-    await s3.put('mixed-docs', 'docs/page.html', '<html><body><h1>Otter page</h1><script>var x=1</script></body></html>');
-    await s3.put('mixed-docs', 'big/huge.txt', Buffer.alloc(11 * 1024 * 1024, 'a'));
-    await s3.put('mixed-docs', 'img/photo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
-    await s3.put('mixed-docs', 'broken/bad.pdf', Buffer.from('%PDF-1.4 not really a pdf'));
+    await putMixedDocs((key, body) => s3.put('mixed-docs', key, body));
   });
   after(() => s3.close());
 
@@ -58,24 +47,7 @@ describe('s3 source', () => {
   });
 
   test('binary documents are extracted; a large object and a corrupt one keep their metadata and are failures', async () => {
-    const src = s3Source.create(s3Config(s3.endpoint, ['mixed-docs']));
-    const ctx = testContext();
-    const docs = await collect(src.getDocs(ctx));
-    await src.close();
-    const by = new Map(docs.map((d) => [d.filename as string, d]));
-    assert.equal(docs.length, 6);
-    assert.match(String(by.get('docs/report.pdf')!.body), /Quarterly pelican report/);
-    assert.match(String(by.get('docs/letter.docx')!.body), /Dear walrus/);
-    assert.match(String(by.get('docs/page.html')!.body), /Otter page/);
-    assert.doesNotMatch(String(by.get('docs/page.html')!.body), /var x/);
-    const huge = by.get('big/huge.txt')!;
-    assert.equal(huge.body, undefined);
-    assert.equal(huge.size_in_bytes, 11 * 1024 * 1024);
-    assert.equal(by.get('img/photo.png')!.body, undefined);
-    const failed = new Map(ctx.failures);
-    assert.match(failed.get(huge._id)!, /over \[max_file_size\] 10485760/);
-    assert.match(failed.get(by.get('broken/bad.pdf')!._id)!, /broken\/bad\.pdf/);
-    assert.equal(ctx.failures.length, 2);
+    await mixedDocsScenario(s3Source.create(s3Config(s3.endpoint, ['mixed-docs'])), 'filename', 'size_in_bytes');
   });
 
   test('binary documents are not downloaded when the pipeline does not extract binary content', async () => {
@@ -120,48 +92,10 @@ describe('s3 source', () => {
 
   test('incremental syncs download only new or changed objects, and re-enumerate after a deletion', async () => {
     await s3.bucket('incremental');
-    await inParallel(Array.from({ length: 200 }, (_, i) => i), 16, (i) => s3.put('incremental', `f${i % 4}/o-${i}.txt`, `v1 ${i}`));
-    await new Promise((r) => setTimeout(r, 4100)); // past the source's margin for clocks
-    const config = s3Config(s3.endpoint, ['incremental']);
-    const full = s3Source.create(config);
-    assert.equal((await collect(full.getDocs(testContext()))).length, 200);
-    let cursor = full.cursorAfterFullSync!();
-    await full.close();
-
-    const run = async () => {
-      const src = s3Source.create(config);
-      const ctx = testContext({ syncCursor: cursor });
-      const it = src.getDocsIncrementally!(ctx);
-      const docs: SourceDocument[] = [];
-      let r = await it.next();
-      for (; !r.done; r = await it.next()) docs.push(r.value as SourceDocument);
-      cursor = r.value as Record<string, unknown>;
-      await src.close();
-      return { docs, complete: ctx.complete };
-    };
-    await s3.put('incremental', 'f1/new-a.txt', 'new a');
-    await s3.put('incremental', 'f9/new-b.txt', 'new b');
-    const settle = () => new Promise((r) => setTimeout(r, 4100)); // past the source's margin for clocks
-    await settle();
-    let r = await run();
-    assert.deepEqual(r.docs.map((d) => d.filename).sort(), ['f1/new-a.txt', 'f9/new-b.txt']);
-    assert.equal(r.complete, false);
-
-    await s3.put('incremental', 'f2/o-2.txt', 'v2 2');
-    await settle();
-    r = await run();
-    assert.deepEqual(r.docs.map((d) => [d.filename, d.body]), [['f2/o-2.txt', 'v2 2']]);
-    assert.equal(r.complete, false);
-    await settle();
-
-    r = await run();
-    assert.deepEqual(r.docs, [], 'nothing changed, nothing read');
-
-    await s3.client.send(new DeleteObjectCommand({ Bucket: 'incremental', Key: 'f3/o-3.txt' }));
-    r = await run();
-    assert.equal(r.complete, true, 'a deletion makes the run a complete enumeration (the runtime sweeps)');
-    assert.equal(r.docs.length, 201);
-    assert.ok(!r.docs.some((d) => d.filename === 'f3/o-3.txt'));
+    await incrementalScenario(s3Source, s3Config(s3.endpoint, ['incremental']), {
+      put: (key, body) => s3.put('incremental', key, body),
+      remove: async (key) => void (await s3.client.send(new DeleteObjectCommand({ Bucket: 'incremental', Key: key }))),
+    }, 'filename');
   });
 
   test('throttling: 503 SlowDown is retried with backoff within max_attempts', async () => {
@@ -217,42 +151,17 @@ describe('s3 source', () => {
   });
 
   test("the operator's egress allow-list bounds where the source connects", async () => {
-    const refused = s3Source.create(s3Config(s3.endpoint, ['mixed-docs']), { directoryRoots: null, allowedHosts: ['10.0.0.0/8'] });
-    await assert.rejects(refused.ping(), (e: unknown) => e instanceof SourceError && /is not allowed/.test(e.message) && /sources\.allowed_hosts/.test(e.message));
-    await refused.close();
-    const allowed = s3Source.create(s3Config(s3.endpoint, ['mixed-docs']), { directoryRoots: null, allowedHosts: ['127.0.0.0/8'] });
-    await allowed.ping();
-    assert.equal((await collect(allowed.getDocs(testContext()))).length, 6);
-    await allowed.close();
+    await egressScenario((policy) => s3Source.create(s3Config(s3.endpoint, ['mixed-docs']), policy), 6);
   });
 
   test('cancel aborts the listing and the downloads in flight promptly', async () => {
-    const src = s3Source.create(s3Config(s3.endpoint, ['many-objects'], { concurrent_downloads: 16 }));
-    const ac = new AbortController();
-    let n = 0;
-    const t0 = Date.now();
-    await assert.rejects(
-      (async () => {
-        for await (const _ of src.getDocs(testContext({ signal: ac.signal }))) if (++n === 50) ac.abort(new Error('canceled'));
-      })(),
-      /canceled/,
-    );
-    assert.ok(Date.now() - t0 < 5000);
-    assert.equal(n, 50);
-    await src.close();
-
     // A download the store never answers (read_timeout 90 s) is aborted at once by a cancel.
     const proxy = await throttlingProxy(s3.endpoint, 0, () => false, (url) => url.includes('report.pdf'));
     try {
-      const stalled = s3Source.create(s3Config(proxy.endpoint, ['mixed-docs']));
-      const stop = new AbortController();
-      const run = collect(stalled.getDocs(testContext({ signal: stop.signal })));
-      await new Promise((r) => setTimeout(r, 500));
-      const t1 = Date.now();
-      stop.abort(new Error('canceled while downloading'));
-      await assert.rejects(run, /canceled while downloading/);
-      assert.ok(Date.now() - t1 < 1000, `ended ${Date.now() - t1} ms after the cancel`);
-      await stalled.close();
+      await cancelScenario(
+        () => s3Source.create(s3Config(s3.endpoint, ['many-objects'], { concurrent_downloads: 16 })),
+        () => s3Source.create(s3Config(proxy.endpoint, ['mixed-docs'])),
+      );
     } finally {
       await proxy.close();
     }

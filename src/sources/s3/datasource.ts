@@ -20,7 +20,7 @@ import { S3Api, type S3Object } from './client.js';
 import { readS3Settings, s3ConfigSchema, type S3Settings } from './config.js';
 import { withContent } from './content.js';
 import { MisconfiguredSource } from '../shared/misconfigured-source.js';
-import { objectDocuments, ObjectStoreSync } from '../shared/object-store-sync.js';
+import { objectDocuments, ObjectStoreSource, ObjectStoreSync, selectionHash } from '../shared/object-store-sync.js';
 import { extensionOf, s3Rules, validateS3Rules, type S3Rule } from './rules.js';
 
 /** Elastic's document id of an object. */
@@ -54,14 +54,15 @@ function matches(rules: S3Rule[] | null, key: string): boolean {
   return rules.some((r) => key.startsWith(r.prefix) && (r.extensions === null || r.extensions.has(ext)));
 }
 
-class S3Source implements Source {
+class S3Source extends ObjectStoreSource<Listed> implements Source {
   private readonly api: S3Api;
-  private readonly sync: ObjectStoreSync<Listed>;
+  protected readonly sync: ObjectStoreSync<Listed>;
 
   constructor(
     private readonly s: S3Settings,
     private readonly policy: SourcePolicy,
   ) {
+    super();
     this.api = new S3Api(s, policy.allowedHosts);
     this.sync = new ObjectStoreSync<Listed>({
       list: (ctx) => this.list(ctx),
@@ -110,9 +111,7 @@ class S3Source implements Source {
   }
 
   private selection(ctx: SyncContext): string {
-    const rules = (ctx.basicRules ?? []).map((r) => [r.order, r.policy, r.field, r.rule, r.value]);
-    const key = JSON.stringify([this.s.buckets, this.s.endpoint?.href ?? null, ctx.advancedRules ?? {}, rules]);
-    return createHash('sha1').update(key).digest('base64url').slice(0, 16);
+    return selectionHash(ctx, [this.s.buckets, this.s.endpoint?.href ?? null, ctx.advancedRules ?? {}]);
   }
 
   private metadata({ bucket, region, o }: Listed): SourceDocument {
@@ -132,18 +131,6 @@ class S3Source implements Source {
   private documents(listed: AsyncIterable<Listed>, ctx: SyncContext): AsyncGenerator<SourceDocument> {
     const limits = { maxFileSize: this.s.maxFileSize, timeoutMs: this.policy.extractTimeoutMs ?? DEFAULT_EXTRACT_TIMEOUT_MS };
     return objectDocuments(listed, ctx, this.s.concurrentDownloads, (l) => this.metadata(l), (l, doc) => withContent(this.api, doc, l.o, l.bucket, l.region, limits, ctx));
-  }
-
-  getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
-    return this.sync.getDocs(ctx);
-  }
-
-  getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
-    return this.sync.getDocsIncrementally(ctx);
-  }
-
-  cursorAfterFullSync(): Record<string, unknown> | null {
-    return this.sync.cursorAfterFullSync();
   }
 
   async validateAdvancedRules(rules: unknown): Promise<RulesValidation> {

@@ -1,20 +1,15 @@
 /**
  * Test fixture of the `s3` source (recipe in docs/adding-a-source.md): an S3-compatible test
  * server (s3rver, from npm; test/helpers/s3rver-child.mjs) on a random loopback port, in a
- * child process, with files in a
- * temporary folder; a throttling proxy that answers `503 SlowDown` to the first N requests;
- * and the contract fixture (objects across a few prefixes of two buckets).
+ * child process (shared/child-server.fixture.ts), with files in a temporary folder; a
+ * throttling proxy that answers `503 SlowDown` to the first N requests
+ * (shared/faulty-proxy.fixture.ts); and the contract fixture (objects across a few prefixes
+ * of two buckets).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import type { SourceFixture } from '../source.case.js';
+import { startChildServer } from '../shared/child-server.fixture.js';
+import { faultyProxy, inParallel, type FaultyProxy } from '../shared/faulty-proxy.fixture.js';
 import { documentId, s3Source } from './datasource.js';
 
 export const KEY_ID = 'S3RVER';
@@ -29,19 +24,9 @@ export interface TestS3 {
 }
 
 export async function startS3(): Promise<TestS3> {
-  const dir = mkdtempSync(join(tmpdir(), 'tributary-s3-'));
-  const script = fileURLToPath(new URL('../../../test/helpers/s3rver-child.mjs', import.meta.url));
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', script, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  const info = await new Promise<{ port: number }>((resolve, reject) => {
-    child.stdout.on('data', (d: string) => {
-      out += d;
-      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
-    });
-    child.once('exit', (code) => reject(new Error(`s3rver exited (${code}) before listening`)));
-  });
-  const endpoint = `http://127.0.0.1:${info.port}`;
+  // s3rver encrypts listing continuation tokens with DES, which OpenSSL 3 only offers through its legacy provider.
+  const server = await startChildServer('s3rver-child.mjs', (dir) => [dir], ['--openssl-legacy-provider']);
+  const endpoint = `http://127.0.0.1:${server.port}`;
   const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET } });
   return {
     endpoint,
@@ -54,83 +39,30 @@ export async function startS3(): Promise<TestS3> {
     },
     async close() {
       client.destroy();
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
+      await server.close();
     },
   };
 }
 
-/** Runs `fn` over `items`, `n` at a time. */
-export async function inParallel<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>): Promise<void> {
-  let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
-}
+export { inParallel };
 
-export interface ThrottlingProxy {
-  endpoint: string;
-  /** Requests answered 503 SlowDown so far. */
-  throttled(): number;
-  /** Requests passed through so far. */
-  passed(): number;
-  close(): Promise<void>;
-}
+export type ThrottlingProxy = FaultyProxy;
+
+const SLOW_DOWN = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
+const ACCESS_DENIED = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
 
 /**
  * An HTTP proxy in front of `target` that answers `503 SlowDown` to the first `n` requests,
  * and `403 AccessDenied` to requests whose path and query `deny` matches.
  */
-export async function throttlingProxy(
+export function throttlingProxy(
   target: string,
   n: number,
   deny: (url: string) => boolean = () => false,
   /** Requests that get no answer at all (a stalled store), for cancel tests. */
   stall: (url: string) => boolean = () => false,
 ): Promise<ThrottlingProxy> {
-  const t = new URL(target);
-  let throttled = 0;
-  let passed = 0;
-  const server: Server = createServer((req, res) => {
-    if (throttled < n) {
-      throttled++;
-      req.resume();
-      const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
-      res.writeHead(503, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-      return;
-    }
-    if (stall(req.url ?? '')) {
-      req.resume();
-      return;
-    }
-    if (deny(req.url ?? '')) {
-      req.resume();
-      const body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
-      res.writeHead(403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-      return;
-    }
-    passed++;
-    const up = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    throttled: () => throttled,
-    passed: () => passed,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
+  return faultyProxy(target, { throttled: n, throttle: { status: 503, body: SLOW_DOWN }, deny, denial: { status: 403, body: ACCESS_DENIED }, stall });
 }
 
 export function s3Config(endpoint: string, buckets: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {

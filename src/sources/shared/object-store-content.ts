@@ -6,6 +6,7 @@
  * extracted (plain text in place; HTML, PDF and DOCX in the extraction threads, under a time
  * budget). Whatever fails or exceeds a limit is a per-document failure.
  */
+import type { Readable } from 'node:stream';
 import type { Budget } from '../../extraction/budget.js';
 import { extractBytes, ExtractionRefused } from '../../extraction/extract-bytes.js';
 import { ExtractionAborted } from '../../extraction/extract-pool.js';
@@ -85,4 +86,29 @@ export async function withObjectText(doc: SourceDocument, read: ObjectRead, budg
     release();
   }
   return doc;
+}
+
+/**
+ * A download's body read whole, or 'too-big' as soon as it passes `maxBytes` (the transfer is
+ * then stopped); an abort of `signal` destroys the stream at once.
+ */
+export async function readCapped(body: Readable, maxBytes: number, signal: AbortSignal): Promise<Buffer | 'too-big'> {
+  const onAbort = () => body.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+  if (signal.aborted) onAbort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of body) {
+      n += (chunk as Buffer).length;
+      if (n > maxBytes) {
+        body.destroy();
+        return 'too-big';
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks, n);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }

@@ -9,6 +9,7 @@
  * The source supplies how to list its objects, what identifies one, and how to turn a stream of
  * them into documents; this file keeps the cursor `{version: 1, started, selection, folders}`.
  */
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { compileBasicRules } from '../../domain/sync-rules.js';
 import type { SourceDocument, SyncContext } from '../source.js';
@@ -183,5 +184,31 @@ export class ObjectStoreSync<T> {
 
   cursorAfterFullSync(): Record<string, unknown> | null {
     return this.cursor ? { ...this.cursor } : null;
+  }
+}
+
+/**
+ * What a cursor's `selection` is: a hash of what the source selects by (`parts`: buckets or
+ * containers, endpoint, advanced rules) and of the basic rules.
+ */
+export function selectionHash(ctx: SyncContext, parts: unknown[]): string {
+  const rules = (ctx.basicRules ?? []).map((r) => [r.order, r.policy, r.field, r.rule, r.value]);
+  return createHash('sha1').update(JSON.stringify([...parts, rules])).digest('base64url').slice(0, 16);
+}
+
+/** The Source methods an object-store source hands to its ObjectStoreSync. */
+export abstract class ObjectStoreSource<T> {
+  protected abstract readonly sync: ObjectStoreSync<T>;
+
+  getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
+    return this.sync.getDocs(ctx);
+  }
+
+  getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
+    return this.sync.getDocsIncrementally(ctx);
+  }
+
+  cursorAfterFullSync(): Record<string, unknown> | null {
+    return this.sync.cursorAfterFullSync();
   }
 }
