@@ -7,6 +7,7 @@
 import { directorySource } from './directory/datasource.js';
 import { googleCloudStorageSource } from './google_cloud_storage/datasource.js';
 import { mysqlSource } from './mysql/datasource.js';
+import { networkDriveSource } from './network_drive/datasource.js';
 import { postgresqlSource } from './postgresql/datasource.js';
 import { redisSource } from './redis/datasource.js';
 import { s3Source } from './s3/datasource.js';
@@ -19,4 +20,5 @@ export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [s3Source.serviceType]: s3Source,
   [redisSource.serviceType]: redisSource,
   [googleCloudStorageSource.serviceType]: googleCloudStorageSource,
+  [networkDriveSource.serviceType]: networkDriveSource,
 });
