@@ -138,6 +138,7 @@ export class SmbShare {
         // The library prints socket errors with console.error; the request that fails reports them.
         (client as unknown as { onError: (err: Error) => void }).onError = () => {};
         client.on('error', () => {});
+        ignoreInterimResponses(client);
         const session = await quiet(() => client!.authenticate({ domain: s.domain, username: s.username, password: s.password, forceNtlmVersion: 'v2' }));
         return session.connectTree(s.share);
       })(),
@@ -279,6 +280,24 @@ export class SmbShare {
   async close(): Promise<void> {
     this.drop();
   }
+}
+
+/** NT status of an interim response: the server answers again, with the same message id, when done. */
+const STATUS_PENDING = 0x103;
+
+/**
+ * The library takes a server's interim STATUS_PENDING answer (Samba sends one for reads it runs
+ * asynchronously, Windows for slow operations) as the final one, so a read returned a few bytes
+ * of the interim answer instead of the file. Interim answers are dropped here; the request
+ * waits for the final answer (within its time limit).
+ */
+function ignoreInterimResponses(client: SmbClient): void {
+  const c = client as unknown as { onResponse(r: { header: { status: number } }): void };
+  const dispatch = c.onResponse.bind(client);
+  c.onResponse = (r) => {
+    if (r.header.status >>> 0 === STATUS_PENDING) return;
+    dispatch(r);
+  };
 }
 
 /** The library's path form: `/`-separated, from the share's root. */
