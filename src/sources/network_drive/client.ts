@@ -36,7 +36,7 @@ interface Tree {
 interface Session {
   connectTree(share: string): Promise<Tree>;
 }
-interface SmbClient {
+export interface SmbClient {
   authenticate(o: { domain: string; username: string; password: string; forceNtlmVersion: 'v2' }): Promise<Session>;
   close(): Promise<void>;
   on(event: 'error', cb: (err: Error) => void): void;
@@ -291,7 +291,7 @@ const STATUS_PENDING = 0x103;
  * of the interim answer instead of the file. Interim answers are dropped here; the request
  * waits for the final answer (within its time limit).
  */
-function ignoreInterimResponses(client: SmbClient): void {
+export function ignoreInterimResponses(client: SmbClient): void {
   const c = client as unknown as { onResponse(r: { header: { status: number } }): void };
   const dispatch = c.onResponse.bind(client);
   c.onResponse = (r) => {
