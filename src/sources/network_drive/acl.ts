@@ -12,6 +12,7 @@
  * break, a name listed twice), gets no permissions: nobody sees it through DLS (fail closed).
  */
 import { spawn } from 'node:child_process';
+import { withRetry } from '../../domain/shared/retry.js';
 import type { NetworkDriveSettings } from './config.js';
 import { SourceError } from '../source.js';
 
@@ -85,7 +86,12 @@ export async function folderAcls(s: NetworkDriveSettings, address: string, folde
   const user = s.domain ? `${s.domain}\\${s.username}` : s.username;
   const args = ['-s', '/dev/null', `//${address.includes(':') ? `[${address}]` : address}/${s.share}`, `--port=${s.port}`, `--user=${user}`, '-c', 'showacls; ls'];
   if (folder) args.push(`--directory=${folder.replace(/\//g, '\\')}`);
-  const out = await run(args, { PASSWD: s.password }, signal);
+  const out = await withRetry(() => run(args, { PASSWD: s.password }, signal), {
+    retries: 3,
+    backoff: { initialDelayMs: 500, maxDelayMs: 8000 },
+    signal,
+    classify: (err) => (err instanceof SourceError && err.options.transient === true ? {} : null),
+  });
   return parseShowAcls(out);
 }
 
