@@ -172,12 +172,20 @@ export class SmbShare {
       async () => {
         signal.throwIfAborted();
         const conn = this.conn;
-        const onAbort = () => this.drop();
+        // An abort closes the connection and ends the wait at once (the library would only give
+        // up on a request at its time limit).
+        let onAbort = () => {};
+        const aborted = new Promise<never>((_, reject) => {
+          onAbort = () => {
+            this.drop();
+            reject(signal.reason);
+          };
+        });
+        aborted.catch(() => {});
         setMaxListeners(0, signal);
         signal.addEventListener('abort', onAbort, { once: true });
         try {
-          const tree = await this.tree();
-          return await fn(tree);
+          return await Promise.race([this.tree().then(fn), aborted]);
         } catch (err) {
           if (signal.aborted) throw signal.reason;
           if (ntStatus(err) === null && !(err instanceof SourceError)) this.drop(this.conn ?? conn);
