@@ -8,6 +8,7 @@ import { azureBlobStorageSource } from './azure_blob_storage/datasource.js';
 import { directorySource } from './directory/datasource.js';
 import { googleCloudStorageSource } from './google_cloud_storage/datasource.js';
 import { mysqlSource } from './mysql/datasource.js';
+import { networkDriveSource } from './network_drive/datasource.js';
 import { postgresqlSource } from './postgresql/datasource.js';
 import { redisSource } from './redis/datasource.js';
 import { s3Source } from './s3/datasource.js';
@@ -21,4 +22,5 @@ export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [redisSource.serviceType]: redisSource,
   [googleCloudStorageSource.serviceType]: googleCloudStorageSource,
   [azureBlobStorageSource.serviceType]: azureBlobStorageSource,
+  [networkDriveSource.serviceType]: networkDriveSource,
 });
