@@ -107,6 +107,9 @@ export function sinkSuite(name: string, open: () => Promise<SinkUnderTest>, opts
         assert.equal(props._allow_permissions?.type, 'keyword');
         assert.deepEqual([props.body?.type, props.body?.analyzer], ['text', 'english']);
       }
+      // Elastic's DLS field, with the `enum` sub-field search applications' role queries filter on.
+      assert.equal(props._allow_access_control?.type, 'keyword');
+      assert.equal((props._allow_access_control as { fields?: { enum?: { type?: string } } } | undefined)?.fields?.enum?.type, 'keyword');
       assert.equal(await t.inspect.count(index), 0);
     });
 

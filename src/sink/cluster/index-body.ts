@@ -5,6 +5,7 @@
  * language analyser plus a `.keyword` sub-field, and the fields the runtime relies on are
  * typed up front so the first document cannot guess them wrong.
  */
+import { ACCESS_CONTROL_FIELD, ACCESS_CONTROL_MAPPING } from '../access-control-field.js';
 import { ACCESS_CONTROL_INDEX_PREFIX } from '../../domain/connector/enums.js';
 import { GENERATION_FIELD } from '../../domain/sync-job/document.js';
 import { analyzerFor } from './language.js';
@@ -33,6 +34,8 @@ export function indexBody(index: string, language: string | null | undefined, ge
         id: { type: 'keyword' },
         _timestamp: { type: 'date' },
         body: { type: 'text', analyzer },
+        // Elastic's DLS field: search applications' role queries filter on `_allow_access_control.enum`.
+        [ACCESS_CONTROL_FIELD]: ACCESS_CONTROL_MAPPING,
         _allow_permissions: { type: 'keyword' },
         [generationField]: { type: 'long' },
       },

@@ -3,6 +3,7 @@
  * synced content, no Elasticsearch needed. Bulk batches run as one transaction each; a document
  * the index rejects (mapping conflict, bad id) is a per-document failure, not a thrown error.
  */
+import { ACCESS_CONTROL_FIELD, ACCESS_CONTROL_MAPPING } from '../access-control-field.js';
 import { ApiError } from '../../domain/errors.js';
 import type { BulkItem } from '../../content-index/bulk.js';
 import type { ContentIndex } from '../../content-index/content-index.js';
@@ -21,7 +22,8 @@ export class EmbeddedSink implements Sink {
   async ensureIndex(name: string, opts: EnsureIndexOptions = {}): Promise<void> {
     if (this.index.exists(name)) return;
     try {
-      this.index.createIndex(name, undefined, { language: opts.language ?? null });
+      const mappings = { properties: { [ACCESS_CONTROL_FIELD]: ACCESS_CONTROL_MAPPING } };
+      this.index.createIndex(name, { mappings }, { language: opts.language ?? null });
     } catch (e) {
       // Another writer created it in between: that is what we wanted.
       if (!(e instanceof ApiError && e.type === 'resource_already_exists_exception')) throw e;
