@@ -183,6 +183,21 @@ async function countNotSetUp(target: Target): Promise<number> {
   return pending;
 }
 
+/**
+ * Worker on: after a measurement, waits (up to --setup-wait seconds) until the server is quiet
+ * (under 10 % of a core for a second), i.e. its worker has reacted to what the measurement
+ * wrote, so it does not load the machine during the next target's run. Returns the seconds.
+ */
+async function waitQuiet(target: Target): Promise<number | null> {
+  const t0 = Date.now();
+  for (;;) {
+    const c0 = cpuTimeMs(target.server!.child.pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    if (cpuTimeMs(target.server!.child.pid) - c0 < 100) return (Date.now() - t0) / 1000;
+    if (Date.now() - t0 > SETUP_WAIT * 1000) return null;
+  }
+}
+
 const label = (store: string, worker: boolean) => `tributary ${store}${worker ? '' : ' --no-worker'}`;
 
 async function runRound(round: number, tmp: string): Promise<Row[]> {
@@ -272,6 +287,10 @@ async function runRound(round: number, tmp: string): Promise<Row[]> {
             ...(r.errors ? [`socket errors×${r.errors}`] : []),
           ].join(', '),
         });
+        if (t.worker) {
+          const q = await waitQuiet(t);
+          process.stderr.write(`round ${round}: ${t.label}: ${q === null ? `still busy ${SETUP_WAIT} s after the ${scenario} run` : `quiet ${q.toFixed(0)} s after the ${scenario} run (the worker's reaction to it)`}\n`);
+        }
       }
     }
     return rows;
