@@ -12,6 +12,17 @@ import { seqOf, withId } from '../mutation.js';
 import { indexNameInUse, type ConnectorQuery, type ConnectorStore, type ListResult, type Stored } from '../store.js';
 import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
 import { rowUpdater } from './row-update.js';
+import { Batcher } from './batcher.js';
+
+/**
+ * Errors of a batch statement that may belong to one of its rows only: a uniqueness clash, a
+ * document jsonb cannot hold, the same id twice in one batch (21000). Such a batch is run
+ * again one put at a time, so each put gets its own outcome.
+ */
+function rowError(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === '23505' || code === '21000' || isUnstorableDocument(e);
+}
 
 /** Maps a failed write: a uniqueness clash to 400 `status_exception`, an unstorable doc to 400. */
 function writeError(e: unknown, doc: ConnectorDoc): unknown {
@@ -34,6 +45,44 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
   );
   // A delete consumes a sequence number, as in Elasticsearch.
   const deleteRow = db.prepare(`DELETE FROM ${t} WHERE id = $1 RETURNING ${nextSeq}`);
+  const getTexts = db.prepare(`SELECT id, doc::text AS doc, deleted FROM ${t} WHERE id = ANY($1::text[])`);
+  const putRows = db.prepare(
+    `INSERT INTO ${t} AS c (id, doc) SELECT u.id, u.doc::jsonb FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(id, doc, n) ORDER BY u.n ` +
+      `ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, seq_no = ${nextSeq}, version = c.version + 1 RETURNING id, (xmax = 0) AS created`,
+  );
+  type TextRow = { doc: string; deleted: boolean };
+  // Concurrent GETs share one lookup; concurrent puts one statement and one commit (group commit).
+  const reads = new Batcher<string, TextRow | null>(
+    {
+      runOne: async (id) => (await db.run<TextRow>(getText, [id])).rows[0] ?? null,
+      runAll: async (ids) => {
+        const rows = new Map((await db.run<TextRow & { id: string }>(getTexts, [ids])).rows.map((r) => [r.id, r]));
+        return ids.map((id) => rows.get(id) ?? null);
+      },
+    },
+    256,
+    Math.max(1, Math.ceil(db.opts.poolMax / 2)),
+  );
+  type PutItem = { id: string; doc: ConnectorDoc; json: string };
+  const puts = new Batcher<PutItem, 'created' | 'updated'>(
+    {
+      runOne: async (p) => {
+        try {
+          return (await db.write<{ created: boolean }>(putRow, [p.id, p.json])).rows[0].created ? 'created' : 'updated';
+        } catch (e) {
+          throw writeError(e, p.doc);
+        }
+      },
+      runAll: async (items) => {
+        const r = await db.write<{ id: string; created: boolean }>(putRows, [items.map((p) => p.id), items.map((p) => p.json)]);
+        const created = new Map(r.rows.map((row) => [row.id, row.created]));
+        return items.map((p) => (created.get(p.id) ? 'created' : 'updated'));
+      },
+      retryEach: rowError,
+    },
+    128,
+    Math.max(1, Math.ceil(db.opts.poolMax / 4)),
+  );
   const changedPage = db.prepare(`SELECT id, doc, seq_no, version FROM ${t} WHERE seq_no > $1 ORDER BY seq_no LIMIT $2`);
   const changedCount = db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${t} WHERE seq_no > $1 LIMIT ${MAX_COUNT}) AS capped`);
   return {
@@ -49,18 +98,12 @@ export function pgConnectorStore(db: PgDatabase): ConnectorStore {
       return r.rows.map((row) => ({ id: row.id, doc: row.doc, seq: seqOf(row) }));
     },
     async getJson(id, includeDeleted) {
-      const r = await db.run<{ doc: string; deleted: boolean }>(getText, [id]);
-      const row = r.rows[0];
+      const row = await reads.push(id);
       if (!row || (row.deleted && !includeDeleted)) return null;
       return withId(id, row.doc);
     },
     async put(id, doc) {
-      try {
-        const r = await db.write<{ created: boolean }>(putRow, [id, JSON.stringify(doc)]);
-        return r.rows[0].created ? 'created' : 'updated';
-      } catch (e) {
-        throw writeError(e, doc);
-      }
+      return puts.push({ id, doc, json: JSON.stringify(doc) });
     },
     update: rowUpdater<ConnectorDoc>(db, t, nextSeq, true, writeError),
     async delete(id) {
