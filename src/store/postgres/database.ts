@@ -20,6 +20,8 @@ export interface PgOptions {
   schema: string;
   /** Pool size per process (`?pool_max=`, default 10). */
   poolMax: number;
+  /** Named prepared statements for the hot queries (`?prepared_statements=off` for poolers that cannot keep them). */
+  prepared: boolean;
   /** `host:port/database`, for error messages (never the password). */
   target: string;
 }
@@ -38,11 +40,14 @@ export function parseStoreUrl(url: string): PgOptions {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid schema name [${schema}] in the store URL: use letters, digits and _`);
   const poolMax = Number(u.searchParams.get('pool_max') ?? 10);
   if (!Number.isInteger(poolMax) || poolMax < 1) throw new Error(`Invalid pool_max [${u.searchParams.get('pool_max')}] in the store URL`);
+  const preparedParam = u.searchParams.get('prepared_statements') ?? 'on';
+  if (preparedParam !== 'on' && preparedParam !== 'off') throw new Error(`Invalid prepared_statements [${preparedParam}] in the store URL: expected on or off`);
   u.searchParams.delete('schema');
   u.searchParams.delete('pool_max');
+  u.searchParams.delete('prepared_statements');
   if (!u.searchParams.has('application_name')) u.searchParams.set('application_name', 'tributary');
   const target = `${u.hostname || u.searchParams.get('host') || 'localhost'}:${u.port || 5432}${u.pathname}`;
-  return { connectionString: u.toString(), schema, poolMax, target };
+  return { connectionString: u.toString(), schema, poolMax, prepared: preparedParam === 'on', target };
 }
 
 export function quoteIdent(name: string): string {
@@ -105,7 +110,8 @@ const BEGIN = 'BEGIN; SET LOCAL idle_in_transaction_session_timeout = 15000; SEL
 
 /** A statement PostgreSQL parses and plans once per connection (a named prepared statement of `pg`). */
 export interface Prepared {
-  name: string;
+  /** Absent with `prepared_statements=off`: an unnamed statement, parsed at each call. */
+  name?: string;
   text: string;
 }
 
@@ -158,6 +164,7 @@ export class PgDatabase {
    * use, then sends only the name and the values (no parse, no plan per call).
    */
   prepare(text: string): Prepared {
+    if (!this.opts.prepared) return { text };
     let name = this.names.get(text);
     if (!name) this.names.set(text, (name = `tributary_${this.names.size + 1}`));
     return { name, text };
