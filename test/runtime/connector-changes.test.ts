@@ -81,8 +81,8 @@ test('a settled connector costs no call per tick: its check-in waits for check_i
     await s.call('PUT', '/_connector/settled', { index_name: 'search-settled', service_type: 'counter' });
     const w = s.startWorker({ sources: { counter: counterSource }, checkInIntervalMs: 3_600_000 });
     await waitFor('settled configured', () => configured(s, 'settled'));
-    const seen = (await s.call('GET', '/_connector/settled')).body.last_seen;
-    assert.ok(seen, 'checked in once');
+    // The round's check-in comes after its bootstrap writes.
+    const seen = await waitFor('checked in once', async () => (await s.call('GET', '/_connector/settled')).body.last_seen);
     const before = { checkIns };
     // Many ticks (poll interval 100 ms) on a connector with nothing to do and no schedule.
     await new Promise((r) => setTimeout(r, 1_500));
