@@ -67,7 +67,7 @@ test('an unknown section or key, at any depth, is refused with the file, its pat
     ['content: {target: elasticsearch, url: "http://x:9200", retry: {budget: 1}}\n', 'f.yml: unknown key [content.retry.budget]; allowed: budget_seconds, initial_delay_ms, max_delay_ms'],
     ['sources: {directory: {rots: [/x]}}\n', 'f.yml: unknown key [sources.directory.rots]; allowed: roots, max_file_size, extract_timeout'],
     ['sources: {allowed_host: [x]}\n', 'f.yml: unknown key [sources.allowed_host]; allowed: allowed_hosts, directory'],
-    ['worker: {concurency: 2}\n', 'f.yml: unknown key [worker.concurency]; allowed: api_key, service_types, exclude_service_types, connector_ids, concurrency, poll_interval, connector_concurrency, connector_timeout, job_poll_interval, heartbeat, stale_after, cleanup_interval, cancel_poll, shutdown_timeout, source_idle_timeout, max_document_bytes'],
+    ['worker: {concurency: 2}\n', 'f.yml: unknown key [worker.concurency]; allowed: api_key, service_types, exclude_service_types, connector_ids, concurrency, poll_interval, connector_concurrency, connector_timeout, check_in_interval, job_poll_interval, heartbeat, stale_after, cleanup_interval, cancel_poll, shutdown_timeout, source_idle_timeout, max_document_bytes'],
     ['security: {enable: true}\n', 'f.yml: unknown key [security.enable]; allowed: enabled, users, roles, login_rate_limit, password_checks'],
     ['security: {users: {ann: {pasword: x}}}\n', 'f.yml: unknown key [security.users.ann.pasword]; allowed: password_hash, password, roles, metadata, full_name, email'],
     ['security: {login_rate_limit: {windw: 1m}}\n', 'f.yml: unknown key [security.login_rate_limit.windw]; allowed: max_failures, window'],

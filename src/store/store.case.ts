@@ -418,6 +418,16 @@ export function storeCases(backend: StoreBackend): void {
       }
     });
 
+    t(`${3 * N} concurrent read-modify-writes of one connector on two handles: none lost, each its own sequence number`, async (a, b) => {
+      await a.connectors.put('counted', connectorDoc({ n: 0 }));
+      const results = await Promise.all(
+        Array.from({ length: 3 * N }, (_, i) => (i % 2 ? b : a).connectors.update('counted', (d) => ({ ...d, n: (d.n as number) + 1 }))),
+      );
+      assert.equal((await b.connectors.get('counted'))!.doc.n, 3 * N);
+      assert.equal(new Set(results.map((r) => r!.doc.n)).size, 3 * N, 'each update saw the one before');
+      assert.equal(new Set(results.map((r) => r!.seq.seqNo)).size, 3 * N);
+    });
+
     t(`${N} concurrent creates with one index_name: exactly one succeeds, ${Math.ceil(rounds / 2)} rounds`, async (a, b) => {
       for (let round = 0; round < Math.ceil(rounds / 2); round++) {
         const name = `shared-${round}`;

@@ -30,13 +30,13 @@ export interface ServerProcess {
 }
 
 
-export async function spawnServer(storeUrl: string, opts: { timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function spawnServer(storeUrl: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'tributary-pg-proc-'));
   const proc = spawn(
     process.execPath,
     ['bin/tributary.js', 'serve', '--port', String(port), '--data', dataDir, '--store', storeUrl, '--log-level', 'warn'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1', ...opts.env } },
   );
   let output = '';
   proc.stdout!.on('data', (d) => (output += d));

@@ -55,3 +55,47 @@ test('a server that refuses the cursor query: connectors are listed in full, wit
     await s.close();
   }
 });
+
+test('more connectors than connector_concurrency: every one gets its round in one tick', async () => {
+  const s = await startStack({ worker: false });
+  try {
+    const ids = Array.from({ length: 30 }, (_, i) => `many-${i}`);
+    for (const id of ids) await s.call('PUT', `/_connector/${id}`, { index_name: `search-${id}`, service_type: 'counter' });
+    // One tick only (the next one is an hour away): the rounds must come from its queue.
+    s.startWorker({ sources: { counter: counterSource }, connectorConcurrency: 2, pollIntervalMs: 3_600_000 });
+    await waitFor('all 30 configured', async () => {
+      for (const id of ids) if (!(await configured(s, id))) return false;
+      return true;
+    });
+  } finally {
+    await s.close();
+  }
+});
+
+test('a settled connector costs no call per tick: its check-in waits for check_in_interval', async () => {
+  const s = await startStack({ worker: false });
+  let checkIns = 0;
+  const checkIn = s.api.checkInConnector.bind(s.api);
+  s.api.checkInConnector = (id) => (checkIns++, checkIn(id));
+  try {
+    await s.call('PUT', '/_connector/settled', { index_name: 'search-settled', service_type: 'counter' });
+    const w = s.startWorker({ sources: { counter: counterSource }, checkInIntervalMs: 3_600_000 });
+    await waitFor('settled configured', () => configured(s, 'settled'));
+    // The round's check-in comes after its bootstrap writes.
+    const seen = await waitFor('checked in once', async () => (await s.call('GET', '/_connector/settled')).body.last_seen);
+    const before = { checkIns };
+    // Many ticks (poll interval 100 ms) on a connector with nothing to do and no schedule.
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(checkIns, before.checkIns, 'no check-in before the interval');
+    await w.stop();
+    assert.equal((await s.call('GET', '/_connector/settled')).body.last_seen, seen);
+    // A change (sync_now) is seen and acted on by a worker checking in at every round.
+    s.startWorker({ sources: { counter: counterSource }, checkInIntervalMs: 0 });
+    await s.call('PUT', '/_connector/settled/_configuration', { values: { count: 1 } });
+    await s.call('POST', '/.elastic-connectors/_update/settled', { doc: { sync_now: true } });
+    await waitFor('sync_now turned into a job', async () => (await s.call('GET', '/_connector/_sync_job?connector_id=settled')).body.count > 0);
+    await waitFor('checked in again', async () => (await s.call('GET', '/_connector/settled')).body.last_seen !== seen);
+  } finally {
+    await s.close();
+  }
+});

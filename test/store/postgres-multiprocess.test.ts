@@ -5,6 +5,7 @@
  * connectors with one `index_name` through both processes give exactly one 201.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { dropSchema, pgUrl, randomSchema, requirePg } from '../../src/store/postgres/postgres.fixture.js';
 import { call, spawnServer, type ServerProcess } from '../helpers/postgres-servers.js';
@@ -20,7 +21,10 @@ if (await requirePg('two server processes on one PostgreSQL schema')) {
 
     before(async () => {
       const url = pgUrl({ schema });
-      const started = await Promise.allSettled([spawnServer(url), spawnServer(url)]);
+      // Servers of one store share the secret key (docs/runtime.md): their in-process workers
+      // write connector secrets that either server must read.
+      const env = { TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64') };
+      const started = await Promise.allSettled([spawnServer(url, { env }), spawnServer(url, { env })]);
       servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
       const failed = started.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
       if (failed) throw failed.reason;

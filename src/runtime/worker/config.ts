@@ -13,6 +13,7 @@
  *     poll_interval: 10s                # connector loop
  *     connector_concurrency: 8          # connectors handled at once by the connector loop
  *     connector_timeout: 30s            # one source check (ping, rule validation)
+ *     check_in_interval: 5m             # connector _check_in of a settled connector
  *     job_poll_interval: 2s
  *     heartbeat: 10s
  *     stale_after: 15s                  # default 1.5 × heartbeat
@@ -32,6 +33,7 @@ export type WorkerSettings = Omit<WorkerOptions, 'api' | 'sink' | 'sources' | 's
 const DURATIONS: Record<string, keyof WorkerSettings> = {
   poll_interval: 'pollIntervalMs',
   connector_timeout: 'connectorTimeoutMs',
+  check_in_interval: 'checkInIntervalMs',
   job_poll_interval: 'jobPollIntervalMs',
   heartbeat: 'heartbeatMs',
   stale_after: 'staleAfterMs',
@@ -47,7 +49,7 @@ const COUNTS: Record<string, [min: number, max: number]> = {
 };
 export const WORKER_KEYS = [
   'api_key', 'service_types', 'exclude_service_types', 'connector_ids', 'concurrency', 'poll_interval', 'connector_concurrency', 'connector_timeout',
-  'job_poll_interval', 'heartbeat', 'stale_after', 'cleanup_interval', 'cancel_poll', 'shutdown_timeout', 'source_idle_timeout',
+  'check_in_interval', 'job_poll_interval', 'heartbeat', 'stale_after', 'cleanup_interval', 'cancel_poll', 'shutdown_timeout', 'source_idle_timeout',
   'max_document_bytes',
 ] as const;
 const KEYS = new Set<string>(WORKER_KEYS);

@@ -14,6 +14,13 @@
  * of listing every connector page by page. Every RESYNC_MS it reads them all again, which also
  * forgets hard-deleted ones (a hard delete leaves no write to see). A server that refuses the
  * cursor query gets the full list every tick, as before.
+ *
+ * A tick queues a round for every connector that has something to do (needsRound: written
+ * since its last round, a source check to retry, a schedule to evaluate, a check-in due, a
+ * failed last round) and rounds start from that queue as earlier ones end, so every connector
+ * gets its round however many there are. A settled connector costs no API call: its check-in
+ * (a write, which comes back through the cursor) is made once per `checkInIntervalMs`, and the
+ * pending/suspended jobs are listed only when a round may schedule.
  */
 import type { SourceFactory } from '../../sources/source.js';
 import type { Connector } from '../../domain/connector/document.js';
@@ -24,6 +31,12 @@ import type { ResolvedOptions } from './options.js';
 import { dueJobs, LAST_SCHEDULED_FIELD } from './schedule.js';
 
 const SCHEDULABLE = new Set(['connected', 'error']);
+
+/** A connector as last learned, with the `_seq_no` of that document (-1: from a full list, unknown). */
+interface Known {
+  connector: Connector;
+  seqNo: number;
+}
 /** How often the connector loop re-reads every connector instead of the changes only. */
 export const RESYNC_MS = 5 * 60_000;
 
@@ -39,8 +52,16 @@ export class ConnectorLoop {
   private readonly troubled = new Set<string>();
   /** Aborted by stop(): running source checks give up at once. */
   private readonly stopping = new AbortController();
-  /** Live connectors as last learned, by id. */
-  private known = new Map<string, Connector>();
+  /** Live connectors as last learned, by id, with the `_seq_no` of that document (-1: unknown). */
+  private known = new Map<string, Known>();
+  /** `_seq_no` of the document each connector's last successful round acted on. */
+  private readonly handledSeq = new Map<string, number>();
+  /** When this worker last checked each connector in (ms since the epoch). */
+  private readonly checkedIn = new Map<string, number>();
+  /** Connectors waiting for a round slot, in order; replaced by each tick. */
+  private queue: Known[] = [];
+  /** The jobs waiting, listed at most once per tick and only when a round may schedule. */
+  private waiting: Promise<Map<string, Set<string>>> | null = null;
   /** Highest `_seq_no` seen; null: read every connector at the next tick. */
   private cursor: number | null = null;
   private resyncedAt = 0;
@@ -66,48 +87,80 @@ export class ConnectorLoop {
   async tick(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     // Every service type is listed, to see the connectors no worker here serves.
-    const all = (await this.connectors()).filter((c) => !c.deleted && (!this.o.connectorIds || this.o.connectorIds.includes(c.id)));
+    const all = (await this.connectors()).filter(({ connector: c }) => !c.deleted && (!this.o.connectorIds || this.o.connectorIds.includes(c.id)));
     const served = new Set(this.o.serviceTypes);
-    this.reportUnserved(all.filter((c) => !served.has(c.service_type ?? '')));
-    const connectors = all.filter((c) => served.has(c.service_type ?? ''));
-    const waiting = await this.waitingJobs();
-    const ordered = [...connectors.filter((c) => !this.troubled.has(c.id)), ...connectors.filter((c) => this.troubled.has(c.id))];
-    for (const c of ordered) {
-      if (this.inflight.size >= this.o.connectorConcurrency) break;
+    this.reportUnserved(all.filter(({ connector: c }) => !served.has(c.service_type ?? '')).map((k) => k.connector));
+    const now = Date.now();
+    const due = all.filter((k) => served.has(k.connector.service_type ?? '') && this.needsRound(k, now));
+    this.waiting = null;
+    this.queue = [...due.filter((k) => !this.troubled.has(k.connector.id)), ...due.filter((k) => this.troubled.has(k.connector.id))];
+    this.pump();
+  }
+
+  /**
+   * Whether a connector's round could do anything: one that was handled at its current
+   * `_seq_no`, is not waiting for a source check, has no enabled schedule or `sync_now`, and was
+   * checked in within `checkInIntervalMs` is skipped without a call.
+   */
+  private needsRound({ connector: c, seqNo }: Known, now: number): boolean {
+    if (seqNo < 0 || this.handledSeq.get(c.id) !== seqNo || this.troubled.has(c.id)) return true;
+    if (c.status === 'configured' || c.status === 'error' || c.sync_now) return true;
+    const s = c.scheduling;
+    if (s?.full?.enabled || s?.incremental?.enabled || s?.access_control?.enabled) return true;
+    return now - (this.checkedIn.get(c.id) ?? 0) >= this.o.checkInIntervalMs;
+  }
+
+  /** Starts queued rounds while fewer than `connectorConcurrency` run; each ending round starts the next. */
+  private pump(): void {
+    while (this.inflight.size < this.o.connectorConcurrency && this.queue.length && !this.stopping.signal.aborted) {
+      const k = this.queue.shift()!;
+      const c = k.connector;
       const f = this.o.sources[c.service_type ?? ''];
       if (!f || this.inflight.has(c.id)) continue;
-      const round = this.handle(c, f, waiting)
+      const round = this.handle(c, f)
         .then(
           (created) => {
             this.troubled.delete(c.id);
+            this.handledSeq.set(c.id, k.seqNo);
             if (created > 0) this.onJobsCreated();
           },
           (err) => {
             // Hard-deleted since it was learned: forgotten, not a failure.
-            if (statusOf(err) === 404) return void this.known.delete(c.id);
+            if (statusOf(err) === 404) return void this.forget(c.id);
             this.troubled.add(c.id);
             this.o.log.warn(`connector [${c.id}]: ${(err as Error)?.message ?? String(err)}`);
           },
         )
-        .finally(() => this.inflight.delete(c.id));
+        .finally(() => {
+          this.inflight.delete(c.id);
+          this.pump();
+        });
       this.inflight.set(c.id, round);
     }
   }
 
+  private forget(id: string): void {
+    this.known.delete(id);
+    this.handledSeq.delete(id);
+    this.checkedIn.delete(id);
+  }
+
   /** Every connector (see the top of this file): the changes since the cursor, or all of them. */
-  private async connectors(): Promise<Connector[]> {
+  private async connectors(): Promise<Known[]> {
     if (this.cursorWorks) {
       const resync = this.cursor === null || Date.now() - this.resyncedAt >= RESYNC_MS;
       const changes = await this.api.connectorChanges(resync ? -1 : this.cursor!);
       if (changes) {
         if (resync) {
+          const seen = new Set(changes.map((c) => c.connector.id));
+          for (const id of this.known.keys()) if (!seen.has(id)) this.forget(id);
           this.known = new Map();
           this.cursor = -1;
           this.resyncedAt = Date.now();
         }
         for (const { connector, seqNo } of changes) {
-          if (connector.deleted) this.known.delete(connector.id);
-          else this.known.set(connector.id, connector);
+          if (connector.deleted) this.forget(connector.id);
+          else this.known.set(connector.id, { connector, seqNo });
           this.cursor = Math.max(this.cursor!, seqNo);
         }
         return [...this.known.values()];
@@ -115,7 +168,7 @@ export class ConnectorLoop {
       this.cursorWorks = false;
       this.o.log.info('the server does not answer a _seq_no range on the connector index: connectors are listed in full at every tick');
     }
-    return this.api.listConnectors();
+    return (await this.api.listConnectors()).map((connector) => ({ connector, seqNo: -1 }));
   }
 
   /**
@@ -139,13 +192,17 @@ export class ConnectorLoop {
   /** Stops the running rounds' source checks; waits (up to `timeoutMs`) for the rounds to end. */
   async stop(timeoutMs: number): Promise<boolean> {
     this.stopping.abort();
+    this.queue = [];
     return this.idle(timeoutMs);
   }
 
-  /** Waits (up to `timeoutMs`) for the rounds running now; false if some did not end. */
+  /** Waits (up to `timeoutMs`) for the rounds running or queued now; false if some did not end. */
   async idle(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
-    const all = Promise.all([...this.inflight.values()]).then(() => true);
+    const all = (async () => {
+      while (this.inflight.size) await Promise.all([...this.inflight.values()]);
+      return true;
+    })();
     const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
     const ok = await Promise.race([all, late]);
     clearTimeout(timer);
@@ -165,13 +222,19 @@ export class ConnectorLoop {
     return out;
   }
 
-  private async handle(c: Connector, f: SourceFactory, waiting: Map<string, Set<string>>): Promise<number> {
+  private async handle(c: Connector, f: SourceFactory): Promise<number> {
     const status = await bootstrapConnector(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs, this.stopping.signal);
     await validateDraft(this.api, c, f, this.o.log, this.o.sourcePolicy, this.o.connectorTimeoutMs, this.stopping.signal);
-    await this.api.checkInConnector(c.id);
+    if (Date.now() - (this.checkedIn.get(c.id) ?? 0) >= this.o.checkInIntervalMs) {
+      await this.api.checkInConnector(c.id);
+      this.checkedIn.set(c.id, Date.now());
+    }
     if (!SCHEDULABLE.has(status) || !c.index_name) return 0;
+    const s = c.scheduling;
+    if (!c.sync_now && !s?.full?.enabled && !s?.incremental?.enabled && !s?.access_control?.enabled) return 0;
 
-    const types = waiting.get(c.id) ?? new Set<string>();
+    this.waiting ??= this.waitingJobs();
+    const types = (await this.waiting).get(c.id) ?? new Set<string>();
     let created = 0;
     const create = async (type: SyncJobType, trigger: 'scheduled' | 'on_demand') => {
       if (types.has(type)) return;

@@ -13,6 +13,9 @@ import type { ConnectorApi } from './api-client.js';
 import { DEFAULT_CONNECTOR_TIMEOUT_MS } from './bootstrap.js';
 import { noSyncMetrics, type SyncMetrics } from './metrics.js';
 
+/** Default of the worker's `check_in_interval`. */
+export const DEFAULT_CHECK_IN_INTERVAL_MS = 5 * 60_000;
+
 export interface WorkerOptions {
   api: ConnectorApi;
   sink: Sink;
@@ -37,6 +40,11 @@ export interface WorkerOptions {
   connectorConcurrency?: number;
   /** How long one source check of the connector loop (ping, rule validation) may take (default 30 s). */
   connectorTimeoutMs?: number;
+  /**
+   * How often the connector loop checks in (`_check_in`, `last_seen`) a connector it serves that
+   * has nothing else to do (default 5 min, as Elastic's connector service's heartbeat).
+   */
+  checkInIntervalMs?: number;
   /** How often pending jobs are looked for. */
   jobPollIntervalMs?: number;
   /** Job and connector `_check_in` and `_stats` while a job runs. */
@@ -93,6 +101,7 @@ export function resolveOptions(o: WorkerOptions): ResolvedOptions {
     pollIntervalMs: o.pollIntervalMs ?? 10_000,
     connectorConcurrency,
     connectorTimeoutMs,
+    checkInIntervalMs: o.checkInIntervalMs ?? DEFAULT_CHECK_IN_INTERVAL_MS,
     jobPollIntervalMs: o.jobPollIntervalMs ?? 2_000,
     heartbeatMs,
     staleAfterMs: o.staleAfterMs ?? Math.round(heartbeatMs * 1.5),

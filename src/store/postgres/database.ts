@@ -20,6 +20,8 @@ export interface PgOptions {
   schema: string;
   /** Pool size per process (`?pool_max=`, default 10). */
   poolMax: number;
+  /** Named prepared statements for the hot queries (`?prepared_statements=off` for poolers that cannot keep them). */
+  prepared: boolean;
   /** `host:port/database`, for error messages (never the password). */
   target: string;
 }
@@ -38,11 +40,14 @@ export function parseStoreUrl(url: string): PgOptions {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid schema name [${schema}] in the store URL: use letters, digits and _`);
   const poolMax = Number(u.searchParams.get('pool_max') ?? 10);
   if (!Number.isInteger(poolMax) || poolMax < 1) throw new Error(`Invalid pool_max [${u.searchParams.get('pool_max')}] in the store URL`);
+  const preparedParam = u.searchParams.get('prepared_statements') ?? 'on';
+  if (preparedParam !== 'on' && preparedParam !== 'off') throw new Error(`Invalid prepared_statements [${preparedParam}] in the store URL: expected on or off`);
   u.searchParams.delete('schema');
   u.searchParams.delete('pool_max');
+  u.searchParams.delete('prepared_statements');
   if (!u.searchParams.has('application_name')) u.searchParams.set('application_name', 'tributary');
   const target = `${u.hostname || u.searchParams.get('host') || 'localhost'}:${u.port || 5432}${u.pathname}`;
-  return { connectionString: u.toString(), schema, poolMax, target };
+  return { connectionString: u.toString(), schema, poolMax, prepared: preparedParam === 'on', target };
 }
 
 export function quoteIdent(name: string): string {
@@ -103,9 +108,25 @@ export function unstorable(e: unknown): ApiError {
  */
 const BEGIN = 'BEGIN; SET LOCAL idle_in_transaction_session_timeout = 15000; SELECT txid_current()::text AS xid';
 
+/** A statement PostgreSQL parses and plans once per connection (a named prepared statement of `pg`). */
+export interface Prepared {
+  /** Absent with `prepared_statements=off`: an unnamed statement, parsed at each call. */
+  name?: string;
+  text: string;
+}
+
+/** pg refused the statement before sending it (the connection was already closed). */
+const NOT_SENT = /not queryable/i;
+
 const ATTEMPTS = 4;
 const RETRY_BUDGET_MS = 2000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What an attempt had sent when its connection failed: a COMMIT (with its transaction id), or an autocommit write. */
+interface Commit<T> {
+  pending?: { xid: string; value: T };
+  sent?: true;
+}
 
 export class PgDatabase {
   readonly pool: pg.Pool;
@@ -134,6 +155,41 @@ export class PgDatabase {
         (outcomeUnknown ? '; the connection was lost while committing, so the write may or may not have been applied' : '') +
         '; retry later',
     );
+  }
+
+  private readonly names = new Map<string, string>();
+
+  /**
+   * Names `text` as a prepared statement: each pooled connection parses and plans it on first
+   * use, then sends only the name and the values (no parse, no plan per call).
+   */
+  prepare(text: string): Prepared {
+    if (!this.opts.prepared) return { text };
+    let name = this.names.get(text);
+    if (!name) this.names.set(text, (name = `tributary_${this.names.size + 1}`));
+    return { name, text };
+  }
+
+  /** One prepared read statement, retried like `read`. */
+  async run<R extends pg.QueryResultRow = any>(p: Prepared, values: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.read((c) => c.query<R>({ name: p.name, text: p.text, values }));
+  }
+
+  /**
+   * One prepared write statement in autocommit: one round trip, atomic on its own (no BEGIN,
+   * no COMMIT). A connection that fails before the statement was sent is retried like a read;
+   * once it was sent the outcome is unknown (a retry could apply it twice), so the caller gets
+   * the 503 saying the write may or may not have been applied, as for a lost COMMIT.
+   */
+  async write<R extends pg.QueryResultRow = any>(p: Prepared, values: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.attempt(async (c, commit) => {
+      try {
+        return await c.query<R>({ name: p.name, text: p.text, values });
+      } catch (e) {
+        if (isConnectionError(e) && !NOT_SENT.test(String((e as Error)?.message))) commit.sent = true;
+        throw e;
+      }
+    });
   }
 
   /** Runs read-only work (a statement or a few), retrying when the connection fails. */
@@ -186,7 +242,7 @@ export class PgDatabase {
     });
   }
 
-  private async attempt<T>(run: (c: pg.PoolClient, commit: { pending?: { xid: string; value: T } }) => Promise<T>): Promise<T> {
+  private async attempt<T>(run: (c: pg.PoolClient, commit: Commit<T>) => Promise<T>): Promise<T> {
     const started = Date.now();
     const onError = () => {};
     for (let attempt = 1; ; attempt++) {
@@ -203,7 +259,7 @@ export class PgDatabase {
         }
         throw this.unavailable(e);
       }
-      const commit: { pending?: { xid: string; value: T } } = {};
+      const commit: Commit<T> = {};
       try {
         const value = await run(client, commit);
         client.removeListener('error', onError);
@@ -213,6 +269,7 @@ export class PgDatabase {
         client.removeListener('error', onError);
         if (isConnectionError(e)) {
           client.release(true);
+          if (commit.sent) throw this.unavailable(e, true);
           if (commit.pending) {
             const outcome = await this.commitOutcome(commit.pending.xid);
             if (outcome === 'committed') return commit.pending.value;

@@ -31,6 +31,11 @@ describe('postgres store URL', () => {
     assert.deepEqual([d.schema, d.poolMax, d.target], ['public', 10, 'localhost:5432/db']);
     assert.throws(() => parseStoreUrl('postgres://u@h/db?schema=bad;drop'), /Invalid schema name/);
     assert.throws(() => parseStoreUrl('postgres://u@h/db?pool_max=0'), /pool_max/);
+    assert.equal(d.prepared, true);
+    const off = parseStoreUrl('postgres://u@h/db?prepared_statements=off');
+    assert.equal(off.prepared, false);
+    assert.equal(new URL(off.connectionString).searchParams.get('prepared_statements'), null);
+    assert.throws(() => parseStoreUrl('postgres://u@h/db?prepared_statements=maybe'), /prepared_statements \[maybe\].*on or off/);
   });
 
   it('an unreachable server gives 503 unavailable_shards_exception with the reason, not a crash', async () => {
@@ -219,6 +224,36 @@ if (await requirePg('postgres store')) {
       } finally {
         await store.close();
         await dropSchema(schema);
+      }
+    });
+
+    it('prepared_statements=off (a pooler that cannot keep them): the same answers from unnamed statements', async () => {
+      const schema = randomSchema();
+      const store = await openPostgresStore(pgUrl({ schema, prepared_statements: 'off' }));
+      try {
+        const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
+        // Concurrent: batched puts and gets as well as single ones.
+        assert.deepEqual(await Promise.all(ids.map((id) => store.connectors.put(id, connectorDoc({ index_name: `search-${id}` })))), ids.map(() => 'created'));
+        assert.equal(await store.connectors.put('p0', connectorDoc({ index_name: 'search-p0', name: 'again' })), 'updated');
+        const got = await Promise.all(ids.map((id) => store.connectors.getJson(id, false)));
+        assert.ok(got.every((j, i) => JSON.parse(j!).id === ids[i]));
+        assert.equal((await store.connectors.update('p1', (d) => ({ ...d, name: 'changed' })))!.result, 'updated');
+      } finally {
+        await store.close();
+        await dropSchema(schema);
+      }
+      // What the connection keeps: a named statement with the default, none with off.
+      for (const [setting, expected] of [['on', ['tributary_1']], ['off', []]] as const) {
+        const db = new PgDatabase(parseStoreUrl(pgUrl({ prepared_statements: setting, pool_max: '1' })));
+        try {
+          const p = db.prepare('SELECT $1::int + 1 AS n');
+          assert.equal((await db.run(p, [1])).rows[0].n, 2);
+          assert.equal((await db.run(p, [2])).rows[0].n, 3);
+          const kept = await db.read((c) => c.query('SELECT name FROM pg_prepared_statements ORDER BY name'));
+          assert.deepEqual(kept.rows.map((r) => r.name), expected, setting);
+        } finally {
+          await db.close();
+        }
       }
     });
 

@@ -1,13 +1,15 @@
 /**
- * Sync jobs in PostgreSQL (see store.ts for the contract). `update` locks the row with
- * `SELECT … FOR UPDATE`, so a claim or status transition checked by the mutator cannot race
- * another process.
+ * Sync jobs in PostgreSQL (see store.ts for the contract). `update` writes only if the row's
+ * `seq_no` is still the one the mutator saw (row-update.ts), so a claim or status transition
+ * checked by the mutator cannot race another process. Single-row writes are one prepared
+ * statement in autocommit.
  */
 import type { SyncJobDoc } from '../../domain/sync-job/document.js';
 import { countSql, pageSql, syncJobWhere, withoutNul } from '../list-query.js';
-import { applyMutation, seqOf, withId } from '../mutation.js';
+import { seqOf, withId } from '../mutation.js';
 import type { ListResult, SyncJobQuery, SyncJobStore } from '../store.js';
 import { isUnstorableDocument, pgDialect, unstorable, type PgDatabase } from './database.js';
+import { rowUpdater } from './row-update.js';
 
 /** created_at descending (missing last, as SQLite sorts), then insertion order descending. */
 const ORDER = 'created_at DESC NULLS LAST, seq DESC';
@@ -20,16 +22,19 @@ export function pgSyncJobStore(db: PgDatabase): SyncJobStore {
   const t = `${db.s}.sync_jobs`;
   const nextSeq = `nextval('${db.s}.sync_jobs_seq_no')`;
   type SeqCols = { seq_no: string; version: string };
+  const insertRow = db.prepare(`INSERT INTO ${t} (id, doc) VALUES ($1, $2)`);
+  const getRow = db.prepare(`SELECT doc, seq_no, version FROM ${t} WHERE id = $1`);
+  const getText = db.prepare(`SELECT doc::text AS doc FROM ${t} WHERE id = $1`);
+  // A delete consumes a sequence number per document, as in Elasticsearch.
+  const deleteRow = db.prepare(`DELETE FROM ${t} WHERE id = $1 RETURNING ${nextSeq}`);
   return {
     async create(id, doc) {
-      await db.tx(async (c) => {
-        await c.query(`INSERT INTO ${t} (id, doc) VALUES ($1, $2)`, [id, JSON.stringify(doc)]).catch((e) => {
-          throw writeError(e);
-        });
+      await db.write(insertRow, [id, JSON.stringify(doc)]).catch((e) => {
+        throw writeError(e);
       });
     },
     async get(id) {
-      const r = await db.query<{ doc: SyncJobDoc } & SeqCols>(`SELECT doc, seq_no, version FROM ${t} WHERE id = $1`, [id]);
+      const r = await db.run<{ doc: SyncJobDoc } & SeqCols>(getRow, [id]);
       return r.rows[0] ? { id, doc: r.rows[0].doc, seq: seqOf(r.rows[0]) } : null;
     },
     async scan(afterId, limit) {
@@ -40,31 +45,12 @@ export function pgSyncJobStore(db: PgDatabase): SyncJobStore {
       return r.rows.map((row) => ({ id: row.id, doc: row.doc, seq: seqOf(row) }));
     },
     async getJson(id) {
-      const r = await db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${t} WHERE id = $1`, [id]);
+      const r = await db.run<{ doc: string }>(getText, [id]);
       return r.rows[0] ? withId(id, r.rows[0].doc) : null;
     },
-    async update(id, mutate, opts = {}) {
-      return db.tx(async (c) => {
-        const r = await c.query<{ doc: SyncJobDoc } & SeqCols>(`SELECT doc, seq_no, version FROM ${t} WHERE id = $1 FOR UPDATE`, [id]);
-        const row = r.rows[0];
-        if (!row) return null;
-        const current = seqOf(row);
-        const out = applyMutation(row.doc, current, mutate, opts);
-        if (!out.write) return { result: out.result, doc: out.doc, seq: current };
-        const w = await c
-          .query<SeqCols>(`UPDATE ${t} SET doc = $2, seq_no = ${nextSeq}, version = version + 1 WHERE id = $1 RETURNING seq_no, version`, [
-            id,
-            JSON.stringify(out.doc),
-          ])
-          .catch((e) => {
-            throw writeError(e);
-          });
-        return { result: out.result, doc: out.doc, seq: seqOf(w.rows[0]) };
-      });
-    },
+    update: rowUpdater<SyncJobDoc>(db, t, nextSeq, false, (e) => writeError(e)),
     async delete(id) {
-      // A delete consumes a sequence number per document, as in Elasticsearch.
-      return db.tx(async (c) => ((await c.query(`DELETE FROM ${t} WHERE id = $1 RETURNING ${nextSeq}`, [id])).rowCount ?? 0) > 0);
+      return ((await db.write(deleteRow, [id])).rowCount ?? 0) > 0;
     },
     async deleteByConnector(connectorId) {
       return db.tx(async (c) => {
