@@ -1,9 +1,10 @@
 /**
  * A sync the way users run it (issue 15): `tributary serve` with its in-process worker, a
  * connector of a served type created and configured over the API, a full sync requested with
- * `POST _connector/_sync_job`. While the sync runs, `GET _connector/<id>` is sent back to back on
- * two keep-alive connections (each request's latency recorded) and the server's event-loop delay
- * is sampled inside it (bench/loop-probe.mjs). The server's RSS is sampled from /proc.
+ * `POST _connector/_sync_job`. While the sync runs, `GET _connector/<id>` is sent every 20 ms on
+ * a keep-alive connection (each request's latency recorded: a steady probe, not a load that would
+ * take the sync's CPU on a small machine) and the server's event-loop delay is sampled inside it
+ * (bench/loop-probe.mjs). The server's RSS is sampled from /proc.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -49,7 +50,7 @@ export interface ServedSyncSpec {
 }
 
 const CONNECTOR = 'bench-sync';
-const HAMMER_CONNECTIONS = 2;
+const PROBE_EVERY_MS = 20;
 
 function vmRss(pid: number): number {
   try {
@@ -85,23 +86,25 @@ function call(agent: Agent, url: string, method: string, path: string, body?: un
   });
 }
 
-/** Sends `GET _connector/<id>` back to back on `connections` connections until `stop()`. */
-function hammer(url: string, connections: number): { stop(): Promise<number[]> } {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+/** Sends `GET _connector/<id>` every PROBE_EVERY_MS (or right after a slower answer) until `stop()`. */
+function probe(url: string): { stop(): Promise<number[]> } {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const times: number[] = [];
   let running = true;
-  const loops = Array.from({ length: connections }, async () => {
+  const loop = (async () => {
     while (running) {
       const t0 = performance.now();
       const res = await call(agent, url, 'GET', `/_connector/${CONNECTOR}`);
-      times.push(performance.now() - t0);
+      const took = performance.now() - t0;
+      times.push(took);
       if (res.status !== 200) throw new Error(`GET _connector/${CONNECTOR}: ${res.status}`);
+      if (took < PROBE_EVERY_MS) await new Promise((r) => setTimeout(r, PROBE_EVERY_MS - took));
     }
-  });
+  })();
   return {
     async stop() {
       running = false;
-      await Promise.all(loops);
+      await loop;
       agent.destroy();
       return times;
     },
@@ -125,10 +128,10 @@ export async function servedSync(spec: ServedSyncSpec): Promise<ServedSync> {
   const config = join(dir, 'tributary.yml');
   writeFileSync(config, 'worker:\n  poll_interval: 500ms\n  job_poll_interval: 500ms\n  heartbeat: 2s\n');
   const port = await freePort();
-  const probe = new URL('./loop-probe.mjs', import.meta.url).pathname;
+  const loopProbe = new URL('./loop-probe.mjs', import.meta.url).pathname;
   const server = await startServer(
     'tributary serve',
-    [...(spec.nodeArgs ?? []), '--import', probe, ...nodeArgsFor('src/cli/main.ts'), 'serve', '--port', String(port), '--data', join(dir, 'data'), '--config', config, '--log-level', 'warn'],
+    [...(spec.nodeArgs ?? []), '--import', loopProbe, ...nodeArgsFor('src/cli/main.ts'), 'serve', '--port', String(port), '--data', join(dir, 'data'), '--config', config, '--log-level', 'warn'],
     port,
     { env: { ...process.env, BENCH_LOOP_FILE: loopFile } },
   );
@@ -157,7 +160,7 @@ export async function servedSync(spec: ServedSyncSpec): Promise<ServedSync> {
     if (conf.status >= 300) throw new Error(`PUT _configuration: ${conf.status} ${JSON.stringify(conf.body)}`);
 
     // GET alone, for reference.
-    const idle = hammer(server.url, HAMMER_CONNECTIONS);
+    const idle = probe(server.url);
     await new Promise((r) => setTimeout(r, 3000));
     const idleGet = percentiles(await idle.stop());
 
@@ -165,7 +168,7 @@ export async function servedSync(spec: ServedSyncSpec): Promise<ServedSync> {
     let peakAtMark = NaN;
     const sampler = setInterval(() => (peak = Math.max(peak, vmRss(pid))), 100);
     await loopWindow();
-    const load = hammer(server.url, HAMMER_CONNECTIONS);
+    const load = probe(server.url);
     const job = await api('POST', '/_connector/_sync_job', { id: CONNECTOR, job_type: 'full' });
     if (job.status >= 300) throw new Error(`POST _sync_job: ${job.status} ${JSON.stringify(job.body)}`);
     const done = await until('the sync job', 60 * 60_000, async () => {
