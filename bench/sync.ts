@@ -1,62 +1,52 @@
 /**
- * Benchmark of the database sources (issue 7; results in docs/benchmarks.md, "Database
- * sources"). Loads N rows of about 1 KB into PostgreSQL and MySQL (kept between runs), then
- * measures, each phase in its own child process so peak memory is per phase:
+ * Benchmark of syncs as users run them (issues 7 and 15; results in docs/benchmarks.md,
+ * "Database sources"). Loads N rows of about 1 KB into PostgreSQL and MySQL (kept between runs)
+ * and writes a tree of N files of about 900 bytes for the directory source, then, for each
+ * source, runs each phase in its own process:
  *
- *   raw read       bare pg-query-stream / mysql2 stream of `SELECT *` (the source-side ceiling)
+ *   raw read       bare pg-query-stream / mysql2 stream of `SELECT *` (directory: readdir + readFile)
+ *   client read    `psql \copy … TO STDOUT` / `mysql --batch --quick` into /dev/null   — ceiling (a)
  *   getDocs        Tributary's source, documents counted and dropped
- *   raw insert     ContentIndex.bulk of equivalent documents in batches (the index-side ceiling)
- *   full sync      the runtime's runSync: source → rules → shaping → byte queue → EmbeddedSink
+ *   SQLite insert  better-sqlite3: plain table + contentless FTS5, 1,000 rows per transaction — ceiling (b)
+ *   engine insert  ContentIndex.bulk of equivalent documents (only with --engine)
+ *   served sync    `tributary serve` (in-process worker) syncs a connector of that type into the
+ *                  embedded index while `GET _connector/<id>` runs back to back; the server's RSS
+ *                  and event-loop delay are sampled (bench/sync-serve.ts)
  *
- * The parent samples each child's RSS from /proc every 100 ms (peak so far at 100k rows and at
- * the end) and reads the child's own high-water mark (VmHWM) when it finishes.
+ * The ceiling is the slower of (a) and (b); the served sync is compared with it.
  *
- *   npm run bench:sync                      # 1,000,000 rows
- *   node --import tsx bench/sync.ts 200000  # or BENCH_ROWS=200000
- *   BENCH_DBS=postgresql node --import tsx bench/sync.ts --no-docs
+ *   npm run bench:sync                        # 1,000,000 rows
+ *   node --import tsx bench/sync.ts 200000    # or BENCH_ROWS=200000
+ *   BENCH_SOURCES=postgresql,directory node --import tsx bench/sync.ts --no-docs
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import mysql from 'mysql2';
 import mysqlP from 'mysql2/promise';
 import pg from 'pg';
 import QueryStream from 'pg-query-stream';
-import { runSync } from '../src/runtime/sync/pipeline.js';
 import { DEFAULT_LIMITS } from '../src/runtime/sync/limits.js';
-import { SyncStats } from '../src/runtime/sync/stats.js';
 import { ContentIndex } from '../src/content-index/content-index.js';
 import type { BulkItem } from '../src/content-index/bulk.js';
-import { EmbeddedSink } from '../src/sink/embedded/embedded-sink.js';
 import { mysqlSource } from '../src/sources/mysql/datasource.js';
 import { postgresqlSource } from '../src/sources/postgresql/datasource.js';
-import type { Source, SourceDocument, SyncContext } from '../src/sources/source.js';
+import { directorySource } from '../src/sources/directory/datasource.js';
+import type { Source, SyncContext } from '../src/sources/source.js';
+import { clientRead, directoryWalk, sqliteInsert, type Kind } from './sync-ceiling.js';
+import { LOREM, jsRow, tableName, treeFor } from './sync-rows.js';
+import { servedSync, type ServedSync } from './sync-serve.js';
 
-type Db = 'postgresql' | 'mysql';
-type Phase = 'raw-read' | 'get-docs' | 'raw-insert' | 'full-sync';
+type Phase = 'raw-read' | 'client-read' | 'get-docs' | 'sqlite-insert' | 'engine-insert';
 
 const PG_URL = new URL(process.env.TRIBUTARY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
 const MY_URL = new URL(process.env.TRIBUTARY_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
-const LOREM = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua ut enim ad minim veniam quis nostrud ';
-const CATEGORIES = ['news', 'docs', 'blog', 'faq', 'wiki'];
 const PROGRESS_EVERY = 10_000;
 const MARK = 100_000;
 
-const tableName = (rows: number) => `tributary_bench_${rows}`;
-
 // ---- loading -------------------------------------------------------------------------------
-
-/** One bench row, as both databases generate it and as the raw-insert phase rebuilds it. */
-function jsRow(n: number) {
-  const body = LOREM.repeat(8).substring(n % 113, (n % 113) + 900);
-  return {
-    id: n, title: `Item ${n} ${'x'.repeat(32)}`, body, category: CATEGORIES[n % 5], score: n / 7,
-    amount: Math.round(n * 1.37) / 100, active: n % 3 === 0, created: '2024-01-01',
-    updated_at: new Date(Date.UTC(2024, 0, 1) + n * 1000).toISOString(),
-  };
-}
 
 function pgConn() {
   return new pg.Client({ connectionString: PG_URL.href });
@@ -125,44 +115,37 @@ function progress(n: number): void {
   if (n % PROGRESS_EVERY === 0) process.stdout.write(`P ${n}\n`);
 }
 
-function sourceFor(db: Db, rows: number): Source {
-  return db === 'postgresql'
-    ? postgresqlSource.create({
+function configurationFor(kind: Kind, rows: number): Record<string, unknown> {
+  if (kind === 'directory') return { path: treeFor(rows) };
+  return kind === 'postgresql'
+    ? {
         host: PG_URL.hostname, port: Number(PG_URL.port || 5432), username: decodeURIComponent(PG_URL.username || 'postgres'),
         password: decodeURIComponent(PG_URL.password), database: PG_URL.pathname.slice(1), schema: 'public', tables: tableName(rows),
-      })
-    : mysqlSource.create({
+      }
+    : {
         host: MY_URL.hostname, port: Number(MY_URL.port || 3306), user: decodeURIComponent(MY_URL.username || 'root'),
         password: decodeURIComponent(MY_URL.password), database: MY_URL.pathname.slice(1), tables: tableName(rows),
-      });
+      };
 }
 
-/** Counts what the source yields (progress lines for the parent's RSS marks). */
-function counted(src: Source): Source {
-  return {
-    ...src,
-    ping: () => src.ping(),
-    close: () => src.close(),
-    cursorAfterFullSync: () => src.cursorAfterFullSync?.() ?? null,
-    async *getDocs(ctx: SyncContext) {
-      let n = 0;
-      for await (const d of src.getDocs(ctx)) {
-        yield d;
-        progress(++n);
-      }
-    },
-  };
+function sourceFor(kind: Kind, rows: number): Source {
+  const config = configurationFor(kind, rows);
+  return kind === 'postgresql' ? postgresqlSource.create(config) : kind === 'mysql' ? mysqlSource.create(config) : directorySource.create(config);
 }
 
 const quiet = { info() {}, warn(m: string) { process.stderr.write(m + '\n'); }, error(m: string) { process.stderr.write(m + '\n'); } };
 
 function ctx(): SyncContext {
-  return { signal: new AbortController().signal, advancedRules: {}, basicRules: [], syncCursor: null, checkpoint: async () => {}, log: quiet };
+  return {
+    signal: new AbortController().signal, advancedRules: {}, basicRules: [], syncCursor: null, checkpoint: async () => {}, log: quiet,
+    pipeline: { extract_binary_content: true, reduce_whitespace: true },
+  };
 }
 
-async function rawRead(db: Db, rows: number): Promise<number> {
+async function rawRead(kind: Kind, rows: number): Promise<number> {
   let n = 0;
-  if (db === 'postgresql') {
+  if (kind === 'directory') return directoryWalk(treeFor(rows));
+  if (kind === 'postgresql') {
     const c = pgConn();
     await c.connect();
     const qs = c.query(new QueryStream(`SELECT * FROM public.${tableName(rows)}`, [], { batchSize: 1000 }));
@@ -176,15 +159,16 @@ async function rawRead(db: Db, rows: number): Promise<number> {
   return n;
 }
 
-async function getDocs(db: Db, rows: number): Promise<number> {
-  const src = sourceFor(db, rows);
+async function getDocs(kind: Kind, rows: number): Promise<number> {
+  const src = sourceFor(kind, rows);
   let n = 0;
   for await (const _d of src.getDocs(ctx())) progress(++n);
   await src.close();
   return n;
 }
 
-async function rawInsert(rows: number): Promise<number> {
+/** The engine's own bulk rate (database rows only): what the engine adds over the SQLite ceiling. */
+async function engineInsert(rows: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-sync-'));
   const ci = new ContentIndex(join(dir, 'content.db'));
   try {
@@ -203,30 +187,7 @@ async function rawInsert(rows: number): Promise<number> {
     }
     return rows;
   } finally {
-    ci.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function fullSync(db: Db, rows: number): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-sync-'));
-  const sink = new EmbeddedSink(new ContentIndex(join(dir, 'content.db')), true);
-  const stats = new SyncStats();
-  const source = counted(sourceFor(db, rows));
-  try {
-    const res = await runSync({
-      source, sink, stats, limits: DEFAULT_LIMITS, generation: 1, stop: new AbortController().signal,
-      checkpoint: async () => {}, log: quiet,
-      spec: {
-        jobType: 'full', serviceType: db, index: 'bench', language: null, rules: [], advancedRules: {}, syncCursor: null,
-        pipeline: { extract_binary_content: true, reduce_whitespace: true },
-      },
-    });
-    if (!res.finished || stats.indexed !== rows) throw new Error(`sync indexed ${stats.indexed} of ${rows} (finished: ${res.finished})`);
-    return stats.indexed;
-  } finally {
-    await source.close();
-    await sink.close();
+    await ci.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -240,10 +201,14 @@ function vm(field: 'VmRSS' | 'VmHWM', pid: number | 'self'): number {
   }
 }
 
-async function child(phase: Phase, db: Db, rows: number): Promise<void> {
+async function child(phase: Phase, kind: Kind, rows: number): Promise<void> {
   const t0 = performance.now();
   const n =
-    phase === 'raw-read' ? await rawRead(db, rows) : phase === 'get-docs' ? await getDocs(db, rows) : phase === 'raw-insert' ? await rawInsert(rows) : await fullSync(db, rows);
+    phase === 'raw-read' ? await rawRead(kind, rows)
+      : phase === 'client-read' ? await clientRead(kind as 'postgresql' | 'mysql', kind === 'postgresql' ? PG_URL : MY_URL, rows)
+        : phase === 'get-docs' ? await getDocs(kind, rows)
+          : phase === 'sqlite-insert' ? sqliteInsert(kind, rows, progress)
+            : await engineInsert(rows);
   const ms = performance.now() - t0;
   process.stdout.write(`R ${JSON.stringify({ n, ms, hwm: vm('VmHWM', 'self') })}\n`);
 }
@@ -260,7 +225,7 @@ interface PhaseResult {
   hwm: number;
 }
 
-async function runPhase(phase: Phase, db: Db, rows: number): Promise<PhaseResult> {
+async function runPhase(phase: Phase, db: Kind, rows: number): Promise<PhaseResult> {
   // Imported here, in the parent only: the children run this file from dist/, which has no scripts/.
   const { nodeArgsFor } = await import('../scripts/dist.mjs');
   return new Promise((resolve, reject) => {
@@ -295,83 +260,88 @@ async function runPhase(phase: Phase, db: Db, rows: number): Promise<PhaseResult
 const fmtRate = (r: number) => Math.round(r).toLocaleString('en-US');
 const mb = (b: number) => (Number.isFinite(b) ? Math.round(b / 2 ** 20).toString() : 'n/a');
 
+const pct = (x: number, of: number) => `${Math.round((x / of) * 100)} %`;
+const NAMES: Record<Kind, string> = { postgresql: 'PostgreSQL', mysql: 'MySQL (MariaDB)', directory: 'directory' };
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') return child(args[1] as Phase, args[2] as Db, Number(args[3]));
+  if (args[0] === '--child') return child(args[1] as Phase, args[2] as Kind, Number(args[3]));
   const rows = Number(args.find((a) => /^\d+$/.test(a)) ?? process.env.BENCH_ROWS ?? 1_000_000);
-  const dbs = (process.env.BENCH_DBS ?? 'postgresql,mysql').split(',').map((s) => s.trim()) as Db[];
+  const kinds = (process.env.BENCH_SOURCES ?? process.env.BENCH_DBS ?? 'postgresql,mysql,directory').split(',').map((s) => s.trim()) as Kind[];
   const writeDocs = !args.includes('--no-docs');
+  const engine = args.includes('--engine');
+  const load = loadavg()[0];
 
   console.log(`rows: ${rows.toLocaleString('en-US')} of about 1 KB; phases run one at a time, each in its own process`);
   const lines: string[] = [];
+  const live: string[] = [];
   const verdicts: string[] = [];
-  for (const db of dbs) {
-    await (db === 'postgresql' ? loadPostgres(rows) : loadMysql(rows));
-    const read = await runPhase('raw-read', db, rows);
-    console.log(`${db} raw read: ${fmtRate(read.rate)} rows/s, peak RSS ${mb(read.peak)} MB`);
-    const docs = await runPhase('get-docs', db, rows);
-    console.log(`${db} getDocs: ${fmtRate(docs.rate)} docs/s, peak RSS ${mb(docs.peakAtMark)} MB at 100k, ${mb(docs.peak)} MB at end`);
+  for (const kind of kinds) {
+    if (kind === 'postgresql') await loadPostgres(rows);
+    else if (kind === 'mysql') await loadMysql(rows);
+    else treeFor(rows);
+    const read = await runPhase('raw-read', kind, rows);
+    console.log(`${kind} raw read: ${fmtRate(read.rate)} rows/s, peak RSS ${mb(read.peak)} MB`);
+    const client = kind === 'directory' ? read : await runPhase('client-read', kind, rows);
+    if (kind !== 'directory') console.log(`${kind} client read: ${fmtRate(client.rate)} rows/s`);
+    const docs = await runPhase('get-docs', kind, rows);
+    console.log(`${kind} getDocs: ${fmtRate(docs.rate)} docs/s, peak RSS ${mb(docs.peakAtMark)} MB at 100k, ${mb(docs.peak)} MB at end`);
+    if (engine && kind !== 'directory') {
+      const e = await runPhase('engine-insert', kind, rows);
+      console.log(`engine insert: ${fmtRate(e.rate)} docs/s, peak RSS ${mb(e.peak)} MB`);
+    }
     // The index-side ceiling is measured right before each sync: on a shared machine the load
     // changes over a run, and comparing phases minutes apart would mostly measure that.
-    const insert = await runPhase('raw-insert', db, rows);
-    console.log(`raw embedded insert: ${fmtRate(insert.rate)} docs/s, peak RSS ${mb(insert.peakAtMark)} MB at 100k, ${mb(insert.peak)} MB at end`);
-    const sync = await runPhase('full-sync', db, rows);
-    console.log(`${db} full sync: ${fmtRate(sync.rate)} docs/s, peak RSS ${mb(sync.peakAtMark)} MB at 100k, ${mb(sync.peak)} MB at end`);
-    const slower = Math.min(read.rate, insert.rate);
+    const insert = await runPhase('sqlite-insert', kind, rows);
+    console.log(`SQLite insert: ${fmtRate(insert.rate)} rows/s, peak RSS ${mb(insert.peak)} MB`);
+    const sync: ServedSync = await servedSync({ serviceType: kind, configuration: configurationFor(kind, rows), mark: Math.min(MARK, rows / 2) });
+    if (sync.indexed !== rows) throw new Error(`${kind}: the sync indexed ${sync.indexed} of ${rows}`);
+    console.log(`${kind} served sync: ${fmtRate(sync.rate)} docs/s, peak RSS ${mb(sync.peakAtMark)} → ${mb(sync.peak)} MB, loop delay p99 ${sync.loop.p99} ms, GET p99 ${sync.get.p99.toFixed(1)} ms`);
+    const ceiling = Math.min(client.rate, insert.rate);
     const yes = (ok: boolean) => (ok ? 'met' : 'missed');
     verdicts.push(
-      `${db === 'postgresql' ? 'PostgreSQL' : 'MySQL'}: rate ${yes(sync.rate >= 0.5 * slower)}, ` +
-        `peak RSS ≤ 200 MB ${yes(sync.peak <= 200 * 2 ** 20)} (getDocs alone ${yes(docs.peak <= 200 * 2 ** 20)}), ` +
-        `flat ${yes(!(sync.peak > 1.1 * sync.peakAtMark) && !(docs.peak > 1.25 * docs.peakAtMark))}`,
+      `${NAMES[kind]}: rate ${yes(sync.rate >= 0.5 * ceiling)}, peak RSS ≤ 200 MB ${yes(sync.peak <= 200 * 2 ** 20)}, ` +
+        `flat ${yes(!(sync.peak > 1.1 * sync.peakAtMark))}, loop p99 ≤ 10 ms ${yes(sync.loop.p99 <= 10)}, GET p99 ≤ 20 ms ${yes(sync.get.p99 <= 20)}`,
     );
     lines.push(
-      `| ${db === 'postgresql' ? 'PostgreSQL' : 'MySQL (MariaDB)'} | ${fmtRate(read.rate)} | ${fmtRate(docs.rate)} (${Math.round((docs.rate / read.rate) * 100)} %) | ` +
-        `${fmtRate(insert.rate)} | **${fmtRate(sync.rate)}** | ${Math.round((sync.rate / slower) * 100)} % | ` +
-        `${mb(docs.peakAtMark)} → ${mb(docs.peak)} | ${mb(insert.peakAtMark)} → ${mb(insert.peak)} | ${mb(sync.peakAtMark)} → ${mb(sync.peak)} (HWM ${mb(sync.hwm)}) |`,
+      `| ${NAMES[kind]} | ${fmtRate(read.rate)} | ${kind === 'directory' ? '–' : fmtRate(client.rate)} | ${fmtRate(docs.rate)} | ${fmtRate(insert.rate)} | ` +
+        `**${fmtRate(sync.rate)}** | ${pct(sync.rate, ceiling)} | ${mb(sync.peakAtMark)} → ${mb(sync.peak)} |`,
+    );
+    live.push(
+      `| ${NAMES[kind]} | ${sync.loop.p50} / ${sync.loop.p99} / ${sync.loop.max} | ${ms(sync.get.p50)} / ${ms(sync.get.p99)} / ${ms(sync.get.max)} (${sync.get.n.toLocaleString('en-US')}) | ${ms(sync.idleGet.p50)} / ${ms(sync.idleGet.p99)} |`,
     );
   }
   const table = [
-    '| database | raw stream read (rows/s) | source getDocs (docs/s, % of raw) | raw embedded insert (docs/s) | full sync into embedded index (docs/s) | sync / slower raw | peak RSS MB at 100k → end: getDocs | raw insert | full sync |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `Rows: ${rows.toLocaleString('en-US')}. Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, shared with other work ` +
+      `(load average ${load.toFixed(1)} at the start); Node ${process.version}; ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    '| source | raw stream read (rows/s) | client read, ceiling (a) (rows/s) | source getDocs (docs/s) | SQLite insert, ceiling (b) (rows/s) | served sync (docs/s) | sync / ceiling | serving process peak RSS MB at 100k → end |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...lines,
+    '',
+    '| source | event-loop delay during the sync, ms p50 / p99 / max | `GET _connector/<id>` during the sync, ms p50 / p99 / max (requests) | the same GET alone, ms p50 / p99 |',
+    '|---|---:|---:|---:|',
+    ...live,
     '',
     `Against the targets: ${verdicts.join('; ')}.`,
   ].join('\n');
   console.log('\n' + table);
-  if (writeDocs) writeSection(rows, table);
+  if (writeDocs) writeResults(table);
 }
 
-function writeSection(rows: number, table: string): void {
+const ms = (x: number) => x.toFixed(1);
+
+/** Replaces the results between the markers of "Database sources" in docs/benchmarks.md. */
+function writeResults(table: string): void {
   const file = new URL('../docs/benchmarks.md', import.meta.url).pathname;
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const section = `## Database sources
-
-\`npm run bench:sync\` (bench/sync.ts): ${rows.toLocaleString('en-US')} rows of about 1 KB (bigint key, title, ~900-character body,
-category, double, decimal, boolean, date, timestamp) in one table, read with the default \`fetch_size\` (1000).
-Each phase runs alone in its own process; RSS is sampled every 100 ms from /proc (the peak until 100k rows, then
-until the end; HWM = the kernel's high-water mark). Raw stream read = bare pg-query-stream / mysql2 stream of
-\`SELECT *\`; raw embedded insert = \`ContentIndex.bulk\` of equivalent documents in batches of ${DEFAULT_LIMITS.batchDocs}; full sync =
-the runtime's \`runSync\` (rules, shaping, byte-bounded queue, bulk batches, sweep) into the embedded index.
-Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, shared with other work; Node ${process.version};
-${new Date().toISOString().slice(0, 10)}.
-
-${table}
-
-Targets (issue 7): full sync ≥ 50 % of the slower raw rate; peak RSS ≤ 200 MB and flat from 100k to 1M rows.
-
-Reading the numbers: the source streams in keyset pages, so its own heap after garbage collection stays at
-about 10 MB whatever the table size (checked at 200k rows by the shared source suite); most of each phase's RSS
-is the Node process with every module loaded (the children run the compiled build in dist/, as \`tributary\` does:
-about 75 MB before the first row; through tsx it was about 110 MB) and, for the insert and
-sync phases, the embedded index (SQLite page cache, FTS5 segments) plus the runtime's byte-bounded queue
-(${DEFAULT_LIMITS.queueBytes / 2 ** 20} MiB of serialized documents by default). The raw embedded insert is the slower ceiling by far, so the
-full sync rate is bound by the index; the machine is shared, so rates move by tens of percent between runs
-(each ceiling is measured right before the sync it is compared with).
-`;
-  const re = /## Database sources\n[\s\S]*?(?=\n## |$)/;
-  const out = re.test(text) ? text.replace(re, section.trimEnd() + '\n') : text.trimEnd() + '\n\n' + section;
+  const text = readFileSync(file, 'utf8');
+  const begin = '<!-- bench:sync results -->';
+  const end = '<!-- /bench:sync results -->';
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  const out = a >= 0 && b > a ? text.slice(0, a + begin.length) + '\n' + table + '\n' + text.slice(b) : text.trimEnd() + `\n\n${begin}\n${table}\n${end}\n`;
   writeFileSync(file, out);
-  console.log(`\nwrote ${file} ("Database sources")`);
+  console.log(`\nwrote ${file} (bench:sync results)`);
 }
 
 main().catch((err) => {

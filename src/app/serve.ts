@@ -118,7 +118,9 @@ async function start(
       );
     } else {
       const api = ConnectorApi.connect({ url, apiKey, insecureTls: Boolean(https) });
-      const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex!), log: pinoLog(server.log) });
+      const sink = await openSink(settings.content, { embedded: () => new EmbeddedSink(app.contentIndex!, false, { thread: true }), log: pinoLog(server.log) });
+      // The sink's write thread closes its connection when the server closes.
+      app.closers.push(() => sink.close());
       const { apiKey: _key, ...opts } = settings.worker;
       worker = new Worker({ ...opts, api, sink, sourcePolicy: sourcePolicy(settings.sources, securityConfig.enabled), log: pinoLog(server.log), metrics: metrics.sync }).start();
       metrics.watchWorker(worker);

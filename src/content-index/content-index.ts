@@ -63,6 +63,11 @@ export class ContentIndex {
   private readonly pits: PitContexts;
   /** Settles when the indexes created before doc values have them (doc-values-backfill.ts). */
   readonly docValuesReady: Promise<void>;
+  /** `PRAGMA data_version`: moves when another connection (a sync's write thread) commits. */
+  private readonly dataVersion: () => number;
+  private seenVersion = -1;
+  /** Handles dropped by catchUp inside a write: a caller may still hold one, so it is flushed too. */
+  private readonly retired = new Set<IndexHandle>();
 
   constructor(
     readonly path: string,
@@ -72,6 +77,8 @@ export class ContentIndex {
     this.cache = new StatementCache(this.db);
     this.highlighter = new Highlighter(this.db);
     this.nested = this.db.transaction((fn: () => unknown) => fn());
+    const version = this.db.prepare('PRAGMA data_version').pluck();
+    this.dataVersion = () => version.get() as number;
     this.searchLimits = { ...DEFAULT_SEARCH_LIMITS, ...opts.search };
     this.scrolls = new ScrollContexts({ ...DEFAULT_SCROLL_LIMITS, ...opts.scroll });
     this.pits = new PitContexts({ ...DEFAULT_PIT_LIMITS, ...opts.pit });
@@ -403,6 +410,7 @@ export class ContentIndex {
 
   /** The open index, or undefined (names with wildcards or commas are refused). */
   handle(name: string): IndexHandle | undefined {
+    if (!this.db.inTransaction) this.catchUp();
     const cached = this.handles.get(name);
     if (cached) return cached;
     if (/[*,]/.test(name) || name === '_all') {
@@ -438,15 +446,37 @@ export class ContentIndex {
    */
   private write<T>(fn: () => T): T {
     try {
+      // IMMEDIATE: the write lock is taken first, so no other connection commits while `fn` runs
+      // on handles that catchUp has just checked.
       return this.db.transaction(() => {
+        this.catchUp();
         const out = fn();
         for (const h of this.handles.values()) h.flush();
+        for (const h of this.retired) h.flush();
+        this.retired.clear();
         return out;
-      })();
+      }).immediate();
     } catch (e) {
+      this.retired.clear();
       this.handles.clear();
       this.cache.clear();
       throw e;
     }
+  }
+
+  /**
+   * Another connection to this file (the write thread of a sync, embedded-sink.ts) committed
+   * since this one last looked: the cached handles' field registries and `_seq_no` counters may
+   * be behind the database, so they are dropped and reloaded on next use.
+   */
+  private catchUp(): void {
+    const v = this.dataVersion();
+    if (v === this.seenVersion) return;
+    if (this.seenVersion !== -1) {
+      if (this.db.inTransaction) for (const h of this.handles.values()) this.retired.add(h);
+      this.handles.clear();
+      this.cache.clear();
+    }
+    this.seenVersion = v;
   }
 }

@@ -107,7 +107,8 @@ export class IndexHandle {
     this.insertText = db.prepare(`INSERT INTO ${f} (rowid, t) VALUES (?, ?)`);
     this.deleteText = db.prepare(`DELETE FROM ${f} WHERE rowid = ?`);
     this.countDocs = db.prepare(`SELECT count(*) AS n FROM ${d}`);
-    this.saveSeq = db.prepare('UPDATE ci_indices SET seq = ? WHERE id = ?');
+    // max(): a handle another connection's commit left behind never moves the counter back.
+    this.saveSeq = db.prepare('UPDATE ci_indices SET seq = max(seq, ?) WHERE id = ?');
   }
 
   /** Set between `mark()` and `undo()` / `release()`. */

@@ -28,15 +28,21 @@ function inspector(ci: ContentIndex): Inspector {
   };
 }
 
-sinkSuite('embedded index (EmbeddedSink, in-process)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tributary-embedded-sink-'));
-  const ci = new ContentIndex(join(dir, 'content.db'));
-  return {
-    sink: new EmbeddedSink(ci, true),
-    inspect: inspector(ci),
-    async close() {
-      ci.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+for (const [label, opts] of [
+  ['in-process, slices on the event loop', {}],
+  ['in-process, write thread', { thread: true }],
+  ['in-process, one-document slices', { sliceMs: 0 }],
+] as const) {
+  sinkSuite(`embedded index (EmbeddedSink, ${label})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-embedded-sink-'));
+    const ci = new ContentIndex(join(dir, 'content.db'));
+    return {
+      sink: new EmbeddedSink(ci, true, opts),
+      inspect: inspector(ci),
+      async close() {
+        ci.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  });
+}

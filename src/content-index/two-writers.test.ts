@@ -1,0 +1,52 @@
+/**
+ * Two connections writing one content file (the API's and a sync's write thread, embedded-sink.ts):
+ * each notices the other's commits (PRAGMA data_version) and reloads its index handles, so
+ * `_seq_no` keeps counting up, mappings the other added are known, and full text finds both.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ContentIndex } from './content-index.js';
+import { tempIndex, type TempIndex } from './temp-index.fixture.js';
+
+describe('embedded index: two writers on one file', () => {
+  let t: TempIndex;
+  let other: ContentIndex;
+  before(() => {
+    t = tempIndex({ search: { threads: 0 } });
+    other = new ContentIndex(t.path, { search: { threads: 0 }, docValuesBackfill: false });
+  });
+  after(async () => {
+    await other.close();
+    t.cleanup();
+  });
+
+  it('sees the other connection\'s index, documents, fields and _seq_no', () => {
+    assert.equal(t.ci.indexDocument('shared', 'a', { title: 'first alpha' }).body._seq_no, 0);
+    // The other connection writes to the index this one created and holds a handle of.
+    const bulk = other.bulk([
+      { action: 'index', index: 'shared', id: 'b', source: { title: 'second beta', count: 7 } },
+      { action: 'index', index: 'shared', id: 'c', source: { title: 'third gamma', tag: 'x' } },
+    ]);
+    assert.equal(bulk.errors, false);
+    const written = t.ci.indexDocument('shared', 'd', { title: 'fourth delta', count: 9 });
+    assert.equal(written.body._seq_no, 3, 'the counter continues after the other connection\'s writes');
+    const props = (t.ci.getMapping('shared').shared.mappings as { properties: Record<string, unknown> }).properties;
+    assert.deepEqual(Object.keys(props).sort(), ['count', 'tag', 'title']);
+    assert.equal(t.ci.count('shared').count, 4);
+    const hits = (t.ci.search('shared', { query: { match: { title: 'beta' } } }).hits as { hits: { _id: string }[] }).hits;
+    assert.deepEqual(hits.map((h) => h._id), ['b']);
+    assert.equal(t.ci.count('shared', { query: { term: { count: 9 } } }).count, 1);
+    // And the other way round.
+    assert.equal(other.indexDocument('shared', 'e', { title: 'fifth', count: 1 }).body._seq_no, 4);
+    assert.equal(other.count('shared', { query: { range: { count: { gte: 7 } } } }).count, 2);
+  });
+
+  it('an index the other connection deleted and re-created is not written through a stale handle', () => {
+    t.ci.indexDocument('again', 'a', { n: 1 });
+    other.deleteIndex('again');
+    other.createIndex('again', { mappings: { properties: { n: { type: 'keyword' } } } });
+    t.ci.indexDocument('again', 'b', { n: 'two' });
+    assert.equal(t.ci.count('again').count, 1);
+    assert.deepEqual(t.ci.getMapping('again').again.mappings, { properties: { n: { type: 'keyword' } } });
+  });
+});
