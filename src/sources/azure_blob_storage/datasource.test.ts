@@ -1,7 +1,7 @@
 /**
  * The `azure_blob_storage` source against Azurite (azure.fixture.ts): thousands of blobs across
  * prefixes and pages, Elastic's document fields, a large blob over the extraction limit,
- * binary documents, an archived blob, basic rules pushed down, incremental syncs that read only
+ * binary documents, a 20 MiB blob read whole, an archived blob, basic rules pushed down, incremental syncs that read only
  * what changed and re-enumerate after a deletion, throttling (a proxy answering 503
  * ServerBusy, 429 with Retry-After), bad credentials, a missing container, concurrent
  * downloads bounded by `concurrent_downloads`, and cancel.
@@ -59,6 +59,22 @@ describe('azure_blob_storage source', () => {
     assert.equal(report.metadata, `{'author': "O'Brien"}`);
     assert.equal(report['content type'], 'application/pdf');
     assert.equal(by.get('empty.txt')!.body, undefined);
+  });
+
+  test('a large blob under max_file_size is downloaded whole; its text is cut at 4 Mi characters', async () => {
+    await az.container('large');
+    const big = Buffer.alloc(20 * 1024 * 1024, 'b');
+    big.write('start of the large blob ', 0);
+    await az.put('large', 'big/twenty.txt', big, { contentType: 'text/plain' });
+    const src = azure.create(azureConfig(az.endpoint, ['large'], { max_file_size: 32 * 1024 * 1024 }));
+    const ctx = testContext();
+    const [d] = await collect(src.getDocs(ctx));
+    await src.close();
+    assert.equal(d.size, 20 * 1024 * 1024);
+    assert.equal(String(d.body).length, 4 * 1024 * 1024);
+    assert.ok(String(d.body).startsWith('start of the large blob b'));
+    assert.equal(d.body_truncated, true);
+    assert.deepEqual(ctx.failures, []);
   });
 
   test('a blob in the Archive tier is indexed with its metadata and reported', async () => {
