@@ -11,6 +11,11 @@ export function tokenize(text: string): string[] {
   return text.match(TOKEN) ?? [];
 }
 
+/** Tokens with their offsets in `text` (the `term` suggester's response gives both). */
+export function tokenSpans(text: string): { token: string; offset: number }[] {
+  return [...text.matchAll(TOKEN)].map((m) => ({ token: m[0], offset: m.index ?? 0 }));
+}
+
 export function quote(token: string): string {
   return `"${token.replace(/"/g, '""')}"`;
 }

@@ -19,6 +19,9 @@ import { sortBound } from './sort-plan.js';
 import { afterBound, afterCondition } from './search-after.js';
 import { applySourceFilter, fieldPattern } from './source-filter.js';
 import type { StatementCache } from './statement-cache.js';
+import { collapseField, collapseKey, collapseValue } from './collapse.js';
+import { addInnerHits } from './inner-hits.js';
+import { runSuggest } from './suggest.js';
 
 export const SHARDS = { total: 1, successful: 1, skipped: 0, failed: 0 };
 
@@ -107,12 +110,15 @@ export type SearchResponse = {
   _shards: typeof SHARDS;
   hits: Record<string, unknown>;
   aggregations?: Record<string, unknown>;
+  suggest?: Record<string, unknown>;
 };
 
 /** A scroll page: the search response and the cursor of the next page. */
 export interface ScrollPage {
   response: SearchResponse;
   next: ScrollCursor;
+  /** With `collapse`: each hit's collapse key (doc-value form), for its inner hits. */
+  groups?: unknown[];
 }
 
 export function count(cache: StatementCache, h: IndexHandle, query: unknown, o: ReadOptions = {}) {
@@ -159,8 +165,11 @@ function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req:
       } finally {
         cleanup();
       }
-      if (aggs) {
-        page.response.aggregations = aggs(req.aggQuery, (query, table) => materialize(cache, h, query, table, o.limits), o.budget);
+      if (aggs) page.response.aggregations = aggs(req.aggQuery, (query, table) => materialize(cache, h, query, table, o.limits), o.budget);
+      // Inner hits are searches of their own: after this one's score tables are emptied.
+      if (req.collapse?.innerHits && page.groups) addInnerHits(page, req, (sub) => searchPage(cache, hl, h, sub, o).response);
+      if (req.suggest) page.response.suggest = runSuggest(h, req.suggest, o.budget);
+      if (aggs || req.collapse?.innerHits || req.suggest) {
         page.response.took = Math.round(performance.now() - started);
         page.response.timed_out = o.budget?.expired() ?? false;
       }
@@ -188,10 +197,12 @@ function run(
   const offset = cursor === undefined ? req.from : keyset ? 0 : (cursor.offset ?? 0);
   // Sorted by a doc-value field: only the documents that can be on the page (sort-plan.ts).
   // After `search_after`: the rows past the given sort values, the index range from there (search-after.ts).
-  const bound = scoring || req.size === 0 ? ''
+  const bound = scoring || req.size === 0 || req.collapse ? ''
     : req.searchAfter ? afterBound(cache, h, c.ctx, c.node, req.sort, req.searchAfter, req.size)
     : sortBound(cache, h, c.ctx, c.node, req.sort, offset + req.size);
   const seek = req.searchAfter ? afterCondition(c.ctx, sortKeys, req.searchAfter) : '';
+  const collapseF = req.collapse ? collapseField(c.ctx, req.collapse.field) : undefined;
+  if (collapseF) columns.push(collapseKey(c.ctx, collapseF));
   const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} WHERE ci_live() AND (${c.node.where})${bound}`;
   if (cursor && !keyset && offset + req.size > MAX_RESULT_WINDOW) {
     throw errors.illegalArgument(
@@ -200,13 +211,23 @@ function run(
     );
   }
   const after = (keyset ? ` AND r > ${Math.floor(Number(cursor.after ?? 0))}` : '') + seek;
+  // Collapsed: the first match of each key's group in the sort order, then the page of those.
+  const matches = `SELECT * FROM (${select}) AS d WHERE 1${minScore}${after}`;
+  const ranked = collapseF
+    ? `SELECT * FROM (SELECT d.*, row_number() OVER (PARTITION BY d.ck ORDER BY ${orderBy}) AS ci_rn FROM (${matches}) AS d) AS d WHERE ci_rn = 1`
+    : matches;
   const rows = req.size === 0 ? [] : (cache
-    .get(`${c.with}SELECT * FROM (${select}) AS d WHERE 1${minScore}${after} ORDER BY ${keyset ? 'r' : orderBy} LIMIT ${req.size} OFFSET ${offset}`)
+    .get(`${c.with}${ranked} ORDER BY ${keyset ? 'r' : orderBy} LIMIT ${req.size} OFFSET ${offset}`)
     .all(c.ctx.params) as HitRow[]);
   const next: ScrollCursor = keyset ? { after: rows.length ? rows[rows.length - 1].r : Number(cursor.after ?? 0) } : { offset: offset + rows.length };
 
   // Past the soft deadline the remaining hits come back without highlighting.
   const hits = rows.map((row) => buildHit(hl, h, req, c, row, scoring, budget));
+  if (collapseF) {
+    hits.forEach((hit, i) => {
+      hit.fields = { ...(hit.fields as object | undefined), [collapseF.path]: [collapseValue(collapseF, rows[i].ck)] };
+    });
+  }
   let total: number | undefined;
   if (req.trackTotal) total = countMatches(cache, h, c, req.totalCap === Infinity ? Infinity : req.totalCap + 1, req.minScore);
   let maxScore: number | null = null;
@@ -232,6 +253,7 @@ function run(
   return {
     response: { took: Math.round(performance.now() - started), timed_out: budget?.expired() ?? false, _shards: SHARDS, hits: out },
     next,
+    groups: collapseF ? rows.map((row) => collapseValue(collapseF, row.ck)) : undefined,
   };
 }
 
