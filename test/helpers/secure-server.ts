@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { AppContext } from '../../src/api/app-context.js';
+import { ContentIndex } from '../../src/content-index/content-index.js';
 import { buildServer } from '../../src/api/server.js';
 import { openApp } from '../../src/app/open-app.js';
 import { parseSecurityConfig } from '../../src/security/config.js';
@@ -42,7 +43,7 @@ export function basic(user: string, password: string): string {
 
 export async function startSecureServer(
   security: Record<string, unknown> = {},
-  opts: { storeWithoutApiKeys?: boolean } = {},
+  opts: { storeWithoutApiKeys?: boolean; /** Opens an embedded content index in the data folder (closed by close()). */ contentIndex?: boolean } = {},
 ): Promise<SecureServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tributary-sec-'));
   const config = await parseSecurityConfig({ enabled: true, users: TEST_USERS, roles: TEST_ROLES, ...security }, 'test', { hashCost: 10 });
@@ -51,6 +52,8 @@ export async function startSecureServer(
     const { createSecurity } = await import('../../src/security/security.js');
     app.security = createSecurity(config, { apiKeysUnavailable: 'API keys are not available with the [postgres] state store yet' });
   }
+  const contentIndex = opts.contentIndex ? new ContentIndex(join(dataDir, 'content.db')) : null;
+  if (contentIndex) app.contentIndex = contentIndex;
   const server = buildServer(app, {});
   await server.ready();
   return {
@@ -70,7 +73,24 @@ export async function startSecureServer(
     },
     async close() {
       await server.close();
+      contentIndex?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates `index` with `mappings` and puts each document (its `id` is the `_id`) as `auth`. */
+export async function createIndexWithDocs(
+  srv: SecureServer,
+  auth: [string, string],
+  index: string,
+  mappings: unknown,
+  docs: readonly { id: string; [field: string]: unknown }[],
+): Promise<void> {
+  const created = await srv.inject({ method: 'PUT', url: `/${index}`, auth, body: mappings === undefined ? undefined : { mappings } });
+  if (created.statusCode !== 200) throw new Error(`PUT /${index}: ${created.statusCode} ${created.body}`);
+  for (const { id, ...doc } of docs) {
+    const res = await srv.inject({ method: 'PUT', url: `/${index}/_doc/${encodeURIComponent(id)}`, auth, body: doc });
+    if (res.statusCode !== 201) throw new Error(`PUT /${index}/_doc/${id}: ${res.statusCode} ${res.body}`);
+  }
 }

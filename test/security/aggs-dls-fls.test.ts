@@ -5,10 +5,8 @@
  * on a hidden field matches nothing, and `top_hits` hits lose hidden fields.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ContentIndex } from '../../src/content-index/content-index.js';
-import { startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from '../helpers/secure-server.js';
+import { createIndexWithDocs, startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from '../helpers/secure-server.js';
 
 const INDEX = 'notes';
 const USERS = {
@@ -30,21 +28,12 @@ const NOTES = [
 ];
 
 let srv: SecureServer;
-let ci: ContentIndex;
 before(async () => {
-  srv = await startSecureServer({ users: USERS, roles: ROLES });
-  ci = new ContentIndex(join(srv.dataDir, 'content.db'));
-  srv.app.contentIndex = ci;
+  srv = await startSecureServer({ users: USERS, roles: ROLES }, { contentIndex: true });
   const mappings = { properties: { owner: { type: 'keyword' }, team: { type: 'keyword' }, pay: { type: 'long' }, title: { type: 'text' } } };
-  assert.equal((await srv.inject({ method: 'PUT', url: `/${INDEX}`, auth: auth('root'), body: { mappings } })).statusCode, 200);
-  for (const { id, ...doc } of NOTES) {
-    assert.equal((await srv.inject({ method: 'PUT', url: `/${INDEX}/_doc/${id}`, auth: auth('root'), body: doc })).statusCode, 201);
-  }
+  await createIndexWithDocs(srv, auth('root'), INDEX, mappings, NOTES);
 });
-after(async () => {
-  ci.close();
-  await srv.close();
-});
+after(() => srv.close());
 
 const AGGS = {
   teams: { terms: { field: 'team' }, aggs: { pay: { sum: { field: 'pay' } } } },

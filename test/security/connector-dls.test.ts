@@ -8,9 +8,7 @@
  * `_doc` and scroll.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ContentIndex } from '../../src/content-index/content-index.js';
 import { startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from '../helpers/secure-server.js';
 
 const INDEX = 'search-docs';
@@ -56,7 +54,6 @@ const expected = (who: keyof typeof IDENTITIES) =>
   Object.entries(DOCS).filter(([, acl]) => acl === undefined || acl.some((i) => IDENTITIES[who].includes(i))).map(([id]) => id).sort();
 
 let srv: SecureServer;
-let ci: ContentIndex;
 const keys: Record<string, string> = {};
 
 /** What a search application does for a user: read its ACL document, make a key from its query. */
@@ -78,9 +75,7 @@ async function keyFor(email: string): Promise<string> {
 }
 
 before(async () => {
-  srv = await startSecureServer({ users: USERS, roles: ROLES });
-  ci = new ContentIndex(join(srv.dataDir, 'content.db'));
-  srv.app.contentIndex = ci;
+  srv = await startSecureServer({ users: USERS, roles: ROLES }, { contentIndex: true });
   const mappings = { properties: { title: { type: 'text' }, _allow_access_control: { type: 'keyword', fields: { enum: { type: 'keyword' } } } } };
   assert.equal((await srv.inject({ method: 'PUT', url: `/${INDEX}`, auth: root, body: { mappings } })).statusCode, 200);
   for (const [id, acl] of Object.entries(DOCS)) {
@@ -95,10 +90,7 @@ before(async () => {
   }
   for (const user of Object.keys(IDENTITIES)) keys[user] = await keyFor(`${user}@example.com`);
 });
-after(async () => {
-  ci.close();
-  await srv.close();
-});
+after(() => srv.close());
 
 async function ids(key: string, body: unknown = {}): Promise<string[]> {
   const res = await srv.inject({ method: 'POST', url: `/${INDEX}/_search`, apiKey: key, body: { size: 100, ...(body as object) } });

@@ -5,10 +5,9 @@
  * `read, write` on `search-a` only, a connector manager with `all` on `search-*`.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ContentIndex } from '../../src/content-index/content-index.js';
-import { startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from '../helpers/secure-server.js';
+import type { ContentIndex } from '../../src/content-index/content-index.js';
+import { createIndexWithDocs, startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from '../helpers/secure-server.js';
 
 const USERS = {
   ...TEST_USERS,
@@ -32,17 +31,12 @@ const AUTO_CREATE = granted('auto_configure,create_index,manage,all');
 let srv: SecureServer;
 let ci: ContentIndex;
 before(async () => {
-  srv = await startSecureServer({ users: USERS, roles: ROLES });
-  ci = new ContentIndex(join(srv.dataDir, 'content.db'));
-  srv.app.contentIndex = ci;
-  for (const index of ['search-a', 'private-b']) assert.equal((await srv.inject({ method: 'PUT', url: `/${index}`, auth: auth('root') })).statusCode, 200);
-  const res = await srv.inject({ method: 'PUT', url: '/private-b/_doc/secret', auth: auth('root'), body: { owner: 'b' } });
-  assert.equal(res.statusCode, 201);
+  srv = await startSecureServer({ users: USERS, roles: ROLES }, { contentIndex: true });
+  ci = srv.app.contentIndex as ContentIndex;
+  await createIndexWithDocs(srv, auth('root'), 'search-a', undefined, []);
+  await createIndexWithDocs(srv, auth('root'), 'private-b', undefined, [{ id: 'secret', owner: 'b' }]);
 });
-after(async () => {
-  ci.close();
-  await srv.close();
-});
+after(() => srv.close());
 
 const nd = (...lines: unknown[]) => lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
 async function bulk(user: keyof typeof USERS, url: string, body: string) {

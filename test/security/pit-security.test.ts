@@ -5,9 +5,7 @@
  * caller's document-level security filter and field security as `_search` does.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ContentIndex } from '../../src/content-index/content-index.js';
 import { startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from '../helpers/secure-server.js';
 
 const INDEX = 'notes';
@@ -27,11 +25,8 @@ type User = keyof typeof USERS;
 const auth = (u: User): [string, string] => [u, USERS[u].password];
 
 let srv: SecureServer;
-let ci: ContentIndex;
 before(async () => {
-  srv = await startSecureServer({ users: USERS, roles: ROLES });
-  ci = new ContentIndex(join(srv.dataDir, 'content.db'));
-  srv.app.contentIndex = ci;
+  srv = await startSecureServer({ users: USERS, roles: ROLES }, { contentIndex: true });
   const mappings = { properties: { owner: { type: 'keyword' }, n: { type: 'long' }, secret: { type: 'keyword' } } };
   assert.equal((await srv.inject({ method: 'PUT', url: `/${INDEX}`, auth: auth('root'), body: { mappings } })).statusCode, 200);
   let bulk = '';
@@ -41,10 +36,7 @@ before(async () => {
   const res = await srv.inject({ method: 'POST', url: '/_bulk', auth: auth('root'), headers: { 'content-type': 'application/x-ndjson' }, body: bulk });
   assert.equal(res.statusCode, 200, res.body);
 });
-after(async () => {
-  await ci.close();
-  await srv.close();
-});
+after(() => srv.close());
 
 type Who = { auth?: [string, string]; apiKey?: string };
 const open = (who: Who) => srv.inject({ method: 'POST', url: `/${INDEX}/_pit?keep_alive=1m`, ...who });

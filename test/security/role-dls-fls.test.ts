@@ -7,11 +7,9 @@
  * invalid role queries refused at config load and key creation.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ContentIndex } from '../../src/content-index/content-index.js';
 import { parseSecurityConfig } from '../../src/security/config.js';
-import { startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from '../helpers/secure-server.js';
+import { createIndexWithDocs, startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from '../helpers/secure-server.js';
 
 const INDEX = 'notes';
 const HOSTILE = 'red"}},{"match_all":{}}]}}, "x": {"y": "';
@@ -48,21 +46,12 @@ const NOTES = [
 ];
 
 let srv: SecureServer;
-let ci: ContentIndex;
 before(async () => {
-  srv = await startSecureServer({ users: USERS, roles: ROLES });
-  ci = new ContentIndex(join(srv.dataDir, 'content.db'));
-  srv.app.contentIndex = ci;
+  srv = await startSecureServer({ users: USERS, roles: ROLES }, { contentIndex: true });
   const mappings = { properties: { owner: { type: 'keyword' }, team: { type: 'keyword' }, title: { type: 'text' }, body: { type: 'text' } } };
-  assert.equal((await srv.inject({ method: 'PUT', url: `/${INDEX}`, auth: auth('root'), body: { mappings } })).statusCode, 200);
-  for (const { id, ...doc } of NOTES) {
-    assert.equal((await srv.inject({ method: 'PUT', url: `/${INDEX}/_doc/${id}`, auth: auth('root'), body: doc })).statusCode, 201);
-  }
+  await createIndexWithDocs(srv, auth('root'), INDEX, mappings, NOTES);
 });
-after(async () => {
-  ci.close();
-  await srv.close();
-});
+after(() => srv.close());
 
 async function search(who: { auth?: [string, string]; apiKey?: string }, body: unknown = {}) {
   const res = await srv.inject({ method: 'POST', url: `/${INDEX}/_search`, ...who, body });

@@ -6,6 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { ConfigEntry, Configuration } from '../../domain/connector/document.js';
 import { SourceError, type ConfigValues } from '../source.js';
+import { configEntry } from '../shared/config-values.js';
 import { GLOB_LIMITS, globProblem } from './glob-match.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -24,12 +25,7 @@ export interface DirectorySettings {
   maxFileSize: number;
 }
 
-function entry(e: ConfigEntry): ConfigEntry {
-  const out: ConfigEntry = { required: false, sensitive: false, tooltip: null, ui_restrictions: [], validations: [], ...e };
-  out.default_value ??= null;
-  if (out.value === undefined) out.value = out.default_value ?? '';
-  return out;
-}
+const entry = configEntry;
 
 export function directoryConfigSchema(): Configuration {
   return {

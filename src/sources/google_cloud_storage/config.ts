@@ -8,7 +8,8 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Configuration } from '../../domain/connector/document.js';
-import { bucketList, configEntry, intValue } from '../shared/object-store-config.js';
+import { bucketList } from '../shared/object-store-config.js';
+import { configEntry, intValue } from '../shared/config-values.js';
 import { SourceConfigError, type ConfigValues } from '../source.js';
 
 export const DEFAULT_ENDPOINT = 'https://storage.googleapis.com';

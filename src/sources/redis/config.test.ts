@@ -21,7 +21,7 @@ test('database: numbers, a comma list or *', () => {
   assert.equal(parseDatabases(''), null);
   assert.deepEqual(parseDatabases('0, 3,3'), [0, 3]);
   assert.deepEqual(parseDatabases(['1', 2]), [1, 2]);
-  assert.throws(() => parseDatabases('0,abc,-1'), /`database` must list database numbers.*abc, -1/);
+  assert.throws(() => parseDatabases('0,abc,-1'), /\[database\] must list database numbers.*abc, -1/);
   assert.throws(() => parseDatabases(Array.from({ length: 1001 }, (_, i) => String(i))), /at most 1000/);
 });
 
@@ -32,12 +32,12 @@ test('settings: defaults, bounds and what each error names', () => {
   assert.equal(s.maxValueSize, 1024 * 1024);
   assert.equal(s.readTimeoutMs, 30_000);
   assert.equal(s.databases, null);
-  assert.throws(() => readRedisSettings({}), (e: unknown) => e instanceof SourceConfigError && /`host` is required/.test(e.message));
-  assert.throws(() => readRedisSettings({ host: 'h', page_size: 10_001 }), /`page_size` must be an integer from 1 to 10000/);
-  assert.throws(() => readRedisSettings({ host: 'h', max_value_size: 10 }), /`max_value_size`/);
-  assert.throws(() => readRedisSettings({ host: 'h', read_timeout: 0 }), /`read_timeout`/);
-  assert.throws(() => readRedisSettings({ host: 'h', password: 'x'.repeat(5000) }), /`password` is 5000 characters long/);
-  assert.throws(() => readRedisSettings({ host: 'h', ssl_enabled: true, mutual_tls_enabled: true }), /`tls_certfile`.*`tls_keyfile`/);
+  assert.throws(() => readRedisSettings({}), (e: unknown) => e instanceof SourceConfigError && /\[host\] is required/.test(e.message));
+  assert.throws(() => readRedisSettings({ host: 'h', page_size: 10_001 }), /\[page_size\] must be an integer from 1 to 10000/);
+  assert.throws(() => readRedisSettings({ host: 'h', max_value_size: 10 }), /\[max_value_size\]/);
+  assert.throws(() => readRedisSettings({ host: 'h', read_timeout: 0 }), /\[read_timeout\]/);
+  assert.throws(() => readRedisSettings({ host: 'h', password: 'x'.repeat(5000) }), /\[password\] is 5000 characters long/);
+  assert.throws(() => readRedisSettings({ host: 'h', ssl_enabled: true, mutual_tls_enabled: true }), /\[tls_certfile\].*\[tls_keyfile\]/);
   // Mutual TLS without TLS is off, as its toggle depends on ssl_enabled.
   assert.equal(readRedisSettings({ host: 'h', mutual_tls_enabled: true }).mutualTls, false);
   assert.equal(readRedisSettings({ host: 'h', password: ' pw ' }).password, ' pw ');

@@ -7,6 +7,7 @@
  */
 import type { ConfigEntry, Configuration } from '../../domain/connector/document.js';
 import { SourceConfigError, type ConfigValues } from '../source.js';
+import { boolValue as bool, boundedString as bounded, configEntry, intRange, intValue as int, stringValue as str } from '../shared/config-values.js';
 
 export const WILDCARD = '*';
 
@@ -51,18 +52,7 @@ export interface RedisSettings {
   readTimeoutMs: number;
 }
 
-function entry(e: ConfigEntry): ConfigEntry {
-  const base: Omit<ConfigEntry, 'label'> = { display: 'text', type: 'str', required: true, sensitive: false, tooltip: null, ui_restrictions: [], validations: [] };
-  const out = { ...base, ...e };
-  out.default_value ??= null;
-  if (out.value === undefined) out.value = out.default_value ?? '';
-  return out;
-}
-
-const intRange = (min: number, max: number): ConfigEntry['validations'] => [
-  { type: 'greater_than', constraint: min - 1 },
-  { type: 'less_than', constraint: max + 1 },
-];
+const entry = (e: ConfigEntry): ConfigEntry => configEntry(e, { display: 'text', type: 'str', required: true });
 
 /** The configuration schema; keys and `order` 1–9 are Elastic's. */
 export function redisConfigSchema(): Configuration {
@@ -118,31 +108,6 @@ export function redisConfigSchema(): Configuration {
   };
 }
 
-function str(v: unknown): string {
-  return v === null || v === undefined ? '' : String(v).trim();
-}
-
-/** A string setting of at most `max` characters (the value is not echoed: it may be secret). */
-function bounded(key: string, v: string, max: number): string {
-  if (v.length > max) throw new SourceConfigError(`Configuration field \`${key}\` is ${v.length} characters long; at most ${max} are allowed.`);
-  return v;
-}
-
-function int(c: ConfigValues, key: string, dflt: number, min: number, max: number): number {
-  const raw = c[key];
-  if (raw === null || raw === undefined || raw === '') return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    const shown = typeof raw === 'string' && raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
-    throw new SourceConfigError(`Configuration field \`${key}\` must be an integer from ${min} to ${max}; got ${JSON.stringify(shown)}.`);
-  }
-  return n;
-}
-
-function bool(v: unknown): boolean {
-  return v === true || v === 'true' || v === 1 || v === '1';
-}
-
 /**
  * `database`: a list or a comma-separated string of database numbers; `*` (alone or anywhere)
  * means every database that holds keys. Elastic rejects names that are not non-negative
@@ -161,11 +126,11 @@ export function parseDatabases(v: unknown): number[] | null {
   const bad = items.filter((s) => !/^\d{1,7}$/.test(s) || Number(s) > REDIS_LIMITS.databaseNumber);
   if (bad.length) {
     const shown = bad.slice(0, 5).map((s) => (s.length > 20 ? `${s.slice(0, 20)}…` : s));
-    throw new SourceConfigError(`Configuration field \`database\` must list database numbers (0, 1, …) or *; not: ${shown.join(', ')}.`);
+    throw new SourceConfigError(`Configuration field [database] must list database numbers (0, 1, …) or *; not: ${shown.join(', ')}.`);
   }
   const dbs = [...new Set(items.map(Number))];
   if (dbs.length > REDIS_LIMITS.databases) {
-    throw new SourceConfigError(`Configuration field \`database\` lists ${dbs.length} databases; at most ${REDIS_LIMITS.databases} are allowed (use * for all).`);
+    throw new SourceConfigError(`Configuration field [database] lists ${dbs.length} databases; at most ${REDIS_LIMITS.databases} are allowed (use * for all).`);
   }
   return dbs;
 }
@@ -173,13 +138,13 @@ export function parseDatabases(v: unknown): number[] | null {
 /** Typed settings from configuration values; a SourceConfigError names the first bad field. */
 export function readRedisSettings(c: ConfigValues): RedisSettings {
   const host = bounded('host', str(c.host), REDIS_LIMITS.nameChars);
-  if (!host) throw new SourceConfigError('Configuration field `host` is required.');
+  if (!host) throw new SourceConfigError('Configuration field [host] is required.');
   const sslEnabled = bool(c.ssl_enabled);
   const mutualTls = sslEnabled && bool(c.mutual_tls_enabled);
   const tlsCert = bounded('tls_certfile', str(c.tls_certfile), REDIS_LIMITS.pemChars);
   const tlsKey = bounded('tls_keyfile', str(c.tls_keyfile), REDIS_LIMITS.pemChars);
   if (mutualTls && (!tlsCert || !tlsKey)) {
-    throw new SourceConfigError('Mutual TLS needs both `tls_certfile` (client certificate) and `tls_keyfile` (client private key), as PEM text.');
+    throw new SourceConfigError('Mutual TLS needs both [tls_certfile] (client certificate) and [tls_keyfile] (client private key), as PEM text.');
   }
   return {
     host,

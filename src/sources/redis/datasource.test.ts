@@ -143,7 +143,7 @@ await withRedis('redis source', () => {
     test('an unavailable database, a bad password and a missing permission say what to fix', async () => {
       const nodb = redisSource.create(redisConfig(`${a.db},99999`));
       await assert.rejects(nodb.ping(), (e: unknown) => e instanceof SourceError && /Database 99999 not available.*`database`/.test(e.message));
-      await assert.rejects(redisSource.create(redisConfig('x1')).ping(), /`database` must list database numbers/);
+      await assert.rejects(redisSource.create(redisConfig('x1')).ping(), /\[database\] must list database numbers/);
 
       const sfx = randomBytes(4).toString('hex');
       const reader = `trib_reader_${sfx}`;

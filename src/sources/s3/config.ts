@@ -6,7 +6,8 @@
  * `concurrent_downloads`, `max_file_size`). Errors name the field to fix.
  */
 import type { Configuration } from '../../domain/connector/document.js';
-import { bucketList, configEntry, intValue } from '../shared/object-store-config.js';
+import { bucketList } from '../shared/object-store-config.js';
+import { configEntry, intValue } from '../shared/config-values.js';
 import { SourceConfigError, type ConfigValues } from '../source.js';
 
 /** Elastic's default bound on what text is extracted from (bytes). */

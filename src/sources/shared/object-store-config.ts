@@ -3,29 +3,11 @@
  * schema entries with Elastic's defaults, bounded integers and the `buckets` list. Errors name
  * the configuration field to fix.
  */
-import type { ConfigEntry } from '../../domain/connector/document.js';
-import { SourceConfigError, type ConfigValues } from '../source.js';
+import { SourceConfigError } from '../source.js';
+
+export { configEntry, intValue } from './config-values.js';
 
 export const MAX_BUCKETS = 1000;
-
-/** A configuration entry with the fields Elastic's schema always carries. */
-export function configEntry(e: ConfigEntry): ConfigEntry {
-  const out: ConfigEntry = { required: false, sensitive: false, tooltip: null, ui_restrictions: [], validations: [], ...e };
-  out.default_value ??= null;
-  if (out.value === undefined) out.value = out.default_value ?? '';
-  return out;
-}
-
-/** An integer field from `min` to `max`; empty = `dflt`. */
-export function intValue(c: ConfigValues, field: string, dflt: number, min: number, max: number): number {
-  const raw = c[field];
-  if (raw === null || raw === undefined || raw === '') return dflt;
-  const n = typeof raw === 'string' ? Number(raw.trim()) : raw;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw new SourceConfigError(`Configuration field [${field}] must be an integer from ${min} to ${max}, got ${JSON.stringify(raw).slice(0, 60)}`);
-  }
-  return n;
-}
 
 /** The `buckets` field: names checked by `nameProblem`, deduplicated, or ['*']. */
 export function bucketList(v: unknown, nameProblem: (b: string) => string | null): string[] {

@@ -6,7 +6,8 @@
  * `binary_handling`; and the parsing of the values into typed settings.
  */
 import type { ConfigEntry, Configuration } from '../../domain/connector/document.js';
-import { SourceError, type ConfigValues } from '../source.js';
+import { SourceConfigError, type ConfigValues } from '../source.js';
+import { boolValue as bool, boundedString as bounded, configEntry, intValue as int, stringValue as str } from './config-values.js';
 
 export const DEFAULT_FETCH_SIZE = 1000;
 export const DEFAULT_RETRY_COUNT = 3;
@@ -57,13 +58,7 @@ export interface SqlSchemaOptions {
   withSchema: boolean;
 }
 
-function entry(e: ConfigEntry): ConfigEntry {
-  const base: Omit<ConfigEntry, 'label'> = { required: true, sensitive: false, tooltip: null, ui_restrictions: [], validations: [] };
-  const out = { ...base, ...e };
-  out.default_value ??= null;
-  if (out.value === undefined) out.value = out.default_value ?? '';
-  return out;
-}
+const entry = (e: ConfigEntry): ConfigEntry => configEntry(e, { required: true });
 
 /** The configuration schema; `order` follows Elastic's connectors. */
 export function sqlConfigSchema(o: SqlSchemaOptions): Configuration {
@@ -137,47 +132,22 @@ export function parseTables(v: unknown): string[] {
   return items.includes(WILDCARD) ? [WILDCARD] : [...new Set(items)];
 }
 
-function str(v: unknown): string {
-  return v === null || v === undefined ? '' : String(v).trim();
-}
-
-/** A string setting of at most `max` characters (the value is not echoed: it may be secret). */
-function bounded(key: string, v: string, max: number): string {
-  if (v.length > max) throw new SourceError(`Configuration field \`${key}\` is ${v.length} characters long; at most ${max} are allowed.`);
-  return v;
-}
-
-function int(c: ConfigValues, key: string, dflt: number, min: number, max: number): number {
-  const raw = c[key];
-  if (raw === null || raw === undefined || raw === '') return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    const shown = typeof raw === 'string' && raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
-    throw new SourceError(`Configuration field \`${key}\` must be an integer from ${min} to ${max} (this server's limit); got ${JSON.stringify(shown)}.`);
-  }
-  return n;
-}
-
-function bool(v: unknown): boolean {
-  return v === true || v === 'true' || v === 1 || v === '1';
-}
-
-/** Typed settings from configuration values; a SourceError names the first bad field. */
+/** Typed settings from configuration values; a SourceConfigError names the first bad field. */
 export function readSqlSettings(c: ConfigValues, o: SqlSchemaOptions): SqlSettings {
   const otherKey = o.userKey === 'user' ? 'username' : 'user';
   const required = (key: string, v: string) => {
-    if (!v) throw new SourceError(`Configuration field \`${key}\` is required.`);
+    if (!v) throw new SourceConfigError(`Configuration field [${key}] is required.`);
     return v;
   };
   const binary = str(c.binary_handling) || 'base64';
   if (binary !== 'base64' && binary !== 'skip') {
-    throw new SourceError(`Configuration field \`binary_handling\` must be "base64" or "skip"; got ${JSON.stringify(binary)}.`);
+    throw new SourceConfigError(`Configuration field [binary_handling] must be "base64" or "skip"; got ${JSON.stringify(binary)}.`);
   }
   const name = (key: string, v: unknown) => bounded(key, str(v), SQL_LIMITS.nameChars);
   const database = required('database', name('database', c.database));
   const tables = parseTables(c.tables ?? WILDCARD);
   if (tables.length > SQL_LIMITS.tables) {
-    throw new SourceError(`Configuration field \`tables\` lists ${tables.length} tables; at most ${SQL_LIMITS.tables} are allowed (use * for every table).`);
+    throw new SourceConfigError(`Configuration field [tables] lists ${tables.length} tables; at most ${SQL_LIMITS.tables} are allowed (use * for every table).`);
   }
   for (const t of tables) bounded('tables', t, SQL_LIMITS.nameChars);
   return {

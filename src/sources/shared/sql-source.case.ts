@@ -167,8 +167,8 @@ export async function runSqlSourceSuite(fx: SqlFixture): Promise<void> {
       for (const k of ['host', 'port', 'password', 'database', 'tables', 'fetch_size', 'retry_count', 'ssl_enabled', 'ssl_ca', 'timestamp_column']) assert.ok(k in schema, k);
       assert.equal(schema.password.sensitive, true);
       const broken = fx.factory.create({ ...fx.config(ns), host: '' });
-      await expectSourceError(broken.ping(), /`host` is required/);
-      await expectSourceError(collect(broken.getDocs(makeCtx().ctx)), /`host` is required/);
+      await expectSourceError(broken.ping(), /\[host\] is required/);
+      await expectSourceError(collect(broken.getDocs(makeCtx().ctx)), /\[host\] is required/);
       await expectSourceError(source({ tables: `nope_${sfx}` }).ping(), new RegExp(`nope_${sfx}.*\`tables\``));
     });
 
