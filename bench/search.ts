@@ -82,6 +82,19 @@ function measure(run: (i: number) => unknown): { p50: number; p90: number } {
   return { p50: percentile(times, 50), p90: percentile(times, 90) };
 }
 
+type Case = [string, (i: number) => unknown, (i: number) => unknown];
+
+/** Measures each case on the engine and on the raw ceiling; prints a markdown table. */
+function table(title: string, ceiling: string, cases: Case[]): void {
+  console.log(`\n| ${title} | embedded p50 ms | p90 | ${ceiling} p50 ms | p90 | ratio p50 |`);
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, run, rawRun] of cases) {
+    const e = measure(run);
+    const r = measure(rawRun);
+    console.log(`| ${name} | ${e.p50.toFixed(2)} | ${e.p90.toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${(e.p50 / r.p50).toFixed(1)}× |`);
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-search-'));
 try {
   const docs = Array.from({ length: N }, (_, i) => makeDoc(i));
@@ -151,7 +164,7 @@ try {
   const tag = (i: number) => `tag-${(i * 13) % TAGS}`;
   const lo = (i: number) => ((i * 7919) % (PRICE_MAX - 1000));
 
-  const cases: [string, (i: number) => unknown, (i: number) => unknown][] = [
+  const cases: Case[] = [
     ['`term` on a keyword (1 %)', (i) => ci.search('bench', { query: { term: { category: cat(i) } } }),
       (i) => [page(rawTerm.all(cat(i)) as { r: number }[]), rawTermCount.get(cat(i))]],
     ['`terms` on an array keyword (2 %)', (i) => ci.search('bench', { query: { terms: { tags: [tag(i)] } } }),
@@ -183,17 +196,11 @@ try {
     const [rows, n] = rawRun(1) as [unknown[], { n: number }];
     if (got.hits.length !== rows.length || got.total.value !== Math.min(10_000, n.n)) throw new Error(`${name}: engine and raw disagree`);
   }
-  console.log('\n| query (size 10, with totals) | embedded p50 ms | p90 | raw SQLite p50 ms | p90 | ratio p50 |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const [name, run, rawRun] of cases) {
-    const e = measure(run);
-    const r = measure(rawRun);
-    console.log(`| ${name} | ${e.p50.toFixed(2)} | ${e.p90.toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${(e.p50 / r.p50).toFixed(1)}× |`);
-  }
+  table('query (size 10, with totals)', 'raw SQLite', cases);
 
   // Aggregations (size 0, no total): the engine's doc-value GROUP BYs against a GROUP BY on the raw columns.
   const rawTermsAgg = raw.prepare('SELECT category AS k, count(*) AS n FROM docs GROUP BY category ORDER BY n DESC, k LIMIT 10');
-  const aggCases: [string, (i: number) => unknown, (i: number) => unknown][] = [
+  const aggCases: Case[] = [
     ['`terms` on a keyword (100 values), all documents', () => ci.search('bench', { size: 0, track_total_hits: false, aggs: { c: { terms: { field: 'category' } } } }),
       () => rawTermsAgg.all()],
     ['`terms` on an array keyword (100 values), all documents', () => ci.search('bench', { size: 0, track_total_hits: false, aggs: { t: { terms: { field: 'tags' } } } }),
@@ -208,13 +215,7 @@ try {
   const engineTerms = (aggCases[0][1](0) as { aggregations: { c: { buckets: { key: string; doc_count: number }[] } } }).aggregations.c.buckets;
   const rawTerms = rawTermsAgg.all() as { k: string; n: number }[];
   if (JSON.stringify(engineTerms.map((b) => [b.key, b.doc_count])) !== JSON.stringify(rawTerms.map((x) => [x.k, x.n]))) throw new Error('terms: engine and raw disagree');
-  console.log('\n| aggregation (size 0) | embedded p50 ms | p90 | raw SQLite GROUP BY p50 ms | p90 | ratio p50 |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const [name, run, rawRun] of aggCases) {
-    const e = measure(run);
-    const r = measure(rawRun);
-    console.log(`| ${name} | ${e.p50.toFixed(2)} | ${e.p90.toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${(e.p50 / r.p50).toFixed(1)}× |`);
-  }
+  table('aggregation (size 0)', 'raw SQLite GROUP BY', aggCases);
   // Relevance shapes (issue 14 item 5). The raw ceiling gets what the engine derives itself:
   // the fuzzy expansions, the prefix expression, the scoring formula written in SQL.
   const typo = (w: string) => (w.length > 2 ? w.slice(0, 1) + w.slice(2, 3) + w.slice(1, 2) + w.slice(3) : w + 'x');
@@ -227,8 +228,10 @@ try {
     if (!x) {
       // The same expansion the engine makes: every vocabulary word within one edit.
       raw.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, fts, 'row')");
-      x = (raw.prepare('SELECT term FROM temp.v WHERE length(term) BETWEEN ? AND ?').all(w.length - 1, w.length + 1) as { term: string }[])
-        .map((r) => r.term).filter((t) => editDistance(w, t, 1) <= 1).slice(0, 50);
+      // Closest first, then most frequent, then in term order: the engine's choice of 50.
+      x = (raw.prepare('SELECT term, doc FROM temp.v WHERE length(term) BETWEEN ? AND ?').all(w.length - 1, w.length + 1) as { term: string; doc: number }[])
+        .map((r) => ({ ...r, d: editDistance(w, r.term, 1) })).filter((r) => r.d <= 1)
+        .sort((a, b) => a.d - b.d || b.doc - a.doc || (a.term < b.term ? -1 : 1)).slice(0, 50).map((r) => r.term);
       expansions.set(w, x);
     }
     return x;
@@ -239,7 +242,7 @@ try {
   const two = (i: number) => [mid(i), mid(i + 3)];
   const prefixOf = (w: string) => w.slice(0, Math.max(2, w.length - 1));
   const origin = Date.UTC(2020, 0, 1) + Math.floor(N / 2) * 600_000;
-  const relCases: [string, (i: number) => unknown, (i: number) => unknown][] = [
+  const relCases: Case[] = [
     ['`multi_match` best_fields `title^3`, body, tie_breaker 0.3 (two words)', (i) => ci.search('bench', {
       query: { multi_match: { query: two(i).join(' '), fields: ['title^3', 'body'], tie_breaker: 0.3 } },
     }), (i) => [page(rawScored(`{title body} : (${two(i).join(' OR ')})`, 'bm25(fts, 3.0, 1.0)')), rawCount.get(`{title body} : (${two(i).join(' OR ')})`)]],
@@ -267,13 +270,7 @@ try {
     }), (i) => [page(rawScored(`body : "${mid(i)}"`)), rawCount.get(`body : "${mid(i)}"`)]],
   ];
   console.log(`\nvocabulary read for fuzzy matching (first fuzzy query, then cached): ${vocabMs.toFixed(0)} ms`);
-  console.log('\n| relevance query (size 10, with totals) | embedded p50 ms | p90 | raw SQLite p50 ms | p90 | ratio p50 |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const [name, run, rawRun] of relCases) {
-    const e = measure(run);
-    const r = measure(rawRun);
-    console.log(`| ${name} | ${e.p50.toFixed(2)} | ${e.p90.toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${(e.p50 / r.p50).toFixed(1)}× |`);
-  }
+  table('relevance query (size 10, with totals)', 'raw SQLite', relCases);
   const suggest = measure((i) => ci.search('bench', { size: 0, track_total_hits: false, suggest: { s: { text: `${typo(mid(i))} ${typo(mid(i + 1))}`, term: { field: 'body' } } } }));
   console.log(`| \`term\` suggester, two misspelt words (no raw equivalent) | ${suggest.p50.toFixed(2)} | ${suggest.p90.toFixed(2)} | – | – | – |`);
   await ci.close();

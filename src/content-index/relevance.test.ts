@@ -86,6 +86,18 @@ describe('embedded index: relevance queries', () => {
     assert.deepEqual(set({ match: { title: { query: 'x'.repeat(100_000), fuzziness: 2 } } }), []);
   });
 
+  it('the vocabulary is read in slices: a search out of time reads part of it, the next ones go on', () => {
+    const words = Array.from({ length: 3000 }, (_, i) => `tok${i.toString(36).padStart(3, '0')}`);
+    t.ci.bulk(words.map((w, i) => ({ action: 'index' as const, index: 'voc', id: String(i), source: { body: w } })));
+    const fuzzy = (timeout?: string) => t.ci.search('voc', { query: { match: { body: { query: 'tok2bx', fuzziness: 1, max_expansions: 100 } } }, size: 0, ...(timeout ? { timeout } : {}) }) as any;
+    const partial = fuzzy('0ms');
+    assert.equal(partial.timed_out, true);
+    assert.equal(partial.hits.total.value, 0); // the tokens near 'tok2bx' sort late: not read yet
+    const full = fuzzy();
+    assert.equal(full.hits.total.value, words.filter((w) => editDistance(w, 'tok2bx', 1) <= 1).length);
+    assert.ok(full.hits.total.value > 5);
+  });
+
   it('multi_match: types, field boosts, tie_breaker', () => {
     assert.deepEqual(set({ multi_match: { query: 'elasticsearch', fields: ['title', 'body'] } }), ['a', 'b']);
     // a boosted field ranks its matches first

@@ -32,9 +32,10 @@ interface Compiled {
   with: string;
 }
 
-function compile(h: IndexHandle, query: unknown, limits?: QueryLimits): Compiled {
+function compile(h: IndexHandle, query: unknown, limits?: QueryLimits, budget?: Budget): Compiled {
   const ctx = new QueryContext(h, limits);
-  const node = compileQuery(ctx, query);
+  // The budget covers compiling too: fuzzy expansion may read the vocabulary (vocabulary.ts).
+  const node = withBudget(h.db, budget, () => compileQuery(ctx, query));
   ctx.finish();
   return { ctx, node, with: ctx.ctes.length ? `WITH ${ctx.ctes.join(', ')} ` : '' };
 }
@@ -122,7 +123,7 @@ export interface ScrollPage {
 }
 
 export function count(cache: StatementCache, h: IndexHandle, query: unknown, o: ReadOptions = {}) {
-  const c = compile(h, query, o.limits);
+  const c = compile(h, query, o.limits, o.budget);
   const n = withBudget(cache.db, o.budget, () => countMatches(cache, h, c, Infinity));
   return { count: n, _shards: SHARDS, ...(o.budget?.timedOut ? { timed_out: true } : {}) };
 }
@@ -144,7 +145,7 @@ export function scrollPage(cache: StatementCache, hl: Highlighter, h: IndexHandl
 
 function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, o: ReadOptions, cursor?: ScrollCursor): ScrollPage {
   const started = performance.now();
-  const c = compile(h, req.query, o.limits);
+  const c = compile(h, req.query, o.limits, o.budget);
   // A point in time sees the documents that existed when it opened (pit.ts).
   if (req.maxRowid !== undefined) {
     const view = `d.r <= ${Math.floor(req.maxRowid)} AND NOT (d.ver = 1 AND d.seq > ${Math.floor(req.maxSeq ?? -1)})`;
@@ -312,7 +313,7 @@ function materialize(cache: StatementCache, h: IndexHandle, query: unknown, tabl
 
 /** One page of matching rowids above `after`, in rowid order (delete by query walks these). */
 export function matchingRowids(cache: StatementCache, h: IndexHandle, query: unknown, after: number, limit: number, o: ReadOptions = {}): number[] {
-  const c = compile(h, query, o.limits);
+  const c = compile(h, query, o.limits, o.budget);
   const sql = `${c.with}SELECT d.r AS r FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where}) AND d.r > @__after ORDER BY d.r LIMIT ${Math.floor(limit)}`;
   return withBudget(cache.db, o.budget, () => (cache.get(sql).all({ ...c.ctx.params, __after: after }) as { r: number }[]).map((x) => x.r));
 }

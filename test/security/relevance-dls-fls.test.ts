@@ -5,10 +5,8 @@
  * suggest is refused under a role query (as in Elasticsearch) and reads no terms of a hidden field.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ContentIndex } from '../../src/content-index/content-index.js';
-import { startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from '../helpers/secure-server.js';
+import { createIndexWithDocs, startSecureServer, TEST_ROLES, TEST_USERS, type SecureServer } from '../helpers/secure-server.js';
 
 const INDEX = 'posts';
 const USERS = {
@@ -30,21 +28,12 @@ const POSTS = [
 ];
 
 let srv: SecureServer;
-let ci: ContentIndex;
 before(async () => {
-  srv = await startSecureServer({ users: USERS, roles: ROLES });
-  ci = new ContentIndex(join(srv.dataDir, 'content.db'));
-  srv.app.contentIndex = ci;
+  srv = await startSecureServer({ users: USERS, roles: ROLES }, { contentIndex: true });
   const mappings = { properties: { owner: { type: 'keyword' }, team: { type: 'keyword' }, pay: { type: 'long' }, title: { type: 'text' }, secret: { type: 'text' } } };
-  assert.equal((await srv.inject({ method: 'PUT', url: `/${INDEX}`, auth: auth('root'), body: { mappings } })).statusCode, 200);
-  for (const { id, ...doc } of POSTS) {
-    assert.equal((await srv.inject({ method: 'PUT', url: `/${INDEX}/_doc/${id}`, auth: auth('root'), body: doc })).statusCode, 201);
-  }
+  await createIndexWithDocs(srv, auth('root'), INDEX, mappings, POSTS);
 });
-after(async () => {
-  ci.close();
-  await srv.close();
-});
+after(() => srv.close());
 
 async function search(user: keyof typeof USERS, body: unknown) {
   return srv.inject({ method: 'POST', url: `/${INDEX}/_search`, auth: auth(user), body });
