@@ -13,6 +13,7 @@ import type { IndexHandle } from './index-handle.js';
 import type { HighlightLeaf } from './query-context.js';
 import { fieldPattern } from './source-filter.js';
 import { tokenizerFor, type Db } from './schema.js';
+import type { Statement } from '../store/sqlite/driver.js';
 import { fragmentsOf, MARK_END, MARK_START, noMatchFragment, type FragmentOptions } from './fragments.js';
 
 /** Characters of one value that are analysed for highlighting (Elasticsearch's `index.highlight.max_analyzed_offset`). */
@@ -77,6 +78,12 @@ function valuesAt(source: unknown, path: string[]): string[] {
   return out;
 }
 
+interface TableStatements {
+  insert: Statement<[number, string]>;
+  select: Statement<[{ pre: string; post: string; expr: string }], { marked: string }>;
+  clear: Statement<[]>;
+}
+
 export class Highlighter {
   private readonly ready = new Set<string>();
 
@@ -117,21 +124,40 @@ export class Highlighter {
     return [...h.fields.all()].filter((f) => f.kind === 'text' && matches(f.path));
   }
 
+  private readonly statements = new Map<string, TableStatements>();
+
+  /** Drops the prepared statements (before the connection closes, as every statement cache). */
+  clear(): void {
+    this.statements.clear();
+  }
+
+  /** The temp table's statements, prepared once per connection (they run for every highlighted field of each hit). */
+  private stmts(t: string): TableStatements {
+    let x = this.statements.get(t);
+    if (!x) {
+      x = {
+        insert: this.db.prepare(`INSERT INTO ${t} (rowid, t) VALUES (?, ?)`),
+        select: this.db.prepare(`SELECT highlight(${t.slice(5)}, 0, @pre, @post) AS marked FROM ${t} WHERE ${t.slice(5)} MATCH @expr ORDER BY rowid`),
+        clear: this.db.prepare(`DELETE FROM ${t}`),
+      };
+      this.statements.set(t, x);
+    }
+    return x;
+  }
+
   private run(h: IndexHandle, values: string[], expr: string, o: FieldOptions): string[] {
     const t = this.table(h.language);
-    const insert = this.db.prepare(`INSERT INTO ${t} (rowid, t) VALUES (?, ?)`);
+    const { insert, select, clear } = this.stmts(t);
     // The marks must not occur in the text: they are control characters no text needs.
     const clean = (v: string) => v.slice(0, MAX_ANALYZED_CHARS).replace(/[\u0001\u0002]/g, ' ');
     values.forEach((v, i) => insert.run(i + 1, clean(v)));
     try {
-      const rows = this.db
-        .prepare(`SELECT highlight(${t.slice(5)}, 0, @pre, @post) AS marked FROM ${t} WHERE ${t.slice(5)} MATCH @expr ORDER BY rowid`)
-        .all({ pre: MARK_START, post: MARK_END, expr }) as { marked: string }[];
+      const rows = select.all({ pre: MARK_START, post: MARK_END, expr });
       return fragmentsOf(rows.map((r) => r.marked), o);
     } catch {
       return []; // an expression FTS5 rejects on this text highlights nothing rather than failing the search
     } finally {
-      this.db.prepare(`DELETE FROM ${t}`).run();
+      clear.run();
     }
   }
 }
