@@ -66,6 +66,10 @@ type MatchKind = 'match' | 'phrase' | 'phrase_prefix' | 'bool_prefix';
 
 export function matchField(ctx: QueryContext, f: FieldInfo, o: Body, kind: MatchKind): SqlNode {
   const boost = boostOf(o);
+  // `match` with fuzziness on a keyword: the whole value within the edits, as Elasticsearch.
+  if (f.kind === 'keyword' && kind === 'match' && o.fuzziness !== undefined && o.fuzziness !== null) {
+    return fuzzy(ctx, f, { ...o, value: o.query, transpositions: o.fuzzy_transpositions });
+  }
   if (f.kind !== 'text') {
     if (o.lenient === true) {
       try {

@@ -78,6 +78,8 @@ describe('embedded index: relevance queries', () => {
     assert.deepEqual(set({ fuzzy: { tag: { value: 'bokos', transpositions: false } } }), []);
     assert.deepEqual(set({ fuzzy: { tag: { value: 'fod', fuzziness: 1 } } }), ['b']);
     assert.deepEqual(set({ fuzzy: { nothing: 'x' } }), []);
+    assert.deepEqual(set({ match: { tag: { query: 'bokos', fuzziness: 'AUTO' } } }), ['a', 'd']); // match on a keyword: the whole value
+    assert.deepEqual(set({ match: { tag: { query: 'bokos' } } }), []);
   });
 
   it('hostile fuzzy input is bounded', () => {

@@ -169,8 +169,8 @@ function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req:
       if (aggs) page.response.aggregations = aggs(req.aggQuery, (query, table) => materialize(cache, h, query, table, o.limits), o.budget);
       // Inner hits are searches of their own: after this one's score tables are emptied.
       if (req.collapse?.innerHits && page.groups) addInnerHits(page, req, (sub) => searchPage(cache, hl, h, sub, o).response);
-      if (req.suggest) page.response.suggest = runSuggest(h, req.suggest, o.budget);
-      if (aggs || req.collapse?.innerHits || req.suggest) {
+      if (req.suggest && first) page.response.suggest = runSuggest(h, req.suggest, o.budget);
+      if (aggs || req.collapse?.innerHits || (req.suggest && first)) {
         page.response.took = Math.round(performance.now() - started);
         page.response.timed_out = o.budget?.expired() ?? false;
       }
