@@ -4,7 +4,8 @@
  * mapping (`category`, `tags` keyword; `price` long; `published` date; `title`, `body` text)
  * go through `ContentIndex.bulk`, and the same rows into a plain better-sqlite3 database
  * (contentless FTS5 + a table of indexed columns + an indexed table of tags). Each query runs
- * with rotating values; the table gives p50 and p90 per query.
+ * with rotating values; the table gives p50 and p90 per query. The relevance shapes (multi_match,
+ * fuzziness, match_bool_prefix, function_score, collapse, highlight, suggest) follow.
  *
  *   npm run bench:search                 # 50k docs
  *   BENCH_DOCS=200000 npm run bench:search
@@ -15,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContentIndex } from '../src/content-index/content-index.js';
 import type { BulkItem } from '../src/content-index/bulk.js';
+import { editDistance } from '../src/content-index/edit-distance.js';
 
 const N = Number(process.env.BENCH_DOCS ?? 50_000);
 const REPS = Number(process.env.BENCH_REPS ?? 41);
@@ -78,6 +80,19 @@ function measure(run: (i: number) => unknown): { p50: number; p90: number } {
     times.push(performance.now() - t);
   }
   return { p50: percentile(times, 50), p90: percentile(times, 90) };
+}
+
+type Case = [string, (i: number) => unknown, (i: number) => unknown];
+
+/** Measures each case on the engine and on the raw ceiling; prints a markdown table. */
+function table(title: string, ceiling: string, cases: Case[]): void {
+  console.log(`\n| ${title} | embedded p50 ms | p90 | ${ceiling} p50 ms | p90 | ratio p50 |`);
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, run, rawRun] of cases) {
+    const e = measure(run);
+    const r = measure(rawRun);
+    console.log(`| ${name} | ${e.p50.toFixed(2)} | ${e.p90.toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${(e.p50 / r.p50).toFixed(1)}× |`);
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-search-'));
@@ -149,7 +164,7 @@ try {
   const tag = (i: number) => `tag-${(i * 13) % TAGS}`;
   const lo = (i: number) => ((i * 7919) % (PRICE_MAX - 1000));
 
-  const cases: [string, (i: number) => unknown, (i: number) => unknown][] = [
+  const cases: Case[] = [
     ['`term` on a keyword (1 %)', (i) => ci.search('bench', { query: { term: { category: cat(i) } } }),
       (i) => [page(rawTerm.all(cat(i)) as { r: number }[]), rawTermCount.get(cat(i))]],
     ['`terms` on an array keyword (2 %)', (i) => ci.search('bench', { query: { terms: { tags: [tag(i)] } } }),
@@ -181,17 +196,11 @@ try {
     const [rows, n] = rawRun(1) as [unknown[], { n: number }];
     if (got.hits.length !== rows.length || got.total.value !== Math.min(10_000, n.n)) throw new Error(`${name}: engine and raw disagree`);
   }
-  console.log('\n| query (size 10, with totals) | embedded p50 ms | p90 | raw SQLite p50 ms | p90 | ratio p50 |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const [name, run, rawRun] of cases) {
-    const e = measure(run);
-    const r = measure(rawRun);
-    console.log(`| ${name} | ${e.p50.toFixed(2)} | ${e.p90.toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${(e.p50 / r.p50).toFixed(1)}× |`);
-  }
+  table('query (size 10, with totals)', 'raw SQLite', cases);
 
   // Aggregations (size 0, no total): the engine's doc-value GROUP BYs against a GROUP BY on the raw columns.
   const rawTermsAgg = raw.prepare('SELECT category AS k, count(*) AS n FROM docs GROUP BY category ORDER BY n DESC, k LIMIT 10');
-  const aggCases: [string, (i: number) => unknown, (i: number) => unknown][] = [
+  const aggCases: Case[] = [
     ['`terms` on a keyword (100 values), all documents', () => ci.search('bench', { size: 0, track_total_hits: false, aggs: { c: { terms: { field: 'category' } } } }),
       () => rawTermsAgg.all()],
     ['`terms` on an array keyword (100 values), all documents', () => ci.search('bench', { size: 0, track_total_hits: false, aggs: { t: { terms: { field: 'tags' } } } }),
@@ -206,13 +215,64 @@ try {
   const engineTerms = (aggCases[0][1](0) as { aggregations: { c: { buckets: { key: string; doc_count: number }[] } } }).aggregations.c.buckets;
   const rawTerms = rawTermsAgg.all() as { k: string; n: number }[];
   if (JSON.stringify(engineTerms.map((b) => [b.key, b.doc_count])) !== JSON.stringify(rawTerms.map((x) => [x.k, x.n]))) throw new Error('terms: engine and raw disagree');
-  console.log('\n| aggregation (size 0) | embedded p50 ms | p90 | raw SQLite GROUP BY p50 ms | p90 | ratio p50 |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const [name, run, rawRun] of aggCases) {
-    const e = measure(run);
-    const r = measure(rawRun);
-    console.log(`| ${name} | ${e.p50.toFixed(2)} | ${e.p90.toFixed(2)} | ${r.p50.toFixed(2)} | ${r.p90.toFixed(2)} | ${(e.p50 / r.p50).toFixed(1)}× |`);
-  }
+  table('aggregation (size 0)', 'raw SQLite GROUP BY', aggCases);
+  // Relevance shapes (issue 14 item 5). The raw ceiling gets what the engine derives itself:
+  // the fuzzy expansions, the prefix expression, the scoring formula written in SQL.
+  const typo = (w: string) => (w.length > 2 ? w.slice(0, 1) + w.slice(2, 3) + w.slice(1, 2) + w.slice(3) : w + 'x');
+  const expansions = new Map<string, string[]>();
+  const vocabT0 = performance.now();
+  ci.search('bench', { size: 0, track_total_hits: false, query: { match: { body: { query: typo(mid(0)), fuzziness: 'AUTO' } } } });
+  const vocabMs = performance.now() - vocabT0;
+  const fuzzyTerms = (w: string) => {
+    let x = expansions.get(w);
+    if (!x) {
+      // The same expansion the engine makes: every vocabulary word within one edit.
+      raw.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, fts, 'row')");
+      // Closest first, then most frequent, then in term order: the engine's choice of 50.
+      x = (raw.prepare('SELECT term, doc FROM temp.v WHERE length(term) BETWEEN ? AND ?').all(w.length - 1, w.length + 1) as { term: string; doc: number }[])
+        .map((r) => ({ ...r, d: editDistance(w, r.term, 1) })).filter((r) => r.d <= 1)
+        .sort((a, b) => a.d - b.d || b.doc - a.doc || (a.term < b.term ? -1 : 1)).slice(0, 50).map((r) => r.term);
+      expansions.set(w, x);
+    }
+    return x;
+  };
+  for (let i = 0; i < 10; i++) fuzzyTerms(typo(mid(i)));
+  const rawScored = (match: string, order = 'bm25(fts)') => raw.prepare(`SELECT rowid AS r FROM fts WHERE fts MATCH ? ORDER BY ${order} LIMIT 10`).all(match) as { r: number }[];
+  const rawCount = raw.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 10001)');
+  const two = (i: number) => [mid(i), mid(i + 3)];
+  const prefixOf = (w: string) => w.slice(0, Math.max(2, w.length - 1));
+  const origin = Date.UTC(2020, 0, 1) + Math.floor(N / 2) * 600_000;
+  const relCases: Case[] = [
+    ['`multi_match` best_fields `title^3`, body, tie_breaker 0.3 (two words)', (i) => ci.search('bench', {
+      query: { multi_match: { query: two(i).join(' '), fields: ['title^3', 'body'], tie_breaker: 0.3 } },
+    }), (i) => [page(rawScored(`{title body} : (${two(i).join(' OR ')})`, 'bm25(fts, 3.0, 1.0)')), rawCount.get(`{title body} : (${two(i).join(' OR ')})`)]],
+    ['`match` with `fuzziness: AUTO` (a typo of a ~10 % word; expansions given to raw)', (i) => ci.search('bench', {
+      query: { match: { body: { query: typo(mid(i)), fuzziness: 'AUTO' } } },
+    }), (i) => { const m = `body : (${fuzzyTerms(typo(mid(i))).map((x) => `"${x}"`).join(' OR ')})`; return [page(rawScored(m)), rawCount.get(m)]; }],
+    ['`match_bool_prefix` (search as you type: a word and a prefix)', (i) => ci.search('bench', {
+      query: { match_bool_prefix: { body: `${mid(i)} ${prefixOf(mid(i + 1))}` } },
+    }), (i) => { const m = `body : ("${mid(i)}" OR "${prefixOf(mid(i + 1))}"*)`; return [page(rawScored(m)), rawCount.get(m)]; }],
+    ['`function_score`: `match` × log1p(price) × gauss decay on the date', (i) => ci.search('bench', {
+      query: { function_score: { query: { match: { body: mid(i) } }, functions: [
+        { field_value_factor: { field: 'price', modifier: 'log1p' } },
+        { gauss: { published: { origin: new Date(origin).toISOString(), scale: '30d' } } },
+      ] } },
+    }), (i) => [page(raw.prepare(`SELECT d.r AS r FROM fts JOIN docs AS d ON d.r = fts.rowid WHERE fts MATCH ?
+      ORDER BY -bm25(fts) * log10(1 + d.price) * exp(-((d.published - ${origin}) * (d.published - ${origin})) / (2 * ${(30 * 86_400_000) ** 2} / (2 * ln(2)))) DESC LIMIT 10`)
+      .all(`body : "${mid(i)}"`) as { r: number }[]), rawCount.get(`body : "${mid(i)}"`)]],
+    ['`collapse` on a keyword (100 values), `match` (~10 %) by score', (i) => ci.search('bench', {
+      query: { match: { body: mid(i) } }, collapse: { field: 'category' },
+    }), (i) => [page(raw.prepare(`WITH m AS MATERIALIZED (SELECT rowid AS r, bm25(fts) AS s FROM fts WHERE fts MATCH ?)
+      SELECT r FROM (SELECT m.r AS r, m.s AS s, row_number() OVER (PARTITION BY d.category ORDER BY m.s) AS rn FROM m JOIN docs AS d ON d.r = m.r)
+      WHERE rn = 1 ORDER BY s LIMIT 10`).all(`body : "${mid(i)}"`) as { r: number }[]), rawCount.get(`body : "${mid(i)}"`)]],
+    ['`highlight` on body, 3 fragments of 100 chars (`match` ~10 %); raw: the same match without highlight', (i) => ci.search('bench', {
+      query: { match: { body: mid(i) } }, highlight: { fields: { body: { number_of_fragments: 3 } } },
+    }), (i) => [page(rawScored(`body : "${mid(i)}"`)), rawCount.get(`body : "${mid(i)}"`)]],
+  ];
+  console.log(`\nvocabulary read for fuzzy matching (first fuzzy query, then cached): ${vocabMs.toFixed(0)} ms`);
+  table('relevance query (size 10, with totals)', 'raw SQLite', relCases);
+  const suggest = measure((i) => ci.search('bench', { size: 0, track_total_hits: false, suggest: { s: { text: `${typo(mid(i))} ${typo(mid(i + 1))}`, term: { field: 'body', min_word_length: 3, max_term_freq: 1 } } } }));
+  console.log(`| \`term\` suggester, two misspelt words (no raw equivalent) | ${suggest.p50.toFixed(2)} | ${suggest.p90.toFixed(2)} | – | – | – |`);
   await ci.close();
   raw.close();
 } finally {

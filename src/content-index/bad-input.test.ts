@@ -86,7 +86,8 @@ describe('embedded index: bad input', () => {
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
     const values: unknown[] = [null, true, 1, -1.5, '', 'x', 'hello', '2024-01-01', [], ['a'], {}, { a: 1 }, 'now-1d/d', 1e308, '*'];
     const fields = ['title', 'n', 'when', 'ok', 'tags', 'nope', 'title.keyword', '', '*'];
-    const kinds = ['match', 'term', 'terms', 'range', 'exists', 'prefix', 'wildcard', 'match_phrase', 'multi_match', 'query_string', 'ids', 'bool', 'simple_query_string', 'constant_score', 'dis_max'];
+    const kinds = ['match', 'term', 'terms', 'range', 'exists', 'prefix', 'wildcard', 'match_phrase', 'multi_match', 'query_string', 'ids', 'bool', 'simple_query_string', 'constant_score', 'dis_max',
+      'fuzzy', 'match_bool_prefix', 'match_phrase_prefix', 'function_score', 'fuzzy_match'];
     const gen = (depth: number): unknown => {
       const k = kinds[rnd(kinds.length)];
       const f = fields[rnd(fields.length)];
@@ -101,11 +102,26 @@ describe('embedded index: bad input', () => {
         case 'constant_score': return { constant_score: { filter: depth > 2 ? { match_all: {} } : gen(depth + 1) } };
         case 'dis_max': return { dis_max: { queries: [gen(depth + 1)] } };
         case 'terms': return { terms: { [f]: v } };
+        case 'fuzzy_match': return { match: { [f]: { query: v, fuzziness: values[rnd(values.length)], prefix_length: values[rnd(values.length)], max_expansions: values[rnd(values.length)] } } };
+        case 'function_score': {
+          const fn = [
+            { field_value_factor: { field: f, modifier: values[rnd(values.length)], factor: v, missing: values[rnd(values.length)] } },
+            { [['gauss', 'exp', 'linear'][rnd(3)]]: { [f]: { origin: v, scale: values[rnd(values.length)], offset: values[rnd(values.length)], decay: values[rnd(values.length)] } } },
+            { weight: v, filter: depth > 2 ? { match_all: {} } : gen(depth + 1) },
+            { random_score: { seed: v, field: f } },
+          ][rnd(4)];
+          return { function_score: { query: depth > 2 ? { match_all: {} } : gen(depth + 1), functions: [fn], score_mode: values[rnd(values.length)], boost_mode: values[rnd(values.length)], max_boost: v, min_score: values[rnd(values.length)] } };
+        }
         default: return { [k]: { [f]: rnd(2) ? v : { value: v, query: v } } };
       }
     };
     for (let i = 0; i < 400; i++) {
-      const body = { query: gen(0), sort: rnd(3) === 0 ? [{ [fields[rnd(fields.length)]]: 'asc' }] : undefined, highlight: rnd(4) === 0 ? { fields: { '*': {} } } : undefined };
+      const body = {
+        query: gen(0), sort: rnd(3) === 0 ? [{ [fields[rnd(fields.length)]]: 'asc' }] : undefined,
+        highlight: rnd(4) === 0 ? { fields: { '*': { fragment_size: values[rnd(values.length)], number_of_fragments: values[rnd(values.length)], no_match_size: values[rnd(values.length)] } } } : undefined,
+        collapse: rnd(6) === 0 ? { field: fields[rnd(fields.length)], inner_hits: rnd(2) ? { name: 'x', size: values[rnd(values.length)] } : undefined } : undefined,
+        suggest: rnd(6) === 0 ? { s: { text: values[rnd(values.length)], term: { field: fields[rnd(fields.length)], max_edits: values[rnd(values.length)], size: values[rnd(values.length)] } } } : undefined,
+      };
       try {
         t.ci.search('x', body);
       } catch (e) {

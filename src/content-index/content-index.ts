@@ -106,6 +106,7 @@ export class ContentIndex {
     this.pits.stop();
     this.handles.clear();
     this.cache.clear();
+    this.highlighter.clear();
     if (this.db.open) this.db.close();
     const pool = this.pool;
     this.pool = undefined;

@@ -1,8 +1,10 @@
 /**
- * `highlight` basics for the embedded index. The index's FTS5 table is contentless, so the hits'
+ * `highlight` for the embedded index. The index's FTS5 table is contentless, so the hits'
  * field values are put into a small temporary FTS5 table with the same tokenizer and the query's
- * own full-text expressions are run against it: FTS5's `highlight()` / `snippet()` then mark
- * exactly the tokens the search matched (stemming and diacritics included).
+ * own full-text expressions are run against it: FTS5's `highlight()` then marks exactly the
+ * tokens the search matched (stemming and diacritics included). Fragments are cut from the
+ * marked text here (fragments.ts), in one pass over it: linear in the field's size, of which at
+ * most `MAX_ANALYZED_CHARS` per value are analysed.
  */
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
@@ -11,14 +13,15 @@ import type { IndexHandle } from './index-handle.js';
 import type { HighlightLeaf } from './query-context.js';
 import { fieldPattern } from './source-filter.js';
 import { tokenizerFor, type Db } from './schema.js';
+import type { Statement } from '../store/sqlite/driver.js';
+import { fragmentsOf, MARK_END, MARK_START, noMatchFragment, type FragmentOptions } from './fragments.js';
 
-interface FieldOptions {
+/** Characters of one value that are analysed for highlighting (Elasticsearch's `index.highlight.max_analyzed_offset`). */
+export const MAX_ANALYZED_CHARS = 1_000_000;
+
+interface FieldOptions extends FragmentOptions {
   pattern: string;
-  fragmentSize: number;
-  fragments: number;
   requireFieldMatch: boolean;
-  pre: string;
-  post: string;
 }
 
 export interface HighlightRequest {
@@ -53,6 +56,9 @@ export function parseHighlight(v: unknown): HighlightRequest | undefined {
         requireFieldMatch: (f.require_field_match ?? v.require_field_match) !== false,
         pre: tag(f.pre_tags ?? v.pre_tags, '<em>'),
         post: tag(f.post_tags ?? v.post_tags, '</em>'),
+        byScore: String(f.order ?? v.order ?? 'none') === 'score',
+        noMatchSize: num(f.no_match_size ?? v.no_match_size, 0, 'no_match_size'),
+        html: String(f.encoder ?? v.encoder ?? 'default') === 'html',
       };
     }),
   };
@@ -70,6 +76,12 @@ function valuesAt(source: unknown, path: string[]): string[] {
     if (key in source) out.push(...valuesAt(source[key], path.slice(i)));
   }
   return out;
+}
+
+interface TableStatements {
+  insert: Statement<[number, string]>;
+  select: Statement<[{ pre: string; post: string; expr: string }], { marked: string }>;
+  clear: Statement<[]>;
 }
 
 export class Highlighter {
@@ -93,11 +105,11 @@ export class Highlighter {
       for (const f of this.fieldsFor(h, o.pattern)) {
         if (out[f.path]) continue;
         const exprs = leaves.filter((l) => !o.requireFieldMatch || l.fields === null || l.fields.includes(f.path));
-        if (exprs.length === 0) continue;
         const values = valuesAt(source, f.src.split('.'));
         if (values.length === 0) continue;
-        const frags = this.run(h, values, exprs.map((l) => `(${l.expr})`).join(' OR '), o);
+        const frags = exprs.length === 0 ? [] : this.run(h, values, exprs.map((l) => `(${l.expr})`).join(' OR '), o);
         if (frags.length) out[f.path] = frags;
+        else if (o.noMatchSize > 0) out[f.path] = [noMatchFragment(values[0], o)];
       }
     }
     return Object.keys(out).length ? out : undefined;
@@ -112,25 +124,40 @@ export class Highlighter {
     return [...h.fields.all()].filter((f) => f.kind === 'text' && matches(f.path));
   }
 
+  private readonly statements = new Map<string, TableStatements>();
+
+  /** Drops the prepared statements (before the connection closes, as every statement cache). */
+  clear(): void {
+    this.statements.clear();
+  }
+
+  /** The temp table's statements, prepared once per connection (they run for every highlighted field of each hit). */
+  private stmts(t: string): TableStatements {
+    let x = this.statements.get(t);
+    if (!x) {
+      x = {
+        insert: this.db.prepare(`INSERT INTO ${t} (rowid, t) VALUES (?, ?)`),
+        select: this.db.prepare(`SELECT highlight(${t.slice(5)}, 0, @pre, @post) AS marked FROM ${t} WHERE ${t.slice(5)} MATCH @expr ORDER BY rowid`),
+        clear: this.db.prepare(`DELETE FROM ${t}`),
+      };
+      this.statements.set(t, x);
+    }
+    return x;
+  }
+
   private run(h: IndexHandle, values: string[], expr: string, o: FieldOptions): string[] {
     const t = this.table(h.language);
-    const insert = this.db.prepare(`INSERT INTO ${t} (rowid, t) VALUES (?, ?)`);
-    values.forEach((v, i) => insert.run(i + 1, v));
+    const { insert, select, clear } = this.stmts(t);
+    // The marks must not occur in the text: they are control characters no text needs.
+    const clean = (v: string) => v.slice(0, MAX_ANALYZED_CHARS).replace(/[\u0001\u0002]/g, ' ');
+    values.forEach((v, i) => insert.run(i + 1, clean(v)));
     try {
-      const tokens = Math.max(1, Math.min(64, Math.round(o.fragmentSize / 7)));
-      const rows = this.db
-        .prepare(
-          `SELECT length(t) AS len, highlight(${t.slice(5)}, 0, @pre, @post) AS whole,
-                  snippet(${t.slice(5)}, 0, @pre, @post, '', @tokens) AS part
-           FROM ${t} WHERE ${t.slice(5)} MATCH @expr ORDER BY rowid`,
-        )
-        .all({ pre: o.pre, post: o.post, tokens, expr }) as { len: number; whole: string; part: string }[];
-      const frags = rows.map((r) => (o.fragments === 0 || r.len <= o.fragmentSize ? r.whole : r.part));
-      return o.fragments === 0 ? frags : frags.slice(0, o.fragments);
+      const rows = select.all({ pre: MARK_START, post: MARK_END, expr });
+      return fragmentsOf(rows.map((r) => r.marked), o);
     } catch {
       return []; // an expression FTS5 rejects on this text highlights nothing rather than failing the search
     } finally {
-      this.db.prepare(`DELETE FROM ${t}`).run();
+      clear.run();
     }
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The Query DSL subset of the embedded index, compiled to SQL (docs/embedded-index.md lists it):
- * match_all, match_none, match, match_phrase, match_phrase_prefix, multi_match, query_string,
+ * match_all, match_none, the match family (query-match.ts: match, match_phrase,
+ * match_phrase_prefix, match_bool_prefix, multi_match, fuzzy), query_string,
  * simple_query_string, term, terms, range, exists, ids, prefix, wildcard, bool, constant_score,
- * dis_max. Full-text leaves become FTS5 sub-queries scored with bm25; exact-value leaves
+ * dis_max, function_score (function-score.ts). Full-text leaves become FTS5 sub-queries scored with bm25; exact-value leaves
  * read the doc values (doc-values.ts) of keyword, numeric, date and boolean fields, and
  * otherwise become predicates on the JSONB `_source`.
  */
@@ -11,10 +12,12 @@ import { isPlainObject } from '../domain/shared/json.js';
 import { parseDateMath } from '../domain/shared/date-math.js';
 import type { FieldInfo } from './fields.js';
 import { boostOf, coerce, convert, MATCH_NONE, type QueryContext, type SqlNode } from './query-context.js';
-import { phraseExpr, quote, resolveMinimumShouldMatch, termsExpr, tokenize } from './query-fts.js';
+import { quote, tokenize } from './query-fts.js';
+import { fuzzy, matchField, multiMatch } from './query-match.js';
+import { term } from './query-term.js';
+import { compileFunctionScore } from './function-score.js';
 import { parseQueryString } from './query-string.js';
 import { compileBool, compileConstantScore, compileDisMax } from './query-bool.js';
-import { fieldPattern } from './source-filter.js';
 
 type Body = Record<string, unknown>;
 type Compiler = (ctx: QueryContext, body: unknown, name: string) => SqlNode;
@@ -25,7 +28,10 @@ const COMPILERS: Record<string, Compiler> = {
   match: (ctx, b, n) => fieldQuery(ctx, b, n, 'query', (f, o) => matchField(ctx, f, o, 'match')),
   match_phrase: (ctx, b, n) => fieldQuery(ctx, b, n, 'query', (f, o) => matchField(ctx, f, o, 'phrase')),
   match_phrase_prefix: (ctx, b, n) => fieldQuery(ctx, b, n, 'query', (f, o) => matchField(ctx, f, o, 'phrase_prefix')),
+  match_bool_prefix: (ctx, b, n) => fieldQuery(ctx, b, n, 'query', (f, o) => matchField(ctx, f, o, 'bool_prefix')),
   multi_match: (ctx, b) => multiMatch(ctx, obj(b, 'multi_match')),
+  fuzzy: (ctx, b, n) => fieldQuery(ctx, b, n, 'value', (f, o) => fuzzy(ctx, f, o)),
+  function_score: (ctx, b) => compileFunctionScore(ctx, obj(b, 'function_score'), compileQuery),
   query_string: (ctx, b) => queryString(ctx, obj(b, 'query_string'), false),
   simple_query_string: (ctx, b) => queryString(ctx, obj(b, 'simple_query_string'), true),
   term: (ctx, b, n) => fieldQuery(ctx, b, n, 'value', (f, o) => term(ctx, f, o.value, boostOf(o), o.case_insensitive === true)),
@@ -91,92 +97,6 @@ function fieldQuery(
   return outer === 1 ? node : { ...node, score: `(${node.score} * ${outer})` };
 }
 
-function matchField(ctx: QueryContext, f: FieldInfo, o: Body, kind: 'match' | 'phrase' | 'phrase_prefix'): SqlNode {
-  const boost = boostOf(o);
-  if (f.kind !== 'text') {
-    if (o.lenient === true) {
-      try {
-        return term(ctx, f, o.query, boost, false);
-      } catch {
-        return MATCH_NONE;
-      }
-    }
-    return term(ctx, f, o.query, boost, false);
-  }
-  const tokens = tokenize(String(o.query ?? ''));
-  if (tokens.length === 0) return o.zero_terms_query === 'all' ? COMPILERS.match_all(ctx, {}, 'match_all') : MATCH_NONE;
-  let expr: string;
-  if (kind === 'match') {
-    const operator = String(o.operator ?? 'or').toLowerCase() === 'and' ? 'and' : 'or';
-    expr = termsExpr(tokens, operator, resolveMinimumShouldMatch(o.minimum_should_match, tokens.length));
-  } else {
-    expr = phraseExpr(tokens, Number(o.slop ?? 0), kind === 'phrase_prefix');
-  }
-  return ctx.fts(expr, [{ f, boost: 1 }], 'max', boost);
-}
-
-/** Resolves `fields` patterns (`title^2`, `meta.*`, `*`) to mapped fields with boosts. */
-export function resolveFields(ctx: QueryContext, patterns: unknown): { f: FieldInfo; boost: number }[] {
-  const list = patterns === undefined ? ['*'] : Array.isArray(patterns) ? patterns : [patterns];
-  const out = new Map<string, { f: FieldInfo; boost: number }>();
-  for (const p of list) {
-    const [name, b] = String(p).split('^');
-    const boost = b === undefined ? 1 : Number(b);
-    if (name.includes('*')) {
-      const matches = fieldPattern(name);
-      for (const f of ctx.h.fields.all()) if (f.kind === 'text' && matches(f.path)) out.set(f.path, { f, boost });
-    } else {
-      const f = ctx.field(name);
-      if (f) out.set(f.path, { f, boost });
-    }
-  }
-  return [...out.values()];
-}
-
-function multiMatch(ctx: QueryContext, o: Body): SqlNode {
-  if (o.query === undefined) throw errors.parsing('[multi_match] requires query value');
-  const all = o.fields === undefined || (Array.isArray(o.fields) && o.fields.length === 1 && o.fields[0] === '*');
-  const resolved = resolveFields(ctx, o.fields);
-  const text = resolved.filter((x) => x.f.kind === 'text');
-  const exact = resolved.filter((x) => x.f.kind !== 'text' && x.f.kind !== 'object' && x.f.kind !== 'other');
-  const type = String(o.type ?? 'best_fields');
-  const boost = boostOf(o);
-  const tokens = tokenize(String(o.query));
-  const operator = String(o.operator ?? 'or').toLowerCase() === 'and' ? 'and' : 'or';
-  const targets = all ? null : text;
-  const nodes: SqlNode[] = [];
-  if (tokens.length > 0 && (targets === null || targets.length > 0)) {
-    if (type === 'cross_fields') {
-      const perToken = tokens.map((t) => ctx.fts(quote(t), targets, 'max'));
-      const msm = operator === 'and' ? tokens.length : Math.max(1, resolveMinimumShouldMatch(o.minimum_should_match, tokens.length));
-      const where = msm >= tokens.length
-        ? perToken.map((n) => n.where).join(' AND ')
-        : `(${perToken.map((n) => `(${n.where})`).join(' + ')}) >= ${msm}`;
-      const driver = msm >= tokens.length ? perToken[0].driver : undefined;
-      nodes.push({ where: `(${where})`, score: `(${perToken.map((n) => n.score).join(' + ')})`, zeroOutside: true, driver });
-    } else {
-      let expr: string;
-      if (type === 'phrase' || type === 'phrase_prefix') expr = phraseExpr(tokens, Number(o.slop ?? 0), type === 'phrase_prefix');
-      else if (type === 'bool_prefix') expr = [...tokens.slice(0, -1).map(quote), quote(tokens[tokens.length - 1]) + '*'].join(operator === 'and' ? ' AND ' : ' OR ');
-      else expr = termsExpr(tokens, operator, resolveMinimumShouldMatch(o.minimum_should_match, tokens.length));
-      nodes.push(ctx.fts(expr, targets, type === 'most_fields' ? 'sum' : 'max'));
-    }
-  }
-  for (const x of exact) {
-    try {
-      nodes.push(term(ctx, x.f, o.query, x.boost, false));
-    } catch {
-      // like Elasticsearch with lenient / `*` fields: values that do not fit a field's type skip it
-    }
-  }
-  if (nodes.length === 0) return MATCH_NONE;
-  const where = nodes.length === 1 ? nodes[0].where : `(${nodes.map((n) => `(${n.where})`).join(' OR ')})`;
-  const scores = nodes.map((n) => (n.zeroOutside ? n.score : `(CASE WHEN ${n.where} THEN ${n.score} ELSE 0 END)`));
-  const score = scores.length === 1 ? scores[0] : `max(${scores.join(', ')})`;
-  const driver = nodes.length === 1 ? nodes[0].driver : undefined;
-  return { where, score: boost === 1 ? score : `(${score} * ${boost})`, zeroOutside: true, driver };
-}
-
 function queryString(ctx: QueryContext, o: Body, simple: boolean): SqlNode {
   if (typeof o.query !== 'string') throw errors.parsing(`[${simple ? 'simple_query_string' : 'query_string'}] requires query value`);
   const fields = Array.isArray(o.fields) ? o.fields.map(String) : [String(o.default_field ?? '*')];
@@ -187,23 +107,6 @@ function queryString(ctx: QueryContext, o: Body, simple: boolean): SqlNode {
   const node = compileQuery(ctx, dsl);
   const boost = boostOf(o);
   return boost === 1 ? node : { ...node, score: `(${node.score} * ${boost})` };
-}
-
-function term(ctx: QueryContext, f: FieldInfo, value: unknown, boost: number, caseInsensitive: boolean): SqlNode {
-  if (f.kind === 'object' || f.kind === 'other') return MATCH_NONE;
-  const v = coerce(f, value, (x) => parseDateMath(x, false));
-  const pv = ctx.p(v);
-  // Doc values hold converted values: lower() of them is the scan path's only on keywords.
-  const dv = caseInsensitive
-    ? (f.kind === 'keyword' ? ctx.docValues(f, (x) => `lower(${x}) = lower(${pv})`) : undefined)
-    : ctx.docValues(f, (x) => `${x} = ${pv}`);
-  let where = dv ?? ctx.values(f, (x) => (caseInsensitive ? `lower(${x}) = lower(${pv})` : `${convert(f, x)} = ${pv}`));
-  // Lenient on text fields: a single-token term also matches the analysed token, as in Elasticsearch.
-  const tokens = f.kind === 'text' ? tokenize(String(value)) : [];
-  if (tokens.length === 1 && tokens[0] === String(value)) {
-    where = `(${where} OR ${ctx.fts(quote(tokens[0]), [{ f, boost: 1 }], 'max').where})`;
-  }
-  return { where, score: String(boost), zeroOutside: false };
 }
 
 function terms(ctx: QueryContext, o: Body): SqlNode {

@@ -116,9 +116,10 @@ export class QueryContext {
 
   /**
    * A full-text leaf: `expr` (FTS5 syntax) over the given text fields (null: all of them).
-   * `agg` combines a document's per-field scores: best field (max) or all fields (sum).
+   * `agg` combines a document's per-field scores: best field (max), all fields (sum), or the
+   * best field plus a tie breaker times the others (a number: `multi_match`'s `tie_breaker`).
    */
-  fts(expr: string, fields: { f: FieldInfo; boost: number }[] | null, agg: 'max' | 'sum', boost = 1): SqlNode {
+  fts(expr: string, fields: { f: FieldInfo; boost: number }[] | null, agg: 'max' | 'sum' | number, boost = 1): SqlNode {
     if (expr === '' || (fields !== null && fields.length === 0)) return MATCH_NONE;
     if (this.scored.length >= this.limits.maxClauseCount) this.count(this.limits.maxClauseCount + 1);
     const t = this.h.fts;
@@ -148,7 +149,8 @@ export class QueryContext {
       // bm25() may not run inside an aggregate: score the rows first, then group them.
       const inner = `${m}r(doc, s) AS MATERIALIZED (${sql})`;
       this.ctes.push(unscored(inner));
-      sql = `SELECT doc, ${agg}(s) AS s FROM ${m}r GROUP BY doc`;
+      const combined = typeof agg === 'number' ? (agg === 0 ? 'max(s)' : `max(s) + ${agg} * (sum(s) - max(s))`) : `${agg}(s)`;
+      sql = `SELECT doc, ${combined} AS s FROM ${m}r GROUP BY doc`;
       fill = `WITH ${inner} INSERT INTO temp.${m} (doc, s) ${sql}`;
     }
     this.ctes.push(unscored(`${m}(doc, s) AS MATERIALIZED (${sql})`));

@@ -11,6 +11,11 @@ export function tokenize(text: string): string[] {
   return text.match(TOKEN) ?? [];
 }
 
+/** Tokens with their offsets in `text` (the `term` suggester's response gives both). */
+export function tokenSpans(text: string): { token: string; offset: number }[] {
+  return [...text.matchAll(TOKEN)].map((m) => ({ token: m[0], offset: m.index ?? 0 }));
+}
+
 export function quote(token: string): string {
   return `"${token.replace(/"/g, '""')}"`;
 }
@@ -20,7 +25,11 @@ export function quote(token: string): string {
  * AND-ed and OR-ed together while that stays small (≤ 64 combinations), else plain OR.
  */
 export function termsExpr(tokens: string[], operator: 'or' | 'and', minimumShouldMatch?: number): string {
-  const q = tokens.map(quote);
+  return clausesExpr(tokens.map(quote), operator, minimumShouldMatch);
+}
+
+/** `termsExpr` over FTS5 sub-expressions (quoted tokens, prefix tokens, fuzzy groups). */
+export function clausesExpr(q: string[], operator: 'or' | 'and', minimumShouldMatch?: number): string {
   if (q.length <= 1) return q.join('');
   if (operator === 'and') return q.join(' AND ');
   const k = minimumShouldMatch ?? 1;

@@ -79,6 +79,7 @@ export class ContentReader {
   close(): void {
     this.handles.clear();
     this.cache.clear();
+    this.highlighter.clear();
     if (this.db.open) this.db.close();
   }
 

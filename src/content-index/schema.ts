@@ -16,6 +16,8 @@
 import Database, { type Db } from '../store/sqlite/driver.js';
 import { dateMillis } from '../domain/shared/date-math.js';
 import { installBudget } from './search-budget.js';
+import { sqlEditDistance } from './edit-distance.js';
+import { decayScore, fieldValueFactor, randomScore } from './score-functions.js';
 
 export type { Db };
 
@@ -62,6 +64,12 @@ function installFunctions(db: Db): void {
           .replace(/"((?:[^"\\]|\\.)*)"/g, '$1')
       : null,
   );
+  // Bounded edit distance, for `fuzzy` on keyword fields (query-match.ts).
+  db.function('ci_edits', { deterministic: true }, sqlEditDistance);
+  // function_score's per-document math (function-score.ts).
+  db.function('ci_fvf', { deterministic: true }, fieldValueFactor);
+  db.function('ci_decay', { deterministic: true }, decayScore);
+  db.function('ci_random', { deterministic: true }, randomScore);
   // Date values (ISO strings or epoch millis) → epoch millis, for range / term / sort on dates.
   db.function('es_ms', { deterministic: true }, (v: unknown) => {
     const ms = dateMillis(v);

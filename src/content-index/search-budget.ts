@@ -60,6 +60,11 @@ export function installBudget(db: Db): void {
   db.function('ci_live', { deterministic: false }, () => ((current.get(db) ?? NONE).live() ? 1 : 0));
 }
 
+/** The budget governing this connection's reads now, if any. */
+export function currentBudget(db: Db): Budget | undefined {
+  return current.get(db);
+}
+
 /** Runs `fn` with `budget` governing this connection's `ci_live()`. */
 export function withBudget<T>(db: Db, budget: Budget | undefined, fn: () => T): T {
   if (!budget) return fn();

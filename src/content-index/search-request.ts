@@ -8,7 +8,9 @@ import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
 import { parseTimeValue } from '../domain/shared/time-value.js';
 import { parseAggs, type AggNode } from './aggs/parse.js';
+import { parseCollapse, type CollapseRequest } from './collapse.js';
 import { parseHighlight, type HighlightRequest } from './highlight.js';
+import { parseSuggest, type SuggestRequest } from './suggest.js';
 import { parseSort, type SortKey } from './sort.js';
 import { parseSearchAfter, pitSort, type AfterValue } from './search-after.js';
 import { parseSourceFilter, type SourceFilter } from './source-filter.js';
@@ -58,6 +60,10 @@ export interface SearchRequest {
   typedKeys?: boolean;
   /** `search_after`: the last hit's sort values (search-after.ts). */
   searchAfter?: AfterValue[];
+  /** `collapse`: one hit per value of a field (collapse.ts). */
+  collapse?: CollapseRequest;
+  /** `suggest` (suggest.ts). */
+  suggest?: SuggestRequest[];
   /** A point in time's view: documents up to this rowid (pit.ts; set by the engine, not the caller). */
   maxRowid?: number;
   /** With `maxRowid`: documents created (`_version` 1) with a `_seq_no` above this are not seen. */
@@ -66,13 +72,13 @@ export interface SearchRequest {
 
 const IGNORED = new Set(['stored_fields', 'explain', 'profile', 'stats', 'indices_boost', 'ext', 'docvalue_fields']);
 const UNSUPPORTED = new Set([
-  'runtime_mappings', 'collapse', 'suggest', 'rescore', 'knn', 'pit', 'slice',
+  'runtime_mappings', 'rescore', 'knn', 'pit', 'slice',
   'script_fields', 'retriever', 'rank', 'terminate_after',
 ]);
 const KNOWN = new Set([
   'query', 'from', 'size', 'sort', '_source', 'track_total_hits', 'highlight', 'min_score', 'track_scores',
   'seq_no_primary_term', 'version', 'post_filter', 'fields', 'timeout', 'search_after',
-  'aggs', 'aggregations',
+  'aggs', 'aggregations', 'collapse', 'suggest',
 ]);
 
 const INT_MAX = 2 ** 31 - 1;
@@ -163,6 +169,9 @@ export function parseSearchRequest(rawBody: unknown, params: SearchParams = {}):
     if (from > 0) throw errors.illegalArgument('`from` parameter must be set to 0 when `search_after` is used.');
     searchAfter = parseSearchAfter(body.search_after, fullSort);
   }
+  const collapse = parseCollapse(body.collapse);
+  if (collapse && params.scroll !== undefined) throw errors.illegalArgument('cannot use `collapse` in a scroll context');
+  if (collapse && searchAfter) throw errors.illegalArgument('cannot use `collapse` in conjunction with `search_after` on the embedded index');
   return {
     query: requestQuery(body, params),
     from,
@@ -181,6 +190,8 @@ export function parseSearchRequest(rawBody: unknown, params: SearchParams = {}):
     timeoutMs: parseTimeout(params.timeout ?? body.timeout),
     ...aggsOf(body, params),
     searchAfter,
+    collapse,
+    suggest: parseSuggest(body.suggest),
     maxRowid,
     maxSeq: maxRowid === undefined ? undefined : Number(params.pit_max_seq ?? -1),
   };

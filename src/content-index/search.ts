@@ -19,6 +19,9 @@ import { sortBound } from './sort-plan.js';
 import { afterBound, afterCondition } from './search-after.js';
 import { applySourceFilter, fieldPattern } from './source-filter.js';
 import type { StatementCache } from './statement-cache.js';
+import { collapseField, collapseKey, collapseValue } from './collapse.js';
+import { addInnerHits } from './inner-hits.js';
+import { runSuggest } from './suggest.js';
 
 export const SHARDS = { total: 1, successful: 1, skipped: 0, failed: 0 };
 
@@ -29,9 +32,10 @@ interface Compiled {
   with: string;
 }
 
-function compile(h: IndexHandle, query: unknown, limits?: QueryLimits): Compiled {
+function compile(h: IndexHandle, query: unknown, limits?: QueryLimits, budget?: Budget): Compiled {
   const ctx = new QueryContext(h, limits);
-  const node = compileQuery(ctx, query);
+  // The budget covers compiling too: fuzzy expansion may read the vocabulary (vocabulary.ts).
+  const node = withBudget(h.db, budget, () => compileQuery(ctx, query));
   ctx.finish();
   return { ctx, node, with: ctx.ctes.length ? `WITH ${ctx.ctes.join(', ')} ` : '' };
 }
@@ -107,16 +111,19 @@ export type SearchResponse = {
   _shards: typeof SHARDS;
   hits: Record<string, unknown>;
   aggregations?: Record<string, unknown>;
+  suggest?: Record<string, unknown>;
 };
 
 /** A scroll page: the search response and the cursor of the next page. */
 export interface ScrollPage {
   response: SearchResponse;
   next: ScrollCursor;
+  /** With `collapse`: each hit's collapse key (doc-value form), for its inner hits. */
+  groups?: unknown[];
 }
 
 export function count(cache: StatementCache, h: IndexHandle, query: unknown, o: ReadOptions = {}) {
-  const c = compile(h, query, o.limits);
+  const c = compile(h, query, o.limits, o.budget);
   const n = withBudget(cache.db, o.budget, () => countMatches(cache, h, c, Infinity));
   return { count: n, _shards: SHARDS, ...(o.budget?.timedOut ? { timed_out: true } : {}) };
 }
@@ -138,7 +145,7 @@ export function scrollPage(cache: StatementCache, hl: Highlighter, h: IndexHandl
 
 function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req: SearchRequest, o: ReadOptions, cursor?: ScrollCursor): ScrollPage {
   const started = performance.now();
-  const c = compile(h, req.query, o.limits);
+  const c = compile(h, req.query, o.limits, o.budget);
   // A point in time sees the documents that existed when it opened (pit.ts).
   if (req.maxRowid !== undefined) {
     const view = `d.r <= ${Math.floor(req.maxRowid)} AND NOT (d.ver = 1 AND d.seq > ${Math.floor(req.maxSeq ?? -1)})`;
@@ -159,8 +166,11 @@ function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req:
       } finally {
         cleanup();
       }
-      if (aggs) {
-        page.response.aggregations = aggs(req.aggQuery, (query, table) => materialize(cache, h, query, table, o.limits), o.budget);
+      if (aggs) page.response.aggregations = aggs(req.aggQuery, (query, table) => materialize(cache, h, query, table, o.limits), o.budget);
+      // Inner hits are searches of their own: after this one's score tables are emptied.
+      if (req.collapse?.innerHits && page.groups) addInnerHits(page, req, (sub) => searchPage(cache, hl, h, sub, o).response);
+      if (req.suggest && first) page.response.suggest = runSuggest(h, req.suggest, o.budget);
+      if (aggs || req.collapse?.innerHits || (req.suggest && first)) {
         page.response.took = Math.round(performance.now() - started);
         page.response.timed_out = o.budget?.expired() ?? false;
       }
@@ -188,10 +198,12 @@ function run(
   const offset = cursor === undefined ? req.from : keyset ? 0 : (cursor.offset ?? 0);
   // Sorted by a doc-value field: only the documents that can be on the page (sort-plan.ts).
   // After `search_after`: the rows past the given sort values, the index range from there (search-after.ts).
-  const bound = scoring || req.size === 0 ? ''
+  const bound = scoring || req.size === 0 || req.collapse ? ''
     : req.searchAfter ? afterBound(cache, h, c.ctx, c.node, req.sort, req.searchAfter, req.size)
     : sortBound(cache, h, c.ctx, c.node, req.sort, offset + req.size);
   const seek = req.searchAfter ? afterCondition(c.ctx, sortKeys, req.searchAfter) : '';
+  const collapseF = req.collapse ? collapseField(c.ctx, req.collapse.field) : undefined;
+  if (collapseF) columns.push(collapseKey(c.ctx, collapseF));
   const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} WHERE ci_live() AND (${c.node.where})${bound}`;
   if (cursor && !keyset && offset + req.size > MAX_RESULT_WINDOW) {
     throw errors.illegalArgument(
@@ -200,13 +212,23 @@ function run(
     );
   }
   const after = (keyset ? ` AND r > ${Math.floor(Number(cursor.after ?? 0))}` : '') + seek;
+  // Collapsed: the first match of each key's group in the sort order, then the page of those.
+  const matches = `SELECT * FROM (${select}) AS d WHERE 1${minScore}${after}`;
+  const ranked = collapseF
+    ? `SELECT * FROM (SELECT d.*, row_number() OVER (PARTITION BY d.ck ORDER BY ${orderBy}) AS ci_rn FROM (${matches}) AS d) AS d WHERE ci_rn = 1`
+    : matches;
   const rows = req.size === 0 ? [] : (cache
-    .get(`${c.with}SELECT * FROM (${select}) AS d WHERE 1${minScore}${after} ORDER BY ${keyset ? 'r' : orderBy} LIMIT ${req.size} OFFSET ${offset}`)
+    .get(`${c.with}${ranked} ORDER BY ${keyset ? 'r' : orderBy} LIMIT ${req.size} OFFSET ${offset}`)
     .all(c.ctx.params) as HitRow[]);
   const next: ScrollCursor = keyset ? { after: rows.length ? rows[rows.length - 1].r : Number(cursor.after ?? 0) } : { offset: offset + rows.length };
 
   // Past the soft deadline the remaining hits come back without highlighting.
   const hits = rows.map((row) => buildHit(hl, h, req, c, row, scoring, budget));
+  if (collapseF) {
+    hits.forEach((hit, i) => {
+      hit.fields = { ...(hit.fields as object | undefined), [collapseF.path]: [collapseValue(collapseF, rows[i].ck)] };
+    });
+  }
   let total: number | undefined;
   if (req.trackTotal) total = countMatches(cache, h, c, req.totalCap === Infinity ? Infinity : req.totalCap + 1, req.minScore);
   let maxScore: number | null = null;
@@ -232,6 +254,7 @@ function run(
   return {
     response: { took: Math.round(performance.now() - started), timed_out: budget?.expired() ?? false, _shards: SHARDS, hits: out },
     next,
+    groups: collapseF ? rows.map((row) => collapseValue(collapseF, row.ck)) : undefined,
   };
 }
 
@@ -290,7 +313,7 @@ function materialize(cache: StatementCache, h: IndexHandle, query: unknown, tabl
 
 /** One page of matching rowids above `after`, in rowid order (delete by query walks these). */
 export function matchingRowids(cache: StatementCache, h: IndexHandle, query: unknown, after: number, limit: number, o: ReadOptions = {}): number[] {
-  const c = compile(h, query, o.limits);
+  const c = compile(h, query, o.limits, o.budget);
   const sql = `${c.with}SELECT d.r AS r FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where}) AND d.r > @__after ORDER BY d.r LIMIT ${Math.floor(limit)}`;
   return withBudget(cache.db, o.budget, () => (cache.get(sql).all({ ...c.ctx.params, __after: after }) as { r: number }[]).map((x) => x.r));
 }

@@ -112,6 +112,31 @@ describe('embedded index with the official client', () => {
     await es.indices.refresh({ index: 'content' });
   });
 
+  it('relevance: fuzziness, function_score, collapse with inner_hits, highlight, suggest through the client', async () => {
+    await es.indices.create({ index: 'shop', mappings: { properties: { name: { type: 'text' }, brand: { type: 'keyword' }, sold: { type: 'long' } } } });
+    const items = [
+      { name: 'wireless keyboard', brand: 'acme', sold: 50 }, { name: 'wired keyboard', brand: 'acme', sold: 500 },
+      { name: 'keyboard cover', brand: 'zeta', sold: 5 }, { name: 'wireless mouse', brand: 'zeta', sold: 70 },
+    ];
+    await es.helpers.bulk({ datasource: items, onDocument: () => ({ index: { _index: 'shop' } }) });
+    const res = await es.search<{ name: string }>({
+      index: 'shop',
+      query: { function_score: { query: { match: { name: { query: 'keybaord', fuzziness: 'AUTO' } } }, functions: [{ field_value_factor: { field: 'sold', modifier: 'log1p' } }] } },
+      collapse: { field: 'brand', inner_hits: { name: 'more', size: 5, sort: [{ sold: 'desc' }] } },
+      highlight: { fields: { name: {} } },
+      suggest: { fix: { text: 'keybaord', term: { field: 'name' } } },
+    });
+    assert.deepEqual(res.hits.hits.map((h) => h._source?.name), ['wired keyboard', 'keyboard cover']);
+    assert.deepEqual(res.hits.hits.map((h) => h.fields?.brand), [['acme'], ['zeta']]);
+    assert.deepEqual(res.hits.hits[0].highlight, { name: ['wired <em>keyboard</em>'] });
+    assert.equal(res.hits.hits[0].inner_hits?.more.hits.hits.length, 2);
+    const fix = res.suggest?.fix[0];
+    assert.deepEqual(fix && { text: fix.text, offset: fix.offset, length: fix.length }, { text: 'keybaord', offset: 0, length: 8 });
+    assert.deepEqual((fix?.options as { text: string }[]).map((o) => o.text), ['keyboard']);
+    await assert.rejects(es.search({ index: 'shop', suggest: { p: { text: 'x', phrase: { field: 'name' } } } }),
+      (e: unknown) => e instanceof esErrors.ResponseError && e.statusCode === 400 && /\[phrase\] suggester is not supported/.test(e.body.error.reason));
+  });
+
   it('errors arrive as ResponseError with the Elasticsearch type', async () => {
     await assert.rejects(es.search({ index: 'content', query: { bogus: {} } as never }), (e: unknown) =>
       e instanceof esErrors.ResponseError && e.statusCode === 400 && e.body.error.type === 'parsing_exception');

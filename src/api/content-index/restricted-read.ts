@@ -62,7 +62,8 @@ export function hideFields(q: unknown, visible: Visible, fields: Map<string, str
       return { constant_score: { ...body, filter: sub(body.filter) } };
     case 'dis_max':
       return { dis_max: { ...body, queries: sub(body.queries) } };
-    case 'match': case 'match_phrase': case 'match_phrase_prefix': case 'term': case 'range': case 'prefix': case 'wildcard': case 'terms': {
+    case 'match': case 'match_phrase': case 'match_phrase_prefix': case 'match_bool_prefix': case 'fuzzy':
+    case 'term': case 'range': case 'prefix': case 'wildcard': case 'terms': {
       const names = Object.keys(body).filter((k) => k !== 'boost' && k !== '_name');
       return names.some((n) => !visible(n)) ? none : q;
     }
@@ -89,10 +90,65 @@ export function hideFields(q: unknown, visible: Visible, fields: Map<string, str
     }
     case 'match_all': case 'match_none': case 'ids':
       return q;
+    case 'function_score':
+      return { function_score: hideInFunctionScore(body, visible, sub) };
     default:
       // Fail closed: a query type this rewrite does not know could reach hidden fields.
       throw errors.illegalArgument(`[${type}] queries are not supported for a caller with field level security on the index`);
   }
+}
+
+/** A field name no mapping has: what a hidden field reads as (no values). */
+const NO_FIELD = '\u0000hidden';
+
+/**
+ * `function_score` for a caller with field grants: its query and filters rewritten, and functions
+ * on hidden fields reading no values (factor `missing` or 1, decay 1), as on an unmapped field.
+ */
+function hideInFunctionScore(body: Obj, visible: Visible, sub: (v: unknown) => unknown): Obj {
+  const fn = (f: Obj): Obj => {
+    const out: Obj = { ...f };
+    if (f.filter !== undefined) out.filter = sub(f.filter);
+    const fvf = f.field_value_factor;
+    if (isPlainObject(fvf) && typeof fvf.field === 'string' && !visible(fvf.field)) out.field_value_factor = { ...fvf, field: NO_FIELD };
+    const rnd = f.random_score;
+    if (isPlainObject(rnd) && typeof rnd.field === 'string' && !['_seq_no', '_id'].includes(rnd.field) && !visible(rnd.field)) {
+      out.random_score = { ...rnd, field: '_seq_no' };
+    }
+    for (const shape of ['gauss', 'exp', 'linear']) {
+      const d = f[shape];
+      if (!isPlainObject(d)) continue;
+      out[shape] = Object.fromEntries(Object.entries(d).map(([k, v]) => [k === 'multi_value_mode' || visible(k) ? k : NO_FIELD, v]));
+    }
+    return out;
+  };
+  const out = fn(body);
+  if (body.query !== undefined) out.query = sub(body.query);
+  if (Array.isArray(body.functions)) out.functions = body.functions.map((f) => (isPlainObject(f) ? fn(f) : f));
+  return out;
+}
+
+/**
+ * `collapse` and `suggest` for a restricted caller: a hidden collapse field does not exist (400,
+ * as unmapped), inner hits may not sort on hidden fields; suggestions are refused under a role
+ * query (as Elasticsearch refuses them under document-level security) and read no terms of a
+ * hidden field.
+ */
+function restrictCollapseAndSuggest(body: Obj, r: Restriction): void {
+  const c = body.collapse;
+  if (r.fields && isPlainObject(c)) {
+    if (typeof c.field === 'string' && !r.fields(c.field)) throw errors.illegalArgument(`no mapping found for \`${c.field}\` in order to collapse on`);
+    const inner = Array.isArray(c.inner_hits) ? c.inner_hits : [c.inner_hits];
+    for (const ih of inner) if (isPlainObject(ih)) checkSort(ih.sort, r.fields);
+  }
+  if (body.suggest === undefined) return;
+  if (r.query) throw errors.illegalArgument("Suggest isn't supported if document level security is enabled");
+  const visible = r.fields;
+  if (!visible || !isPlainObject(body.suggest)) return;
+  body.suggest = Object.fromEntries(Object.entries(body.suggest).map(([name, s]) => {
+    if (!isPlainObject(s) || !isPlainObject(s.term) || typeof s.term.field !== 'string' || visible(s.term.field)) return [name, s];
+    return [name, { ...s, term: { ...s.term, field: NO_FIELD } }];
+  }));
 }
 
 const SORT_META = new Set(['_score', '_doc', '_id', '_index', '_shard_doc']);
@@ -134,6 +190,7 @@ export function restrictSearch(
     if (body.post_filter !== undefined) body.post_filter = hideFields(body.post_filter, visible, fields);
     checkSort(rest.sort ?? body.sort, visible);
   }
+  restrictCollapseAndSuggest(body, r);
   body.query = r.query ? { bool: { must: [query], filter: [r.query] } } : query;
   return { body, params: rest, restriction: r };
 }
@@ -165,6 +222,13 @@ export function filterHit(hit: Obj, visible: Visible): void {
   if (isPlainObject(hit._source)) hit._source = filterSource(hit._source, visible);
   if (hit.highlight !== undefined) hit.highlight = filterKeys(hit.highlight, visible);
   if (hit.fields !== undefined) hit.fields = filterKeys(hit.fields, visible);
+  // A collapsed hit's inner hits are hits too.
+  if (isPlainObject(hit.inner_hits)) {
+    for (const inner of Object.values(hit.inner_hits)) {
+      const hits = isPlainObject(inner) && isPlainObject(inner.hits) ? inner.hits.hits : undefined;
+      if (Array.isArray(hits)) for (const h of hits) if (isPlainObject(h)) filterHit(h, visible);
+    }
+  }
 }
 
 /** The hits of a search or scroll page without the fields each hit's index hides from the caller. */
