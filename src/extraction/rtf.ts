@@ -35,12 +35,22 @@ const isLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const HEX = (c: number) => (isDigit(c) ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1);
 
-function decoderFor(codepage: number): TextDecoder {
+/** Windows-1252's 0x80–0x9F (Node 20 decodes `windows-1252` as Latin-1 there). */
+const CP1252_HIGH = '\u20ac\ufffd\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\ufffd\u017d\ufffd' +
+  '\ufffd\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\ufffd\u017e\u0178';
+
+type Decode = (bytes: number[]) => string;
+
+const cp1252: Decode = (bytes) => bytes.map((b) => (b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b))).join('');
+
+function decoderFor(codepage: number): Decode {
+  if (codepage === 1252) return cp1252;
   const label = codepage === 65001 ? 'utf-8' : codepage === 932 ? 'shift_jis' : codepage === 936 ? 'gbk' : codepage === 949 ? 'euc-kr' : codepage === 950 ? 'big5' : `windows-${codepage}`;
   try {
-    return new TextDecoder(label);
+    const d = new TextDecoder(label);
+    return (bytes) => d.decode(Uint8Array.from(bytes));
   } catch {
-    return new TextDecoder('windows-1252');
+    return cp1252;
   }
 }
 
@@ -56,7 +66,7 @@ export function rtfToText(bytes: Uint8Array, maxChars: number): Extracted {
 
   const flushBytes = () => {
     if (pending.length) {
-      run += decoder.decode(Uint8Array.from(pending));
+      run += decoder(pending);
       pending = [];
     }
   };
