@@ -11,6 +11,16 @@ export interface ZipOptions {
   declared?: Record<string, number>;
 }
 
+/** The fields a local and a central header share, from "version needed" on, written at `at`. */
+function shared(b: Buffer, at: number, method: number, crc: number, compressed: number, size: number, nameLength: number): void {
+  b.writeUInt16LE(20, at);
+  b.writeUInt16LE(method, at + 4);
+  b.writeUInt32LE(crc, at + 10);
+  b.writeUInt32LE(compressed, at + 14);
+  b.writeUInt32LE(size, at + 18);
+  b.writeUInt16LE(nameLength, at + 22);
+}
+
 /** A ZIP archive, entries in the given order. */
 export function zip(entries: Record<string, string | Buffer>, options: ZipOptions = {}): Buffer {
   const locals: Buffer[] = [];
@@ -23,24 +33,15 @@ export function zip(entries: Record<string, string | Buffer>, options: ZipOption
     const size = options.declared?.[name] ?? raw.length;
     const fname = Buffer.from(name, 'utf8');
     const crc = crc32(raw);
+    const method = deflate ? 8 : 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(deflate ? 8 : 0, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(fname.length, 26);
+    shared(local, 4, method, crc, data.length, size, fname.length);
     locals.push(local, fname, data);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(deflate ? 8 : 0, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(fname.length, 28);
+    central.writeUInt16LE(20, 4); // made by
+    shared(central, 6, method, crc, data.length, size, fname.length);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, fname);
     offset += 30 + fname.length + data.length;
