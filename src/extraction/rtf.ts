@@ -33,6 +33,8 @@ interface Group {
 
 const isLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+/** ASCII text that is no RTF syntax (not `\\`, `{`, `}`, line breaks): taken as a run. */
+const isPlain = (c: number) => c >= 0x20 && c < 0x80 && c !== 0x5c && c !== 0x7b && c !== 0x7d;
 const HEX = (c: number) => (isDigit(c) ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1);
 
 /** Windows-1252's 0x80–0x9F (Node 20 decodes `windows-1252` as Latin-1 there). */
@@ -153,6 +155,11 @@ export function rtfToText(bytes: Uint8Array, maxChars: number): Extracted {
         else if (next === 0x5f /* _ */) emit('-');
         else if (next === 0x0a || next === 0x0d) emit('\n');
       }
+    } else if (isPlain(c) && fallback === 0 && pending.length === 0) {
+      let j = i + 1;
+      while (j < n && isPlain(bytes[j])) j++;
+      if (!g.skip) emit(Buffer.from(bytes.buffer, bytes.byteOffset + i, j - i).toString('latin1'));
+      i = j;
     } else {
       i++;
       if (c !== 0x0a && c !== 0x0d) byte(c);
