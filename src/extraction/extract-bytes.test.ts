@@ -2,19 +2,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { docxWithText, pdfWithText } from './binary-documents.fixture.js';
-import { extractBytes, ExtractionRefused, sniffFormat } from './extract-bytes.js';
+import { detectFormat } from './detect.js';
+import { extractBytes, ExtractionRefused } from './extract-bytes.js';
 import { ExtractionAborted } from './extract-pool.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 describe('extractBytes', () => {
-  it('sniffs PDF, DOCX, HTML, plain text, and refuses other bytes', () => {
-    assert.equal(sniffFormat(pdfWithText('x')), 'pdf');
-    assert.equal(sniffFormat(docxWithText(['x'])), 'docx');
-    assert.equal(sniffFormat(utf8('\ufeff  <!DOCTYPE html><p>x')), 'html');
-    assert.equal(sniffFormat(utf8('<p>x</p>')), 'html');
-    assert.equal(sniffFormat(utf8('plain words, ünïcødé')), 'text');
-    assert.equal(sniffFormat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])), null);
+  it('detects PDF, a ZIP package, HTML, plain text from the bytes alone, and no format for other bytes', () => {
+    assert.equal(detectFormat(pdfWithText('x')), 'pdf');
+    assert.equal(detectFormat(docxWithText(['x'])), 'zip');
+    assert.equal(detectFormat(utf8('\ufeff  <!DOCTYPE html><p>x')), 'html');
+    assert.equal(detectFormat(utf8('<p>x</p>')), 'html');
+    assert.equal(detectFormat(utf8('plain words, ünïcødé')), 'text');
+    assert.equal(detectFormat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])), null);
   });
 
   it('extracts PDF, DOCX and HTML in the threads, plain text directly', async () => {
@@ -40,7 +41,7 @@ describe('extractBytes', () => {
 
   it('refuses more than maxBytes and unknown formats with a reason', async () => {
     await assert.rejects(extractBytes(utf8('x'.repeat(101)), { maxChars: 10, maxBytes: 100 }), (e) => e instanceof ExtractionRefused && /101 bytes, more than the 100 bytes/.test(e.message));
-    await assert.rejects(extractBytes(new Uint8Array([0xff, 0xfe, 0, 0, 1]), { maxChars: 10 }), (e) => e instanceof ExtractionRefused && /plain text \(UTF-8\), HTML, PDF and DOCX/.test(e.message));
+    await assert.rejects(extractBytes(new Uint8Array([0xff, 0xfe, 0, 0, 1]), { maxChars: 10 }), (e) => e instanceof ExtractionRefused && /plain text, Markdown, .*, PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, RTF and EML \(text in UTF-8\) are read/.test(e.message));
   });
 
   it('a corrupt PDF is an error, not a crash', async () => {

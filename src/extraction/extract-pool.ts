@@ -1,7 +1,8 @@
 /**
- * The extraction threads (piscina): HTML, PDF and DOCX text is extracted off the event loop,
- * so a hostile or huge document never stalls the API or other syncs. Used by the directory
- * source and by ingest pipelines' `attachment` processor. Bounded everywhere:
+ * The extraction threads (piscina): the text of markup and documents (every format but plain
+ * text, formats.ts) is extracted off the event loop, so a hostile or huge document never
+ * stalls the API or other syncs. Used by the file-like sources and by ingest pipelines'
+ * `attachment` processor. Bounded everywhere:
  *
  * - threads: at most EXTRACT_THREADS (half the cores, 1–4), created on demand, gone when idle;
  * - at most one task per thread at a time: callers wait for a thread here (the wait counts
@@ -25,6 +26,9 @@ export const DEFAULT_EXTRACT_TIMEOUT_MS = 30_000;
 
 /** A document whose extraction ran out of time or memory (a per-document failure). */
 export class ExtractionAborted extends Error {}
+
+/** An extraction that cannot proceed — over a limit, or of no format read: the reason says what to do. */
+export class ExtractionRefused extends Error {}
 
 /** Time a thread may take to start before its task counts as over budget anyway. */
 const START_GRACE_MS = 60_000;

@@ -1,16 +1,15 @@
 /**
- * Text extraction proper (runtime.md "Content"), run in the extraction threads
- * (extract-pool.ts), never on the main thread: HTML through htmlparser2's tokenizer (one pass,
- * linear in the input, however hostile), PDF through unpdf (PDF.js), DOCX through mammoth.
- * Every result is cut at `maxChars` characters and says whether it was.
+ * Text of markup and PDF (runtime.md "Content"), run in the extraction threads
+ * (extract-pool.ts), never on the main thread: HTML and XML through htmlparser2's tokenizer
+ * (one pass, linear in the input, however hostile; XML in its xmlMode), PDF through unpdf
+ * (PDF.js). Every result is cut at `maxChars` characters and says whether it was. The
+ * package, RTF and mail formats are in their own files (office-text.ts, rtf.ts, eml.ts).
  */
 import { StringDecoder } from 'node:string_decoder';
 import { Parser } from 'htmlparser2';
+import { cut, TextSink, type Extracted } from './text-sink.js';
 
-export interface Extracted {
-  text: string;
-  truncated: boolean;
-}
+export { TextSink, type Extracted } from './text-sink.js';
 
 /** Elements whose text is not content. */
 const HIDDEN = new Set(['script', 'style', 'noscript', 'template']);
@@ -19,27 +18,49 @@ const BLOCK = new Set(['p', 'div', 'br', 'li', 'tr', 'h1', 'h2', 'h3', 'h4', 'h5
 /** Input fed to the parser per step, so that a full result stops the parse early. */
 const STEP = 64 * 1024;
 
-/** Collects text up to a number of characters. */
-class TextSink {
-  private parts: string[] = [];
-  private length = 0;
-  truncated = false;
-  constructor(private readonly maxChars: number) {}
-  get full(): boolean {
-    return this.truncated;
-  }
-  add(s: string): void {
-    if (this.truncated || s === '') return;
-    if (this.length + s.length > this.maxChars) {
-      s = s.slice(0, this.maxChars - this.length);
-      this.truncated = true;
+/**
+ * Feeds markup — a string, or UTF-8 bytes in chunks, decoded as they come (a leading byte-order
+ * mark dropped) — to `parser` in steps, and stops once `sink` is full.
+ */
+export function feed(parser: Parser, input: string | Iterable<Uint8Array>, sink: TextSink): void {
+  if (typeof input === 'string') {
+    for (let i = 0; i < input.length && !sink.full; i += STEP) parser.write(input.slice(i, i + STEP));
+  } else {
+    const decoder = new StringDecoder('utf8');
+    let first = true;
+    for (const chunk of input) {
+      let text = decoder.write(chunk);
+      if (first && text !== '') {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      parser.write(text);
+      if (sink.full) break;
     }
-    this.parts.push(s);
-    this.length += s.length;
+    if (!sink.full) parser.write(decoder.end());
   }
-  result(): Extracted {
-    return { text: this.parts.join(''), truncated: this.truncated };
-  }
+  parser.end();
+}
+
+/** Callbacks of an XML reader; element names are local (without their namespace prefix). */
+export interface XmlHandler {
+  open?(name: string, attrs: Record<string, string>): void;
+  close?(name: string): void;
+  text?(text: string): void;
+}
+
+const local = (name: string) => name.slice(name.indexOf(':') + 1);
+
+/** A streaming XML parser (htmlparser2 in xmlMode: entities and CDATA decoded, comments and declarations dropped). */
+export function xmlParser(h: XmlHandler): Parser {
+  return new Parser(
+    {
+      onopentag: h.open && ((name, attrs) => h.open!(local(name), attrs)),
+      onclosetag: h.close && ((name) => h.close!(local(name))),
+      ontext: h.text,
+    },
+    { xmlMode: true, decodeEntities: true },
+  );
 }
 
 /**
@@ -66,36 +87,24 @@ export function htmlToText(html: string | Iterable<Uint8Array>, maxChars = Numbe
     },
     { decodeEntities: true, lowerCaseTags: true },
   );
-  if (typeof html === 'string') {
-    for (let i = 0; i < html.length && !sink.full; i += STEP) parser.write(html.slice(i, i + STEP));
-  } else {
-    const decoder = new StringDecoder('utf8');
-    let first = true;
-    for (const chunk of html) {
-      let text = decoder.write(chunk);
-      if (first && text !== '') {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-      }
-      parser.write(text);
-      if (sink.full) break;
-    }
-    if (!sink.full) parser.write(decoder.end());
-  }
-  parser.end();
-  const { text, truncated } = sink.result();
-  return {
-    text: text
-      .replace(/\u00a0/g, ' ')
-      .replace(/[ \t]+/g, ' ')
-      .replace(/\s*\n\s*/g, '\n')
-      .trim(),
-    truncated,
-  };
+  feed(parser, html, sink);
+  return sink.tidied();
 }
 
-function cut(text: string, maxChars: number): Extracted {
-  return text.length > maxChars ? { text: text.slice(0, maxChars), truncated: true } : { text, truncated: false };
+/**
+ * Text content of an XML document (a string or UTF-8 bytes in chunks): the text of every
+ * element, CDATA included, each element's text on its own line; no tags,
+ * attributes, comments or declarations. Stops once `maxChars` are kept.
+ */
+export function xmlToText(xml: string | Iterable<Uint8Array>, maxChars = Number.MAX_SAFE_INTEGER): Extracted {
+  const sink = new TextSink(maxChars);
+  const parser = xmlParser({
+    open: () => sink.newline(),
+    close: () => sink.newline(),
+    text: (t) => sink.add(t),
+  });
+  feed(parser, xml, sink);
+  return sink.tidied();
 }
 
 type Extractor = (buf: Uint8Array, maxChars: number) => Promise<Extracted>;
@@ -111,14 +120,5 @@ export async function pdfExtractor(): Promise<Extractor> {
     } finally {
       await pdf.destroy().catch(() => {});
     }
-  };
-}
-
-/** The DOCX extractor, once mammoth is loaded. */
-export async function docxExtractor(): Promise<Extractor> {
-  const mammoth = (await import('mammoth')).default;
-  return async (buf, maxChars) => {
-    const r = await mammoth.extractRawText({ buffer: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) });
-    return cut(r.value.trim(), maxChars);
   };
 }

@@ -2,9 +2,10 @@
  * Entry point of an extraction thread (extract-pool.ts): one task = one document, either an
  * open file, read by the thread straight from the descriptor the caller opened and checked
  * (the directory source's client.ts) — threads share the process's descriptors — or bytes
- * already in memory (an ingest pipeline's `attachment` processor), answered with its text.
- * From a file, HTML is read and parsed in 64 KiB steps; PDF and DOCX are read whole (their
- * libraries need it), up to `maxBytes`.
+ * already in memory (object-store downloads, an ingest pipeline's `attachment` processor),
+ * answered with its text. From a file, markup (HTML, XML) and plain text are read and parsed
+ * in 64 KiB steps; documents (PDF, the ZIP packages, RTF, EML) are read whole (their parsers
+ * need it), up to `maxBytes`.
  *
  * The thread says when the document's work starts — after loading the format's library, which
  * is not the document's doing — and from then on runs under the pool's per-document time
@@ -12,12 +13,22 @@
  */
 import { readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { docxExtractor, htmlToText, pdfExtractor, type Extracted } from './extract-text.js';
+import { readingOf, type Detected } from './detect.js';
+import { emlExtractor } from './eml.js';
+import { htmlToText, pdfExtractor, xmlToText } from './extract-text.js';
+import { PACKAGE_FORMATS, type FormatId } from './formats.js';
+import { packageText } from './office-text.js';
+import { rtfToText } from './rtf.js';
+import { decodeText, type Extracted } from './text-sink.js';
+import { ZipRefused } from './zip.js';
 
 export interface ExtractTask {
   /** Echoed in the "started" message, when the pool's time budget starts (extract-pool.ts). */
   id: number;
-  format: 'html' | 'pdf' | 'docx';
+  /** What detect.ts found: a ZIP package's kind is read from its entries here. */
+  format: Detected;
+  /** The extension's format, which settles what the content leaves open. */
+  hint?: FormatId | null;
   /** A descriptor of a regular file, open in this process (the caller closes it)… */
   fd?: number;
   /** …or the document's bytes (at most `maxBytes` of them). */
@@ -26,8 +37,13 @@ export interface ExtractTask {
   maxChars: number;
 }
 
-/** The file grew past `maxBytes` since it was listed. */
-export type ExtractResult = Extracted | { tooBig: true };
+/**
+ * The text and the format it was read as; `tooBig`: the file grew past `maxBytes` since it was
+ * listed; `refused`: a limit or a package of no known kind (a per-document failure, with why).
+ */
+export type ExtractResult = (Extracted & { format: FormatId }) | { tooBig: true } | { refused: string };
+
+type DocumentExtractor = (bytes: Uint8Array, maxChars: number) => Promise<Extracted & { format?: FormatId }>;
 
 const STEP = 64 * 1024;
 
@@ -67,18 +83,44 @@ function given(bytes: Uint8Array, max: number): Uint8Array | null {
   return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : Uint8Array.from(bytes);
 }
 
+/** The extractor of a document format, its library loaded. */
+async function documentExtractor(format: Detected, hint: FormatId | null): Promise<DocumentExtractor> {
+  if (format === 'pdf') return pdfExtractor();
+  if (format === 'eml') return emlExtractor();
+  if (format === 'rtf') return async (bytes, maxChars) => rtfToText(bytes, maxChars);
+  if (format === 'zip' || PACKAGE_FORMATS.has(format)) {
+    const packageHint = format === 'zip' ? hint : format;
+    return (bytes, maxChars) => packageText(bytes, packageHint, maxChars);
+  }
+  throw new Error(`no document extractor for [${format}]`);
+}
+
+/** Markup and plain text, streamed from the file or read from the bytes. */
+function streamed(format: FormatId, input: Iterable<Uint8Array>, maxChars: number): Extracted {
+  if (format === 'html') return htmlToText(input, maxChars);
+  if (format === 'xml') return xmlToText(input, maxChars);
+  return decodeText(input, maxChars);
+}
+
 export default async function extract(task: ExtractTask): Promise<ExtractResult> {
   const started = () => parentPort?.postMessage({ extractStarted: task.id });
-  const fd = task.fd;
+  const { fd, format, maxBytes, maxChars } = task;
   if (fd === undefined && task.bytes === undefined) throw new Error('an extraction task needs a file or bytes');
-  if (task.format === 'html') {
+  if (format !== 'zip' && readingOf(format) !== 'document') {
     started();
-    if (fd !== undefined) return htmlToText(chunks(fd, task.maxBytes), task.maxChars);
-    const bytes = given(task.bytes!, task.maxBytes);
-    return bytes === null ? { tooBig: true } : htmlToText([bytes], task.maxChars);
+    if (fd !== undefined) return { ...streamed(format, chunks(fd, maxBytes), maxChars), format };
+    const bytes = given(task.bytes!, maxBytes);
+    return bytes === null ? { tooBig: true } : { ...streamed(format, [bytes], maxChars), format };
   }
-  const extractor = task.format === 'pdf' ? await pdfExtractor() : await docxExtractor();
+  const extractor = await documentExtractor(format, task.hint ?? null);
   started();
-  const bytes = fd !== undefined ? whole(fd, task.maxBytes) : given(task.bytes!, task.maxBytes);
-  return bytes === null ? { tooBig: true } : extractor(bytes, task.maxChars);
+  const bytes = fd !== undefined ? whole(fd, maxBytes) : given(task.bytes!, maxBytes);
+  if (bytes === null) return { tooBig: true };
+  try {
+    const r = await extractor(bytes, maxChars);
+    return { text: r.text, truncated: r.truncated, format: r.format ?? (format as FormatId) };
+  } catch (err) {
+    if (err instanceof ZipRefused) return { refused: err.message };
+    throw err;
+  }
 }

@@ -2,9 +2,10 @@
  * The `directory` source (docs/sources/directory.md): one document per file below a folder.
  *
  *   walk (client.ts: opendir per level, lstat in chunks) → include/exclude globs (globs.ts)
- *     → basic rules pushed down when no rule reads `body` → read + text (extract.ts: plain
- *     text streamed, HTML/PDF/DOCX in the extraction threads; 8 files in flight, ≤
- *     max_file_size each, ≤ 64 MiB of whole files in all) → { _id: sha256(relative path), … }
+ *     → basic rules pushed down when no rule reads `body` → read + text (extract.ts: format
+ *     by extension and content, plain text streamed, markup and documents in the extraction
+ *     threads; 8 files in flight, ≤ max_file_size each, ≤ 64 MiB of whole files in all)
+ *     → { _id: sha256(relative path), … }
  *
  * Reads stay inside the connector's folder, and the folder inside the operator's
  * `sources.directory.roots` (roots.ts, client.ts), checked at ping, at every sync and per file.
@@ -21,7 +22,7 @@ import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFacto
 import { configurationError, OPEN_POLICY, SourceError } from '../source.js';
 import { checkRoot, openFile, UnsafeFileError, walk, type FileEntry } from './client.js';
 import { directoryConfigSchema, MAX_BODY_CHARS, MAX_FILE_SIZE_LIMIT, readDirectorySettings, type DirectorySettings } from './config.js';
-import { DEFAULT_EXTRACT_TIMEOUT_MS, ExtractionAborted } from '../../extraction/extract-pool.js';
+import { DEFAULT_EXTRACT_TIMEOUT_MS, ExtractionAborted, ExtractionRefused } from '../../extraction/extract-pool.js';
 import { readFileText, textKind } from './extract.js';
 import { PreviousPrints, PrintBook } from './fingerprints.js';
 import { advancedGlobs, fileFilter, validateGlobRules, type FileFilter } from './globs.js';
@@ -144,6 +145,7 @@ class DirectorySource implements Source {
           maxChars: MAX_BODY_CHARS,
           timeoutMs: this.policy.extractTimeoutMs ?? DEFAULT_EXTRACT_TIMEOUT_MS,
           signal: ctx.signal,
+          documents: binary,
         });
         if (text === 'too-big') tooBig(`over ${this.s.maxFileSize}`);
         else if (text !== null) {
@@ -160,7 +162,7 @@ class DirectorySource implements Source {
       let why: string;
       if (err instanceof UnsafeFileError) why = err.message;
       else if (c === 'ELOOP') why = 'was replaced by a symbolic link (not followed)';
-      else if (err instanceof ExtractionAborted) why = `was not extracted: ${err.message}`;
+      else if (err instanceof ExtractionAborted || err instanceof ExtractionRefused) why = `was not extracted: ${err.message}`;
       else if (c) why = `cannot be read (${c})`;
       else why = `has no extractable text (${(err as Error).message})`;
       ctx.reportFailure?.(doc._id, `File [${e.rel}] ${why}: indexed without its content.`);

@@ -1,33 +1,33 @@
 /**
- * Text of a file for the `body` field (runtime.md "Content"): plain-text formats as UTF-8,
- * streamed from the file and cut at a number of characters; HTML without tags, scripts and
- * styles, PDF (unpdf, PDF.js) and DOCX (mammoth, only when the connector's pipeline has
- * `extract_binary_content`) in the extraction threads (src/extraction/extract-pool.ts), under a time budget.
+ * Text of a file for the `body` field (runtime.md "Content"), through the one extraction
+ * service (src/extraction/): a file is read when its extension names a format of the registry
+ * (formats.ts); its first bytes then say which format it really is (detect.ts: content wins
+ * where it is conclusive). Plain text is streamed from the file here and cut at a number of
+ * characters; markup and documents are extracted in the extraction threads
+ * (src/extraction/extract-pool.ts) under a time budget — documents (PDF, Office, OpenDocument,
+ * RTF, EML) only when the connector's pipeline has `extract_binary_content`.
  */
 import { Budget } from '../../extraction/budget.js';
+import { detectFormat, HEAD_BYTES, readingOf } from '../../extraction/detect.js';
+import { ExtractionRefused, extractInThread } from '../../extraction/extract-pool.js';
+import { formatOfExtension } from '../../extraction/formats.js';
+import type { Extracted } from '../../extraction/text-sink.js';
 import { readText, type OpenFile } from './client.js';
-import { extractInThread } from '../../extraction/extract-pool.js';
-import type { Extracted } from '../../extraction/extract-text.js';
 
 export { htmlToText, type Extracted } from '../../extraction/extract-text.js';
 
-const PLAIN = new Set(['txt', 'text', 'md', 'markdown', 'mdx', 'rst', 'adoc', 'csv', 'tsv', 'json', 'ndjson', 'jsonl', 'log', 'yaml', 'yml', 'xml', 'ini', 'toml']);
-const HTML = new Set(['html', 'htm', 'xhtml']);
-const BINARY = new Set(['pdf', 'docx']);
-
 export type TextKind = 'plain' | 'html' | 'binary' | null;
 
+/** How a file of this extension is read: plain text, markup (HTML, XML), a document, or not at all. */
 export function textKind(extension: string): TextKind {
-  if (PLAIN.has(extension)) return 'plain';
-  if (HTML.has(extension)) return 'html';
-  if (BINARY.has(extension)) return 'binary';
-  return null;
+  const reading = formatOfExtension(extension)?.reading;
+  return reading === 'text' ? 'plain' : reading === 'markup' ? 'html' : reading === 'document' ? 'binary' : null;
 }
 
 /**
- * Bytes of PDF and DOCX files (read whole: their libraries need it) held at once by every
- * directory sync of the process; a bigger file waits until it is alone. Plain text and HTML
- * are streamed (64 KiB at a time) and need none of it.
+ * Bytes of documents (read whole: their parsers need it) held at once by every directory sync
+ * of the process; a bigger file waits until it is alone. Plain text and markup are streamed
+ * (64 KiB at a time) and need none of it.
  */
 export const WHOLE_FILE_BUDGET = new Budget(64 * 1024 * 1024);
 
@@ -39,24 +39,34 @@ export interface ExtractLimits {
   /** Time budget of one document in an extraction thread. */
   timeoutMs: number;
   signal: AbortSignal;
+  /** Whether documents are extracted (the pipeline's `extract_binary_content`); default true. */
+  documents?: boolean;
 }
 
 /**
  * The body text of an open file; null when the format has none to offer (images, archives,
- * binary files while `extract_binary_content` is off); 'too-big' when the file grew past
- * `maxBytes`. Throws when a file of a known format is corrupt, and ExtractionAborted past the
+ * documents while `extract_binary_content` is off); 'too-big' when the file grew past
+ * `maxBytes`. Throws ExtractionRefused over an extractor's limit (a ZIP bomb) or for a ZIP that
+ * is no document, the extractor's error when a file is corrupt, and ExtractionAborted past the
  * time budget or the threads' memory.
  */
 export async function readFileText(f: OpenFile, extension: string, limits: ExtractLimits): Promise<Extracted | 'too-big' | null> {
-  const kind = textKind(extension);
-  if (kind === null) return null;
-  if (kind === 'plain') return readText(f, limits.maxChars, limits.maxBytes);
-  const format = kind === 'html' ? 'html' : extension === 'pdf' ? 'pdf' : 'docx';
-  const task = { format, fd: f.fh.fd, maxBytes: limits.maxBytes, maxChars: limits.maxChars } as const;
-  const release = format === 'html' ? () => {} : await WHOLE_FILE_BUDGET.acquire(f.stat.size, limits.signal);
+  const byExtension = formatOfExtension(extension);
+  const documents = limits.documents ?? true;
+  if (!byExtension || (byExtension.reading === 'document' && !documents)) return null;
+  const head = Buffer.alloc(HEAD_BYTES);
+  const { bytesRead } = await f.fh.read(head, 0, HEAD_BYTES, 0);
+  const format = detectFormat(head.subarray(0, bytesRead), extension) ?? byExtension.id;
+  const reading = readingOf(format);
+  if (reading === 'document' && !documents) return null;
+  if (reading === 'text') return readText(f, limits.maxChars, limits.maxBytes);
+  const task = { format, hint: byExtension.id, fd: f.fh.fd, maxBytes: limits.maxBytes, maxChars: limits.maxChars };
+  const release = reading === 'document' ? await WHOLE_FILE_BUDGET.acquire(f.stat.size, limits.signal) : () => {};
   try {
     const r = await extractInThread(task, limits.timeoutMs, limits.signal);
-    return 'tooBig' in r ? 'too-big' : r;
+    if ('tooBig' in r) return 'too-big';
+    if ('refused' in r) throw new ExtractionRefused(r.refused);
+    return { text: r.text, truncated: r.truncated };
   } finally {
     release();
   }

@@ -17,6 +17,7 @@ export async function withContent(api: GcsApi, doc: SourceDocument, o: GcsObject
   if (!wantsContent(o.name, ctx) || o.size === 0) return doc;
   return withObjectText(doc, {
     where: `Object [${o.name}] of bucket [${o.bucket}]`,
+    key: o.name,
     size: o.size,
     download: (maxBytes) => api.download(o, maxBytes, ctx.signal),
     perObject: (err) => {

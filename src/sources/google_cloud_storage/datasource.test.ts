@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { docxWithText, pdfWithText } from '../../extraction/binary-documents.fixture.js';
+import { bombDeclared, DOCUMENTS } from '../../extraction/sample-documents.fixture.js';
 import { testContext } from '../source.case.js';
 import { SourceError, type SourceDocument } from '../source.js';
 import { googleCloudStorageSource as gcs } from './datasource.js';
@@ -245,5 +246,50 @@ describe('google_cloud_storage source', () => {
     assert.ok(Date.now() - t0 < 1500, `ended ${Date.now() - t0} ms after start`);
     g.stall = () => false;
     await src.close();
+  });
+});
+
+describe('google_cloud_storage content through the extraction service (every object-store source shares it)', () => {
+  let g: FakeGcs;
+  before(async () => {
+    g = await startFakeGcs();
+    g.bucket('formats');
+    for (const d of DOCUMENTS) g.put('formats', `every/${d.name}`, d.bytes);
+    g.put('formats', 'lies/report.txt', pdfWithText('Disguised pelican PDF'), 'text/plain');
+    g.put('formats', 'bad/bomb.docx', bombDeclared());
+    g.put('formats', 'img/photo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+  after(() => g.close());
+
+  test('every format has its text; the content wins over a lying name; a ZIP bomb is a failure with metadata', async () => {
+    const src = gcs.create(gcsConfig(g, ['formats']));
+    const ctx = testContext({ pipeline: { extract_binary_content: true, reduce_whitespace: false } });
+    const by = new Map((await collect(src.getDocs(ctx))).map((d) => [d.name, d]));
+    await src.close();
+    for (const d of DOCUMENTS) {
+      const body = by.get(`every/${d.name}`)!.body;
+      if (typeof d.text === 'string') assert.equal(body, d.text, d.name);
+      else assert.match(String(body), d.text, d.name);
+    }
+    assert.equal(by.get('lies/report.txt')!.body, 'Disguised pelican PDF');
+    assert.equal(by.get('img/photo.png')!.body, undefined);
+    assert.equal(by.get('bad/bomb.docx')!.body, undefined);
+    assert.deepEqual(ctx.failures.map(([id]) => id), [by.get('bad/bomb.docx')!._id]);
+    assert.match(ctx.failures[0][1], /^Object \[bad\/bomb\.docx\] of bucket \[formats\] was not extracted: entry \[word\/document\.xml\] inflates to 4000000000 bytes/);
+  });
+
+  test('without extract_binary_content, documents are not read — also a PDF under a text name', async () => {
+    const media = g.counts.media;
+    const src = gcs.create(gcsConfig(g, ['formats']));
+    const ctx = testContext({ pipeline: { extract_binary_content: false, reduce_whitespace: false } });
+    const by = new Map((await collect(src.getDocs(ctx))).map((d) => [d.name, d]));
+    await src.close();
+    assert.equal(by.get('every/report.pdf')!.body, undefined);
+    assert.equal(by.get('every/budget.xlsx')!.body, undefined);
+    assert.equal(by.get('lies/report.txt')!.body, undefined);
+    assert.equal(by.get('every/page.html')!.body, 'Hello\nworld & more');
+    assert.equal(ctx.failures.length, 0);
+    const textual = DOCUMENTS.filter((d) => !['pdf', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'rtf', 'eml'].includes(d.format)).length;
+    assert.equal(g.counts.media - media, textual + 1, 'documents by name are not downloaded; the lying .txt is');
   });
 });

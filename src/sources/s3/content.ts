@@ -30,6 +30,7 @@ export async function withContent(
   if (!wantsContent(o.key, ctx)) return doc;
   return withObjectText(doc, {
     where: `Object [${o.key}] of bucket [${bucket}]`,
+    key: o.key,
     size: o.size,
     download: async (maxBytes) => {
       const got = await api.download(bucket, region, o.key, maxBytes, ctx.signal);

@@ -1,22 +1,23 @@
 /**
- * The `body` of an object of the object-store sources (`s3`, `google_cloud_storage`): objects
- * whose extension names a format the shared extraction layer reads (src/extraction/; PDF and
- * DOCX only when the pipeline extracts binary content) are downloaded — at most
+ * The `body` of an object of the object-store sources (`s3`, `google_cloud_storage`,
+ * `azure_blob_storage`), through the one extraction service (src/extraction/): objects whose
+ * extension names a format of the registry (formats.ts; documents — PDF, Office, OpenDocument,
+ * RTF, EML — only when the pipeline extracts binary content) are downloaded — at most
  * `max_file_size` bytes, within the source's process-wide byte budget — and their text
- * extracted (plain text in place; HTML, PDF and DOCX in the extraction threads, under a time
- * budget). Whatever fails or exceeds a limit is a per-document failure.
+ * extracted, the format confirmed or corrected from the bytes (detect.ts): plain text in place,
+ * markup and documents in the extraction threads, under a time budget. Whatever fails or
+ * exceeds a limit is a per-document failure.
  */
 import type { Readable } from 'node:stream';
 import type { Budget } from '../../extraction/budget.js';
-import { extractBytes, ExtractionRefused } from '../../extraction/extract-bytes.js';
-import { ExtractionAborted } from '../../extraction/extract-pool.js';
+import { detectFormat, HEAD_BYTES, readingOf } from '../../extraction/detect.js';
+import { extractBytes } from '../../extraction/extract-bytes.js';
+import { ExtractionAborted, ExtractionRefused } from '../../extraction/extract-pool.js';
+import { formatOfExtension } from '../../extraction/formats.js';
 import { SourceError, type SourceDocument, type SyncContext } from '../source.js';
 
 /** Most characters of text kept per document; longer text is cut and `body_truncated` set. */
 export const MAX_BODY_CHARS = 4 * 1024 * 1024;
-
-const TEXT = new Set(['txt', 'text', 'md', 'markdown', 'mdx', 'rst', 'adoc', 'csv', 'tsv', 'json', 'ndjson', 'jsonl', 'log', 'yaml', 'yml', 'xml', 'ini', 'toml', 'py', 'rb', 'sh', 'js', 'ts', 'html', 'htm', 'xhtml']);
-const BINARY = new Set(['pdf', 'docx']);
 
 /** Lower-case extension of the last path segment of a key ('' for none or a dot file). */
 export function extensionOf(key: string): string {
@@ -25,10 +26,15 @@ export function extensionOf(key: string): string {
   return dot <= 0 ? '' : name.slice(dot + 1).toLowerCase();
 }
 
+/** Whether documents (PDF, Office, …) are extracted: the pipeline's `extract_binary_content`. */
+function extractsDocuments(ctx: SyncContext): boolean {
+  return ctx.pipeline?.extract_binary_content ?? true;
+}
+
+/** Whether an object is downloaded for its text: its extension names a format read (formats.ts). */
 export function wantsContent(key: string, ctx: SyncContext): boolean {
-  const ext = extensionOf(key);
-  if (TEXT.has(ext)) return true;
-  return BINARY.has(ext) && (ctx.pipeline?.extract_binary_content ?? true);
+  const format = formatOfExtension(extensionOf(key));
+  return format !== null && (format.reading !== 'document' || extractsDocuments(ctx));
 }
 
 export interface ContentLimits {
@@ -40,6 +46,8 @@ export interface ContentLimits {
 export interface ObjectRead {
   /** `Object [key] of bucket [bucket]`, the start of every failure message. */
   where: string;
+  /** The object's key or name: its extension settles what the content leaves open. */
+  key?: string;
   /** Size from the listing (bytes). */
   size: number;
   /** At most `maxBytes`, or 'too-big'. */
@@ -67,7 +75,10 @@ export async function withObjectText(doc: SourceDocument, read: ObjectRead, budg
       tooBig(`over ${limits.maxFileSize}`);
       return doc;
     }
-    const text = await extractBytes(bytes, { maxBytes: limits.maxFileSize, maxChars: MAX_BODY_CHARS, timeoutMs: limits.timeoutMs, signal: ctx.signal });
+    const extension = read.key === undefined ? '' : extensionOf(read.key);
+    const format = detectFormat(bytes.subarray(0, HEAD_BYTES), extension);
+    if (format !== null && readingOf(format) === 'document' && !extractsDocuments(ctx)) return doc; // a document under a text name
+    const text = await extractBytes(bytes, { maxBytes: limits.maxFileSize, maxChars: MAX_BODY_CHARS, timeoutMs: limits.timeoutMs, signal: ctx.signal, extension });
     doc.body = text.content;
     if (text.truncated) doc.body_truncated = true;
   } catch (err) {
