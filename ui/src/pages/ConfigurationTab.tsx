@@ -22,7 +22,8 @@ export function ConfigurationTab({ connector: c, sourceType, onSaved }: { connec
         </Text>
       )}
       <ConfigForm
-        key={`${c.id}:${registered ? 'registered' : 'schema'}`}
+        // Not re-created when the service registers the schema meanwhile: what was typed stays.
+        key={c.id}
         configuration={schema}
         onSave={async (values, form) => {
           if (registered) await api.putConfigurationValues(c.id, values);
