@@ -17,6 +17,8 @@ import { extname, join, relative, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const UI_PREFIX = '/_ui';
+/** The UI's route patterns: public (request-guard.ts skips authentication for them only). */
+export const UI_ROUTES: ReadonlySet<string> = new Set([UI_PREFIX, `${UI_PREFIX}/`, `${UI_PREFIX}/*`]);
 /** Bounds of what is read at start: a build is ~10 files and well under 2 MB. */
 const MAX_FILES = 500;
 const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
