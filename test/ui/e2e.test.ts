@@ -119,3 +119,49 @@ describe('web UI in Chromium', { skip: missing && process.env.CI !== 'true' ? `$
     await shot('connectors');
   });
 });
+
+describe('web UI in Chromium with security on', { skip: missing && process.env.CI !== 'true' ? `${missing} (set CI=true to fail instead)` : false, timeout: 240_000 }, () => {
+  let dir: string;
+  let stop: (() => Promise<void>) | undefined;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tributary-ui-sec-'));
+    const config = join(dir, 'tributary.yml');
+    writeFileSync(config, 'security:\n  enabled: true\n  users:\n    root: {password: root-password, roles: [superuser]}\n');
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    stop = await serve({ port: String(port), host: '127.0.0.1', data: join(dir, 'data'), config, maxBody: String(1 << 20), logLevel: 'silent', worker: false });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(30_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stop?.();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks to sign in, refuses a wrong password, signs in and out', async () => {
+    await page.goto(`${url}/_ui/connectors?q=x`);
+    await page.waitForURL(/\/_ui\/login\?next=/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByRole('textbox', { name: 'User name' }).fill('root');
+    await page.getByRole('textbox', { name: 'Password' }).fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Wrong user name or password').waitFor();
+    await page.getByRole('textbox', { name: 'Password' }).fill('root-password');
+    if (shots) await page.screenshot({ path: join(shots, 'login.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/_ui\/connectors\?q=x$/);
+    await page.locator('[data-user="root"]').waitFor();
+    await page.getByText('No connectors yet.').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/_ui\/login$/);
+    await page.goto(`${url}/_ui/connectors`);
+    await page.waitForURL(/\/_ui\/login\?next=/);
+  });
+});

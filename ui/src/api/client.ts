@@ -3,6 +3,7 @@
  * goes through here, to the same origin, with the same endpoints other clients use
  * (docs/api.md). An error answer becomes an `ApiError` carrying Elasticsearch's `reason`.
  */
+import { currentSession, reportUnauthorized, touchSession } from './session';
 import type { Configuration, ConfigScalar, Connector, JobType, Page, SearchResult, SourceType, SyncJob } from './types';
 
 export class ApiError extends Error {
@@ -40,10 +41,14 @@ function reasonOf(status: number, body: unknown): { type: string; reason: string
   return { type: 'error', reason: `HTTP ${status}` };
 }
 
-export async function call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; signal?: AbortSignal; authorization?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const authorization = opts.authorization ?? currentSession()?.authorization;
+  if (authorization) headers.authorization = authorization;
   const res = await fetch(path + queryString(opts.query), {
     method,
-    headers: opts.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     credentials: 'same-origin',
     signal: opts.signal,
@@ -57,6 +62,8 @@ export async function call<T>(method: string, path: string, opts: { query?: Quer
       body = text;
     }
   }
+  if (res.status === 401 && !opts.authorization) reportUnauthorized();
+  else if (res.ok && authorization) touchSession();
   if (!res.ok) {
     const { type, reason } = reasonOf(res.status, body);
     const hint = res.status === 401 ? ' (sign in: the API needs credentials)' : res.status === 403 ? ' (your user lacks the privilege for this)' : '';
@@ -75,6 +82,8 @@ export interface ListConnectorsQuery {
 }
 
 export const api = {
+  /** Who these credentials are (`GET _security/_authenticate`); rejects on wrong ones. */
+  authenticate: (authorization: string) => call<{ username: string; roles: string[] }>('GET', '/_security/_authenticate', { authorization }),
   listConnectors: (q: ListConnectorsQuery, signal?: AbortSignal) => call<Page<Connector>>('GET', '/_connector', { query: { ...q }, signal }),
   getConnector: (id: string, signal?: AbortSignal) => call<Connector>('GET', `/_connector/${enc(id)}`, { signal }),
   createConnector: (c: { id?: string; name: string; index_name: string; service_type: string; description?: string }) => {
