@@ -46,6 +46,7 @@ describe('web UI in Chromium', { skip: missing && process.env.CI !== 'true' ? `$
     mkdirSync(docs);
     writeFileSync(join(docs, 'otters.md'), '# Otters\n\nRiver otters hold hands while they sleep.\n');
     writeFileSync(join(docs, 'herons.txt'), 'Grey herons stand still in shallow water, waiting for fish.\n');
+    writeFileSync(join(docs, 'ledger.txt'), 'x'.repeat(5000));
     writeFileSync(join(docs, 'kingfisher.html'), '<html><head><title>Kingfisher</title></head><body><p>The kingfisher dives for fish.</p></body></html>');
     const config = join(dir, 'tributary.yml');
     writeFileSync(config, 'worker:\n  poll_interval: 200ms\n  job_poll_interval: 200ms\n  heartbeat: 1s\n  cancel_poll: 200ms\n');
@@ -83,22 +84,26 @@ describe('web UI in Chromium', { skip: missing && process.env.CI !== 'true' ? `$
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/')[3]);
 
     await page.getByRole('textbox', { name: 'Folder path' }).fill(join(dir, 'docs'));
+    // Over this size a file is indexed without its content and listed as a per-document failure.
+    await page.getByRole('textbox', { name: 'Maximum file size (bytes)' }).fill('4096');
     await shot('configuration');
     await page.getByRole('button', { name: 'Save configuration' }).click();
     await page.getByText('Configuration saved').waitFor();
     // Saved through the public API, as typed.
     const saved = await (await fetch(`${url}/_connector/${encodeURIComponent(id)}`)).json();
     assert.equal(saved.configuration.path.value, join(dir, 'docs'));
+    assert.equal(saved.configuration.max_file_size.value, 4096);
 
     await page.getByRole('button', { name: 'Full sync' }).click();
     await page.waitForURL(/\/jobs$/);
     await page.locator('[data-job-status="completed"]').waitFor({ timeout: 120_000 });
-    assert.equal((await page.locator('[data-job-status="completed"] [data-indexed]').innerText()).trim(), '3');
+    assert.equal((await page.locator('[data-job-status="completed"] [data-indexed]').innerText()).trim(), '4');
+    assert.match(await page.locator('[data-failures] summary').innerText(), /^1 document failed$/);
     await shot('sync-jobs');
 
     await page.getByRole('tab', { name: 'Documents' }).click();
     await page.waitForURL(/\/documents$/);
-    await page.locator('[data-total="3"]').waitFor();
+    await page.locator('[data-total="4"]').waitFor();
     await page.getByLabel('Search search-field-notes').fill('fish');
     await page.locator('[data-total="2"]').waitFor();
     assert.equal(await page.locator('[data-hit]').count(), 2);

@@ -62,6 +62,8 @@ export interface SyncJob {
   deleted_document_count: number;
   total_document_count?: number | null;
   connector: { id: string };
+  /** Tributary's worker lists per-document failures here (docs/runtime.md). */
+  metadata?: { tributary?: { failures?: { id: string; reason: string }[]; failures_truncated?: boolean } };
 }
 
 export interface SourceType {

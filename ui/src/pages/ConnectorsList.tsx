@@ -78,54 +78,56 @@ export function ConnectorsList() {
           {list.error.message}
         </Alert>
       )}
-      <Table striped highlightOnHover aria-label="Connectors">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Id</Table.Th>
-            <Table.Th>Type</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Last sync</Table.Th>
-            <Table.Th>Documents</Table.Th>
-            <Table.Th>Index</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((c) => (
-            <Table.Tr key={c.id} data-connector={c.id}>
-              <Table.Td>
-                <Anchor component={Link} to={`/connectors/${encodeURIComponent(c.id)}`}>
-                  {c.name || c.id}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" ff="monospace">
-                  {c.id}
-                </Text>
-              </Table.Td>
-              <Table.Td>{c.service_type ?? '—'}</Table.Td>
-              <Table.Td>
-                <ConnectorStatusBadge status={c.status} />
-              </Table.Td>
-              <Table.Td>
-                <Group gap="xs">
-                  <SyncStatusBadge status={c.last_sync_status} />
-                  <Text size="sm">{when(c.last_synced)}</Text>
-                </Group>
-              </Table.Td>
-              <Table.Td>{count(c.last_indexed_document_count)}</Table.Td>
-              <Table.Td>{c.index_name ?? '—'}</Table.Td>
-            </Table.Tr>
-          ))}
-          {!list.loading && rows.length === 0 && (
+      <Table.ScrollContainer minWidth={900}>
+        <Table striped highlightOnHover aria-label="Connectors">
+          <Table.Thead>
             <Table.Tr>
-              <Table.Td colSpan={7}>
-                <Text c="dimmed">{list.data?.count ? 'No connector on this page has that status.' : 'No connectors yet.'}</Text>
-              </Table.Td>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Id</Table.Th>
+              <Table.Th>Type</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Last sync</Table.Th>
+              <Table.Th>Documents</Table.Th>
+              <Table.Th>Index</Table.Th>
             </Table.Tr>
-          )}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((c) => (
+              <Table.Tr key={c.id} data-connector={c.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/connectors/${encodeURIComponent(c.id)}`}>
+                    {c.name || c.id}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" ff="monospace">
+                    {c.id}
+                  </Text>
+                </Table.Td>
+                <Table.Td>{c.service_type ?? '—'}</Table.Td>
+                <Table.Td>
+                  <ConnectorStatusBadge status={c.status} />
+                </Table.Td>
+                <Table.Td>
+                  <Group gap="xs">
+                    <SyncStatusBadge status={c.last_sync_status} />
+                    <Text size="sm">{when(c.last_synced)}</Text>
+                  </Group>
+                </Table.Td>
+                <Table.Td>{count(c.last_indexed_document_count)}</Table.Td>
+                <Table.Td>{c.index_name ?? '—'}</Table.Td>
+              </Table.Tr>
+            ))}
+            {!list.loading && rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={7}>
+                  <Text c="dimmed">{list.data?.count ? 'No connector on this page has that status.' : 'No connectors yet.'}</Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       <Group justify="space-between" mt="md">
         <Text size="sm" c="dimmed">
           {count(list.data?.count ?? 0)} connectors{status ? ' (status filters the page shown)' : ''}
