@@ -63,7 +63,7 @@ export interface SyncJob {
   total_document_count?: number | null;
   connector: { id: string };
   /** Tributary's worker lists per-document failures here (docs/runtime.md). */
-  metadata?: { tributary?: { failures?: { id: string; reason: string }[]; failures_truncated?: boolean } };
+  metadata?: { tributary?: { indexed_bytes?: number; failures?: { id: string; reason: string }[]; failures_truncated?: boolean } };
 }
 
 export interface SourceType {

@@ -30,7 +30,7 @@ export function ConnectorStatusBadge({ status }: { status: ConnectorStatus }) {
 export function SyncStatusBadge({ status }: { status: SyncStatus | null | undefined }) {
   if (!status) return <span>—</span>;
   return (
-    <Badge color={SYNC_COLOURS[status] ?? 'gray'} variant="dot" data-sync-status={status}>
+    <Badge color={SYNC_COLOURS[status] ?? 'gray'} variant="dot" data-sync-status={status} style={{ minWidth: 'max-content' }}>
       {status.replace(/_/g, ' ')}
     </Badge>
   );

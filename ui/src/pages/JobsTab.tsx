@@ -15,9 +15,13 @@ export function duration(j: SyncJob, now = Date.now()): string {
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
-/** Bytes as the job's volume column shows them. */
-export function volume(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '—';
+/**
+ * The indexed volume: the bytes Tributary's worker records, else `indexed_document_volume`
+ * (whole MiB, as Elasticsearch's connector service writes it).
+ */
+export function volume(j: SyncJob): string {
+  const bytes = j.metadata?.tributary?.indexed_bytes ?? (typeof j.indexed_document_volume === 'number' ? j.indexed_document_volume * 1024 * 1024 : null);
+  if (bytes === null) return '—';
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -90,7 +94,7 @@ export function JobsTab({ jobs }: { jobs: Polled<Page<SyncJob>> }) {
                 <Table.Td>{duration(j)}</Table.Td>
                 <Table.Td data-indexed>{count(j.indexed_document_count)}</Table.Td>
                 <Table.Td>{count(j.deleted_document_count)}</Table.Td>
-                <Table.Td>{volume(j.indexed_document_volume)}</Table.Td>
+                <Table.Td>{volume(j)}</Table.Td>
                 <Table.Td>
                   <Text size="sm" c="red">
                     {j.error ?? ''}
