@@ -26,11 +26,43 @@ const missing = !existsSync(CHROMIUM)
     : null;
 if (missing && process.env.CI === 'true') it(`web UI end to end can run (CI=true): ${missing}`, () => assert.fail(missing));
 const shots = process.env.TRIBUTARY_UI_SCREENSHOTS ? resolve(process.env.TRIBUTARY_UI_SCREENSHOTS) : null;
+const skip = missing && process.env.CI !== 'true' ? `${missing} (set CI=true to fail instead)` : false;
 
-describe('web UI in Chromium', { skip: missing && process.env.CI !== 'true' ? `${missing} (set CI=true to fail instead)` : false, timeout: 240_000 }, () => {
+interface Stack {
+  dir: string;
+  url: string;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** `tributary serve` with this config file on a free loopback port, and a Chromium page. */
+async function startStack(prefix: string, configYaml: string, worker: boolean, prepare: (dir: string) => void = () => {}): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  prepare(dir);
+  const config = join(dir, 'tributary.yml');
+  writeFileSync(config, configYaml);
+  const port = await freePort();
+  const stop = await serve({ port: String(port), host: '127.0.0.1', data: join(dir, 'data'), config, maxBody: String(1 << 20), logLevel: 'silent', worker });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(30_000);
+  return {
+    dir,
+    url: `http://127.0.0.1:${port}`,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('web UI in Chromium', { skip, timeout: 240_000 }, () => {
+  let stack: Stack;
   let dir: string;
-  let stop: (() => Promise<void>) | undefined;
-  let browser: Browser;
   let page: Page;
   let url: string;
 
@@ -41,27 +73,20 @@ describe('web UI in Chromium', { skip: missing && process.env.CI !== 'true' ? `$
   }
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tributary-ui-'));
-    const docs = join(dir, 'docs');
-    mkdirSync(docs);
-    writeFileSync(join(docs, 'otters.md'), '# Otters\n\nRiver otters hold hands while they sleep.\n');
-    writeFileSync(join(docs, 'herons.txt'), 'Grey herons stand still in shallow water, waiting for fish.\n');
-    writeFileSync(join(docs, 'ledger.txt'), 'x'.repeat(5000));
-    writeFileSync(join(docs, 'kingfisher.html'), '<html><head><title>Kingfisher</title></head><body><p>The kingfisher dives for fish.</p></body></html>');
-    const config = join(dir, 'tributary.yml');
-    writeFileSync(config, 'worker:\n  poll_interval: 200ms\n  job_poll_interval: 200ms\n  heartbeat: 1s\n  cancel_poll: 200ms\n');
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    stop = await serve({ port: String(port), host: '127.0.0.1', data: join(dir, 'data'), config, maxBody: String(1 << 20), logLevel: 'silent', worker: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(30_000);
+    const worker = 'worker:\n  poll_interval: 200ms\n  job_poll_interval: 200ms\n  heartbeat: 1s\n  cancel_poll: 200ms\n';
+    stack = await startStack('tributary-ui-', worker, true, (d) => {
+      const docs = join(d, 'docs');
+      mkdirSync(docs);
+      writeFileSync(join(docs, 'otters.md'), '# Otters\n\nRiver otters hold hands while they sleep.\n');
+      writeFileSync(join(docs, 'herons.txt'), 'Grey herons stand still in shallow water, waiting for fish.\n');
+      writeFileSync(join(docs, 'ledger.txt'), 'x'.repeat(5000));
+      writeFileSync(join(docs, 'kingfisher.html'), '<html><head><title>Kingfisher</title></head><body><p>The kingfisher dives for fish.</p></body></html>');
+    });
+    ({ dir, page, url } = stack);
   });
 
   after(async () => {
-    await browser?.close();
-    await stop?.();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('/_ui/ opens the connectors list; GET / stays Elasticsearch', async () => {
@@ -125,29 +150,18 @@ describe('web UI in Chromium', { skip: missing && process.env.CI !== 'true' ? `$
   });
 });
 
-describe('web UI in Chromium with security on', { skip: missing && process.env.CI !== 'true' ? `${missing} (set CI=true to fail instead)` : false, timeout: 240_000 }, () => {
-  let dir: string;
-  let stop: (() => Promise<void>) | undefined;
-  let browser: Browser;
+describe('web UI in Chromium with security on', { skip, timeout: 240_000 }, () => {
+  let stack: Stack;
   let page: Page;
   let url: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tributary-ui-sec-'));
-    const config = join(dir, 'tributary.yml');
-    writeFileSync(config, 'security:\n  enabled: true\n  users:\n    root: {password: root-password, roles: [superuser]}\n');
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    stop = await serve({ port: String(port), host: '127.0.0.1', data: join(dir, 'data'), config, maxBody: String(1 << 20), logLevel: 'silent', worker: false });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(30_000);
+    stack = await startStack('tributary-ui-sec-', 'security:\n  enabled: true\n  users:\n    root: {password: root-password, roles: [superuser]}\n', false);
+    ({ page, url } = stack);
   });
 
   after(async () => {
-    await browser?.close();
-    await stop?.();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('asks to sign in, refuses a wrong password, signs in and out', async () => {
