@@ -10,6 +10,7 @@ import { clusterHealth } from './root/cluster-health.js';
 import { getInfo, ping } from './root/info.js';
 import { getLicense } from './root/license.js';
 import { metrics } from './root/metrics.js';
+import { listSourceTypes } from './tributary/source-types.js';
 import { secretEndpoints } from './secret/index.js';
 import { securityEndpoints } from './security/index.js';
 import { syncJobEndpoints } from './sync-job/index.js';
@@ -25,6 +26,7 @@ export const endpoints: Endpoint[] = [
   clusterHealth,
   getLicense,
   metrics,
+  listSourceTypes,
   ...connectorEndpoints,
   ...syncJobEndpoints,
   ...secretEndpoints,

@@ -16,6 +16,7 @@ import { pipeline, Transform } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../domain/errors.js';
 import type { AppContext, Principal } from './app-context.js';
+import { UI_ROUTES } from './ui/static-ui.js';
 
 /** Process-wide count of request body bytes in flight. */
 export class InFlightBytes {
@@ -38,6 +39,15 @@ export class InFlightBytes {
   }
 }
 
+/**
+ * Whether the router matched one of the web UI's own routes (static-ui.ts): decided by the
+ * route, not the path, so an API endpoint reached through a `/_ui/...` path (`POST
+ * /_ui/_search` is the search endpoint on an index named `_ui`) is still authenticated.
+ */
+function isUiRoute(req: FastifyRequest): boolean {
+  return UI_ROUTES.has(req.routeOptions.url ?? '');
+}
+
 const principals = new WeakMap<FastifyRequest, Principal>();
 const BODYLESS = new Set(['GET', 'HEAD', 'TRACE']);
 
@@ -54,6 +64,8 @@ function pathOf(req: FastifyRequest): string {
 
 export function installRequestGuards(server: FastifyInstance, app: AppContext, budget: InFlightBytes, bodyLimit: number): void {
   server.addHook('onRequest', async (req) => {
+    // The web UI's files are public; every API call the UI then makes is authenticated here.
+    if (isUiRoute(req)) return;
     const principal = await app.security.authenticate(req.headers, req.ip);
     app.security.rejectUnauthenticated?.(principal, pathOf(req));
     principals.set(req, principal);

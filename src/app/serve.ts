@@ -1,6 +1,7 @@
 /**
- * Serving: the HTTP API and, unless `worker: false`, the connector service in the same process
- * (docs/runtime.md), talking to this server over loopback HTTP like any other worker. Checks
+ * Serving: the HTTP API, the web UI's files under `/_ui/` (docs/ui.md) and, unless
+ * `worker: false`, the connector service in the same process (docs/runtime.md), talking to
+ * this server over loopback HTTP like any other worker. Checks
  * the bind address against security, wires TLS, takes the data folder's lock, opens the
  * application context (content index included) and the in-process worker. `cli/serve.ts`
  * only turns flags into `ServeOptions`.
@@ -22,6 +23,8 @@ import { ConnectorApi } from '../runtime/worker/api-client.js';
 import { sourcePolicy } from '../runtime/worker/config.js';
 import { pinoLog } from '../runtime/worker/logger.js';
 import { Worker } from '../runtime/worker/worker.js';
+import { loadUiAssets, registerUi } from '../api/ui/static-ui.js';
+import { uiBuildDir } from './version.js';
 import { checkOption, checkPort, checkPositiveInteger } from './option-values.js';
 import { localUrl, removeServerFile, SERVER_FILE, writeServerFile } from './server-file.js';
 
@@ -75,6 +78,9 @@ async function start(
   loopback: boolean,
 ): Promise<() => Promise<void>> {
   const securityConfig = settings.security;
+  // The web UI's files (docs/ui.md), read before anything opens.
+  const uiDir = uiBuildDir();
+  const ui = uiDir ? loadUiAssets(uiDir) : null;
   const contentIndex = settings.content.target === 'embedded' ? { file: join(resolve(o.data), 'content.db'), search: settings.search } : undefined;
   // One registry for the process: the server's requests and the in-process worker's syncs.
   const metrics = new ProcessMetrics({ defaultMetrics: true });
@@ -86,6 +92,7 @@ async function start(
     logger: { level: o.logLevel, redact: ['req.headers.authorization'] },
     https,
   });
+  registerUi(server, ui);
   try {
     await server.listen({ port: Number(o.port), host: o.host });
   } catch (e) {

@@ -54,6 +54,7 @@ export const ENVIRONMENT = [
   { name: 'TRIBUTARY_FIXTURE_SIZE', sets: 'rows/files of the source case tests', readBy: ['tests'], fallback: '300' },
   { name: 'TRIBUTARY_E2E_FILES', sets: 'files of the directory end-to-end test', readBy: ['tests'], fallback: '3000' },
   { name: 'TRIBUTARY_SOAK_MS', sets: 'length of the garbage-collection soak test', readBy: ['tests'], fallback: '20000' },
+  { name: 'TRIBUTARY_UI_SCREENSHOTS', sets: 'folder the web UI end-to-end test writes page screenshots to (docs/ui.md)', readBy: ['tests'], defaultText: 'none' },
 ] as const satisfies readonly EnvironmentVariable[];
 
 export type EnvName = (typeof ENVIRONMENT)[number]['name'];

@@ -1,0 +1,111 @@
+/**
+ * The one client of Tributary's HTTP API the UI uses (docs/ui.md): every call the pages make
+ * goes through here, to the same origin, with the same endpoints other clients use
+ * (docs/api.md). An error answer becomes an `ApiError` carrying Elasticsearch's `reason`.
+ */
+import { currentSession, reportUnauthorized, touchSession } from './session';
+import type { Configuration, ConfigScalar, Connector, JobType, Page, SearchResult, SourceType, SyncJob } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Query = Record<string, string | number | boolean | string[] | undefined>;
+
+function queryString(q: Query | undefined): string {
+  if (!q) return '';
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    p.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+/** What a failed response says, as one sentence. */
+function reasonOf(status: number, body: unknown): { type: string; reason: string } {
+  const err = (body as { error?: unknown } | null)?.error;
+  if (err && typeof err === 'object') {
+    const e = err as { type?: string; reason?: string; root_cause?: { reason?: string }[] };
+    return { type: e.type ?? 'error', reason: e.reason ?? e.root_cause?.[0]?.reason ?? `HTTP ${status}` };
+  }
+  if (typeof err === 'string') return { type: 'error', reason: err };
+  return { type: 'error', reason: `HTTP ${status}` };
+}
+
+export async function call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; signal?: AbortSignal; authorization?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const authorization = opts.authorization ?? currentSession()?.authorization;
+  if (authorization) headers.authorization = authorization;
+  const res = await fetch(path + queryString(opts.query), {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    credentials: 'same-origin',
+    signal: opts.signal,
+  });
+  const text = await res.text();
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  if (res.status === 401 && !opts.authorization) reportUnauthorized();
+  else if (res.ok && authorization) touchSession();
+  if (!res.ok) {
+    const { type, reason } = reasonOf(res.status, body);
+    const hint = res.status === 401 ? ' (sign in: the API needs credentials)' : res.status === 403 ? ' (your user lacks the privilege for this)' : '';
+    throw new ApiError(res.status, type, reason + hint);
+  }
+  return body as T;
+}
+
+const enc = encodeURIComponent;
+
+export interface ListConnectorsQuery {
+  from?: number;
+  size?: number;
+  query?: string;
+  service_type?: string[];
+}
+
+export const api = {
+  /** Who these credentials are (`GET _security/_authenticate`); rejects on wrong ones. */
+  authenticate: (authorization: string) => call<{ username: string; roles: string[] }>('GET', '/_security/_authenticate', { authorization }),
+  listConnectors: (q: ListConnectorsQuery, signal?: AbortSignal) => call<Page<Connector>>('GET', '/_connector', { query: { ...q }, signal }),
+  getConnector: (id: string, signal?: AbortSignal) => call<Connector>('GET', `/_connector/${enc(id)}`, { signal }),
+  createConnector: (c: { id?: string; name: string; index_name: string; service_type: string; description?: string }) => {
+    const { id, ...body } = c;
+    return id ? call<{ result: string; id: string }>('PUT', `/_connector/${enc(id)}`, { body }) : call<{ result: string; id: string }>('POST', '/_connector', { body });
+  },
+  deleteConnector: (id: string) => call<{ acknowledged: boolean }>('DELETE', `/_connector/${enc(id)}`),
+  /** Registers a whole configuration (schema and values): for a connector whose service has not registered one yet. */
+  putConfiguration: (id: string, configuration: Configuration) => call<{ result: string }>('PUT', `/_connector/${enc(id)}/_configuration`, { body: { configuration } }),
+  /** Sets values of registered fields only. */
+  putConfigurationValues: (id: string, values: Record<string, ConfigScalar>) => call<{ result: string }>('PUT', `/_connector/${enc(id)}/_configuration`, { body: { values } }),
+  listSyncJobs: (q: { connector_id: string; from?: number; size?: number }, signal?: AbortSignal) => call<Page<SyncJob>>('GET', '/_connector/_sync_job', { query: q, signal }),
+  startSync: (connectorId: string, jobType: JobType) => call<{ id: string }>('POST', '/_connector/_sync_job', { body: { id: connectorId, job_type: jobType, trigger_method: 'on_demand' } }),
+  cancelSync: (jobId: string) => call<{ result: string }>('PUT', `/_connector/_sync_job/${enc(jobId)}/_cancel`),
+  sourceTypes: (signal?: AbortSignal) => call<Page<SourceType>>('GET', '/_tributary/source_types', { signal }),
+  search: async (index: string, q: { text: string; from: number; size: number }, signal?: AbortSignal): Promise<SearchResult> => {
+    const query = q.text.trim() ? { simple_query_string: { query: q.text, default_operator: 'and' } } : { match_all: {} };
+    const res = await call<{ hits: { total: { value: number } | number; hits: SearchResult['hits'] } }>('POST', `/${enc(index)}/_search`, {
+      body: { query, from: q.from, size: q.size, track_total_hits: true, highlight: { fields: { '*': {} } } },
+      signal,
+    });
+    const total = typeof res.hits.total === 'number' ? res.hits.total : res.hits.total.value;
+    return { total, hits: res.hits.hits };
+  },
+};
