@@ -45,6 +45,7 @@ export const ENVIRONMENT = [
   { name: 'TRIBUTARY_CONTENT_USERNAME', sets: 'overrides content.username', readBy: SERVER_AND_WORKER },
   { name: 'TRIBUTARY_CONTENT_PASSWORD', sets: 'overrides content.password', readBy: SERVER_AND_WORKER },
   { name: 'TRIBUTARY_CONTENT_CA_FILE', sets: 'overrides content.ca_file', readBy: SERVER_AND_WORKER },
+  { name: 'TRIBUTARY_SMBCLIENT', sets: 'path of Samba\'s smbclient, which the network_drive source runs to read file permissions (docs/sources/network_drive.md)', readBy: SERVER_AND_WORKER, defaultText: 'smbclient on the PATH' },
   { name: 'TRIBUTARY_DEBUG_GC_MS', sets: 'forced GC every <ms> (with node --expose-gc; debugging aid)', readBy: ['serve'], defaultText: 'off' },
   { name: 'TRIBUTARY_TEST_PG_URL', sets: 'PostgreSQL server of the tests and benchmarks', readBy: ['tests'], fallback: 'postgres://postgres@127.0.0.1:5432/test' },
   { name: 'TRIBUTARY_TEST_MYSQL_URL', sets: 'MySQL/MariaDB server of the tests and benchmarks', readBy: ['tests'], fallback: 'mysql://root@127.0.0.1:3306/test' },

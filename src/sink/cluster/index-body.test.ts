@@ -24,6 +24,7 @@ test('content index body: dynamic, typed runtime fields, language analyser on bo
         id: { type: 'keyword' },
         _timestamp: { type: 'date' },
         body: { type: 'text', analyzer: 'german' },
+        _allow_access_control: { type: 'keyword', fields: { enum: { type: 'keyword' } } },
         _allow_permissions: { type: 'keyword' },
         _tributary_generation: { type: 'long' },
       },

@@ -23,6 +23,7 @@ export async function withContent(api: AzureApi, doc: SourceDocument, b: AzureBl
   }
   return withObjectText(doc, {
     where,
+    key: b.name,
     size: b.size,
     download: (maxBytes) => api.download(b, maxBytes, ctx.signal),
     perObject: (err) => {

@@ -146,6 +146,7 @@ class NetworkDriveSource implements Source {
     const limits = { maxFileSize: this.s.maxFileSize, timeoutMs: this.policy.extractTimeoutMs ?? DEFAULT_EXTRACT_TIMEOUT_MS };
     return withObjectText(doc, {
       where: `File [${doc.path}]`,
+      key: l.e.name,
       size: l.e.size,
       download: (maxBytes) => this.share.read(l.path, maxBytes, ctx.signal),
       perObject: (err) => {

@@ -47,7 +47,7 @@ export interface ObjectRead {
   /** `Object [key] of bucket [bucket]`, the start of every failure message. */
   where: string;
   /** The object's key or name: its extension settles what the content leaves open. */
-  key?: string;
+  key: string;
   /** Size from the listing (bytes). */
   size: number;
   /** At most `maxBytes`, or 'too-big'. */
