@@ -5,6 +5,7 @@
  * index of the Tributary server it works for. It only uses what that index serves, so it also
  * works against Elasticsearch, but issue 8's cluster sinks (cluster.ts) are the tuned ones.
  */
+import { ACCESS_CONTROL_FIELD, ACCESS_CONTROL_MAPPING } from '../access-control-field.js';
 import type { Client } from '@elastic/elasticsearch';
 import type { BulkItemFailure, BulkOperation, BulkResult, EnsureIndexOptions, Sink } from '../sink.js';
 
@@ -21,7 +22,8 @@ export class HttpSink implements Sink {
     if (this.known.has(index)) return;
     if (!(await this.client.indices.exists({ index }))) {
       try {
-        await this.client.indices.create({ index });
+        // Elastic's DLS field with its `enum` sub-field, as the in-process embedded sink maps it.
+        await this.client.indices.create({ index, mappings: { properties: { [ACCESS_CONTROL_FIELD]: { ...ACCESS_CONTROL_MAPPING } } } });
       } catch (err) {
         if (errorType(err) !== 'resource_already_exists_exception') throw err;
       }
