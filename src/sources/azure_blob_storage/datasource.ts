@@ -15,8 +15,8 @@
  */
 import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import type { ConfigValues, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
-import { configurationError, OPEN_POLICY } from '../source.js';
-import { MisconfiguredSource } from '../shared/misconfigured-source.js';
+import { OPEN_POLICY } from '../source.js';
+import { createOrExplain } from '../shared/misconfigured-source.js';
 import { objectDocuments, ObjectStoreSource, ObjectStoreSync, selectionHash } from '../shared/object-store-sync.js';
 import { pyStrDict } from '../shared/python-repr.js';
 import { AzureApi, type AzureBlob, type Container } from './client.js';
@@ -120,10 +120,6 @@ export const azureBlobStorageSource: SourceFactory = {
     sync_rules: { basic: true, advanced: false },
   },
   create(config: ConfigValues, policy: SourcePolicy = OPEN_POLICY): Source {
-    try {
-      return new AzureBlobStorageSource(readAzureSettings(config), policy);
-    } catch (err) {
-      return new MisconfiguredSource(configurationError(err));
-    }
+    return createOrExplain(() => new AzureBlobStorageSource(readAzureSettings(config), policy));
   },
 };

@@ -14,12 +14,13 @@
  * walk started, and detect deletions with per-folder fingerprints (fingerprints.ts); when
  * something is gone they re-enumerate, and the runtime's mark-and-sweep removes it.
  */
+import { createOrExplain } from '../shared/misconfigured-source.js';
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { compileBasicRules } from '../../domain/sync-rules.js';
 import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
-import { configurationError, OPEN_POLICY, SourceError } from '../source.js';
+import { OPEN_POLICY, SourceError } from '../source.js';
 import { checkRoot, openFile, UnsafeFileError, walk, type FileEntry } from './client.js';
 import { directoryConfigSchema, MAX_BODY_CHARS, MAX_FILE_SIZE_LIMIT, readDirectorySettings, type DirectorySettings } from './config.js';
 import { DEFAULT_EXTRACT_TIMEOUT_MS, ExtractionAborted, ExtractionRefused } from '../../extraction/extract-pool.js';
@@ -273,22 +274,6 @@ class DirectorySource implements Source {
   async close(): Promise<void> {}
 }
 
-/** A source whose configuration is invalid: every call explains what to fix. */
-class MisconfiguredSource implements Source {
-  constructor(private readonly err: unknown) {}
-  async ping(): Promise<void> {
-    throw this.err;
-  }
-  // eslint-disable-next-line require-yield
-  async *getDocs(): AsyncGenerator<SourceDocument> {
-    throw this.err;
-  }
-  async validateAdvancedRules(rules: unknown): Promise<RulesValidation> {
-    return validateGlobRules(rules);
-  }
-  async close(): Promise<void> {}
-}
-
 export const directorySource: SourceFactory = {
   serviceType: 'directory',
   displayName: 'Directory',
@@ -299,10 +284,6 @@ export const directorySource: SourceFactory = {
     sync_rules: { basic: true, advanced: true },
   },
   create(config: ConfigValues, policy: SourcePolicy = OPEN_POLICY): Source {
-    try {
-      return new DirectorySource(readDirectorySettings(config, policy.directoryMaxFileSize ?? MAX_FILE_SIZE_LIMIT), policy);
-    } catch (err) {
-      return new MisconfiguredSource(configurationError(err));
-    }
+    return createOrExplain(() => new DirectorySource(readDirectorySettings(config, policy.directoryMaxFileSize ?? MAX_FILE_SIZE_LIMIT), policy), { validateRules: validateGlobRules });
   },
 };

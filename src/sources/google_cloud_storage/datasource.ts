@@ -17,8 +17,8 @@
  */
 import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import type { ConfigValues, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
-import { configurationError, OPEN_POLICY } from '../source.js';
-import { MisconfiguredSource } from '../shared/misconfigured-source.js';
+import { OPEN_POLICY } from '../source.js';
+import { createOrExplain } from '../shared/misconfigured-source.js';
 import { objectDocuments, ObjectStoreSource, ObjectStoreSync, selectionHash } from '../shared/object-store-sync.js';
 import { GcsApi, type GcsObject } from './client.js';
 import { gcsConfigSchema, readGcsSettings, type GcsSettings } from './config.js';
@@ -115,11 +115,7 @@ export const googleCloudStorageSource: SourceFactory = {
     sync_rules: { basic: true, advanced: false },
   },
   create(config: ConfigValues, policy: SourcePolicy = OPEN_POLICY): Source {
-    try {
-      return new GcsSource(readGcsSettings(config), policy);
-    } catch (err) {
-      return new MisconfiguredSource(configurationError(err));
-    }
+    return createOrExplain(() => new GcsSource(readGcsSettings(config), policy));
   },
 };
 

@@ -17,8 +17,8 @@ import { createHash } from 'node:crypto';
 import { Budget } from '../../extraction/budget.js';
 import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
-import { configurationError, OPEN_POLICY, SourceError } from '../source.js';
-import { MisconfiguredSource } from '../shared/misconfigured-source.js';
+import { OPEN_POLICY, SourceError } from '../source.js';
+import { createOrExplain } from '../shared/misconfigured-source.js';
 import { wantsContent, withObjectText } from '../shared/object-store-content.js';
 import { objectDocuments, ObjectStoreSync } from '../shared/object-store-sync.js';
 import { folderAcls, readersOf, type Ace } from './acl.js';
@@ -203,16 +203,9 @@ export const networkDriveSource: SourceFactory = {
     sync_rules: { basic: true, advanced: true },
   },
   create(config: ConfigValues, policy: SourcePolicy = OPEN_POLICY): Source {
-    try {
-      return new NetworkDriveSource(readNetworkDriveSettings(config), policy);
-    } catch (err) {
-      const bad = new MisconfiguredSource(configurationError(err), validateNetworkDriveRules);
-      return Object.assign(bad, {
-        // eslint-disable-next-line require-yield
-        async *getAccessControl(): AsyncGenerator<SourceDocument> {
-          throw configurationError(err);
-        },
-      });
-    }
+    return createOrExplain(() => new NetworkDriveSource(readNetworkDriveSettings(config), policy), {
+      validateRules: validateNetworkDriveRules,
+      accessControl: true,
+    });
   },
 };

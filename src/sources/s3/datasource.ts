@@ -15,11 +15,11 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
-import { configurationError, OPEN_POLICY, SourceError } from '../source.js';
+import { OPEN_POLICY, SourceError } from '../source.js';
 import { S3Api, type S3Object } from './client.js';
 import { readS3Settings, s3ConfigSchema, type S3Settings } from './config.js';
 import { withContent } from './content.js';
-import { MisconfiguredSource } from '../shared/misconfigured-source.js';
+import { createOrExplain } from '../shared/misconfigured-source.js';
 import { objectDocuments, ObjectStoreSource, ObjectStoreSync, selectionHash } from '../shared/object-store-sync.js';
 import { extensionOf, s3Rules, validateS3Rules, type S3Rule } from './rules.js';
 
@@ -152,10 +152,6 @@ export const s3Source: SourceFactory = {
     sync_rules: { basic: true, advanced: true },
   },
   create(config: ConfigValues, policy: SourcePolicy = OPEN_POLICY): Source {
-    try {
-      return new S3Source(readS3Settings(config), policy);
-    } catch (err) {
-      return new MisconfiguredSource(configurationError(err), validateS3Rules);
-    }
+    return createOrExplain(() => new S3Source(readS3Settings(config), policy), { validateRules: validateS3Rules });
   },
 };
