@@ -1,6 +1,6 @@
 /**
  * The shape shared by the object-store source benchmarks (bench/s3-source.ts,
- * bench/azure-blob-source.ts; issue 17): N objects (BENCH_OBJECTS, default 2000) of K KiB of
+ * bench/azure-blob-source.ts, bench/gcs-source.ts; issue 17): N objects (BENCH_OBJECTS, default 2000) of K KiB of
  * text (BENCH_OBJECT_KB, default 16) across prefixes on a local test server, read per round
  * (BENCH_ROUNDS, default 2) by a raw client loop (listing pages of 1000, CONCURRENCY downloads
  * at once, bodies read whole) and by the source's full enumeration (same page size and
