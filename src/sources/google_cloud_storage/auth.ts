@@ -9,7 +9,7 @@
  */
 import { sign } from 'node:crypto';
 import type { ServiceAccount } from './config.js';
-import type { Http } from './http.js';
+import type { Http } from '../shared/http.js';
 
 export const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/devstorage.read_only';
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';

@@ -15,7 +15,7 @@ import { withRetry, type Transient } from '../../domain/shared/retry.js';
 import { SourceError } from '../source.js';
 import { TokenRefused, TokenSource } from './auth.js';
 import type { GcsSettings } from './config.js';
-import { Http, NetworkError, type HttpResponse } from './http.js';
+import { Http, NetworkError, type HttpResponse } from '../shared/http.js';
 
 export interface GcsObject {
   id: string;

@@ -1,13 +1,14 @@
 /**
- * The one HTTP call of the `google_cloud_storage` source (node:http / node:https, no SDK):
- * the host is checked against the operator's egress allow-list (`resolveAllowed`) and the
+ * The one HTTP call of the sources that speak a REST API over node:http / node:https without
+ * an SDK (google_cloud_storage; the SaaS sources): the host is checked against the operator's egress allow-list (`resolveAllowed`) and the
  * connection pinned to the checked address; the sync's abort signal ends the request in
  * flight; a silent response past `read_timeout` fails; a body past `maxBytes` is cut and
- * reported as 'too-big'. Status codes are the caller's to judge (client.ts).
+ * reported as 'too-big'. Status codes are the caller's to judge (each source's client.ts; rate-limit.ts
+ * says which answers are worth another attempt and how long the server asked to wait).
  */
 import { request as httpRequest, Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
-import { pinnedLookup, resolveAllowed } from '../shared/egress.js';
+import { pinnedLookup, resolveAllowed } from './egress.js';
 
 export interface HttpResponse {
   status: number;
@@ -16,7 +17,7 @@ export interface HttpResponse {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'HEAD';
   url: URL;
   headers?: Record<string, string>;
   body?: string;
