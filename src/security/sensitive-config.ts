@@ -9,6 +9,7 @@
  * (so numbers and objects survive). Values written before this change are plain and are read
  * as they are, until written again or re-encrypted (`tributary secrets reencrypt`).
  */
+import { UnreadableValue } from '../domain/connector/unreadable-value.js';
 import { isPlainObject } from '../domain/shared/json.js';
 import type { Doc, Mutator, Store, Stored, SyncJobStore, ConnectorStore, UpdateOptions, UpdateResult } from '../store/store.js';
 import { isEncrypted, type SecretCodec } from './secret-codec.js';
@@ -42,11 +43,25 @@ export function openValue(codec: SecretCodec, stored: unknown): unknown {
   return typeof stored === 'string' && isEncrypted(stored) ? JSON.parse(codec.decrypt(stored)) : stored;
 }
 
+/**
+ * Plain value of a stored one, or an UnreadableValue when this server's keyring cannot decrypt
+ * it (reads go on; the ciphertext is kept).
+ */
+export function openValueOrMark(codec: SecretCodec, stored: unknown): unknown {
+  try {
+    return openValue(codec, stored);
+  } catch (err) {
+    return new UnreadableValue(stored as string, (err as Error)?.message ?? String(err));
+  }
+}
+
 /** Encrypts every sensitive value (null stays null: there is nothing to hide). */
 export function sealConfiguration(codec: SecretCodec, configuration: unknown, previous?: unknown): unknown {
   const before = isPlainObject(previous) ? (previous as Configuration) : {};
   return mapSensitive(configuration, (value, key) => {
     if (value === null) return null;
+    // A value this keyring could not open goes back as the ciphertext it was read from.
+    if (value instanceof UnreadableValue) return value.stored;
     // Unchanged value: keep its ciphertext, so that a no-op update stays a no-op.
     const old = before[key];
     if (isSensitive(old) && typeof old.value === 'string' && isEncrypted(old.value)) {
@@ -77,8 +92,9 @@ export function reencryptConfiguration(
   });
 }
 
+/** Every sensitive value opened; one this keyring cannot decrypt becomes an UnreadableValue. */
 export function openConfiguration(codec: SecretCodec, configuration: unknown): unknown {
-  return mapSensitive(configuration, (value) => openValue(codec, value));
+  return mapSensitive(configuration, (value) => openValueOrMark(codec, value));
 }
 
 /** The entries as a caller without `manage_connector` sees them: sensitive ones lose `value`. */

@@ -1,4 +1,5 @@
 /** `GET /_connector/_secret/{id}` — `{id, value}` with the value decrypted (§8). */
+import { ApiError } from '../../domain/errors.js';
 import type { Endpoint } from '../endpoint.js';
 import { ACTION, secretId, secretNotFound } from './shared.js';
 
@@ -12,6 +13,13 @@ export const getSecret: Endpoint = {
     const id = secretId(req);
     const stored = await app.store.secrets.get(id);
     if (stored === null) throw secretNotFound(id);
-    return { body: { id, value: app.secretCodec.decrypt(stored) } };
+    let value: string;
+    try {
+      value = app.secretCodec.decrypt(stored);
+    } catch (err) {
+      // A key missing from this server's keyring is the operator's to fix: say which, not "internal error".
+      throw new ApiError('internal', `Connector secret [${id}] cannot be read: ${(err as Error).message}`);
+    }
+    return { body: { id, value } };
   },
 };
