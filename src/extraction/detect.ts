@@ -128,3 +128,13 @@ export function detectFormat(head: Uint8Array, extension = ''): Detected | null 
   if (byExtension) return byExtension.id;
   return sniffed?.format ?? null;
 }
+
+/**
+ * The format of a file whose name has no extension (`README`, `LICENSE`, `Makefile`), from its
+ * first bytes alone: null for binary data and for a bare ZIP archive (without a name nothing
+ * says it is a document), so such files are skipped quietly, as Elastic's connectors skip them.
+ */
+export function formatOfUnnamed(head: Uint8Array): Detected | null {
+  const s = sniff(head);
+  return s === null || s.format === 'zip' ? null : s.format;
+}

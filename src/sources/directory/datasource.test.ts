@@ -85,6 +85,23 @@ test('a corrupt PDF is indexed without content and reported', async () => {
   rmSync(join(root, 'bad'), { recursive: true });
 });
 
+test('names without an extension: their bytes decide; binary, archives and oversize ones are skipped quietly', async () => {
+  put('plain/LICENSE', 'MIT License\n\nPermission is hereby granted');
+  put('plain/page', '<!doctype html><html><body><p>Unnamed page</p></body></html>');
+  put('plain/program', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0]));
+  put('plain/archive', Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(64)]));
+  put('plain/big', 'y'.repeat(5000));
+  const ctx = testContext();
+  const d = await docs({ include: 'plain/**', max_file_size: 4096 }, ctx);
+  assert.equal(d.get('plain/LICENSE')!.body, 'MIT License\n\nPermission is hereby granted');
+  assert.equal(d.get('plain/page')!.body, 'Unnamed page');
+  assert.equal(d.get('plain/program')!.body, undefined);
+  assert.equal(d.get('plain/archive')!.body, undefined);
+  assert.equal(d.get('plain/big')!.body, undefined);
+  assert.deepEqual(ctx.failures, [], 'a guess that does not pan out is not a failure');
+  rmSync(join(root, 'plain'), { recursive: true });
+});
+
 test('include and exclude globs; names without a slash match at any depth', async () => {
   assert.deepEqual([...(await docs({ include: '*.md, web/**', exclude: '' })).keys()].sort(), ['notes/a.md', 'web/page.html']);
   assert.deepEqual([...(await docs({ exclude: 'bin/**,big/**,**/.git/**,node_modules/**,*.csv' })).keys()].sort(), [

@@ -131,9 +131,11 @@ class DirectorySource implements Source {
     const ext = doc.extension as string;
     const kind = textKind(ext);
     const binary = ctx.pipeline?.extract_binary_content ?? true;
-    if (kind === null || (kind === 'binary' && !binary)) return doc;
+    // No extension (README, LICENSE): the first bytes decide, and what is not text is skipped quietly.
+    const guessing = ext === '';
+    if (!guessing && (kind === null || (kind === 'binary' && !binary))) return doc;
     const tooBig = (size: number | string) =>
-      ctx.reportFailure?.(doc._id, `File [${e.rel}] is ${size} bytes, over [max_file_size] ${this.s.maxFileSize}: indexed without its content. Raise [max_file_size] or exclude the file.`);
+      guessing || ctx.reportFailure?.(doc._id, `File [${e.rel}] is ${size} bytes, over [max_file_size] ${this.s.maxFileSize}: indexed without its content. Raise [max_file_size] or exclude the file.`);
     if (e.stat.size > this.s.maxFileSize) {
       tooBig(e.stat.size);
       return doc;
@@ -163,6 +165,7 @@ class DirectorySource implements Source {
       let why: string;
       if (err instanceof UnsafeFileError) why = err.message;
       else if (c === 'ELOOP') why = 'was replaced by a symbolic link (not followed)';
+      else if (guessing && !c) return doc; // only guessed it was text
       else if (err instanceof ExtractionAborted || err instanceof ExtractionRefused) why = `was not extracted: ${err.message}`;
       else if (c) why = `cannot be read (${c})`;
       else why = `has no extractable text (${(err as Error).message})`;

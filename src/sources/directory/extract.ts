@@ -1,14 +1,15 @@
 /**
  * Text of a file for the `body` field (runtime.md "Content"), through the one extraction
  * service (src/extraction/): a file is read when its extension names a format of the registry
- * (formats.ts); its first bytes then say which format it really is (detect.ts: content wins
+ * (formats.ts), or when it has no extension and its first bytes are text or a document
+ * (detect.ts formatOfUnnamed); its first bytes then say which format it really is (detect.ts: content wins
  * where it is conclusive). Plain text is streamed from the file here and cut at a number of
  * characters; markup and documents are extracted in the extraction threads
  * (src/extraction/extract-pool.ts) under a time budget — documents (PDF, Office, OpenDocument,
  * RTF, EML) only when the connector's pipeline has `extract_binary_content`.
  */
 import { Budget } from '../../extraction/budget.js';
-import { detectFormat, HEAD_BYTES, readingOf } from '../../extraction/detect.js';
+import { detectFormat, formatOfUnnamed, HEAD_BYTES, readingOf } from '../../extraction/detect.js';
 import { ExtractionRefused, extractInThread } from '../../extraction/extract-pool.js';
 import { formatOfExtension } from '../../extraction/formats.js';
 import type { Extracted } from '../../extraction/text-sink.js';
@@ -53,14 +54,16 @@ export interface ExtractLimits {
 export async function readFileText(f: OpenFile, extension: string, limits: ExtractLimits): Promise<Extracted | 'too-big' | null> {
   const byExtension = formatOfExtension(extension);
   const documents = limits.documents ?? true;
-  if (!byExtension || (byExtension.reading === 'document' && !documents)) return null;
+  // A name without an extension (README, LICENSE) is read when its first bytes are text or a document.
+  if (extension !== '' && (!byExtension || (byExtension.reading === 'document' && !documents))) return null;
   const head = Buffer.alloc(HEAD_BYTES);
   const { bytesRead } = await f.fh.read(head, 0, HEAD_BYTES, 0);
-  const format = detectFormat(head.subarray(0, bytesRead), extension) ?? byExtension.id;
+  const format = byExtension ? (detectFormat(head.subarray(0, bytesRead), extension) ?? byExtension.id) : formatOfUnnamed(head.subarray(0, bytesRead));
+  if (format === null) return null;
   const reading = readingOf(format);
   if (reading === 'document' && !documents) return null;
   if (reading === 'text') return readText(f, limits.maxChars, limits.maxBytes);
-  const task = { format, hint: byExtension.id, fd: f.fh.fd, maxBytes: limits.maxBytes, maxChars: limits.maxChars };
+  const task = { format, hint: byExtension?.id ?? null, fd: f.fh.fd, maxBytes: limits.maxBytes, maxChars: limits.maxChars };
   const release = reading === 'document' ? await WHOLE_FILE_BUDGET.acquire(f.stat.size, limits.signal) : () => {};
   try {
     const r = await extractInThread(task, limits.timeoutMs, limits.signal);

@@ -1,8 +1,9 @@
 /**
  * The `body` of an object of the object-store sources (`s3`, `google_cloud_storage`,
- * `azure_blob_storage`), through the one extraction service (src/extraction/): objects whose
- * extension names a format of the registry (formats.ts; documents — PDF, Office, OpenDocument,
- * RTF, EML — only when the pipeline extracts binary content) are downloaded — at most
+ * `azure_blob_storage`, `network_drive`), through the one extraction service (src/extraction/):
+ * objects whose extension names a format of the registry (formats.ts; documents — PDF, Office,
+ * OpenDocument, RTF, EML — only when the pipeline extracts binary content), and objects without
+ * an extension (whose bytes then decide, detect.ts formatOfUnnamed), are downloaded — at most
  * `max_file_size` bytes, within the source's process-wide byte budget — and their text
  * extracted, the format confirmed or corrected from the bytes (detect.ts): plain text in place,
  * markup and documents in the extraction threads, under a time budget. Whatever fails or
@@ -10,7 +11,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Budget } from '../../extraction/budget.js';
-import { detectFormat, HEAD_BYTES, readingOf } from '../../extraction/detect.js';
+import { detectFormat, formatOfUnnamed, HEAD_BYTES, readingOf } from '../../extraction/detect.js';
 import { extractBytes } from '../../extraction/extract-bytes.js';
 import { ExtractionAborted, ExtractionRefused } from '../../extraction/extract-pool.js';
 import { formatOfExtension } from '../../extraction/formats.js';
@@ -31,9 +32,14 @@ function extractsDocuments(ctx: SyncContext): boolean {
   return ctx.pipeline?.extract_binary_content ?? true;
 }
 
-/** Whether an object is downloaded for its text: its extension names a format read (formats.ts). */
+/**
+ * Whether an object is downloaded for its text: its extension names a format read (formats.ts),
+ * or it has none (`README`, `LICENSE`): then its bytes say whether it is text (formatOfUnnamed).
+ */
 export function wantsContent(key: string, ctx: SyncContext): boolean {
-  const format = formatOfExtension(extensionOf(key));
+  const extension = extensionOf(key);
+  if (extension === '') return true;
+  const format = formatOfExtension(extension);
   return format !== null && (format.reading !== 'document' || extractsDocuments(ctx));
 }
 
@@ -62,8 +68,12 @@ export interface ObjectRead {
  */
 export async function withObjectText(doc: SourceDocument, read: ObjectRead, budget: Budget, limits: ContentLimits, ctx: SyncContext): Promise<SourceDocument> {
   const { where } = read;
+  const extension = extensionOf(read.key);
+  // Without an extension the bytes are only a guess: what is binary, too big or unreadable as
+  // text is skipped quietly, not reported (most such objects are not documents at all).
+  const guessing = extension === '';
   const tooBig = (size: number | string) =>
-    ctx.reportFailure?.(doc._id, `${where} is ${size} bytes, over [max_file_size] ${limits.maxFileSize}: indexed without its content. Raise [max_file_size] or exclude the object.`);
+    guessing || ctx.reportFailure?.(doc._id, `${where} is ${size} bytes, over [max_file_size] ${limits.maxFileSize}: indexed without its content. Raise [max_file_size] or exclude the object.`);
   if (read.size > limits.maxFileSize) {
     tooBig(read.size);
     return doc;
@@ -75,14 +85,16 @@ export async function withObjectText(doc: SourceDocument, read: ObjectRead, budg
       tooBig(`over ${limits.maxFileSize}`);
       return doc;
     }
-    const extension = read.key === undefined ? '' : extensionOf(read.key);
-    const format = detectFormat(bytes.subarray(0, HEAD_BYTES), extension);
+    const head = bytes.subarray(0, HEAD_BYTES);
+    const format = guessing ? formatOfUnnamed(head) : detectFormat(head, extension);
+    if (guessing && format === null) return doc; // binary: nothing to extract
     if (format !== null && readingOf(format) === 'document' && !extractsDocuments(ctx)) return doc; // a document under a text name
     const text = await extractBytes(bytes, { maxBytes: limits.maxFileSize, maxChars: MAX_BODY_CHARS, timeoutMs: limits.timeoutMs, signal: ctx.signal, extension });
     doc.body = text.content;
     if (text.truncated) doc.body_truncated = true;
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
+    if (guessing && !(err instanceof SourceError)) return doc;
     if (err instanceof ExtractionRefused || err instanceof ExtractionAborted) {
       ctx.reportFailure?.(doc._id, `${where} was not extracted: ${err.message}. Indexed without its content.`);
     } else if (err instanceof SourceError) {
