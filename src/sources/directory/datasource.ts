@@ -18,7 +18,6 @@ import { createOrExplain } from '../shared/misconfigured-source.js';
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { compileBasicRules } from '../../domain/sync-rules.js';
 import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
 import { OPEN_POLICY, SourceError } from '../source.js';
 import { checkRoot, openFile, UnsafeFileError, walk, type FileEntry } from './client.js';
@@ -27,27 +26,13 @@ import { DEFAULT_EXTRACT_TIMEOUT_MS, ExtractionAborted, ExtractionRefused } from
 import { readFileText, textKind } from './extract.js';
 import { PreviousPrints, PrintBook } from './fingerprints.js';
 import { advancedGlobs, fileFilter, validateGlobRules, type FileFilter } from './globs.js';
-import { mapOrdered } from '../shared/parallel.js';
+import { MAX_REMEMBERED_CHANGES, objectDocuments, parseCursor, sweepAfterThisRun, type ObjectStoreCursor } from '../shared/object-store-sync.js';
 
 /** Margin for coarse file-system timestamps and clock steps between walks. */
 const SKEW_MS = 2000;
 const READ_CONCURRENCY = 8;
-/**
- * Changed files an incremental pass remembers, so that a re-enumeration it falls back to (a
- * deletion was seen) does not read and count them a second time. Past it, the pass stops and
- * re-enumerates at once: what it yielded is exactly what it remembers (about 100 bytes each).
- */
-const MAX_REMEMBERED_CHANGES = 100_000;
-
-export interface DirectoryCursor {
-  version: 1;
-  /** When the walk that produced this cursor started. */
-  started: string;
-  /** Hash of the root, globs and rules: another selection means a full re-enumeration. */
-  selection: string;
-  /** Folder fingerprints (fingerprints.ts), null above MAX_TRACKED folders. */
-  folders: string | null;
-}
+/** The cursor of the object stores' incremental syncs, with folder prints of fingerprints.ts. */
+export type DirectoryCursor = ObjectStoreCursor;
 
 export function documentId(rel: string): string {
   return createHash('sha256').update(rel).digest('hex').slice(0, 32);
@@ -59,12 +44,6 @@ function iso(ms: number): string {
 
 function bornAt(s: Stats): number {
   return s.birthtimeMs > 0 ? s.birthtimeMs : s.ctimeMs;
-}
-
-function parseCursor(c: Record<string, unknown> | null): DirectoryCursor | null {
-  if (!c || c.version !== 1 || typeof c.started !== 'string' || typeof c.selection !== 'string') return null;
-  if (Number.isNaN(Date.parse(c.started))) return null;
-  return { version: 1, started: c.started, selection: c.selection, folders: typeof c.folders === 'string' ? c.folders : null };
 }
 
 class DirectorySource implements Source {
@@ -105,12 +84,6 @@ class DirectorySource implements Source {
   }
 
   /** Basic rules evaluated before reading a file, when none looks at the content. */
-  private prefilter(ctx: SyncContext): ((doc: SourceDocument) => boolean) | null {
-    const rules = ctx.basicRules ?? [];
-    if (rules.length === 0 || rules.some((r) => r.field === 'body' || r.field.startsWith('body.'))) return null;
-    return compileBasicRules(rules);
-  }
-
   private metadata(e: FileEntry): SourceDocument {
     const ext = extname(e.rel).slice(1).toLowerCase();
     const slash = e.rel.lastIndexOf('/');
@@ -174,17 +147,8 @@ class DirectorySource implements Source {
     return doc;
   }
 
-  private async *documents(entries: AsyncIterable<FileEntry>, ctx: SyncContext): AsyncGenerator<SourceDocument> {
-    const keep = this.prefilter(ctx);
-    const metadata = (e: FileEntry) => this.metadata(e);
-    const selected = async function* (): AsyncGenerator<[FileEntry, SourceDocument]> {
-      for await (const e of entries) {
-        const doc = metadata(e);
-        if (!keep || keep(doc)) yield [e, doc];
-        else ctx.reportSkipped?.(doc._id);
-      }
-    };
-    yield* mapOrdered(selected(), READ_CONCURRENCY, ([e, doc]) => this.withContent(doc, e, ctx));
+  private documents(entries: AsyncIterable<FileEntry>, ctx: SyncContext): AsyncGenerator<SourceDocument> {
+    return objectDocuments(entries, ctx, READ_CONCURRENCY, (e) => this.metadata(e), (e, doc) => this.withContent(doc, e, ctx));
   }
 
   /** A full walk; leaves the cursor for the next incremental sync. */
@@ -261,8 +225,7 @@ class DirectorySource implements Source {
   }
 
   private async *reenumerate(ctx: SyncContext, started: number, done: ReadonlySet<string> = new Set()): AsyncGenerator<SourceDocument> {
-    if (ctx.completeEnumeration) ctx.completeEnumeration();
-    else ctx.log.warn('the runtime cannot sweep after an incremental sync: deletions are applied by the next full sync');
+    sweepAfterThisRun(ctx);
     yield* this.enumerate(ctx, started, done);
   }
 

@@ -20,7 +20,7 @@ import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFacto
 import { OPEN_POLICY, SourceError } from '../source.js';
 import { createOrExplain } from '../shared/misconfigured-source.js';
 import { wantsContent, withObjectText } from '../shared/object-store-content.js';
-import { objectDocuments, ObjectStoreSync } from '../shared/object-store-sync.js';
+import { objectDocuments, ObjectStoreSource, ObjectStoreSync, selectionHash } from '../shared/object-store-sync.js';
 import { folderAcls, readersOf, type Ace } from './acl.js';
 import { SmbShare, SmbStatusError, STATUS, unc, type SmbEntry } from './client.js';
 import { networkDriveConfigSchema, readNetworkDriveSettings, type NetworkDriveSettings } from './config.js';
@@ -59,14 +59,15 @@ function changedAt(e: SmbEntry): Date {
   return e.changed.getTime() > e.modified.getTime() ? e.changed : e.modified;
 }
 
-class NetworkDriveSource implements Source {
+class NetworkDriveSource extends ObjectStoreSource<Listed> implements Source {
   private readonly share: SmbShare;
-  private readonly sync: ObjectStoreSync<Listed>;
+  protected readonly sync: ObjectStoreSync<Listed>;
 
   constructor(
     private readonly s: NetworkDriveSettings,
     private readonly policy: SourcePolicy,
   ) {
+    super();
     this.share = new SmbShare(s, policy.allowedHosts);
     this.sync = new ObjectStoreSync<Listed>({
       list: (ctx) => this.walk(ctx),
@@ -113,9 +114,7 @@ class NetworkDriveSource implements Source {
   }
 
   private selection(ctx: SyncContext): string {
-    const rules = (ctx.basicRules ?? []).map((r) => [r.order, r.policy, r.field, r.rule, r.value]);
-    const key = JSON.stringify([this.s.serverIp, this.s.port, this.s.share, this.s.folder, this.s.dls, ctx.advancedRules ?? {}, rules]);
-    return createHash('sha1').update(key).digest('base64url').slice(0, 16);
+    return selectionHash(ctx, [this.s.serverIp, this.s.port, this.s.share, this.s.folder, this.s.dls, ctx.advancedRules ?? {}]);
   }
 
   private metadata({ path, e }: Listed): SourceDocument {
@@ -161,18 +160,6 @@ class NetworkDriveSource implements Source {
 
   private documents(listed: AsyncIterable<Listed>, ctx: SyncContext): AsyncGenerator<SourceDocument> {
     return objectDocuments(listed, ctx, this.s.concurrentDownloads, (l) => this.metadata(l), (l, doc) => this.withContent(l, doc, ctx));
-  }
-
-  getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
-    return this.sync.getDocs(ctx);
-  }
-
-  getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument, Record<string, unknown>> {
-    return this.sync.getDocsIncrementally(ctx);
-  }
-
-  cursorAfterFullSync(): Record<string, unknown> | null {
-    return this.sync.cursorAfterFullSync();
   }
 
   async *getAccessControl(ctx: SyncContext): AsyncGenerator<SourceDocument> {

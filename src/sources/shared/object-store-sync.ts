@@ -1,6 +1,8 @@
 /**
  * Full and incremental enumeration shared by the object-store sources (`s3`,
- * `google_cloud_storage`; docs/sources/s3.md "Incremental syncs"). A store without a change
+ * `google_cloud_storage`, `azure_blob_storage`, `network_drive`; docs/sources/s3.md
+ * "Incremental syncs"); `directory` shares its cursor, its pipeline (objectDocuments) and its
+ * fallback (sweepAfterThisRun) but walks with folder prints of its own. A store without a change
  * feed is listed again on every incremental sync (listings are cheap, downloads are not): only
  * objects modified since the previous listing are yielded, deletions are detected with
  * per-folder fingerprints (prints.ts), and when something is gone the run re-enumerates so the
@@ -107,6 +109,15 @@ export async function* objectDocuments<T>(
   }
 }
 
+/**
+ * An incremental run that falls back to enumerating everything tells the runtime, which then
+ * sweeps what the run did not write, as after a full sync (SyncContext.completeEnumeration).
+ */
+export function sweepAfterThisRun(ctx: SyncContext): void {
+  if (ctx.completeEnumeration) ctx.completeEnumeration();
+  else ctx.log.warn('the runtime cannot sweep after an incremental sync: deletions are applied by the next full sync');
+}
+
 /** The `getDocs` / `getDocsIncrementally` / `cursorAfterFullSync` of an object-store source. */
 export class ObjectStoreSync<T> {
   private cursor: ObjectStoreCursor | null = null;
@@ -177,8 +188,7 @@ export class ObjectStoreSync<T> {
   }
 
   private async *reenumerate(ctx: SyncContext, started: number, done: ReadonlySet<string> = new Set()): AsyncGenerator<SourceDocument> {
-    if (ctx.completeEnumeration) ctx.completeEnumeration();
-    else ctx.log.warn('the runtime cannot sweep after an incremental sync: deletions are applied by the next full sync');
+    sweepAfterThisRun(ctx);
     yield* this.enumerate(ctx, started, done);
   }
 
