@@ -136,9 +136,10 @@ export class ContentIndex {
     return h ? defaultPipelineOf(h) : undefined;
   }
 
+  // Handles are looked up inside write(): after BEGIN IMMEDIATE and catchUp, so another
+  // connection cannot delete, re-create or extend the index between the lookup and the write.
   deleteIndex(name: string) {
-    const h = this.mustHandle(name);
-    this.write(() => removeIndex(this.db, h));
+    this.write(() => removeIndex(this.db, this.mustHandle(name)));
     this.handles.delete(name);
     this.cache.clear();
     return { acknowledged: true };
@@ -154,8 +155,7 @@ export class ContentIndex {
   }
 
   putMapping(name: string, body: unknown) {
-    const h = this.mustHandle(name);
-    this.write(() => putMapping(h, body));
+    this.write(() => putMapping(this.mustHandle(name), body));
     return { acknowledged: true };
   }
 
@@ -215,9 +215,8 @@ export class ContentIndex {
   }
 
   deleteDocument(name: string, id: string, opts: WriteOptions = {}): Reply {
-    const h = this.mustHandle(name);
     return this.write(() => {
-      const r = deleteDocument(h, id, opts);
+      const r = deleteDocument(this.mustHandle(name), id, opts);
       return { status: writeStatus(r), body: writeBody(name, r) };
     });
   }

@@ -49,4 +49,45 @@ describe('embedded index: two writers on one file', () => {
     assert.equal(t.ci.count('again').count, 1);
     assert.deepEqual(t.ci.getMapping('again').again.mappings, { properties: { n: { type: 'keyword' } } });
   });
+
+  it('a commit of the other connection between the lookup and the write lock is seen (no stale handle)', () => {
+    // The window is between a request's first look at the index and BEGIN IMMEDIATE: make the
+    // other connection commit exactly there, once, for each write path that names an index.
+    const db = (t.ci as unknown as { db: { transaction: (fn: () => unknown) => unknown } }).db;
+    const original = db.transaction.bind(db);
+    const interleave = (between: () => void, write: () => void) => {
+      let armed = true;
+      db.transaction = (fn: () => unknown) => {
+        if (armed) {
+          armed = false;
+          between();
+        }
+        return original(fn);
+      };
+      try {
+        write();
+      } finally {
+        db.transaction = original;
+      }
+    };
+    const recreate = (name: string, type: string) => () => {
+      other.deleteIndex(name);
+      other.createIndex(name, { mappings: { properties: { n: { type } } } });
+      other.indexDocument(name, 'fresh', { n: type === 'long' ? 5 : 'five' });
+    };
+    t.ci.indexDocument('race', 'a', { n: 1 });
+    interleave(recreate('race', 'keyword'), () => t.ci.deleteDocument('race', 'fresh'));
+    assert.equal(t.ci.count('race').count, 0, 'the delete reached the re-created index');
+
+    t.ci.indexDocument('race2', 'a', { n: 1 });
+    interleave(recreate('race2', 'keyword'), () => t.ci.putMapping('race2', { properties: { extra: { type: 'keyword' } } }));
+    const props = (t.ci.getMapping('race2').race2.mappings as { properties: Record<string, unknown> }).properties;
+    assert.deepEqual(Object.keys(props).sort(), ['extra', 'n'], 'the mapping was added to the re-created index');
+    assert.deepEqual(props.n, { type: 'keyword' });
+
+    t.ci.indexDocument('race3', 'a', { n: 1 });
+    interleave(recreate('race3', 'long'), () => t.ci.deleteIndex('race3'));
+    assert.equal(other.exists('race3'), false, 'the re-created index was the one deleted');
+    assert.equal(t.ci.exists('race3'), false);
+  });
 });
