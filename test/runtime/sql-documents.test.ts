@@ -86,7 +86,7 @@ test('a sync whose documents partly fail ends completed with an error naming the
   await connector('some-fail', 'mixed', { good: 5, bad: 2 });
   const job = await waitForJob(s, await syncNow(s, 'some-fail'), ['completed', 'error']);
   assert.equal(job.status, 'completed');
-  assert.match(job.error ?? '', /^2 of 7 documents failed/);
+  assert.match(job.error ?? '', /^2 of 7 documents failed \(2 not indexed; listed in metadata.tributary.failures\)/);
   assert.equal(job.metadata.tributary.failed_document_count, 2);
   const c = (await s.call('GET', '/_connector/some-fail')).body;
   assert.equal(c.last_sync_status, 'completed');

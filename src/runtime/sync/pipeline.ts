@@ -138,7 +138,7 @@ function newState(r: SyncRun): SyncState {
       checkpoint: (cursor) => queue.push({ kind: 'checkpoint', cursor, bytes: 0 }),
       log: r.log,
       pipeline: spec.pipeline,
-      reportFailure: (id, reason) => stats.fail(id, reason),
+      reportFailure: (id, reason) => stats.fail(id, reason, { indexed: true }), // the source yields it with its metadata
       reportSkipped: () => {
         stats.skipped++;
       },

@@ -40,8 +40,15 @@ export class SyncStats {
     this.resumed = true;
   }
 
-  fail(id: string, reason: string): void {
+  /**
+   * Of `failed`: documents the source reported but still yielded (a file over its size limit, a
+   * PDF without text), indexed with their metadata; the others were not indexed at all.
+   */
+  failedButIndexed = 0;
+
+  fail(id: string, reason: string, opts: { indexed?: boolean } = {}): void {
     this.failed++;
+    if (opts.indexed) this.failedButIndexed++;
     if (this.failures.length < this.maxListedFailures) this.failures.push({ id, reason });
   }
 

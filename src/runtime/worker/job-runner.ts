@@ -292,11 +292,13 @@ export class JobRunner {
 
   /** Null when no document failed, else what the job's `error` says about the failures. */
   private failedDocuments(): string | null {
-    const { failed, indexed } = this.stats;
+    const { failed, indexed, failedButIndexed } = this.stats;
     if (failed === 0) return null;
     const first = this.stats.failures[0];
     const reason = first ? ` First: [${first.id}] ${first.reason.length > 300 ? first.reason.slice(0, 300) + '…' : first.reason}` : '';
-    return `${failed} of ${failed + indexed} documents failed and were not indexed (listed in metadata.tributary.failures).${reason}`;
+    const dropped = failed - failedButIndexed;
+    const how = [dropped ? `${dropped} not indexed` : '', failedButIndexed ? `${failedButIndexed} indexed without their content` : ''].filter(Boolean).join(', ');
+    return `${failed} of ${indexed + dropped} documents failed (${how}; listed in metadata.tributary.failures).${reason}`;
   }
 
   private message(err: unknown): string {
