@@ -9,7 +9,8 @@ import { isPlainObject } from '../domain/shared/json.js';
 import { hasDocValues } from './doc-values.js';
 import { F_ARRAY, F_DOTTED, F_UNDER_ARRAY, type FieldInfo } from './fields.js';
 import type { IndexHandle } from './index-handle.js';
-import { DOC_BITS, DOC_MASK } from './schema.js';
+import { DOC_BITS, DOC_MASK, type Db } from './schema.js';
+import { StatementCache } from './statement-cache.js';
 
 /** A compiled query node: a boolean SQL condition and a numeric SQL score. */
 export interface SqlNode {
@@ -62,6 +63,17 @@ const MAX_ESTIMATES = 32;
 export const BROAD_FILTER = 10_000;
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxClauseCount: 1024, maxNestedDepth: 30 };
+
+/**
+ * The planner's estimates repeat one shape per field and condition: prepared once per
+ * connection (SQLite re-prepares a statement itself when the schema changes under it).
+ */
+const estimates = new WeakMap<Db, StatementCache>();
+function estimateStatements(db: Db): StatementCache {
+  let c = estimates.get(db);
+  if (!c) estimates.set(db, (c = new StatementCache(db, 64)));
+  return c;
+}
 
 export class QueryContext {
   readonly params: Record<string, unknown> = {};
@@ -209,7 +221,7 @@ export class QueryContext {
     this.estimates++;
     const params: Record<string, unknown> = {};
     for (const [, name] of sql.matchAll(/@(p\d+)/g)) params[name] = this.params[name];
-    return (this.h.db.prepare(`SELECT count(*) AS n FROM (${sql} LIMIT ${limit})`).get(params) as { n: number }).n;
+    return (estimateStatements(this.h.db).get(`SELECT count(*) AS n FROM (${sql} LIMIT ${limit})`).get(params) as { n: number }).n;
   }
 
   /**

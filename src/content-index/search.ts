@@ -79,6 +79,16 @@ function fillScores(cache: StatementCache, c: Compiled): () => void {
 
 /** Number of matching documents, counting at most `cap` (+1 to tell "more than cap"). */
 function countMatches(cache: StatementCache, h: IndexHandle, c: Compiled, cap: number, minScore?: number): number {
+  // A query that is one doc-value condition (a term, terms, range, exists or ids filter, not in
+  // a point in time, whose view changes the condition) counts the documents of its doc-value
+  // rows alone: every row belongs to a live document (they are written and removed with it),
+  // so the per-document lookups and budget checks of the general count are not needed. The
+  // count is one index range, capped like the general one (or the field's range when uncapped).
+  const rows = minScore === undefined && c.with === '' ? c.ctx.dvRows.get(c.node.where) : undefined;
+  if (rows !== undefined && c.node.where.startsWith('d.r IN (')) {
+    const limit = Number.isFinite(cap) ? ` LIMIT ${Math.max(0, Math.floor(cap))}` : '';
+    return (cache.get(`SELECT count(*) AS n FROM (SELECT DISTINCT r FROM (${rows})${limit})`).get(c.ctx.params) as { n: number }).n;
+  }
   const scoreFilter = minScore === undefined ? '' : ` AND (${c.node.score}) >= ${Number(minScore)}`;
   const inner = `SELECT 1 FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where})${scoreFilter}`;
   const sql = Number.isFinite(cap)
@@ -217,9 +227,14 @@ function run(
   const ranked = collapseF
     ? `SELECT * FROM (SELECT d.*, row_number() OVER (PARTITION BY d.ck ORDER BY ${orderBy}) AS ci_rn FROM (${matches}) AS d) AS d WHERE ci_rn = 1`
     : matches;
-  const rows = req.size === 0 ? [] : (cache
-    .get(`${c.with}${ranked} ORDER BY ${keyset ? 'r' : orderBy} LIMIT ${req.size} OFFSET ${offset}`)
-    .all(c.ctx.params) as HitRow[]);
+  // One doc-value condition in document order (a filter's first page): the page's rowids come
+  // straight from the doc values' index, without gathering every match and looking each up.
+  const dvOnly = cursor === undefined && !collapseF && bound === '' && seek === '' && minScore === '' && c.with === '' && constant &&
+    columns.length === 0 && orderBy === 'd.r ASC' && c.node.where.startsWith('d.r IN (') ? c.ctx.dvRows.get(c.node.where) : undefined;
+  const pageSql = dvOnly !== undefined
+    ? `SELECT r, (${scoreExpr}) AS sc FROM (SELECT DISTINCT r FROM (${dvOnly}) ORDER BY r LIMIT ${req.size} OFFSET ${offset})`
+    : `${c.with}${ranked} ORDER BY ${keyset ? 'r' : orderBy} LIMIT ${req.size} OFFSET ${offset}`;
+  const rows = req.size === 0 ? [] : (cache.get(pageSql).all(c.ctx.params) as HitRow[]);
   const next: ScrollCursor = keyset ? { after: rows.length ? rows[rows.length - 1].r : Number(cursor.after ?? 0) } : { offset: offset + rows.length };
 
   // Past the soft deadline the remaining hits come back without highlighting.
