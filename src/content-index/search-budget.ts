@@ -15,6 +15,8 @@ export class Budget {
   private calls = 0;
   private readonly soft: number;
   private readonly hard: number;
+  /** `expired()` saw the hard deadline pass. */
+  private pastHard = false;
 
   /** `softMs` / `hardMs` from now; Infinity for none. */
   constructor(
@@ -30,7 +32,7 @@ export class Budget {
   /** True while within the soft deadline (the clock is read on every 16th call: it costs more than the rest). */
   live(): boolean {
     if (this.timedOut) {
-      if ((++this.calls & 1023) === 0 && performance.now() > this.hard) throw cancelled(this.hardMs, this.label);
+      if (this.pastHard || ((++this.calls & 1023) === 0 && performance.now() > this.hard)) throw cancelled(this.hardMs, this.label);
       return false;
     }
     if ((++this.calls & 15) !== 0) return true;
@@ -43,7 +45,12 @@ export class Budget {
 
   /** True once the soft deadline has passed (checked now). */
   expired(): boolean {
-    if (!this.timedOut && performance.now() > this.soft) this.timedOut = true;
+    if (!this.timedOut) {
+      const now = performance.now();
+      if (now > this.soft) this.timedOut = true;
+      // Seen past the hard deadline too: the read's next row is cancelled, not skipped.
+      if (now > this.hard) this.pastHard = true;
+    }
     return this.timedOut;
   }
 }

@@ -152,8 +152,9 @@ describe('embedded index: hard time limit', () => {
     const ci = new ContentIndex(t.path, { search: { threads: 1, timeoutMs: 1, hardTimeoutMs: 1 } });
     try {
       fill(ci, 3000);
-      // A term of several words on a text field reads every `_source` (keywords have doc values).
-      const slow = { term: { body: 'no such words' } };
+      // A term of several words on a text field reads every `_source` (keywords have doc values);
+      // one such clause takes about 1 ms on a quiet machine, so sixteen of them: well past 1 ms.
+      const slow = { bool: { should: Array.from({ length: 16 }, (_, k) => ({ term: { body: `no such words ${k}` } })), minimum_should_match: 1 } };
       await rejects(ci.searchAsync('docs', { query: { bool: { filter: [slow] } } }), 'task_cancelled_exception');
       await rejects(ci.deleteByQuery('docs', { query: slow }), 'task_cancelled_exception');
       await rejects(ci.countAsync('docs', { query: slow }), 'task_cancelled_exception');
@@ -165,7 +166,8 @@ describe('embedded index: hard time limit', () => {
 
   it('a thread that does not come back from SQLite by then is terminated and replaced; the request gets the same 400', async () => {
     const t = tempIndex();
-    fill(t.ci, 3000);
+    // 10 000 documents, all of them on the page: the slow search below takes several hundred ms, well past the 100 ms the pool allows.
+    fill(t.ci, 10_000);
     // The thread's own budget would allow a minute; the pool gives up after 100 ms and terminates it.
     const ci = new ContentIndex(t.path, { search: { threads: 1, timeoutMs: 60_000, hardTimeoutMs: 60_000, terminateGraceMs: -59_900 } });
     const quick = { query: { ids: { values: ['1', '2'] } } };
@@ -184,8 +186,8 @@ describe('embedded index: hard time limit', () => {
     const slow = {
       // Patterns and sorts on the text fields themselves read every `_source` (no doc values).
       query: { bool: { should: [{ wildcard: { body: '*a*9*' } }, { wildcard: { title: '*o*' } }, ...['*b*8*', '*c*7*', '*d*6*', '*e*5*', '*f*4*', '*g*3*'].map((p) => ({ wildcard: { body: p } })), { term: { body: 'zz yy' } }, { match_phrase: { body: 'alpha0 foxtrot1' } }], minimum_should_match: 1 } },
-      sort: [{ body: 'desc' }, { title: 'asc' }], size: 3000, track_total_hits: true, highlight: { fields: { body: {} } },
-    }; // ~0.5 s on the development machine
+      sort: [{ body: 'desc' }, { title: 'asc' }], size: 10_000, track_total_hits: true, highlight: { fields: { body: {} } },
+    };
     try {
       assert.equal(await countWhenReady(), 2);
       const before = ci.searchThreadIds();
