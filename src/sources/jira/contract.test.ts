@@ -1,0 +1,4 @@
+import { runSourceSuite } from '../source.case.js';
+import { jiraFixture } from './contract.fixture.js';
+
+runSourceSuite(jiraFixture());
