@@ -174,14 +174,14 @@ export class FakeJira {
   }
 
   /** Users granted by `g` (directly or through a group). */
-  private granted(g: FxGrant): Set<string> {
+  granted(g: FxGrant): Set<string> {
     const out = new Set(g.users);
     for (const u of this.users.values()) if (u.groups.some((x) => g.groups.includes(x))) out.add(u.accountId);
     return out;
   }
 
   /** Who may browse an issue: the project's browsers, narrowed by its security level. */
-  private browsers(i: FxIssue): Set<string> {
+  browsers(i: FxIssue): Set<string> {
     const p = this.projects.get(i.project)!;
     const all = this.granted(p.browse);
     if (!i.security) return all;
