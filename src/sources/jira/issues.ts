@@ -139,7 +139,9 @@ export class IssueWalker {
 
   /** The documents of every issue matching `base`, in id order. */
   async *walk(base: string, state: WalkState, access: JiraAccess | null, ctx: SyncContext, o: WalkOptions = {}): AsyncGenerator<SourceDocument> {
-    const n = Math.max(1, Math.min(this.s.concurrentDownloads, 32));
+    // One issue in flight per `concurrent_downloads` (each downloads its attachments in turn):
+    // a window wide enough that an attachment's download does not hold the issues behind it.
+    const n = this.s.concurrentDownloads;
     for await (const docs of mapOrdered(this.issues(base, state, ctx, o), n, ({ issue, names }) => this.documents(issue, names, access, ctx))) {
       yield* docs;
     }

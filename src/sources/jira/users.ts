@@ -23,7 +23,7 @@ export async function* accessControlDocuments(client: JiraClient, dls: boolean, 
       for (const u of page) {
         const id = u.accountId ?? u.name ?? '';
         if (!isActiveAtlassianUser(u, deployment) || seen.has(id)) continue;
-        if (seen.size < 1_000_000) seen.add(id);
+        if (seen.size < 200_000) seen.add(id);
         yield u;
       }
     }
