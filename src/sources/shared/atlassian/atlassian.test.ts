@@ -160,6 +160,12 @@ describe('AtlassianClient against a loopback server', () => {
     assert.equal(seen.length, 3);
     assert.deepEqual(await read('/total', 'issues'), [0, 1, 2, 3, 4, 5, 6]);
     assert.deepEqual(await read('/array'), [0, 1, 2, 3, 4, 5, 6]);
+    seen.length = 0;
+    const capped: number[] = [];
+    handler = (_req, u) => ({ body: Array.from({ length: 7 }, (_, i) => ({ i })).slice(Number(u.searchParams.get('startAt')), Number(u.searchParams.get('startAt')) + 2) });
+    for await (const p of c.offsetPages<{ i: number }>('/capped', {}, { ...o, pageSize: 3, untilEmpty: true })) capped.push(...p.map((x) => x.i));
+    assert.deepEqual(capped, [0, 1, 2, 3, 4, 5, 6], 'a server returning fewer than asked is paged to the empty page');
+    assert.equal(seen.length, 5);
     c.close();
   });
 

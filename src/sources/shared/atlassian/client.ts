@@ -204,12 +204,15 @@ export class AtlassianClient {
    * Offset paging: `startAt` (or `start`) and `maxResults` (or `limit`). The items are the
    * answer itself when it is an array, else its `itemsKey` (`values`, `issues`, `results`).
    * Ends on `isLast: true`, on `startAt + n >= total`, on an empty page, or on a short page
-   * when the answer says neither. One page is held at a time.
+   * when the answer says neither — unless `untilEmpty`: for endpoints that may return fewer
+   * items than asked without saying so (Jira's user searches), only an empty page ends the walk.
+   * (Confluence answers that cap `limit` are better walked by `_links.next`, `linkPages`.) One
+   * page is held at a time.
    */
   async *offsetPages<T = Record<string, unknown>>(
     path: string,
     query: Query,
-    o: RequestOptions & { pageSize: number; itemsKey?: string; startParam?: string; sizeParam?: string },
+    o: RequestOptions & { pageSize: number; itemsKey?: string; startParam?: string; sizeParam?: string; untilEmpty?: boolean },
   ): AsyncGenerator<T[]> {
     const startParam = o.startParam ?? 'startAt';
     const sizeParam = o.sizeParam ?? 'maxResults';
@@ -223,7 +226,7 @@ export class AtlassianClient {
       const total = typeof rec?.total === 'number' ? rec.total : undefined;
       const next = start + items.length;
       if (items.length === 0 || rec?.isLast === true || (total !== undefined && next >= total)) return;
-      if (rec?.isLast === undefined && total === undefined && items.length < o.pageSize) return;
+      if (!o.untilEmpty && rec?.isLast === undefined && total === undefined && items.length < o.pageSize) return;
       start = next;
     }
     throw new SourceError(`${this.where} returned more than ${MAX_PAGES} pages while ${o.what}: stopping (a paging loop?).`);
