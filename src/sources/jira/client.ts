@@ -124,8 +124,8 @@ export class JiraClient {
   async *browsers(scope: { projectKey: string } | { issueKey: string }, signal: AbortSignal): AsyncGenerator<AtlassianUser[]> {
     const permissions = this.cloud ? 'BROWSE_PROJECTS' : 'BROWSE';
     const what = 'projectKey' in scope ? `reading who may browse project [${scope.projectKey}]` : `reading who may browse issue [${scope.issueKey}]`;
-    const o = { ...this.o(signal, what, { forbidden: 'give the account the Administer Jira global permission (needed to read permissions for document level security)' }), pageSize: USER_PAGE[this.s.deployment] };
-    // An array that ends short: the offset pager stops on it.
+    const o = { ...this.o(signal, what, { forbidden: 'give the account the Administer Jira global permission (needed to read permissions for document level security)' }), pageSize: USER_PAGE[this.s.deployment], untilEmpty: true };
+    // A plain array that may hold fewer users than asked (inactive ones filtered): paged to the empty page.
     yield* this.api.offsetPages<AtlassianUser>(`/rest/api/${this.v}/user/permission/search`, { ...scope, permissions }, o);
   }
 
