@@ -121,23 +121,25 @@ class JiraSource implements Source {
     return this.last ? { ...this.last } : null;
   }
 
+  /** A complete enumeration in place of an incremental one: the runtime then sweeps. */
+  private async *restart(ctx: SyncContext, sel: Selection, why: string): AsyncGenerator<SourceDocument> {
+    ctx.log.info(`jira: ${why}: re-enumerating so the runtime applies deletions`);
+    ctx.completeEnumeration?.();
+    yield* this.enumerate(ctx, sel);
+  }
+
   async *getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument | SourceDeletion, Record<string, unknown>> {
     const sel = this.selection(ctx);
     const c = readCursor(ctx.syncCursor);
-    const restart = async function* (this: JiraSource, why: string) {
-      ctx.log.info(`jira: ${why}: re-enumerating so the runtime applies deletions`);
-      ctx.completeEnumeration?.();
-      yield* this.enumerate(ctx, sel);
-    };
     if (!c || c.selection !== sel.hash) {
-      yield* restart.call(this, c ? 'the projects, rules or settings changed since the previous sync' : 'no usable cursor');
+      yield* this.restart(ctx, sel, c ? 'the projects, rules or settings changed since the previous sync' : 'no usable cursor');
       return { ...this.last! };
     }
     // JQL lists no deleted issues: compare counts first (issues now vs before + created since).
     const now = await this.client.count(pagedJql(sel.base), ctx.signal);
     const added = await this.client.count(pagedJql(sel.base, `id > ${c.max_id}`), ctx.signal);
     if (now < c.count + added) {
-      yield* restart.call(this, `${c.count + added - now} issues deleted or moved out since the previous sync`);
+      yield* this.restart(ctx, sel, `${c.count + added - now} issues deleted or moved out since the previous sync`);
       return { ...this.last! };
     }
     const access = this.access(ctx);
