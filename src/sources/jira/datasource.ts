@@ -17,6 +17,7 @@ import type { ConfigValues, RulesValidation, Source, SourceDeletion, SourceDocum
 import { OPEN_POLICY, SourceError } from '../source.js';
 import { accessControlDocuments } from './users.js';
 import { createOrExplain } from '../shared/misconfigured-source.js';
+import { ownSignal } from '../shared/object-store-sync.js';
 import { atlassianMessage } from '../shared/atlassian/client.js';
 import { withAccess } from '../shared/atlassian/identities.js';
 import { parseQueryRules } from '../shared/atlassian/rules.js';
@@ -113,7 +114,13 @@ class JiraSource implements Source {
     this.last = { version: 1, selection: sel.hash, max_id: state.maxId, updated: state.maxUpdated, boundary: Object.fromEntries(state.boundary), count, projects: sel.advanced ? null : projects };
   }
 
+  /** The sync's context with a signal of its own: up to 4 requests per issue in flight listen to it. */
+  private own(ctx: SyncContext): SyncContext {
+    return ownSignal(ctx, this.s.concurrentDownloads * 4 + 16);
+  }
+
   async *getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
+    ctx = this.own(ctx);
     yield* this.enumerate(ctx, this.selection(ctx));
   }
 
@@ -129,6 +136,7 @@ class JiraSource implements Source {
   }
 
   async *getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument | SourceDeletion, Record<string, unknown>> {
+    ctx = this.own(ctx);
     const sel = this.selection(ctx);
     const c = readCursor(ctx.syncCursor);
     if (!c || c.selection !== sel.hash) {

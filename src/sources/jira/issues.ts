@@ -79,21 +79,37 @@ export class IssueWalker {
     private readonly policy: SourcePolicy,
   ) {}
 
-  /** Issues matching `base` (and `o.clause`), page by page, by id. */
+  /**
+   * Issues matching `base` (and `o.clause`), page by page, by id. The next page is asked for as
+   * soon as a page arrives (its last id is known), so the search's round trip overlaps the work
+   * on the page: at most two pages held.
+   */
   private async *issues(base: string, state: WalkState, ctx: SyncContext, o: WalkOptions): AsyncGenerator<{ issue: JiraIssue; names: Record<string, string> }> {
+    const fetch = (after: number, page: number) => {
+      const jql = pagedJql(base, o.clause, after ? `id > ${after}` : null);
+      const p = this.client.search(jql, this.s.pageSize, ctx.signal, `searching issues (page ${page + 1} of JQL [${jql.slice(0, 300)}])`);
+      p.catch(() => {}); // surfaces when awaited
+      return p;
+    };
     let last = 0;
-    for (let page = 0; ; page++) {
-      const jql = pagedJql(base, o.clause, last ? `id > ${last}` : null);
-      const r = await this.client.search(jql, this.s.pageSize, ctx.signal, `searching issues (page ${page + 1} of JQL [${jql.slice(0, 300)}])`);
+    let pending = fetch(0, 0);
+    for (let page = 1; ; page++) {
+      const r = await pending;
+      let prev = last;
       for (const issue of r.issues) {
         const id = Number(issue.id);
-        if (!Number.isSafeInteger(id) || id <= last) throw new SourceError(`${this.client.api.where} answered issue [${issue.key}] out of id order: cannot page safely.`);
-        last = id;
+        if (!Number.isSafeInteger(id) || id <= prev) throw new SourceError(`${this.client.api.where} answered issue [${issue.key}] out of id order: cannot page safely.`);
+        prev = id;
+      }
+      last = prev;
+      const more = r.issues.length > 0 && r.issues.length < r.total;
+      if (more) pending = fetch(last, page);
+      for (const issue of r.issues) {
         state.see(issue);
         o.onIssue?.(issue);
         if (!o.skip?.(issue)) yield { issue, names: r.names };
       }
-      if (r.issues.length === 0 || r.issues.length >= r.total) return;
+      if (!more) return;
     }
   }
 
