@@ -129,6 +129,9 @@ describe('jira documents', () => {
     const missing = jiraSource.create(jiraConfig(j, { projects: 'DEMO, NOPE' }));
     await assert.rejects(collect(missing.getDocs(testContext())), /No project could be found with key 'NOPE'.*fix \[projects\]/);
     await missing.close();
+    const fenced = jiraSource.create(jiraConfig(j), { directoryRoots: null, allowedHosts: ['10.0.0.0/8'] });
+    await assert.rejects(fenced.ping(), (e: unknown) => e instanceof Error && /host "127.0.0.1" is not allowed/.test(e.message), 'the egress allow-list is honoured');
+    await fenced.close();
     const invalid = jiraSource.create({ ...jiraConfig(j), data_source: 'jira_moon' });
     await assert.rejects(invalid.ping(), /\[data_source\] must be one of/);
     await invalid.close();
@@ -241,6 +244,12 @@ describe('jira document-level security', () => {
     const secret = byId.get(`Demo-${closed.key}`)!._allow_access_control as string[];
     for (const u of [ada, bob, eve]) assert.ok(secret.includes(`account_id:${u.name}`), u.name);
     assert.ok(!secret.includes('account_id:carl'), 'carl browses the project, but is not in the level');
+    const s = jiraSource.create(jiraConfig(j, { use_document_level_security: true }));
+    const users = await collect(s.getAccessControl!(testContext()));
+    await s.close();
+    assert.deepEqual(users.map((d) => d._id).sort(), ['admin', 'ada', 'bob', 'bot', 'carl', 'eve'].sort(), 'Server has no account types; inactive users are left out');
+    const ada2 = users.find((d) => d._id === 'ada')!;
+    assert.deepEqual((ada2.query as any).template.params.access_control, ['account_id:ada', 'group:devs', 'role_key:jira-software'], 'Server groups have no ids: group:<name>');
   });
 
   test('access-control documents: active atlassian users with their groups and roles', async () => {
