@@ -8,6 +8,8 @@
  *   GET /rest/api/2/project                          projects, one array (Server / Data Center)
  *   GET /rest/api/{v}/project/{key}                  one configured project
  *   GET /rest/api/{v}/search?jql&startAt&maxResults&fields&expand=names,changelog
+ *   GET /rest/api/3/search/jql?jql&maxResults&fields&expand[&nextPageToken]   (Cloud, once
+ *       /rest/api/3/search answers 410 Gone: Atlassian's replacement, without `total`)
  *   GET /rest/api/{v}/issue/{key}/comment            comments past those the search embeds
  *   GET /rest/api/3/attachment/content/{id}?redirect=false | /secure/attachment/{id}/{name}
  *   GET /rest/api/{v}/user/permission/search?projectKey|issueKey&permissions=BROWSE_PROJECTS
@@ -16,7 +18,9 @@
  *   GET /rest/api/3/users/search | /rest/api/2/user/search?username=.   users (DLS)
  *   GET /rest/api/{v}/user?accountId|username&expand=groups,applicationRoles
  */
-import { AtlassianClient, type RequestOptions } from '../shared/atlassian/client.js';
+import { AtlassianClient, tokenLink, type RequestOptions } from '../shared/atlassian/client.js';
+import { HttpStatusError } from '../shared/rate-limit.js';
+import { SourceError } from '../source.js';
 import type { AtlassianUser } from '../shared/atlassian/identities.js';
 import type { JiraSettings } from './config.js';
 import { JIRA } from './config.js';
@@ -38,7 +42,8 @@ export interface JiraIssue extends Json {
 
 export interface SearchPage {
   issues: JiraIssue[];
-  total: number;
+  /** Whether more issues match after this page. */
+  more: boolean;
   /** Field id → name (`expand=names`): names the custom fields. */
   names: Record<string, string>;
 }
@@ -52,6 +57,8 @@ export const USER_CONCURRENCY = 8;
 export class JiraClient {
   readonly api: AtlassianClient;
   readonly v: '2' | '3';
+  /** Cloud's classic search answered 410 Gone: the enhanced search is used. */
+  private enhanced = false;
 
   constructor(readonly s: JiraSettings, allowedHosts: readonly string[] | null, backoff?: { initialDelayMs: number; maxDelayMs: number }) {
     this.api = new AtlassianClient(s, JIRA, { allowedHosts, backoff });
@@ -88,20 +95,53 @@ export class JiraClient {
     }));
   }
 
-  /** One page of a JQL search (startAt 0: the caller pages by key set, `id > N`). */
+  /**
+   * One page of a JQL search (the first: the caller pages by key set, `id > N`). On Cloud, once
+   * the classic `/rest/api/3/search` answers 410 Gone (Atlassian removes it), the enhanced
+   * `/rest/api/3/search/jql` is used for the rest of the source's life.
+   */
   async search(jql: string, maxResults: number, signal: AbortSignal, what: string): Promise<SearchPage> {
-    const body = await this.api.getJson<Json>(`/rest/api/${this.v}/search`, { jql, startAt: 0, maxResults, fields: '*all', expand: 'names,changelog' }, this.o(signal, what, {
-      forbidden: 'give the account the Browse projects permission',
-    }));
+    const o = this.o(signal, what, { forbidden: 'give the account the Browse projects permission' });
+    const query = { jql, maxResults, fields: '*all', expand: 'names,changelog' };
+    const body = await this.classicOr(
+      () => this.api.getJson<Json>(`/rest/api/${this.v}/search`, { ...query, startAt: 0 }, o),
+      () => this.api.getJson<Json>('/rest/api/3/search/jql', query, o),
+    );
     const issues = Array.isArray(body?.issues) ? (body.issues as JiraIssue[]).filter((i) => typeof i?.key === 'string' && i.fields && typeof i.fields === 'object') : [];
     const names = body?.names && typeof body.names === 'object' ? (body.names as Record<string, string>) : {};
-    return { issues, total: typeof body?.total === 'number' ? body.total : issues.length, names };
+    const more = issues.length > 0 && (typeof body?.total === 'number' ? issues.length < body.total : body?.isLast === false || (body?.isLast === undefined && typeof body?.nextPageToken === 'string'));
+    return { issues, more, names };
   }
 
-  /** How many issues a JQL query matches (maxResults 0). */
+  /** Cloud after a 410 from the classic search: the enhanced one; else the classic one. */
+  private async classicOr<T>(classic: () => Promise<T>, enhanced: () => Promise<T>): Promise<T> {
+    if (!this.cloud) return classic();
+    if (!this.enhanced) {
+      try {
+        return await classic();
+      } catch (err) {
+        const cause = err instanceof SourceError ? err.options.cause : undefined;
+        if (!(cause instanceof HttpStatusError) || cause.status !== 410) throw err;
+        this.enhanced = true;
+      }
+    }
+    return enhanced();
+  }
+
+  /** How many issues a JQL query matches: `total` of an empty page, or (enhanced search) the ids counted page by page. */
   async count(jql: string, signal: AbortSignal): Promise<number> {
-    const body = await this.api.getJson<Json>(`/rest/api/${this.v}/search`, { jql, startAt: 0, maxResults: 0, fields: 'id' }, this.o(signal, 'counting issues'));
-    return typeof body?.total === 'number' ? body.total : 0;
+    const o = this.o(signal, 'counting issues');
+    return this.classicOr(
+      async () => {
+        const body = await this.api.getJson<Json>(`/rest/api/${this.v}/search`, { jql, startAt: 0, maxResults: 0, fields: 'id' }, o);
+        return typeof body?.total === 'number' ? body.total : 0;
+      },
+      async () => {
+        let n = 0;
+        for await (const page of this.api.linkPages('/rest/api/3/search/jql', { jql, fields: 'id', maxResults: 5000 }, { ...o, itemsKey: 'issues', next: tokenLink() })) n += page.length;
+        return n;
+      },
+    );
   }
 
   /** Comments of an issue from `startAt`, page by page. */

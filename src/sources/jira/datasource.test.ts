@@ -176,6 +176,22 @@ describe('jira incremental syncs', () => {
     assert.deepEqual(r2.docs.map((d) => d._id).sort(), expectedIds(j).sort());
   });
 
+  test('Cloud without the classic search (410 Gone): the enhanced /search/jql, counts by id pages', async () => {
+    await start();
+    seed(j, 30);
+    j.classicSearchGone = true;
+    const config = jiraConfig(j, { page_size: 7 });
+    const { docs, cursor } = await full(config);
+    assert.deepEqual(docs.map((d) => d._id).sort(), expectedIds(j).sort());
+    const i = [...j.issues.values()][2];
+    j.touch(i);
+    const r = await incremental(config, cursor);
+    assert.deepEqual(r.docs.filter((d) => d.Issue).map((d) => d._id), [`Demo project-${i.key}`]);
+    assert.equal(r.complete, false);
+    j.issues.delete([...j.issues.values()][0].id);
+    assert.equal((await incremental(config, r.cursor)).complete, true, 'a deletion is still seen');
+  });
+
   test('changed projects or rules start over', async () => {
     await start();
     seed(j, 10);

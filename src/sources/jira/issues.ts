@@ -102,7 +102,7 @@ export class IssueWalker {
         prev = id;
       }
       last = prev;
-      const more = r.issues.length > 0 && r.issues.length < r.total;
+      const more = r.more;
       if (more) pending = fetch(last, page);
       for (const issue of r.issues) {
         state.see(issue);

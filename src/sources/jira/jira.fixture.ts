@@ -16,6 +16,9 @@
  *   issues carry `fields` (Cloud: description and comments in Atlassian Document Format; v2:
  *   strings), the first 5 comments with their `total`, `attachment`, `security`, custom fields;
  *   a JQL error is a 400 `{"errorMessages": […]}`.
+ * - GET /rest/api/3/search/jql (…/api-group-issue-search/#api-rest-api-3-search-jql-get): the
+ *   enhanced search — `nextPageToken` / `isLast`, no `total`, up to 5000 ids with `fields=id`;
+ *   `classicSearchGone` makes the classic search answer 410 as after its removal.
  * - GET /rest/api/{v}/issue/{key}/comment (…/api-group-issue-comments): paged comments.
  * - GET /rest/api/3/attachment/content/{id}?redirect=false (…/api-group-issue-attachments);
  *   Server: GET /secure/attachment/{id}/{filename}.
@@ -69,6 +72,8 @@ export class FakeJira {
   secret = 'api-token-1';
   tz = 'America/New_York';
   latencyMs = 0;
+  /** Cloud: the classic /rest/api/3/search answers 410 Gone, as after Atlassian removes it. */
+  classicSearchGone = false;
   stall: (path: string) => boolean = () => false;
   counts = { requests: 0, search: 0, attachment: 0, comments: 0, failed: 0, unauthorized: 0 };
   private failures: { status: number; retryAfter?: number }[] = [];
@@ -270,7 +275,10 @@ export class FakeJira {
       const p = this.projects.get(key) ?? [...this.projects.values()].find((x) => x.id === key);
       return p ? send(200, this.projectJson(p)) : errors(404, `No project could be found with key '${key}'.`);
     }
-    if (path === '/search') {
+    if (path === '/search' && this.classicSearchGone && m[1] === '3') {
+      return errors(410, 'The requested API has been removed. Please migrate to the /rest/api/3/search/jql API.');
+    }
+    if (path === '/search' || (path === '/search/jql' && this.v === '3')) {
       this.counts.search++;
       const byKey = new Map([...this.issues.values()].map((i) => [i.key, i.id]));
       let jql;
@@ -281,7 +289,14 @@ export class FakeJira {
         throw e;
       }
       const hits = [...this.issues.values()].filter((i) => this.browsers(i).has(me.accountId)).map((i) => [i, this.jqlIssue(i)] as const).filter(([, j]) => jql.where(j)).sort((a, b) => jql.order(a[1], b[1]));
-      const n = max(this.v === '3' ? 100 : 1000);
+      const n = max(this.v === '3' ? (q('fields') === 'id' ? 5000 : 100) : 1000);
+      if (path === '/search/jql') {
+        // Enhanced search: an opaque nextPageToken instead of startAt, no total.
+        const from = q('nextPageToken') ? Number(Buffer.from(q('nextPageToken'), 'base64url').toString()) : 0;
+        const slice = hits.slice(from, from + n).map(([i]) => (q('fields') === 'id' ? { id: String(i.id) } : this.issueJson(i, q('expand'))));
+        const isLast = from + n >= hits.length;
+        return send(200, { issues: slice, isLast, ...(isLast ? {} : { nextPageToken: Buffer.from(String(from + n)).toString('base64url') }), ...(q('expand').includes('names') ? { names: { summary: 'Summary', ...NAMES } } : {}) });
+      }
       const page = hits.slice(startAt, startAt + n).map(([i]) => this.issueJson(i, q('expand')));
       return send(200, { expand: 'names,schema', startAt, maxResults: n, total: hits.length, issues: page, ...(q('expand').includes('names') ? { names: { summary: 'Summary', ...NAMES } } : {}) });
     }
