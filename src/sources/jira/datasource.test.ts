@@ -192,12 +192,15 @@ describe('jira incremental syncs', () => {
     assert.equal((await incremental(config, r.cursor)).complete, true, 'a deletion is still seen');
   });
 
-  test('changed projects or rules start over', async () => {
+  test('changed projects or rules, or a foreign cursor, start over', async () => {
     await start();
     seed(j, 10);
     const { cursor } = await full(jiraConfig(j));
     const r = await incremental(jiraConfig(j, { projects: 'DEMO' }), cursor);
     assert.equal(r.complete, true);
+    for (const bad of [{ ...cursor, max_id: '1) OR (1=1' }, { ...cursor, max_id: 1e300 }, { ...cursor, version: 2 }]) {
+      assert.equal((await incremental(jiraConfig(j), bad)).complete, true, 'a cursor this version did not write starts over');
+    }
   });
 });
 

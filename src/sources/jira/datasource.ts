@@ -25,7 +25,7 @@ import { HttpStatusError } from '../shared/rate-limit.js';
 import { JiraAccess } from './access.js';
 import { JiraClient, type JiraProject } from './client.js';
 import { jiraConfigSchema, readJiraSettings, type JiraSettings } from './config.js';
-import { IssueWalker, WalkState } from './issues.js';
+import { IssueWalker, MAX_BOUNDARY, WalkState } from './issues.js';
 import { isoTime, projectDocument } from './render.js';
 import { jqlMinute, pagedJql, quote, selectionJql, validateJiraRulesShape, withoutOrderBy } from './rules.js';
 
@@ -50,10 +50,16 @@ interface Cursor {
   projects: string[] | null;
 }
 
+/** The stored cursor, or null when it is not one this version wrote (then the run starts over). */
 function readCursor(c: Record<string, unknown> | null): Cursor | null {
-  if (!c || c.version !== 1 || typeof c.selection !== 'string' || typeof c.max_id !== 'number' || typeof c.count !== 'number' || typeof c.updated !== 'number') return null;
-  const boundary = c.boundary && typeof c.boundary === 'object' ? (c.boundary as Record<string, string>) : {};
-  return { version: 1, selection: c.selection, max_id: c.max_id, updated: c.updated, boundary, count: c.count, projects: Array.isArray(c.projects) ? (c.projects as string[]) : null };
+  if (!c || c.version !== 1 || typeof c.selection !== 'string' || typeof c.count !== 'number' || typeof c.updated !== 'number') return null;
+  if (!Number.isSafeInteger(c.max_id) || (c.max_id as number) < 0 || !Number.isFinite(c.updated) || !Number.isSafeInteger(c.count)) return null;
+  const boundary: Record<string, string> = {};
+  if (c.boundary && typeof c.boundary === 'object') {
+    for (const [k, v] of Object.entries(c.boundary as Record<string, unknown>).slice(0, MAX_BOUNDARY)) if (typeof v === 'string' && k.length < 300) boundary[k] = v;
+  }
+  const projects = Array.isArray(c.projects) ? c.projects.filter((x): x is string => typeof x === 'string').slice(0, MAX_CURSOR_PROJECTS) : null;
+  return { version: 1, selection: c.selection, max_id: c.max_id as number, updated: c.updated, boundary, count: c.count, projects };
 }
 
 class JiraSource implements Source {
@@ -111,7 +117,7 @@ class JiraSource implements Source {
     const state = new WalkState();
     yield* this.walker.walk(sel.base, state, access, ctx);
     const count = await this.client.count(pagedJql(sel.base), ctx.signal);
-    this.last = { version: 1, selection: sel.hash, max_id: state.maxId, updated: state.maxUpdated, boundary: Object.fromEntries(state.boundary), count, projects: sel.advanced ? null : projects };
+    this.last = { version: 1, selection: sel.hash, max_id: state.maxId, updated: state.maxUpdated, boundary: state.boundaryRecord(), count, projects: sel.advanced ? null : projects };
   }
 
   /** The sync's context with a signal of its own: up to 4 requests per issue in flight listen to it. */
@@ -175,7 +181,7 @@ class JiraSource implements Source {
     });
     yield* gone;
     const count = await this.client.count(pagedJql(sel.base), ctx.signal);
-    this.last = { version: 1, selection: sel.hash, max_id: state.maxId, updated: state.maxUpdated, boundary: Object.fromEntries(state.boundary), count, projects: sel.advanced ? null : projects };
+    this.last = { version: 1, selection: sel.hash, max_id: state.maxId, updated: state.maxUpdated, boundary: state.boundaryRecord(), count, projects: sel.advanced ? null : projects };
     await ctx.checkpoint({ ...this.last });
     return { ...this.last };
   }

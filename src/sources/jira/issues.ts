@@ -49,11 +49,21 @@ export class WalkState {
     const iso = isoTime(issue.fields.updated);
     if (!iso) return;
     const t = Date.parse(iso);
-    if (t > this.maxUpdated) {
-      this.maxUpdated = t;
-      for (const [k, v] of this.boundary) if (Date.parse(v) < t - BOUNDARY_MS) this.boundary.delete(k);
-    }
-    if (t >= this.maxUpdated - BOUNDARY_MS && this.boundary.size < MAX_BOUNDARY) this.boundary.set(issue.key, iso);
+    if (t > this.maxUpdated) this.maxUpdated = t;
+    if (t < this.maxUpdated - BOUNDARY_MS) return;
+    if (this.boundary.size >= MAX_BOUNDARY) this.prune(); // amortised: at most once per MAX_BOUNDARY additions
+    if (this.boundary.size < MAX_BOUNDARY) this.boundary.set(issue.key, iso);
+  }
+
+  /** Drops the issues updated before the last BOUNDARY_MS. */
+  prune(): void {
+    for (const [k, v] of this.boundary) if (Date.parse(v) < this.maxUpdated - BOUNDARY_MS) this.boundary.delete(k);
+  }
+
+  /** The boundary for a cursor, pruned. */
+  boundaryRecord(): Record<string, string> {
+    this.prune();
+    return Object.fromEntries(this.boundary);
   }
 
   /** Whether the previous walk already indexed this very version of the issue. */
