@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SourceConfigError } from '../source.js';
 import { jiraConfigSchema, projectList, readJiraSettings } from './config.js';
-import { jqlMinute, pagedJql, selectionJql, withoutOrderBy } from './rules.js';
+import { balanced, jqlMinute, pagedJql, selectionJql, validateJiraRulesShape, withoutOrderBy } from './rules.js';
 
 const OK = { data_source: 'jira_cloud', jira_url: 'https://x.atlassian.net', account_email: 'a@b.c', api_token: 't', projects: 'demo, OPS,demo' };
 
@@ -44,4 +44,14 @@ test('JQL: selection, ORDER BY dropped outside quotes, key-set paging, minutes i
   assert.equal(jqlMinute(t, 'America/New_York'), '2026/12/07 18:30');
   assert.equal(jqlMinute(t, 'Asia/Kolkata'), '2026/12/08 05:00');
   assert.equal(jqlMinute(t, 'Not/AZone'), '2026/12/07 23:30');
+});
+
+test('advanced rules whose parentheses would escape the wrapping are refused', () => {
+  assert.ok(balanced('(a = 1) AND summary ~ "x)"'));
+  assert.ok(!balanced('project = A) OR (project = B'));
+  assert.ok(!balanced('(a'));
+  assert.deepEqual(validateJiraRulesShape([{ query: 'project = A' }, { query: 'project = A) OR (project = B' }]), {
+    valid: false,
+    messages: ['Rule 2: the parentheses of "query" do not balance.'],
+  });
 });

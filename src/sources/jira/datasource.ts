@@ -80,8 +80,9 @@ class JiraSource implements Source {
   }
 
   private selection(ctx: SyncContext): Selection {
-    const { queries, messages } = parseQueryRules(ctx.advancedRules, 'JQL');
+    const { messages } = validateJiraRulesShape(ctx.advancedRules);
     if (messages.length) throw new SourceError(`Invalid advanced sync rules: ${messages.join('; ')}`);
+    const { queries } = parseQueryRules(ctx.advancedRules, 'JQL');
     const base = selectionJql(this.s.projects, queries);
     const key = JSON.stringify([this.s.url.href, this.s.deployment, this.s.projects, queries, this.s.dls]);
     return { base, advanced: queries.length > 0, hash: createHash('sha1').update(key).digest('base64url').slice(0, 16) };

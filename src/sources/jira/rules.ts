@@ -9,9 +9,25 @@
 import { parseQueryRules } from '../shared/atlassian/rules.js';
 import type { RulesValidation } from '../source.js';
 
+/**
+ * Whether the parentheses of a query balance outside quoted strings: the sync wraps each query
+ * in `( … )` and adds clauses, and an unbalanced one (`a) OR (b`) would escape the wrapping.
+ */
+export function balanced(jql: string): boolean {
+  let depth = 0;
+  for (const ch of jql.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '')) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
 /** Shape check of advanced rules (the server's check is in datasource.ts). */
 export function validateJiraRulesShape(rules: unknown): RulesValidation {
-  const { messages } = parseQueryRules(rules, 'JQL');
+  const { queries, messages } = parseQueryRules(rules, 'JQL');
+  queries.forEach((q, i) => {
+    if (!balanced(q)) messages.push(`Rule ${i + 1}: the parentheses of "query" do not balance.`);
+  });
   return { valid: messages.length === 0, messages };
 }
 
