@@ -134,6 +134,8 @@ describe('AtlassianClient against a loopback server', () => {
     await assert.rejects(c.getJson('/a', {}, { ...o, fix: { forbidden: 'grant Browse projects' } }), /denied access while testing \(You do not have permission\): grant Browse projects\./);
     handler = () => ({ status: 404, body: { errorMessages: [], errors: { project: 'No project X' } } });
     await assert.rejects(c.getJson('/a', {}, o), /not found while testing \(project: No project X\): check \[jira_url\]/);
+    handler = () => ({ status: 302, headers: { location: 'https://sso.example.com/login?token=secret' } });
+    await assert.rejects(c.getJson('/a', {}, o), (e: unknown) => e instanceof SourceError && /redirected to https:\/\/sso\.example\.com\/login while testing \(HTTP 302\): set \[jira_url\]/.test(e.message) && !e.message.includes('secret'));
     handler = () => ({ body: '<html>login</html>' });
     await assert.rejects(c.getJson('/a', {}, o), /something other than JSON/);
     c.close();

@@ -143,6 +143,16 @@ export class AtlassianClient {
         const fix = o.fix?.notFound ?? `check [${this.product.urlField}] (the site root${this.settings.deployment === 'cloud' ? ', e.g. https://example.atlassian.net' : ', with its context path if any'}) and [data_source]`;
         return new SourceError(`${this.where}: not found while ${what}${said}: ${fix}.`, { cause: err });
       }
+      if (err.status >= 300 && err.status < 400) {
+        let to = '';
+        try {
+          const l = new URL(header(err.headers, 'location') ?? '', this.settings.url);
+          to = ` to ${l.origin}${l.pathname.slice(0, 200)}`;
+        } catch {
+          // no usable Location
+        }
+        return new SourceError(`${this.where} redirected${to} while ${what} (HTTP ${err.status}): set [${this.product.urlField}] to the address the site is served at (a proxy or login page redirects?).`, { cause: err });
+      }
       if (atlassianTransient(err)) {
         return new SourceError(`${this.where} kept failing while ${what} (HTTP ${err.status}${said}); retried ${this.settings.retryCount} times ([retry_count]).`, { transient: true, cause: err });
       }
