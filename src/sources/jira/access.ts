@@ -5,14 +5,15 @@
  * - a project (and an issue without a security level): the users holding Browse projects on it
  *   (`user/permission/search?projectKey=`), read once per project and sync;
  * - an issue with a security level: on Cloud, the level's members (users, groups, the actors of
- *   project roles, the issue's reporter / assignee when the level names them), read once per
+ *   project roles, application roles as `role_key:`, the issue's reporter / assignee when the
+ *   level names them), read once per
  *   level (roles once per project and role); on Server / Data Center, the users holding Browse
  *   projects on the issue itself (`user/permission/search?issueKey=`).
  *
  * An attachment has the permissions of its issue. Caches live for one sync and are bounded by
  * the number of projects, levels and roles (a few thousand at most).
  */
-import { accountIdIdentity, groupIdentityOf, isActiveAtlassianUser, nameIdentity, userIdentities, type AtlassianUser } from '../shared/atlassian/identities.js';
+import { accountIdIdentity, groupIdentityOf, isActiveAtlassianUser, nameIdentity, roleKeyIdentity, userIdentities, type AtlassianUser } from '../shared/atlassian/identities.js';
 import type { JiraClient, Json, JiraIssue } from './client.js';
 
 /** Project role 10003 is `atlassian-addons-project-access`: apps, not people. */
@@ -83,6 +84,9 @@ export class JiraAccess {
           } else if (h.type === 'projectRole') {
             const roleId = String(((h.projectRole ?? {}) as Json).id ?? h.parameter ?? '');
             if (roleId && roleId !== ADDONS_ROLE) for (const i of await this.role(projectKey, roleId)) ids.add(i);
+          } else if (h.type === 'applicationRole' && typeof h.parameter === 'string' && h.parameter) {
+            const r = roleKeyIdentity(h.parameter);
+            if (r) ids.add(r);
           } else if (h.type === 'reporter') reporter = true;
           else if (h.type === 'assignee') assignee = true;
         }

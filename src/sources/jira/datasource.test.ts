@@ -228,13 +228,14 @@ describe('jira document-level security', () => {
     await start(d);
     const ada = j.user('ada', 'Ada Lovelace', ['devs']);
     const bob = j.user('bob', 'Bob Smith', ['support']);
+    j.user('dan', 'Dan Desk', ['support'], { roles: ['jira-servicedesk'] });
     const eve = j.user('eve', 'Eve Outsider', []);
     j.user('bot', 'Some App', [], { accountType: 'app' });
     j.user('gone', 'Gone User', ['devs'], { active: false });
     j.user('carl', 'Carl Support', ['support']);
     const p = j.project('DEMO', 'Demo', { users: [eve.accountId], groups: ['devs', 'support', 'jira-administrators'] });
     p.roles['10002'] = { users: [bob.accountId], groups: [] };
-    j.levels.set('100', { id: '100', name: 'Devs only', holders: [{ type: 'group', name: 'devs' }, { type: 'projectRole', roleId: '10002' }, { type: 'reporter' }, { type: 'user', accountId: 'acc-admin' }] });
+    j.levels.set('100', { id: '100', name: 'Devs only', holders: [{ type: 'group', name: 'devs' }, { type: 'projectRole', roleId: '10002' }, { type: 'reporter' }, { type: 'user', accountId: 'acc-admin' }, { type: 'applicationRole', key: 'jira-servicedesk' }] });
     const open = j.issue('DEMO');
     const closed = j.issue('DEMO', { security: '100', reporter: eve.accountId });
     const att = j.attach(closed, 'secret.txt', 'classified');
@@ -254,6 +255,7 @@ describe('jira document-level security', () => {
     assert.ok(secret.includes('group_id:gid-devs') && secret.includes(`account_id:${bob.accountId}`) && secret.includes(`account_id:${eve.accountId}`), secret.join());
     assert.ok(!secret.includes(`account_id:${ada.accountId}`), 'ada reads it through her group');
     assert.ok(!secret.includes('account_id:acc-carl'), 'carl browses the project, but is not in the level');
+    assert.ok(secret.includes('role_key:jira-servicedesk'), 'an application role of the level');
     assert.deepEqual(acl(`${closed.key}-${att.id}`), secret);
   });
 
@@ -266,7 +268,7 @@ describe('jira document-level security', () => {
     const s = jiraSource.create(jiraConfig(j, { use_document_level_security: true }));
     const users = await collect(s.getAccessControl!(testContext()));
     await s.close();
-    assert.deepEqual(users.map((d) => d._id).sort(), ['admin', 'ada', 'bob', 'bot', 'carl', 'eve'].sort(), 'Server has no account types; inactive users are left out');
+    assert.deepEqual(users.map((d) => d._id).sort(), ['admin', 'ada', 'bob', 'bot', 'carl', 'dan', 'eve'].sort(), 'Server has no account types; inactive users are left out');
     const ada2 = users.find((d) => d._id === 'ada')!;
     assert.deepEqual((ada2.query as any).template.params.access_control, ['account_id:ada', 'group:devs', 'role_key:jira-software'], 'Server groups have no ids: group:<name>');
   });
@@ -276,7 +278,7 @@ describe('jira document-level security', () => {
     const s = jiraSource.create(jiraConfig(j, { use_document_level_security: true }));
     const docs = await collect(s.getAccessControl!(testContext()));
     await s.close();
-    assert.deepEqual(docs.map((d) => d._id).sort(), ['acc-ada', 'acc-admin', 'acc-bob', 'acc-carl', 'acc-eve']);
+    assert.deepEqual(docs.map((d) => d._id).sort(), ['acc-ada', 'acc-admin', 'acc-bob', 'acc-carl', 'acc-dan', 'acc-eve']);
     const ada = docs.find((d) => d._id === 'acc-ada')!;
     assert.deepEqual((ada.query as any).template.params.access_control, ['account_id:acc-ada', 'group_id:gid-devs', 'role_key:jira-software']);
     assert.equal((ada.identity as any).email_address, 'email_address:ada@example.com');

@@ -46,7 +46,7 @@ export interface FxGrant { users: string[]; groups: string[] }
 export interface FxProject { id: string; key: string; name: string; browse: FxGrant; roles: Record<string, FxGrant> }
 export interface FxComment { id: string; author: string; body: string; created: number; updated: number }
 export interface FxAttachment { id: string; filename: string; bytes: Buffer; mimeType: string; created: number }
-export type FxHolder = { type: 'user'; accountId: string } | { type: 'group'; name: string } | { type: 'projectRole'; roleId: string } | { type: 'reporter' } | { type: 'assignee' };
+export type FxHolder = { type: 'user'; accountId: string } | { type: 'group'; name: string } | { type: 'projectRole'; roleId: string } | { type: 'applicationRole'; key: string } | { type: 'reporter' } | { type: 'assignee' };
 export interface FxLevel { id: string; name: string; holders: FxHolder[] }
 export interface FxHistory { created: number; items: { field: string; from: string | null; to: string | null }[] }
 export interface FxIssue {
@@ -195,7 +195,9 @@ export class FakeJira {
       if (h.type === 'user') ok.add(h.accountId);
       else if (h.type === 'group') for (const u of this.granted({ users: [], groups: [h.name] })) ok.add(u);
       else if (h.type === 'projectRole') for (const u of this.granted(p.roles[h.roleId] ?? { users: [], groups: [] })) ok.add(u);
-      else if (h.type === 'reporter') ok.add(i.reporter);
+      else if (h.type === 'applicationRole') {
+        for (const u of this.users.values()) if (u.roles.includes(h.key)) ok.add(u.accountId);
+      } else if (h.type === 'reporter') ok.add(i.reporter);
       else if (h.type === 'assignee' && i.assignee) ok.add(i.assignee);
     }
     return new Set([...all].filter((u) => ok.has(u)));
@@ -353,6 +355,7 @@ export class FakeJira {
         holder: h.type === 'user' ? { type: 'user', parameter: h.accountId, user: this.userJson(this.users.get(h.accountId)) }
           : h.type === 'group' ? { type: 'group', parameter: h.name, group: { name: h.name, groupId: this.groups.get(h.name)?.groupId } }
             : h.type === 'projectRole' ? { type: 'projectRole', parameter: h.roleId, projectRole: { id: Number(h.roleId) } }
+              : h.type === 'applicationRole' ? { type: 'applicationRole', parameter: h.key }
               : { type: h.type },
       }));
       return send(200, { startAt, maxResults: n, total: holders.length, isLast: startAt + n >= holders.length, values });
