@@ -216,17 +216,17 @@ export class AtlassianClient {
    * Ends on `isLast: true`, on `startAt + n >= total`, on an empty page, or on a short page
    * when the answer says neither — unless `untilEmpty`: for endpoints that may return fewer
    * items than asked without saying so (Jira's user searches), only an empty page ends the walk.
-   * (Confluence answers that cap `limit` are better walked by `_links.next`, `linkPages`.) One
-   * page is held at a time.
+   * (Confluence answers that cap `limit` are better walked by `_links.next`, `linkPages`.) `from`
+   * starts past items already read. One page is held at a time.
    */
   async *offsetPages<T = Record<string, unknown>>(
     path: string,
     query: Query,
-    o: RequestOptions & { pageSize: number; itemsKey?: string; startParam?: string; sizeParam?: string; untilEmpty?: boolean },
+    o: RequestOptions & { pageSize: number; itemsKey?: string; startParam?: string; sizeParam?: string; untilEmpty?: boolean; from?: number },
   ): AsyncGenerator<T[]> {
     const startParam = o.startParam ?? 'startAt';
     const sizeParam = o.sizeParam ?? 'maxResults';
-    let start = 0;
+    let start = o.from ?? 0;
     for (let page = 0; page < MAX_PAGES; page++) {
       const body = await this.getJson<unknown>(path, { ...query, [startParam]: start, [sizeParam]: o.pageSize }, o);
       const rec = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
