@@ -144,15 +144,10 @@ export class JiraClient {
     );
   }
 
-  /** Comments of an issue from `startAt`, page by page. */
+  /** Comments of an issue from `startAt` (those the search embedded are not read again), page by page. */
   async *comments(key: string, startAt: number, signal: AbortSignal): AsyncGenerator<Json[]> {
-    const o = { ...this.o(signal, `reading the comments of issue [${key}]`), pageSize: COMMENT_PAGE, itemsKey: 'comments' };
-    let skip = startAt;
-    for await (const page of this.api.offsetPages<Json>(`/rest/api/${this.v}/issue/${encodeURIComponent(key)}/comment`, {}, o)) {
-      const rest = skip > 0 ? page.slice(skip) : page;
-      skip = Math.max(0, skip - page.length);
-      if (rest.length) yield rest;
-    }
+    const o = { ...this.o(signal, `reading the comments of issue [${key}]`), pageSize: COMMENT_PAGE, itemsKey: 'comments', from: startAt };
+    yield* this.api.offsetPages<Json>(`/rest/api/${this.v}/issue/${encodeURIComponent(key)}/comment`, {}, o);
   }
 
   async attachment(id: string, filename: string, maxBytes: number, signal: AbortSignal): Promise<Buffer | 'too-big'> {
