@@ -18,15 +18,12 @@ import { sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SourceDocument } from '../source.js';
 import { SourceConfigError, SourceError } from '../source.js';
+import { accessControlQuery } from '../shared/access-control.js';
 
 export const IMPLICIT_GROUPS = ['S-1-1-0', 'S-1-5-11'] as const;
 export const MAX_MAPPINGS_BYTES = 16 * 1024 * 1024;
 export const MAX_LINE_CHARS = 64 * 1024;
 const SID = /^S-1-\d{1,15}(-\d{1,10}){0,15}$/;
-
-/** The DLS query Elastic's connectors put in access-control documents (docs/security.md). */
-export const DLS_QUERY_SOURCE =
-  '{"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "_allow_access_control"}}}}, {"terms": {"_allow_access_control.enum": {{#toJson}}access_control{{/toJson}}}}]}}';
 
 export function sidIdentity(sid: string): string {
   return `sid:${sid}`;
@@ -57,7 +54,7 @@ export function userAccessDocument(u: MappedUser, now = new Date()): SourceDocum
     _id: u.sid,
     identity: { username: `user:${u.name}`, user_id: sidIdentity(u.sid) },
     created_at: now.toISOString(),
-    query: { template: { params: { access_control: [...new Set(access)] }, source: DLS_QUERY_SOURCE } },
+    ...accessControlQuery(access),
   };
 }
 

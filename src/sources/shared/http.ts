@@ -8,6 +8,7 @@
  */
 import { request as httpRequest, Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { pinnedLookup, resolveAllowed } from './egress.js';
 
 export interface HttpResponse {
@@ -43,9 +44,11 @@ export class Http {
     private readonly where: string,
     private readonly timeoutMs: number,
     sockets: number,
+    /** Extra trusted certificate authorities (PEM) for https, e.g. a self-signed Jira or Confluence Server; the system's stay trusted. */
+    tls: { ca?: string } = {},
   ) {
     this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets: sockets });
-    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: sockets });
+    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: sockets, ...(tls.ca ? { ca: [...rootCertificates, tls.ca] } : {}) });
   }
 
   /** The checked address of `host` (once per host and source: the same address for every request). */
