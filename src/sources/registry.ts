@@ -5,6 +5,7 @@
  * (docs/adding-a-source.md).
  */
 import { azureBlobStorageSource } from './azure_blob_storage/datasource.js';
+import { confluenceSource } from './confluence/datasource.js';
 import { directorySource } from './directory/datasource.js';
 import { googleCloudStorageSource } from './google_cloud_storage/datasource.js';
 import { mysqlSource } from './mysql/datasource.js';
@@ -23,4 +24,5 @@ export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [googleCloudStorageSource.serviceType]: googleCloudStorageSource,
   [azureBlobStorageSource.serviceType]: azureBlobStorageSource,
   [networkDriveSource.serviceType]: networkDriveSource,
+  [confluenceSource.serviceType]: confluenceSource,
 });

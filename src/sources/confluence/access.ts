@@ -16,7 +16,7 @@
  */
 import type { SourceDocument } from '../source.js';
 import type { AtlassianDeployment } from '../shared/atlassian/config.js';
-import { accountIdIdentity, groupIdentityOf, isActiveAtlassianUser, userAccessDocument } from '../shared/atlassian/identities.js';
+import { accountIdIdentity, groupIdentityOf, isActiveAtlassianUser, userAccessDocument, withAccess as withAccessFields } from '../shared/atlassian/identities.js';
 import type { CContent, CGroup, CRestrictions, CSpace, CUser } from './client.js';
 
 /** Identities allowed to read, or null for a public document (no `_allow_access_control`). */
@@ -76,11 +76,7 @@ export function contentAccess(c: CContent, space: Access): Access {
 
 /** Sets `_allow_access_control` (and its older name `_allow_permissions`) unless public. */
 export function withAccess(doc: SourceDocument, access: Access): SourceDocument {
-  if (access === null) return doc;
-  const ids = [...new Set(access)].sort();
-  doc._allow_access_control = ids;
-  doc._allow_permissions = ids;
-  return doc;
+  return access === null ? doc : withAccessFields(doc, access);
 }
 
 /** The identity document of a user with its groups; null for app and other non-person accounts. */

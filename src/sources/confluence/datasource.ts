@@ -21,7 +21,7 @@ import { userDocument } from './access.js';
 import { ConfluenceApi, type CUser } from './client.js';
 import { confluenceConfigSchema, readConfluenceSettings, type ConfluenceSettings } from './config.js';
 import { cqlMinute, readCursor, scopeOf, SeenWindow, type ConfluenceCursor } from './cursor.js';
-import { changedSince, parseRules, type CqlRule } from './rules.js';
+import { changedSince, parseCqlRules } from './rules.js';
 import { ContentReader, cqlString, spaceMark } from './walk.js';
 
 const PING_TIMEOUT_MS = 60_000;
@@ -53,14 +53,14 @@ class ConfluenceSource implements Source {
     if (this.s.spaces[0] !== '*') for await (const _ of this.api.spaces(signal)) void _;
   }
 
-  private rules(ctx: SyncContext): CqlRule[] {
-    const { rules, messages } = parseRules(ctx.advancedRules);
+  private rules(ctx: SyncContext): string[] {
+    const { queries, messages } = parseCqlRules(ctx.advancedRules);
     if (messages.length) throw new SourceError(`Invalid advanced sync rules: ${messages.join(' ')}`);
-    return rules;
+    return queries;
   }
 
-  private scope(rules: CqlRule[]): string {
-    return scopeOf([this.s.spaces, rules.map((r) => r.query), this.s.dls, this.s.indexLabels, this.s.url.href]);
+  private scope(rules: string[]): string {
+    return scopeOf([this.s.spaces, rules, this.s.dls, this.s.indexLabels, this.s.url.href]);
   }
 
   async *getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
@@ -68,7 +68,7 @@ class ConfluenceSource implements Source {
     const window = new SeenWindow(Date.now());
     const track = { known: () => false, note: (id: string, when: string | undefined) => window.note(id, when) };
     if (rules.length) {
-      for (const [i, r] of rules.entries()) yield* this.reader.search(r.query, ctx, track, `running advanced rule ${i + 1} (${r.query.slice(0, 200)})`);
+      for (const [i, q] of rules.entries()) yield* this.reader.search(q, ctx, track, `running advanced rule ${i + 1} (${q.slice(0, 200)})`);
     } else {
       for await (const sp of this.api.spaces(ctx.signal)) yield* this.reader.walkSpace(sp, ctx, track);
     }
@@ -95,7 +95,7 @@ class ConfluenceSource implements Source {
     const tz = await this.api.timeZone(ctx.signal);
     const at = cqlMinute(since, tz);
     if (rules.length) {
-      for (const [i, r] of rules.entries()) yield* this.reader.search(changedSince(r.query, at), ctx, window, `reading changes of advanced rule ${i + 1}`);
+      for (const [i, q] of rules.entries()) yield* this.reader.search(changedSince(q, at), ctx, window, `reading changes of advanced rule ${i + 1}`);
     } else {
       for await (const sp of this.api.spaces(ctx.signal)) {
         const created = sp.history?.createdDate;
@@ -137,22 +137,21 @@ class ConfluenceSource implements Source {
 
 /** Shape, then (when `check` is given) Confluence's own parse of each query. */
 export async function validateConfluenceRules(value: unknown, check?: (cql: string, signal: AbortSignal) => Promise<string | null>): Promise<RulesValidation> {
-  const { rules, messages, positions } = parseRules(value);
-  if (check) {
+  const { queries, messages } = parseCqlRules(value);
+  if (check && messages.length === 0) {
     const signal = AbortSignal.timeout(PING_TIMEOUT_MS);
-    for (const [j, r] of rules.entries()) {
-      const err = await check(r.query, signal);
-      if (err) messages.push(`Rule ${positions[j] + 1}: Confluence does not accept the CQL query: ${err}`);
+    for (const [i, q] of queries.entries()) {
+      const err = await check(q, signal);
+      if (err) messages.push(`Rule ${i + 1}: Confluence does not accept the CQL query: ${err}`);
     }
   }
-  const order = (m: string) => Number(/^Rule (\d+)/.exec(m)?.[1] ?? 0);
-  return { valid: messages.length === 0, messages: messages.sort((a, b) => order(a) - order(b)) };
+  return { valid: messages.length === 0, messages };
 }
 
 export function createConfluenceSource(config: ConfigValues, policy: SourcePolicy = OPEN_POLICY, o: ConfluenceOptions = {}): Source {
   return createOrExplain(() => new ConfluenceSource(readConfluenceSettings(config), policy, o), {
     validateRules: (rules) => {
-      const { messages } = parseRules(rules);
+      const { messages } = parseCqlRules(rules);
       return { valid: messages.length === 0, messages };
     },
     accessControl: true,
