@@ -15,6 +15,7 @@
  */
 import { AtlassianClient, type Query } from '../shared/atlassian/client.js';
 import { CONFLUENCE, type ConfluenceSettings } from './config.js';
+import { overlappingPages } from './offset-search.js';
 
 /** A user as Confluence gives it (Cloud: accountId; Server/DC: username, userKey). */
 export interface CUser {
@@ -122,9 +123,11 @@ export class ConfluenceApi {
     }
   }
 
-  /** Pages of a CQL content search. */
+  /** Pages of a CQL content search (Cloud: cursor links; Server / DC: overlapping offsets, offset-search.ts). */
   search(cql: string, expand: string, signal: AbortSignal, what: string, limit = SEARCH_PAGE): AsyncGenerator<CContent[]> {
-    return this.client.linkPages<CContent>(this.p('/rest/api/content/search'), { cql, expand, limit }, { signal, what });
+    const path = this.p('/rest/api/content/search');
+    if (this.s.deployment !== 'cloud') return overlappingPages(this.client, path, { cql, expand }, limit, { signal, what });
+    return this.client.linkPages<CContent>(path, { cql, expand, limit }, { signal, what });
   }
 
   /** Whether Confluence parses `cql` (null), or its message. */

@@ -89,6 +89,8 @@ export interface FakeConfluence {
   /** Answer the next `n` requests with `status` (and `Retry-After: retryAfter` when given). */
   fail(n: number, status: number, retryAfter?: number): void;
   stall: (url: string) => boolean;
+  /** Called before each request is answered (to change content between pages). */
+  onRequest: (url: string) => void;
   latencyMs: number;
   counts: { requests: number; search: number; children: number; downloads: number; failed: number; unauthorized: number };
   close(): Promise<void>;
@@ -225,6 +227,7 @@ export async function startFakeConfluence(o: { dialect?: Dialect; context?: stri
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     counts.requests++;
+    fake.onRequest(req.url ?? '');
     if (fake.stall(req.url ?? '')) return;
     if (failures.n > 0) {
       failures.n--;
@@ -380,6 +383,7 @@ export async function startFakeConfluence(o: { dialect?: Dialect; context?: stri
       failures = { n, status, retryAfter };
     },
     stall: () => false,
+    onRequest: () => {},
     latencyMs: 0,
     counts,
     close: () => new Promise<void>((r) => {
