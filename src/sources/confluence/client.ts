@@ -126,7 +126,7 @@ export class ConfluenceApi {
   /** Pages of a CQL content search (Cloud: cursor links; Server / DC: overlapping offsets, offset-search.ts). */
   search(cql: string, expand: string, signal: AbortSignal, what: string, limit = SEARCH_PAGE): AsyncGenerator<CContent[]> {
     const path = this.p('/rest/api/content/search');
-    if (this.s.deployment !== 'cloud') return overlappingPages(this.client, path, { cql, expand }, limit, { signal, what });
+    if (this.s.deployment !== 'cloud') return overlappingPages<CContent>(this.client, path, { cql, expand }, limit, { signal, what });
     return this.client.linkPages<CContent>(path, { cql, expand, limit }, { signal, what });
   }
 

@@ -10,22 +10,21 @@
  */
 import { SourceError } from '../source.js';
 import { MAX_PAGES, type AtlassianClient, type Query } from '../shared/atlassian/client.js';
-import type { CContent } from './client.js';
 
 export const OVERLAP = 5;
 
-export async function* overlappingPages(
+export async function* overlappingPages<T extends { id: string }>(
   client: AtlassianClient,
   path: string,
   query: Query,
   limit: number,
   o: { signal: AbortSignal; what: string },
-): AsyncGenerator<CContent[]> {
+): AsyncGenerator<T[]> {
   const overlap = Math.min(OVERLAP, limit - 1);
   let start = 0;
   let previous = new Set<string>();
   for (let n = 0; n < MAX_PAGES; n++) {
-    const body = await client.getJson<{ results?: CContent[]; _links?: { next?: string } }>(path, { ...query, limit, start }, o);
+    const body = await client.getJson<{ results?: T[]; _links?: { next?: string } }>(path, { ...query, limit, start }, o);
     const results = Array.isArray(body?.results) ? body.results.filter((c) => c && typeof c.id === 'string') : [];
     let from = 0;
     if (previous.size) {
