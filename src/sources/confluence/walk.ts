@@ -49,6 +49,22 @@ async function* flat<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T> {
   for await (const p of pages) yield* p;
 }
 
+/** The items of `pages`, the next page requested as soon as one arrives (two pages held at most). */
+async function* ahead<T>(pages: AsyncIterator<T[]>): AsyncGenerator<T> {
+  let next = pages.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = pages.next();
+      next.catch(() => {}); // surfaces when awaited
+      yield* r.value;
+    }
+  } finally {
+    await pages.return?.(undefined).catch(() => {});
+  }
+}
+
 export class ContentReader {
   /** Access and name per space key, for search hits (bounded by the spaces of the site). */
   private readonly spaces = new Map<string, SpaceInfo>();
@@ -101,16 +117,27 @@ export class ContentReader {
     yield this.spaceDocument(sp);
     const space = this.spaces.get(sp.key)!;
     const cql = `space = ${cqlString(sp.key)} AND type in (page, blogpost) ORDER BY created asc`;
-    const hits = flat(this.api.search(cql, CONTENT_EXPAND, ctx.signal, `listing the pages and blog posts of space [${sp.key}]`));
+    const hits = ahead(this.api.search(cql, CONTENT_EXPAND, ctx.signal, `listing the pages and blog posts of space [${sp.key}]`));
     const n = this.s.concurrentDownloads;
-    for await (const [doc, c] of mapOrdered(hits, n, async (c) => [await this.pageDocument(c, space, ctx), c] as const)) {
+    // Each task also starts the first request of the page's children lists, so they arrive with it.
+    const task = async (c: CContent) => {
+      const kids = (['comment', 'attachment'] as const).filter((k) => (c.children?.[k]?.size ?? 0) > 0).map((k) => {
+        const it = this.api.children(c.id, k, ctx.signal);
+        const first = it.next();
+        first.catch(() => {}); // surfaces when awaited below
+        return { it, first };
+      });
+      return [await this.pageDocument(c, space, ctx), c, kids] as const;
+    };
+    for await (const [doc, c, kids] of mapOrdered(hits, n, task)) {
       track.note(c.id, versionTime(c));
       yield doc;
       const access = this.access(c, space);
-      for (const kind of ['comment', 'attachment'] as const) {
-        if ((c.children?.[kind]?.size ?? 0) === 0) continue;
-        const kids = flat(this.api.children(c.id, kind, ctx.signal));
-        for await (const [d, k] of mapOrdered(kids, n, async (k) => [await this.childDocument(k, c, access, space, ctx), k] as const)) {
+      for (const { it, first } of kids) {
+        const pages = (async function* () {
+          for (let r = await first; !r.done; r = await it.next()) yield r.value;
+        })();
+        for await (const [d, k] of mapOrdered(flat(pages), n, async (k) => [await this.childDocument(k, c, access, space, ctx), k] as const)) {
           track.note(k.id, versionTime(k));
           yield d;
         }
@@ -120,7 +147,7 @@ export class ContentReader {
 
   /** The hits of a CQL query (any content type), skipping what `track` knows already. */
   async *search(cql: string, ctx: SyncContext, track: Tracker, what: string): AsyncGenerator<SourceDocument> {
-    const hits = flat(this.api.search(cql, SEARCH_EXPAND, ctx.signal, what));
+    const hits = ahead(this.api.search(cql, SEARCH_EXPAND, ctx.signal, what));
     const fresh = async function* (this: ContentReader) {
       for await (const c of hits) {
         if (c.type === 'space' || !c.id) continue;
