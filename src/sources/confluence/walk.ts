@@ -24,6 +24,13 @@ interface SpaceInfo {
   access: Access;
 }
 
+/** A page or blog post, or a child (comment, attachment) of one with the page's readers. */
+interface Work {
+  c: CContent;
+  parent?: CContent;
+  access?: Access;
+}
+
 /** Told of each content item yielded (the cursor's window), and asked whether to skip it. */
 export interface Tracker {
   known(id: string, when: string | undefined): boolean;
@@ -119,28 +126,44 @@ export class ContentReader {
     const cql = `space = ${cqlString(sp.key)} AND type in (page, blogpost) ORDER BY created asc`;
     const hits = ahead(this.api.search(cql, CONTENT_EXPAND, ctx.signal, `listing the pages and blog posts of space [${sp.key}]`));
     const n = this.s.concurrentDownloads;
-    // Each task also starts the first request of the page's children lists, so they arrive with it.
-    const task = async (c: CContent) => {
-      const kids = (['comment', 'attachment'] as const).filter((k) => (c.children?.[k]?.size ?? 0) > 0).map((k) => {
-        const it = this.api.children(c.id, k, ctx.signal);
-        const first = it.next();
-        first.catch(() => {}); // surfaces when awaited below
-        return { it, first };
-      });
-      return [await this.pageDocument(c, space, ctx), c, kids] as const;
-    };
-    for await (const [doc, c, kids] of mapOrdered(hits, n, task)) {
+    const work = mapOrdered(this.work(hits, space, ctx), n, async (w) => [w.parent ? await this.childDocument(w.c, w.parent, w.access ?? null, space, ctx) : await this.pageDocument(w.c, space, ctx), w.c] as const);
+    for await (const [doc, c] of work) {
       track.note(c.id, versionTime(c));
       yield doc;
-      const access = this.access(c, space);
-      for (const { it, first } of kids) {
-        const pages = (async function* () {
-          for (let r = await first; !r.done; r = await it.next()) yield r.value;
-        })();
-        for await (const [d, k] of mapOrdered(flat(pages), n, async (k) => [await this.childDocument(k, c, access, space, ctx), k] as const)) {
-          track.note(k.id, versionTime(k));
-          yield d;
+    }
+  }
+
+  /**
+   * Pages and blog posts, each followed by its comments and attachments. The children lists of
+   * the next `concurrent_downloads` hits are requested as they come into view, so their latency
+   * overlaps the work on the ones before (at most that many hits and their first children
+   * pages held).
+   */
+  private async *work(hits: AsyncIterable<CContent>, space: SpaceInfo, ctx: SyncContext): AsyncGenerator<Work> {
+    const upcoming: { c: CContent; kids: { it: AsyncGenerator<CContent[]>; first: Promise<IteratorResult<CContent[]>> }[] }[] = [];
+    const source = hits[Symbol.asyncIterator]();
+    let done = false;
+    for (;;) {
+      while (!done && upcoming.length < this.s.concurrentDownloads) {
+        const r = await source.next();
+        if (r.done) done = true;
+        else {
+          const c = r.value;
+          const kids = (['comment', 'attachment'] as const).filter((k) => (c.children?.[k]?.size ?? 0) > 0).map((k) => {
+            const it = this.api.children(c.id, k, ctx.signal);
+            const first = it.next();
+            first.catch(() => {}); // surfaces when awaited below
+            return { it, first };
+          });
+          upcoming.push({ c, kids });
         }
+      }
+      const head = upcoming.shift();
+      if (!head) return;
+      yield { c: head.c };
+      const access = this.access(head.c, space);
+      for (const { it, first } of head.kids) {
+        for (let r = await first; !r.done; r = await it.next()) for (const k of r.value) yield { c: k, parent: head.c, access };
       }
     }
   }
