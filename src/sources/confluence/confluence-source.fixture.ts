@@ -4,7 +4,7 @@
  */
 import type { SourceFixture } from '../source.case.js';
 import { confluenceSource } from './datasource.js';
-import { startFakeConfluence, type FakeConfluence } from './confluence.fixture.js';
+import { startFakeConfluence, type FakeConfluence, type FakeContent, type FakeUser } from './confluence.fixture.js';
 
 export function confluenceConfig(f: FakeConfluence, spaces: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const creds = f.dialect === 'cloud'
@@ -66,3 +66,40 @@ export function confluenceFixture(dialect: 'cloud' | 'server' = 'cloud'): Source
     },
   };
 }
+
+/**
+ * Spaces and content with permissions for document-level security tests: ENG viewable by the
+ * groups engineering and administrators and the user carol, PUB open to anonymous users; pages
+ * restricted to a user, to a group, to both; a page below a restricted one; comments and an
+ * attachment of a restricted page; a restricted page in the anonymous space. 12 documents.
+ */
+export function dlsScenario(f: FakeConfluence): void {
+  const ref = (name: string) => {
+    const u = f.users.find((x) => x.username === name)!;
+    return f.dialect === 'cloud' ? u.accountId : u.username;
+  };
+  f.space('ENG', { name: 'Engineering space', viewGroups: ['engineering', 'administrators'], viewUsers: [ref('carol')] });
+  f.space('PUB', { name: 'Public space', viewGroups: [], anonymous: true });
+  const open = f.add({ type: 'page', spaceKey: 'ENG', title: 'Open page' });
+  f.add({ type: 'comment', spaceKey: 'ENG', title: 'Open comment', parent: open.id, body: '<p>hi</p>' });
+  const bobs = f.add({ type: 'page', spaceKey: 'ENG', title: 'Bob only', restrictUsers: [ref('bob')] });
+  f.add({ type: 'page', spaceKey: 'ENG', title: 'Below Bob only', parent: bobs.id });
+  f.add({ type: 'comment', spaceKey: 'ENG', title: 'Comment on Bob only', parent: bobs.id, body: '<p>secret</p>' });
+  f.add({ type: 'attachment', spaceKey: 'ENG', title: 'bob-secret.txt', parent: bobs.id, bytes: Buffer.from('secret'), mediaType: 'text/plain' });
+  f.add({ type: 'blogpost', spaceKey: 'ENG', title: 'Admins blog', restrictGroups: ['administrators'] });
+  f.add({ type: 'page', spaceKey: 'ENG', title: 'Carol and admins', restrictUsers: [ref('carol')], restrictGroups: ['administrators'] });
+  const pub = f.add({ type: 'page', spaceKey: 'PUB', title: 'Public page' });
+  f.add({ type: 'page', spaceKey: 'PUB', title: 'Public but restricted', parent: pub.id, restrictGroups: ['engineering'] });
+}
+
+/** What Confluence shows `u`: the space's view permission, then every restriction up the tree. */
+export function confluenceShows(f: FakeConfluence, u: FakeUser, title: string): boolean {
+  const ref = f.dialect === 'cloud' ? u.accountId : u.username;
+  const space = [...f.spaces.values()].find((s) => s.name === title) ?? f.spaces.get([...f.content.values()].find((c) => c.title === title)!.spaceKey)!;
+  if (!space.anonymous && !space.viewUsers.includes(ref) && !space.viewGroups.some((g) => u.groups.includes(g))) return false;
+  const c = [...f.content.values()].find((x) => x.title === title);
+  if (!c) return true;
+  const chain: FakeContent[] = [c, ...(c.container ? [f.content.get(c.container)!] : []), ...c.ancestors.map((a) => f.content.get(a)!)];
+  return chain.every((x) => (x.restrictUsers.length === 0 && x.restrictGroups.length === 0) || x.restrictUsers.includes(ref) || x.restrictGroups.some((g) => u.groups.includes(g)));
+}
+

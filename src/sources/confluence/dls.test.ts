@@ -12,8 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { testContext } from '../source.case.js';
 import type { SourceDocument } from '../source.js';
 import { createConfluenceSource } from './datasource.js';
-import { confluenceConfig } from './confluence-source.fixture.js';
-import { startFakeConfluence, type FakeConfluence, type FakeContent, type FakeUser } from './confluence.fixture.js';
+import { confluenceConfig, confluenceShows, dlsScenario } from './confluence-source.fixture.js';
+import { startFakeConfluence, type FakeConfluence } from './confluence.fixture.js';
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -27,36 +27,13 @@ function visible(docs: SourceDocument[], acl: SourceDocument): string[] {
   return docs.filter((d) => d._allow_access_control === undefined || (d._allow_access_control as string[]).some((i) => ids.has(i))).map((d) => String(d.title)).sort();
 }
 
-/** What Confluence shows `u`: the space's view permission, then every restriction up the tree. */
-function confluenceShows(f: FakeConfluence, u: FakeUser, title: string): boolean {
-  const ref = f.dialect === 'cloud' ? u.accountId : u.username;
-  const space = [...f.spaces.values()].find((s) => s.name === title) ?? f.spaces.get([...f.content.values()].find((c) => c.title === title)!.spaceKey)!;
-  if (!space.anonymous && !space.viewUsers.includes(ref) && !space.viewGroups.some((g) => u.groups.includes(g))) return false;
-  const c = [...f.content.values()].find((x) => x.title === title);
-  if (!c) return true;
-  const chain: FakeContent[] = [c, ...(c.container ? [f.content.get(c.container)!] : []), ...c.ancestors.map((a) => f.content.get(a)!)];
-  return chain.every((x) => (x.restrictUsers.length === 0 && x.restrictGroups.length === 0) || x.restrictUsers.includes(ref) || x.restrictGroups.some((g) => u.groups.includes(g)));
-}
-
 for (const dialect of ['cloud', 'server'] as const) {
   describe(`confluence document-level security (${dialect})`, () => {
     let f: FakeConfluence;
     let config: Record<string, unknown>;
     before(async () => {
       f = await startFakeConfluence({ dialect });
-      const ref = (name: string) => { const u = f.users.find((x) => x.username === name)!; return dialect === 'cloud' ? u.accountId : u.username; };
-      f.space('ENG', { name: 'Engineering space', viewGroups: ['engineering', 'administrators'], viewUsers: [ref('carol')] });
-      f.space('PUB', { name: 'Public space', viewGroups: [], anonymous: true });
-      const open = f.add({ type: 'page', spaceKey: 'ENG', title: 'Open page' });
-      f.add({ type: 'comment', spaceKey: 'ENG', title: 'Open comment', parent: open.id, body: '<p>hi</p>' });
-      const bobs = f.add({ type: 'page', spaceKey: 'ENG', title: 'Bob only', restrictUsers: [ref('bob')] });
-      f.add({ type: 'page', spaceKey: 'ENG', title: 'Below Bob only', parent: bobs.id });
-      f.add({ type: 'comment', spaceKey: 'ENG', title: 'Comment on Bob only', parent: bobs.id, body: '<p>secret</p>' });
-      f.add({ type: 'attachment', spaceKey: 'ENG', title: 'bob-secret.txt', parent: bobs.id, bytes: Buffer.from('secret'), mediaType: 'text/plain' });
-      f.add({ type: 'blogpost', spaceKey: 'ENG', title: 'Admins blog', restrictGroups: ['administrators'] });
-      f.add({ type: 'page', spaceKey: 'ENG', title: 'Carol and admins', restrictUsers: [ref('carol')], restrictGroups: ['administrators'] });
-      const pub = f.add({ type: 'page', spaceKey: 'PUB', title: 'Public page' });
-      f.add({ type: 'page', spaceKey: 'PUB', title: 'Public but restricted', parent: pub.id, restrictGroups: ['engineering'] });
+      dlsScenario(f);
       config = confluenceConfig(f, 'ENG,PUB', { use_document_level_security: true });
     });
     after(() => f.close());
