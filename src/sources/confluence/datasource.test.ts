@@ -202,6 +202,9 @@ describe('confluence source (Server, below a context path)', () => {
     assert.equal(docs.length, f.content.size + 1);
     assert.ok(docs.every((d) => String(d.url).startsWith(`${f.siteUrl}/`)));
     assert.ok(f.siteUrl.endsWith('/confluence'));
+    const dc = createConfluenceSource({ data_source: 'confluence_data_center', data_center_username: f.login.user, data_center_password: f.login.secret, confluence_url: f.siteUrl, spaces: 'OPS' }, undefined, fast);
+    assert.equal((await collect(dc.getDocs(testContext()))).length, docs.length, 'Data Center: the same API with its own credential fields');
+    await dc.close();
   });
 });
 

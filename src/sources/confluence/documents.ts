@@ -30,7 +30,8 @@ export interface Limits {
   timeoutMs: number;
 }
 
-function when(c: CContent): string | undefined {
+/** The time of the content's current version (ISO), when Confluence gives a readable one. */
+export function versionTime(c: CContent): string | undefined {
   const t = c.version?.when ?? c.history?.lastUpdated?.when;
   return t && !Number.isNaN(Date.parse(t)) ? new Date(t).toISOString() : undefined;
 }
@@ -55,7 +56,7 @@ export function spaceDocument(s: CSpace, base: string): SourceDocument {
 
 /** The metadata of a page, blog post, comment or attachment (no body yet). */
 export function contentDocument(c: CContent, base: string, space: { key: string; name: string }, parent?: CContent): SourceDocument {
-  const ts = when(c);
+  const ts = versionTime(c);
   const doc: SourceDocument = {
     _id: c.id,
     ...(ts ? { _timestamp: ts } : {}),

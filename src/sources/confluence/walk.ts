@@ -16,7 +16,7 @@ import { mapOrdered } from '../shared/parallel.js';
 import { contentAccess, spaceAccess, withAccess, type Access } from './access.js';
 import { CONTENT_EXPAND, SEARCH_EXPAND, type CContent, type ConfluenceApi, type CSpace } from './client.js';
 import type { ConfluenceSettings } from './config.js';
-import { contentDocument, spaceDocument, withAttachmentText, withStorageText, type Limits } from './documents.js';
+import { contentDocument, spaceDocument, versionTime, withAttachmentText, withStorageText, type Limits } from './documents.js';
 
 interface SpaceInfo {
   key: string;
@@ -35,11 +35,6 @@ interface Work {
 export interface Tracker {
   known(id: string, when: string | undefined): boolean;
   note(id: string, when: string | undefined): void;
-}
-
-export function versionTime(c: CContent): string | undefined {
-  const t = c.version?.when ?? c.history?.lastUpdated?.when;
-  return t && !Number.isNaN(Date.parse(t)) ? new Date(t).toISOString() : undefined;
 }
 
 /** The cursor's key of a space (spaces have no versions: their creation time stands in). */
