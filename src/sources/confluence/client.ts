@@ -67,10 +67,16 @@ export interface CContent {
 
 const READ = 'restrictions.read.restrictions.user,restrictions.read.restrictions.group';
 const ANCESTOR_READ = 'ancestors.restrictions.read.restrictions.user,ancestors.restrictions.read.restrictions.group';
-/** Pages and blog posts of a space walk. */
-export const CONTENT_EXPAND = `body.storage,version,history,space,ancestors,${READ},${ANCESTOR_READ},children.attachment,children.comment`;
-/** Mixed results (incremental syncs, advanced rules): the container's permissions come along. */
-export const SEARCH_EXPAND = `${CONTENT_EXPAND},extensions,space.permissions,container,container.${READ},container.ancestors,container.${ANCESTOR_READ}`;
+/** Pages and blog posts of a space walk (restrictions only for document-level security). */
+export function contentExpand(dls: boolean): string {
+  return `body.storage,version,history,space,ancestors,children.attachment,children.comment${dls ? `,${READ},${ANCESTOR_READ}` : ''}`;
+}
+
+/** Mixed results (incremental syncs, advanced rules): with DLS, the space's and the container's permissions come along. */
+export function searchExpand(dls: boolean): string {
+  const access = dls ? `,${READ},${ANCESTOR_READ},space.permissions,container.${READ},container.ancestors,container.${ANCESTOR_READ}` : '';
+  return `body.storage,version,history,space,ancestors,extensions,container${access}`;
+}
 export const CHILD_EXPAND = 'body.storage,version,history,extensions';
 /** Content per search page: Confluence caps pages carrying bodies at 50. */
 export const SEARCH_PAGE = 50;

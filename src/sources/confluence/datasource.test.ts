@@ -169,7 +169,19 @@ describe('confluence source (Cloud)', () => {
     assert.match(shape.messages[0], /^Rule 2: unknown key "cql"/);
     assert.match(shape.messages[2], /^Rule 3: must be an object/);
     await assert.rejects(collect(s.getDocs(testContext({ advancedRules: { query: 'x' } }))), /Invalid advanced sync rules/);
+    const cursor = s.cursorAfterFullSync!(); // of the last full run: these rules
     await s.close();
+    const handbook = [...f.content.values()].find((c) => c.title === 'Handbook')!;
+    f.update(handbook.id, { body: '<p>Handbook v2</p>' });
+    f.add({ type: 'blogpost', spaceKey: 'ENG', title: 'Not selected by the rules' });
+    const inc = createConfluenceSource(confluenceConfig(f, 'BIG'), undefined, fast);
+    const ctx = testContext({ syncCursor: cursor, advancedRules: rules });
+    const got: SourceDocument[] = [];
+    const it = inc.getDocsIncrementally!(ctx);
+    for (let r = await it.next(); !r.done; r = await it.next()) got.push(r.value as SourceDocument);
+    await inc.close();
+    assert.equal(ctx.complete, false);
+    assert.deepEqual(got.map((d) => [d.title, d.body]), [['Handbook', 'Handbook v2']], 'each rule, restricted to changes');
   });
 
   test('cancel ends a stalled request at once', async () => {

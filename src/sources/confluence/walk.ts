@@ -14,7 +14,7 @@
 import type { SourceDocument, SyncContext } from '../source.js';
 import { mapOrdered } from '../shared/parallel.js';
 import { contentAccess, spaceAccess, withAccess, type Access } from './access.js';
-import { CONTENT_EXPAND, SEARCH_EXPAND, type CContent, type ConfluenceApi, type CSpace } from './client.js';
+import { contentExpand, searchExpand, type CContent, type ConfluenceApi, type CSpace } from './client.js';
 import type { ConfluenceSettings } from './config.js';
 import { contentDocument, spaceDocument, versionTime, withAttachmentText, withStorageText, type Limits } from './documents.js';
 
@@ -119,7 +119,7 @@ export class ContentReader {
     yield this.spaceDocument(sp);
     const space = this.spaces.get(sp.key)!;
     const cql = `space = ${cqlString(sp.key)} AND type in (page, blogpost) ORDER BY created asc`;
-    const hits = ahead(this.api.search(cql, CONTENT_EXPAND, ctx.signal, `listing the pages and blog posts of space [${sp.key}]`));
+    const hits = ahead(this.api.search(cql, contentExpand(this.s.dls), ctx.signal, `listing the pages and blog posts of space [${sp.key}]`));
     const n = this.s.concurrentDownloads;
     const work = mapOrdered(this.work(hits, space, ctx), n, async (w) => [w.parent ? await this.childDocument(w.c, w.parent, w.access ?? null, space, ctx) : await this.pageDocument(w.c, space, ctx), w.c] as const);
     for await (const [doc, c] of work) {
@@ -165,7 +165,7 @@ export class ContentReader {
 
   /** The hits of a CQL query (any content type), skipping what `track` knows already. */
   async *search(cql: string, ctx: SyncContext, track: Tracker, what: string): AsyncGenerator<SourceDocument> {
-    const hits = ahead(this.api.search(cql, SEARCH_EXPAND, ctx.signal, what));
+    const hits = ahead(this.api.search(cql, searchExpand(this.s.dls), ctx.signal, what));
     const fresh = async function* (this: ContentReader) {
       for await (const c of hits) {
         if (c.type === 'space' || !c.id) continue;
