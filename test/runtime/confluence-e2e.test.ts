@@ -5,7 +5,8 @@
  * access-control sync fill the content index and `.search-acl-filter-<index>`; for every user,
  * the query of their access-control document (Elastic's template, rendered as a search
  * application renders it) run against the content index returns exactly what Confluence shows
- * them. An incremental sync then adds a comment on a restricted page, with its page's readers.
+ * them. An incremental sync then adds a comment on a restricted page, with its page's readers;
+ * a full sync after a deletion removes the page and everything below it.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -77,4 +78,10 @@ test('a confluence connector with document-level security: each user finds exact
     const acl = acls.find((a: { identity: { account_id: string } }) => a.identity.account_id === `account_id:${u.accountId}`);
     assert.equal((await titlesFor(acl)).includes('Late secret comment'), u.username === 'bob', `${u.username} and the late comment`);
   }
+
+  f.remove(bobs.id); // the page, its child page, comments and attachment
+  const again = await sync('full');
+  assert.equal(again.deleted_document_count, 5);
+  const left = (await s.call('POST', `/${ID}/_search`, { size: 100, _source: ['title'] })).body.hits.hits.map((h: { _source: { title: string } }) => h._source.title).sort();
+  assert.deepEqual(left, [...f.spaces.values()].map((x) => x.name).concat([...f.content.values()].map((c) => c.title)).sort(), 'a full sync removes what Confluence deleted');
 });
