@@ -78,6 +78,8 @@ export function searchExpand(dls: boolean): string {
   return `body.storage,version,history,space,ancestors,extensions,container${access}`;
 }
 export const CHILD_EXPAND = 'body.storage,version,history,extensions';
+/** Children per request. */
+export const CHILD_PAGE = 100;
 /** Content per search page: Confluence caps pages carrying bodies at 50. */
 export const SEARCH_PAGE = 50;
 
@@ -148,9 +150,10 @@ export class ConfluenceApi {
     }
   }
 
+  /** A page's comments or attachments; offset pages on every deployment, so walked with overlap (offset-search.ts). */
   children(id: string, kind: 'attachment' | 'comment', signal: AbortSignal): AsyncGenerator<CContent[]> {
-    const q: Query = { limit: 100, expand: CHILD_EXPAND, ...(kind === 'comment' ? { depth: 'all' } : {}) };
-    return this.client.linkPages<CContent>(this.p(`/rest/api/content/${encodeURIComponent(id)}/child/${kind}`), q, { signal, what: `listing the ${kind}s of content [${id}]` });
+    const q: Query = { expand: CHILD_EXPAND, ...(kind === 'comment' ? { depth: 'all' } : {}) };
+    return overlappingPages<CContent>(this.client, this.p(`/rest/api/content/${encodeURIComponent(id)}/child/${kind}`), q, CHILD_PAGE, { signal, what: `listing the ${kind}s of content [${id}]` });
   }
 
   async labels(id: string, signal: AbortSignal): Promise<string[]> {

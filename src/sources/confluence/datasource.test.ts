@@ -221,13 +221,16 @@ describe('confluence source (Server, below a context path)', () => {
 });
 
 for (const dialect of ['cloud', 'server'] as const) {
-  test(`${dialect}: content deleted and added between search pages loses no other document`, async () => {
+  test(`${dialect}: content deleted and added between search pages (and comments between comment pages) loses no other document`, async () => {
     const f = await startFakeConfluence({ dialect });
     f.space('CHG');
     for (let i = 0; i < 180; i++) f.add({ type: 'page', spaceKey: 'CHG', title: `P${i}` });
-    const ids = [...f.content.keys()];
+    const comments = Array.from({ length: 230 }, (_, i) => f.add({ type: 'comment', spaceKey: 'CHG', title: `C${i}`, parent: [...f.content.keys()][0], body: `<p>c${i}</p>` }));
+    const ids = [...f.content.keys()].filter((id) => f.content.get(id)!.type === 'page');
     let searches = 0;
+    let childPages = 0;
     f.onRequest = (u) => {
+      if (u.includes('/child/comment') && ++childPages === 2) for (const c of comments.slice(20, 28)) f.remove(c.id); // 8 comments already read
       if (!u.includes('/content/search')) return;
       searches++;
       if (searches === 2) for (const id of ids.slice(10, 17)) f.remove(id); // 7 deletions: more than the overlap

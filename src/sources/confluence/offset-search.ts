@@ -1,6 +1,6 @@
 /**
- * CQL search pages on Confluence Server and Data Center, whose `content/search` pages by offset
- * (`start`): when content before the current offset is deleted between two requests, a plain
+ * Offset pages (`start`, `limit`) of Confluence: CQL searches on Server and Data Center, and the
+ * children lists (`/child/comment`, `/child/attachment`) everywhere. When content before the current offset is deleted between two requests, a plain
  * offset walk would skip as many items (and a full sync's sweep would then delete them from the
  * index). Each request here starts `OVERLAP` items before the end of the previous page; the
  * previous page's ids found in the answer tell where it really ended, and what follows is new.
