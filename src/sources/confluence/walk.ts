@@ -67,6 +67,9 @@ async function* ahead<T>(pages: AsyncIterator<T[]>): AsyncGenerator<T> {
   }
 }
 
+/** Spaces whose name and readers are kept for search hits. */
+const MAX_SPACES_KEPT = 10_000;
+
 export class ContentReader {
   /** Access and name per space key, for search hits (bounded by the spaces of the site). */
   private readonly spaces = new Map<string, SpaceInfo>();
@@ -82,13 +85,14 @@ export class ContentReader {
     let info = this.spaces.get(key);
     if (!info) {
       info = { key, name: sp?.name ?? key, access: this.s.dls && sp ? spaceAccess(sp) : null };
-      if (this.spaces.size < 100_000) this.spaces.set(key, info);
+      if (this.spaces.size < MAX_SPACES_KEPT) this.spaces.set(key, info);
     }
     return info;
   }
 
   spaceDocument(sp: CSpace): SourceDocument {
     const info: SpaceInfo = { key: sp.key, name: sp.name ?? sp.key, access: this.s.dls ? spaceAccess(sp) : null };
+    if (this.spaces.size >= MAX_SPACES_KEPT) this.spaces.clear(); // a cache: search hits read it again when needed
     this.spaces.set(sp.key, info);
     return withAccess(spaceDocument(sp, this.api.webBase), info.access);
   }
