@@ -5,6 +5,7 @@
  * (docs/adding-a-source.md).
  */
 import { azureBlobStorageSource } from './azure_blob_storage/datasource.js';
+import { confluenceSource } from './confluence/datasource.js';
 import { directorySource } from './directory/datasource.js';
 import { googleCloudStorageSource } from './google_cloud_storage/datasource.js';
 import { jiraSource } from './jira/datasource.js';
@@ -25,4 +26,5 @@ export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [azureBlobStorageSource.serviceType]: azureBlobStorageSource,
   [networkDriveSource.serviceType]: networkDriveSource,
   [jiraSource.serviceType]: jiraSource,
+  [confluenceSource.serviceType]: confluenceSource,
 });
