@@ -8,6 +8,7 @@
  */
 import { request as httpRequest, Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import tls from 'node:tls';
 import { pinnedLookup, resolveAllowed } from './egress.js';
 
 export interface HttpResponse {
@@ -43,9 +44,11 @@ export class Http {
     private readonly where: string,
     private readonly timeoutMs: number,
     sockets: number,
+    /** PEM certificates trusted besides the system's (a server with a private CA: `ssl_ca`). */
+    ca?: string,
   ) {
     this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets: sockets });
-    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: sockets });
+    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: sockets, ...(ca ? { ca: [...tls.rootCertificates, ca] } : {}) });
   }
 
   /** The checked address of `host` (once per host and source: the same address for every request). */
