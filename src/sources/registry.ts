@@ -6,6 +6,7 @@
  */
 import { azureBlobStorageSource } from './azure_blob_storage/datasource.js';
 import { directorySource } from './directory/datasource.js';
+import { githubSource } from './github/datasource.js';
 import { googleCloudStorageSource } from './google_cloud_storage/datasource.js';
 import { mysqlSource } from './mysql/datasource.js';
 import { networkDriveSource } from './network_drive/datasource.js';
@@ -23,4 +24,5 @@ export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [googleCloudStorageSource.serviceType]: googleCloudStorageSource,
   [azureBlobStorageSource.serviceType]: azureBlobStorageSource,
   [networkDriveSource.serviceType]: networkDriveSource,
+  [githubSource.serviceType]: githubSource,
 });

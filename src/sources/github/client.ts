@@ -49,6 +49,8 @@ export class GitHubApi {
   private readonly http: Http;
   private readonly tokens: InstallationTokens;
   readonly where: string;
+  /** GitHub's clock minus ours, from the `Date` header of the last answer (seconds resolution). */
+  skewMs = 0;
 
   constructor(
     private readonly s: GitHubSettings,
@@ -126,7 +128,11 @@ export class GitHubApi {
             headers: { authorization: await this.authorization(who, signal), accept: o.accept ?? 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
             ...(method === 'POST' ? { body: '' } : {}),
           });
-          if (r === 'too-big' || (r.status >= 200 && r.status < 300)) return r;
+          if (r === 'too-big' || (r.status >= 200 && r.status < 300)) {
+            const date = r !== 'too-big' ? Date.parse(String(r.headers.date ?? '')) : NaN;
+            if (Number.isFinite(date)) this.skewMs = date - Date.now();
+            return r;
+          }
           const err = new HttpStatusError(r.status, r.headers, r.body.toString('utf8', 0, 2000));
           if (r.status === 401 && typeof who === 'number' && !refreshed) {
             // An installation token revoked or expired early: one more try with a fresh one.

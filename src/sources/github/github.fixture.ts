@@ -210,7 +210,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if (rest === '/issues') {
       const since = u.searchParams.get('since');
       const state = u.searchParams.get('state') ?? 'open';
-      let list = byNumber.filter((i) => (state === 'all' || i.state === state) && (!since || i.updated_at >= since));
+      let list = byNumber.filter((i) => (state === 'all' || i.state === state) && (!since || Date.parse(i.updated_at) >= Date.parse(since)));
       if (u.searchParams.get('sort') === 'updated') list = list.sort((a, b) => (a.updated_at < b.updated_at ? -1 : a.updated_at > b.updated_at ? 1 : 0));
       if (u.searchParams.get('direction') !== 'asc') list.reverse();
       return page(res, u, list.map((i) => issueResource(r, i, users, base)));
