@@ -38,6 +38,8 @@ export interface FakeGitHub {
   fail(n: number, kind: Failure, wait?: number): void;
   /** Requests whose path and query match get no answer. */
   stall: (url: string) => boolean;
+  /** Authenticated requests whose path and query match are answered 403 (a token without the scope). */
+  deny: (url: string) => boolean;
   /** Delay (ms) before each answer. */
   latencyMs: number;
   revokeTokens(): void;
@@ -89,7 +91,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   let failures: { n: number; kind: Failure; wait: number } = { n: 0, kind: '500', wait: 1 };
   const counts = { requests: 0, failed: 0, unauthorized: 0, installationTokens: 0, byRoute: new Map<string, number>() };
   let base = '';
-  const fake = { latencyMs: 0, stall: () => false } as unknown as FakeGitHub;
+  const fake = { latencyMs: 0, stall: () => false, deny: () => false } as unknown as FakeGitHub;
 
   const rate = (remaining = 4999): Record<string, string> => ({
     'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-used': String(5000 - remaining),
@@ -153,6 +155,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if (jwtOnly !== (c.kind === 'app')) {
       return c.kind === 'app' ? error(res, 401, 'A JSON web token cannot be used to access this resource') : error(res, 401, 'A JSON web token could not be decoded');
     }
+    if (fake.deny(u.pathname + u.search)) return error(res, 403, 'Resource not accessible by personal access token');
     let m: RegExpExecArray | null;
     if (req.method === 'POST' && (m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path))) {
       await readBody(req);
