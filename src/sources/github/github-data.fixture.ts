@@ -110,7 +110,7 @@ export function treeOf(files: Map<string, FFile>, blobs: Map<string, Buffer>): {
 }
 
 export function userResource(u: FUser, base: string): Record<string, unknown> {
-  return { login: u.login, id: u.id, node_id: u.node_id, type: u.type, site_admin: false, url: `${base}/users/${u.login}`, html_url: `https://github.com/${u.login}` };
+  return { login: u.login, id: u.id, node_id: u.node_id, email: u.email, type: u.type, site_admin: false, url: `${base}/users/${u.login}`, html_url: `https://github.com/${u.login}` };
 }
 
 export function repoResource(r: FRepo, owner: FUser, base: string): Record<string, unknown> {
