@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import { createOrExplain } from '../shared/misconfigured-source.js';
+import { ownSignal } from '../shared/object-store-sync.js';
 import type { ConfigValues, RulesValidation, Source, SourceDeletion, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
 import { OPEN_POLICY, SourceError } from '../source.js';
 import { GitHubApi, GitHubError } from './client.js';
@@ -125,8 +126,13 @@ class GitHubSource implements Source {
     this.lastCursor = { v: 1, selection: this.selection(ctx), since: this.mark(startedAt), repos: marks };
   }
 
+  /** Every request in flight listens to the sync's signal: up to four per item completed at once. */
+  private own(ctx: SyncContext): SyncContext {
+    return ownSignal(ctx, this.s.concurrency * 4 + 16);
+  }
+
   getDocs(ctx: SyncContext): AsyncGenerator<SourceDocument> {
-    return this.full(ctx);
+    return this.full(this.own(ctx));
   }
 
   private async *byRules(rules: GitHubRule[], ctx: SyncContext): AsyncGenerator<SourceDocument> {
@@ -153,8 +159,9 @@ class GitHubSource implements Source {
     }
   }
 
-  async *getDocsIncrementally(ctx: SyncContext): AsyncGenerator<SourceDocument | SourceDeletion, Record<string, unknown>> {
+  async *getDocsIncrementally(syncCtx: SyncContext): AsyncGenerator<SourceDocument | SourceDeletion, Record<string, unknown>> {
     const startedAt = Date.now();
+    const ctx = this.own(syncCtx);
     const prev = ctx.syncCursor;
     const rules = this.rules(ctx);
     if (!isCursor(prev) || prev.selection !== this.selection(ctx) || rules.length) {

@@ -87,7 +87,10 @@ async function lastCommit(api: GitHubApi, repo: Repo, branch: string, path: stri
 }
 
 async function fileDoc(api: GitHubApi, repo: Repo, b: TreeBlob, o: FileOptions, ctx: SyncContext): Promise<SourceDocument> {
-  const doc = fileDocument(repo.full, o.web, o.branch, b, await lastCommit(api, repo, o.branch, b.path, ctx.signal));
+  // The last commit and the content are read at once (one round trip).
+  const doc = fileDocument(repo.full, o.web, o.branch, b, null);
+  const when = lastCommit(api, repo, o.branch, b.path, ctx.signal);
+  when.catch(() => {});
   if (b.size > 0) {
     await withObjectText(doc, {
       where: `File [${b.path}] of [${repo.full}]`,
@@ -97,7 +100,8 @@ async function fileDoc(api: GitHubApi, repo: Repo, b: TreeBlob, o: FileOptions, 
       perObject: (err) => (err instanceof GitHubError && err.status === 404 ? 'gone' : err instanceof GitHubError && err.status === 403 ? err.message.slice(0, 200) : null),
     }, DOWNLOAD_BUDGET, o.limits, ctx);
   }
-  return o.decorate(doc);
+  const timestamp = await when;
+  return o.decorate(timestamp ? { ...doc, _timestamp: timestamp } : doc);
 }
 
 export function fileDocuments(api: GitHubApi, repo: Repo, blobs: Iterable<TreeBlob>, o: FileOptions, ctx: SyncContext): AsyncGenerator<SourceDocument> {

@@ -37,15 +37,17 @@ async function all<T>(api: GitHubApi, path: string, repo: Repo, what: string, si
 async function complete(api: GitHubApi, repo: Repo, i: GhIssue, signal: AbortSignal): Promise<SourceDocument | null> {
   const base = `/repos/${repo.full}`;
   try {
-    const comments = i.comments > 0 ? await all<GhComment>(api, `${base}/issues/${i.number}/comments`, repo, `reading the comments of #${i.number} of [${repo.full}]`, signal) : [];
-    if (!i.pull_request) return issueDocument(repo.full, i, comments);
+    // The requests of one item run at once: one round trip (two for review comments).
+    const comments = i.comments > 0 ? all<GhComment>(api, `${base}/issues/${i.number}/comments`, repo, `reading the comments of #${i.number} of [${repo.full}]`, signal) : Promise.resolve([]);
+    if (!i.pull_request) return issueDocument(repo.full, i, await comments);
+    comments.catch(() => {});
     const what = `reading pull request #${i.number} of [${repo.full}]`;
-    const pull = await api.json<GhPull>(`${base}/pulls/${i.number}`, {}, repo.who, { what, repo: repo.full }, signal);
-    const [reviews, reviewComments] = await Promise.all([
-      all<GhReview>(api, `${base}/pulls/${i.number}/reviews`, repo, what, signal),
-      pull.review_comments === 0 ? Promise.resolve([]) : all<GhComment>(api, `${base}/pulls/${i.number}/comments`, repo, what, signal),
-    ]);
-    return issueDocument(repo.full, i, comments, { pull, reviews, reviewComments });
+    const pull = api.json<GhPull>(`${base}/pulls/${i.number}`, {}, repo.who, { what, repo: repo.full }, signal);
+    const reviews = all<GhReview>(api, `${base}/pulls/${i.number}/reviews`, repo, what, signal);
+    reviews.catch(() => {});
+    const reviewComments = pull.then((p) => (p.review_comments === 0 ? [] : all<GhComment>(api, `${base}/pulls/${i.number}/comments`, repo, what, signal)));
+    reviewComments.catch(() => {});
+    return issueDocument(repo.full, i, await comments, { pull: await pull, reviews: await reviews, reviewComments: await reviewComments });
   } catch (err) {
     if (err instanceof GitHubError && err.status === 404 && !signal.aborted) return null; // deleted since the listing
     throw err;
