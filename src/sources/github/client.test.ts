@@ -1,0 +1,73 @@
+/**
+ * The REST client's paging: a next-page link elsewhere is not followed (it would carry the
+ * token away), and a full listing survives items changing between its pages.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { SourceError, type SourceDocument } from '../source.js';
+import { testContext } from '../source.case.js';
+import { GitHubApi } from './client.js';
+import { readGitHubSettings } from './config.js';
+import { githubSource } from './datasource.js';
+import { githubConfig, ORG } from './github-contract.fixture.js';
+import { startFakeGitHub } from './github.fixture.js';
+
+test('a next-page link to another origin is refused, and the token never leaves', async () => {
+  const seen: (string | undefined)[] = [];
+  const elsewhere = createServer((req, res) => {
+    seen.push(req.headers.authorization);
+    res.end('[]');
+  });
+  await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', r));
+  const other = `http://localhost:${(elsewhere.address() as AddressInfo).port}`;
+  const api = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', link: `<${other}/steal?page=2>; rel="next"` });
+    res.end('[{"n":1}]');
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  const host = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  const client = new GitHubApi(readGitHubSettings({ data_source: 'github_server', host, token: 'ghp_secret' }), null);
+  try {
+    const pages: unknown[][] = [];
+    await assert.rejects(async () => {
+      for await (const p of client.pages<unknown>('/orgs/x/repos', {}, null, { what: 'listing' }, new AbortController().signal)) pages.push(p);
+    }, (e: unknown) => e instanceof SourceError && /next-page link outside its API/.test(e.message));
+    assert.equal(pages.length, 1);
+    assert.deepEqual(seen, []);
+  } finally {
+    client.close();
+    api.close();
+    elsewhere.close();
+  }
+});
+
+test('a full listing survives items updated and added between its pages', async () => {
+  const g = await startFakeGitHub();
+  try {
+    g.org(ORG, ['alice']);
+    const r = g.repo(ORG, 'moving');
+    for (let i = 0; i < 250; i++) g.issue(r);
+    let changed = false;
+    // When the second page is asked for, issue #1 (page 1) is updated and a new one is added.
+    g.deny = (u) => {
+      if (!changed && u.includes('/issues?') && u.includes('page=2')) {
+        changed = true;
+        g.touch(r, 1, 'updated meanwhile');
+        g.issue(r);
+      }
+      return false;
+    };
+    const docs: SourceDocument[] = [];
+    const s = githubSource.create(githubConfig(g, { repositories: 'moving' }));
+    for await (const d of s.getDocs(testContext())) docs.push(d);
+    await s.close();
+    assert.ok(changed);
+    const issues = docs.filter((d) => d.type === 'Issue');
+    assert.equal(new Set(issues.map((d) => d._id)).size, issues.length, 'no duplicates');
+    assert.equal(issues.length, 251, 'nothing skipped, the new one included');
+  } finally {
+    await g.close();
+  }
+});
