@@ -46,17 +46,17 @@ const dep = (field: string, value: string | boolean) => [{ field, value }];
 export function githubConfigSchema(): Configuration {
   const opt = (label: string, value: string) => ({ label, value });
   return {
-    data_source: configEntry({ label: 'Data source', display: 'dropdown', type: 'str', order: 1, options: [opt('GitHub Cloud', GITHUB_CLOUD), opt('GitHub Server', GITHUB_SERVER)], default_value: GITHUB_SERVER, value: GITHUB_SERVER }),
-    host: configEntry({ label: 'Server URL', display: 'text', type: 'str', order: 2, depends_on: dep('data_source', GITHUB_SERVER), tooltip: 'The GitHub Enterprise Server URL, e.g. https://github.example.com (the REST API is below /api/v3).' }),
-    auth_method: configEntry({ label: 'Authentication method', display: 'dropdown', type: 'str', order: 3, options: [opt('Personal access token', PAT), opt('GitHub App', GITHUB_APP)], default_value: PAT, value: PAT }),
-    token: configEntry({ label: 'Token', display: 'text', type: 'str', order: 4, sensitive: true, depends_on: dep('auth_method', PAT), tooltip: 'A personal access token with the repo, user and read:org scopes.' }),
+    data_source: configEntry({ label: 'Data source', required: true, display: 'dropdown', type: 'str', order: 1, options: [opt('GitHub Cloud', GITHUB_CLOUD), opt('GitHub Server', GITHUB_SERVER)], default_value: GITHUB_SERVER, value: GITHUB_SERVER }),
+    host: configEntry({ label: 'Server URL', required: true, display: 'text', type: 'str', order: 2, depends_on: dep('data_source', GITHUB_SERVER), tooltip: 'The GitHub Enterprise Server URL, e.g. https://github.example.com (the REST API is below /api/v3).' }),
+    auth_method: configEntry({ label: 'Authentication method', required: true, display: 'dropdown', type: 'str', order: 3, options: [opt('Personal access token', PAT), opt('GitHub App', GITHUB_APP)], default_value: PAT, value: PAT }),
+    token: configEntry({ label: 'Token', required: true, display: 'text', type: 'str', order: 4, sensitive: true, depends_on: dep('auth_method', PAT), tooltip: 'A personal access token with the repo, user and read:org scopes.' }),
     repo_type: configEntry({
-      label: 'Repository Type', display: 'dropdown', type: 'str', order: 5, options: [opt('Organization', 'organization'), opt('Other', 'other')], default_value: 'other', value: 'other',
+      label: 'Repository Type', required: true, display: 'dropdown', type: 'str', order: 5, options: [opt('Organization', 'organization'), opt('Other', 'other')], default_value: 'other', value: 'other',
       tooltip: 'The Document Level Security feature is not available for the Other Repository Type',
     }),
-    org_name: configEntry({ label: 'Organization Name', display: 'text', type: 'str', order: 6, depends_on: [{ field: 'auth_method', value: PAT }, { field: 'repo_type', value: 'organization' }] }),
-    app_id: configEntry({ label: 'App ID', display: 'numeric', type: 'int', order: 7, depends_on: dep('auth_method', GITHUB_APP) }),
-    private_key: configEntry({ label: 'App private key', display: 'textarea', type: 'str', order: 8, sensitive: true, depends_on: dep('auth_method', GITHUB_APP) }),
+    org_name: configEntry({ label: 'Organization Name', required: true, display: 'text', type: 'str', order: 6, depends_on: [{ field: 'auth_method', value: PAT }, { field: 'repo_type', value: 'organization' }] }),
+    app_id: configEntry({ label: 'App ID', required: true, display: 'numeric', type: 'int', order: 7, depends_on: dep('auth_method', GITHUB_APP) }),
+    private_key: configEntry({ label: 'App private key', required: true, display: 'textarea', type: 'str', order: 8, sensitive: true, depends_on: dep('auth_method', GITHUB_APP) }),
     repositories: configEntry({ label: 'List of repositories', display: 'textarea', type: 'list', order: 9, required: true, default_value: '*', value: '*', tooltip: 'This configurable field is ignored when Advanced Sync Rules are used.' }),
     ssl_enabled: configEntry({ label: 'Enable SSL', display: 'toggle', type: 'bool', order: 10, default_value: false, value: false }),
     ssl_ca: configEntry({ label: 'SSL certificate', display: 'textarea', type: 'str', order: 11, depends_on: dep('ssl_enabled', true) }),
