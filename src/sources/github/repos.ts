@@ -13,6 +13,7 @@
  * are members of its organization, as `user_id:<node id>`, `username:<login>` (and
  * `email:<email>` when GitHub shows one), the prefixes Elastic's connector writes.
  */
+import { DLS_QUERY_SOURCE } from '../shared/access-control.js';
 import type { SourceDocument } from '../source.js';
 import { GitHubError, type GitHubApi, type Who } from './client.js';
 import { MAX_REPOSITORIES, type GitHubSettings } from './config.js';
@@ -24,9 +25,6 @@ export interface Repo {
   r: GhRepo;
 }
 
-/** The DLS query Elastic's connectors put in access-control documents (docs/security.md). */
-export const DLS_QUERY_SOURCE =
-  '{"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "_allow_access_control"}}}}, {"terms": {"_allow_access_control.enum": {{#toJson}}access_control{{/toJson}}}}]}}';
 
 /** The prefixed identities of a GitHub user. */
 export function identitiesOf(u: GhUser): string[] {

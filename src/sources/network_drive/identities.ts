@@ -16,6 +16,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DLS_QUERY_SOURCE } from '../shared/access-control.js';
 import type { SourceDocument } from '../source.js';
 import { SourceConfigError, SourceError } from '../source.js';
 
@@ -23,10 +24,6 @@ export const IMPLICIT_GROUPS = ['S-1-1-0', 'S-1-5-11'] as const;
 export const MAX_MAPPINGS_BYTES = 16 * 1024 * 1024;
 export const MAX_LINE_CHARS = 64 * 1024;
 const SID = /^S-1-\d{1,15}(-\d{1,10}){0,15}$/;
-
-/** The DLS query Elastic's connectors put in access-control documents (docs/security.md). */
-export const DLS_QUERY_SOURCE =
-  '{"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "_allow_access_control"}}}}, {"terms": {"_allow_access_control.enum": {{#toJson}}access_control{{/toJson}}}}]}}';
 
 export function sidIdentity(sid: string): string {
   return `sid:${sid}`;
