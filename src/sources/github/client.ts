@@ -203,8 +203,8 @@ export class GitHubApi {
   async installation(owner: string, repo: string | null, signal: AbortSignal): Promise<number> {
     const path = repo ? `/repos/${owner}/${repo}/installation` : `/users/${owner}/installation`;
     const body = await this.json<{ id?: number }>(path, {}, 'app', { what: `finding the GitHub App installation of [${owner}]`, repo: repo ? `${owner}/${repo}` : undefined }, signal);
-    if (typeof body.id !== 'number') throw new GitHubError(`${this.where} answered no installation id for [${owner}]`, 0);
-    return body.id;
+    if (!Number.isSafeInteger(body.id)) throw new GitHubError(`${this.where} answered no installation id for [${owner}]`, 0);
+    return body.id as number;
   }
 
   close(): void {

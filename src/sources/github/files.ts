@@ -49,7 +49,7 @@ export async function readTree(api: GitHubApi, repo: Repo, ref: string, select: 
   if (t.truncated) ctx.log.warn(`the tree of [${repo.full}] at [${ref}] is over GitHub's limit of a recursive tree: files past it are not indexed`);
   const blobs: TreeBlob[] = [];
   for (const e of t.tree ?? []) {
-    if (e.type !== 'blob' || typeof e.path !== 'string' || typeof e.sha !== 'string' || !select(e.path)) continue;
+    if (e.type !== 'blob' || typeof e.path !== 'string' || typeof e.sha !== 'string' || !/^[0-9a-f]{40,64}$/.test(e.sha) || !select(e.path)) continue;
     blobs.push({ path: e.path, mode: e.mode ?? '100644', sha: e.sha, size: Number(e.size ?? 0) || 0 });
   }
   return { sha: t.sha ?? '', blobs };

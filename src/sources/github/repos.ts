@@ -16,7 +16,7 @@
 import { DLS_QUERY_SOURCE } from '../shared/access-control.js';
 import type { SourceDocument } from '../source.js';
 import { GitHubError, type GitHubApi, type Who } from './client.js';
-import { MAX_REPOSITORIES, type GitHubSettings } from './config.js';
+import { MAX_REPOSITORIES, repositoryProblem, type GitHubSettings } from './config.js';
 import type { GhRepo, GhUser } from './documents.js';
 
 export interface Repo {
@@ -100,7 +100,9 @@ export class Repositories {
     const [owner, name] = full.split('/');
     const who = this.s.auth.kind === 'app' ? await this.installationOf(owner, name, signal) : null;
     const r = await this.api.json<GhRepo>(`/repos/${owner}/${name}`, {}, who, { what: `reading repository [${full}]`, repo: full }, signal);
-    return { full: r.full_name ?? full, who, r };
+    if (typeof r?.node_id !== 'string') throw new GitHubError(`${this.api.where} answered no repository for [${full}]`, 0);
+    const named = typeof r.full_name === 'string' && r.full_name.includes('/') && !repositoryProblem(r.full_name) ? r.full_name : full;
+    return { full: named, who, r };
   }
 
   /** The selected repositories, in listing order, at most MAX_REPOSITORIES. */
@@ -108,6 +110,8 @@ export class Repositories {
     const out: Repo[] = [];
     const seen = new Set<string>();
     const add = (r: GhRepo, who: Who) => {
+      // The name goes into request paths: only what GitHub allows (owner/name).
+      if (typeof r?.full_name !== 'string' || typeof r.node_id !== 'string' || !r.full_name.includes('/') || repositoryProblem(r.full_name)) return;
       if (seen.has(r.full_name)) return;
       seen.add(r.full_name);
       if (out.length >= MAX_REPOSITORIES) throw new GitHubError(`More than ${MAX_REPOSITORIES} repositories are selected: name them in [repositories] or use advanced sync rules`, 0);
@@ -130,7 +134,7 @@ export class Repositories {
     const wanted = this.s.repoType === 'organization' ? 'Organization' : 'User';
     const installations: { id: number; login: string }[] = [];
     for await (const page of this.api.pages<{ id: number; account?: GhUser; suspended_at?: string | null }>('/app/installations', {}, 'app', { what: 'listing the GitHub App installations' }, signal)) {
-      for (const i of page) if (!i.suspended_at && i.account?.type === wanted && i.account.login) installations.push({ id: i.id, login: i.account.login });
+      for (const i of page) if (Number.isSafeInteger(i.id) && !i.suspended_at && i.account?.type === wanted && i.account.login) installations.push({ id: i.id, login: i.account.login });
     }
     for (const i of installations) {
       this.installs.set(i.login, i.id);
@@ -178,7 +182,7 @@ export class Repositories {
       return;
     }
     for await (const page of this.api.pages<{ id: number; account?: GhUser; suspended_at?: string | null }>('/app/installations', {}, 'app', { what: 'listing the GitHub App installations' }, signal)) {
-      for (const i of page) if (!i.suspended_at && i.account?.type === 'Organization' && i.account.login) yield { org: i.account.login, who: i.id };
+      for (const i of page) if (Number.isSafeInteger(i.id) && !i.suspended_at && i.account?.type === 'Organization' && i.account.login && !repositoryProblem(i.account.login)) yield { org: i.account.login, who: i.id };
     }
   }
 
