@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { SourceError, type SourceDocument } from '../source.js';
 import { testContext } from '../source.case.js';
-import { GitHubApi } from './client.js';
+import { HttpStatusError } from '../shared/rate-limit.js';
+import { GitHubApi, githubTransient, SECONDARY_LIMIT_WAIT_MS } from './client.js';
 import { readGitHubSettings } from './config.js';
 import { githubSource } from './datasource.js';
 import { githubConfig, ORG } from './github-contract.fixture.js';
@@ -67,6 +68,23 @@ test('a full listing survives items updated and added between its pages', async 
     const issues = docs.filter((d) => d.type === 'Issue');
     assert.equal(new Set(issues.map((d) => d._id)).size, issues.length, 'no duplicates');
     assert.equal(issues.length, 251, 'nothing skipped, the new one included');
+  } finally {
+    await g.close();
+  }
+});
+
+test('a secondary rate limit without Retry-After waits a minute (GitHub\'s advice), and is not taken for missing scopes', async () => {
+  const limited = new HttpStatusError(403, {}, '{"message":"You have exceeded a secondary rate limit. Please retry your request again later."}');
+  assert.deepEqual(githubTransient(limited), { retryAfterMs: SECONDARY_LIMIT_WAIT_MS });
+  assert.equal(githubTransient(new HttpStatusError(403, {}, '{"message":"Resource not accessible by personal access token"}')), null);
+  const g = await startFakeGitHub();
+  try {
+    g.org(ORG, ['alice']);
+    g.repo(ORG, 'r');
+    g.fail(1, 'secondary-no-wait');
+    const s = githubSource.create(githubConfig(g, { repositories: 'r', retry_count: 0 }));
+    await assert.rejects(s.ping(), (e: unknown) => e instanceof SourceError && /rate limit stayed exhausted/.test(e.message) && !/scopes/.test(e.message));
+    await s.close();
   } finally {
     await g.close();
   }

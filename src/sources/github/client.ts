@@ -15,7 +15,7 @@
  *   (or [app_id] / [private_key]), 404 → [repositories] or [org_name], 403 → the token's scopes
  *   or the app's permissions.
  */
-import { withRetry } from '../../domain/shared/retry.js';
+import { withRetry, type Transient } from '../../domain/shared/retry.js';
 import { Http, NetworkError, type HttpResponse } from '../shared/http.js';
 import { httpTransient, HttpStatusError, rateLimitResetMs } from '../shared/rate-limit.js';
 import { SourceError } from '../source.js';
@@ -43,6 +43,19 @@ export class GitHubError extends SourceError {
   constructor(message: string, readonly status: number, options: { transient?: boolean; cause?: unknown } = {}) {
     super(message, options);
   }
+}
+
+/** GitHub asks to wait at least a minute after a secondary limit that names no wait. */
+export const SECONDARY_LIMIT_WAIT_MS = 60_000;
+
+/** A 403 that is a secondary rate limit without `Retry-After` (GitHub's message says so). */
+function secondaryLimit(err: unknown): boolean {
+  return err instanceof HttpStatusError && err.status === 403 && !err.rateLimited && /secondary rate limit|abuse detection/i.test(err.body);
+}
+
+/** httpTransient, and GitHub's secondary limits that name no wait. */
+export function githubTransient(err: unknown): Transient | null {
+  return httpTransient(err) ?? (secondaryLimit(err) ? { retryAfterMs: SECONDARY_LIMIT_WAIT_MS } : null);
 }
 
 export class GitHubApi {
@@ -78,7 +91,7 @@ export class GitHubApi {
     if (err instanceof HttpStatusError) {
       const msg = messageOf(err);
       const at = `${this.where} answered HTTP ${err.status} while ${sub.what} (${msg})`;
-      if (err.rateLimited) {
+      if (err.rateLimited || secondaryLimit(err)) {
         const reset = rateLimitResetMs(err.headers);
         const when = reset === undefined ? '' : `; the limit resets at ${new Date(Date.now() + reset).toISOString()}`;
         return new GitHubError(`${at}: GitHub's rate limit stayed exhausted after [retry_count] retries${when}. Sync fewer repositories at once or raise [retry_count]`, err.status, { transient: true, cause: err });
@@ -142,7 +155,7 @@ export class GitHubApi {
           }
           throw err;
         },
-        { backoff: { initialDelayMs: 250, maxDelayMs: 10_000 }, retries: this.s.retryCount, signal, classify: httpTransient },
+        { backoff: { initialDelayMs: 250, maxDelayMs: 10_000 }, retries: this.s.retryCount, signal, classify: githubTransient },
       );
     } catch (err) {
       if (signal.aborted) throw signal.reason;

@@ -31,6 +31,8 @@ import { parseGitHubRules, searchQuery, validateGitHubRules, type GitHubRule } f
 const PING_TIMEOUT_MS = 60_000;
 /** How far before the sync's start the next incremental looks (GitHub's clock has seconds). */
 const MARK_MARGIN_MS = 2000;
+/** How often a long incremental run saves where it is. */
+const CHECKPOINT_EVERY_MS = 30_000;
 
 interface RepoMark {
   tree: string | null;
@@ -178,11 +180,18 @@ class GitHubSource implements Source {
       return this.lastCursor as unknown as Record<string, unknown>;
     }
     const marks: Record<string, RepoMark> = {};
+    let saved = Date.now();
     try {
       for (const repo of repos) {
         const was = prev.repos[repo.full];
         if (!was) yield* this.whole(repo, ctx, marks);
         else yield* this.changes(repo, was, prev.since, ctx, marks);
+        if (Date.now() - saved > CHECKPOINT_EVERY_MS) {
+          // A suspended run resumes with the repositories done so far at their new trees, and
+          // the previous mark (their items are read again: upserts of the same documents).
+          await ctx.checkpoint({ ...prev, repos: { ...prev.repos, ...marks } } as unknown as Record<string, unknown>);
+          saved = Date.now();
+        }
       }
     } catch (err) {
       if (!(err instanceof TreeLost)) throw err;

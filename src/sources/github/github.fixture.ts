@@ -14,7 +14,7 @@ import {
 
 export const APP_ID = 4242;
 
-export type Failure = 'primary' | 'secondary' | '429' | '500' | '502';
+export type Failure = 'primary' | 'secondary' | 'secondary-no-wait' | '429' | '500' | '502';
 
 export interface FakeGitHub {
   url: string;
@@ -273,6 +273,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         const reset = String(Math.floor(Date.now() / 1000) + failures.wait);
         if (failures.kind === 'primary') return error(res, 403, 'API rate limit exceeded for user ID 1.', { ...rate(0), 'x-ratelimit-reset': reset });
         if (failures.kind === 'secondary') return error(res, 403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', { 'retry-after': String(failures.wait) });
+        if (failures.kind === 'secondary-no-wait') return error(res, 403, 'You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.');
         if (failures.kind === '429') return error(res, 429, 'Too Many Requests', { 'retry-after': String(failures.wait) });
         return error(res, Number(failures.kind), failures.kind === '502' ? 'Server Error' : 'Internal Server Error');
       }
