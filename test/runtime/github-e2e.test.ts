@@ -33,7 +33,7 @@ before(async () => {
   g.issue(open, { user: 'bob', title: 'an open heron' });
   g.putFile(open, 'README.md', 'the open heron');
   s = await startStack();
-  await new Promise((r) => setTimeout(r, 3200)); // past the source's margin for GitHub's clock
+  await new Promise((r) => setTimeout(r, 4200)); // past the source's margin for GitHub's clock
 });
 
 after(async () => {

@@ -207,6 +207,28 @@ describe('github source', () => {
     assert.match(v.messages[0], /Rule 1: repository \[acme\/missing\] is not accessible/);
   });
 
+  test('a repository with issues turned off (410) has its pull requests read through /pulls, fully and incrementally', async () => {
+    const r = g.repo(ORG, 'no-issues');
+    const first = g.issue(r, { pr: true, comments: 2 });
+    g.issue(r, { pr: true });
+    r.issuesDisabled = true;
+    await new Promise((res) => setTimeout(res, 4200)); // past the mark's margin (2 s, GitHub's clock and `since` in whole seconds)
+    const config = githubConfig(g, { repositories: 'no-issues' });
+    const s = githubSource.create(config);
+    const docs = await collect(s.getDocs(testContext()));
+    const cursor = s.cursorAfterFullSync!();
+    await s.close();
+    const prs = docs.filter((d) => d.type === 'Pull request');
+    assert.equal(prs.length, 2);
+    assert.equal((prs.find((d) => d._id === first.node_id)!.issue_comments as unknown[]).length, 2);
+    g.touch(r, first.number, 'touched');
+    const inc = githubSource.create(config);
+    const out = await collect(inc.getDocsIncrementally!(testContext({ syncCursor: cursor })) as AsyncIterable<SourceDocument>);
+    await inc.close();
+    assert.deepEqual(out.map((d) => d.title), ['touched']);
+    g.removeRepo(ORG, 'no-issues');
+  });
+
   test('an abort ends a sync waiting on GitHub', async () => {
     g.stall = (u) => u.includes('/issues');
     try {

@@ -57,8 +57,8 @@ export function githubFixture(): SourceFixture {
       for (const [r, p] of files.slice(0, remove)) g!.removeFile(r, p);
       for (let i = 0; i < added; i++) add();
     },
-    // The next incremental sync reads from 2 s before the previous sync's start (GitHub's clock has seconds).
-    settle: () => new Promise((r) => setTimeout(r, 3200)),
+    // The next incremental sync reads from 2 s before the previous sync's start, in whole seconds of GitHub's clock.
+    settle: () => new Promise((r) => setTimeout(r, 4200)),
     unreachable: () => ({ data_source: 'github_server', host: 'http://127.0.0.1:9', token: 'ghp_x', repo_type: 'other', repositories: '*', retry_count: 0 }),
     advancedRules: {
       valid: [{ repository: `${ORG}/alpha`, filter: { issue: 'is:open', branch: 'main' } }],

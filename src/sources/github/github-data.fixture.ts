@@ -74,8 +74,9 @@ export interface FRepo {
   /** branch → path → file. */
   branches: Map<string, Map<string, FFile>>;
   collaborators: string[];
-  /** Installation of the GitHub App on the owner's account, when installed. */
   nextNumber: number;
+  /** Issues turned off in the repository's settings (pull requests remain). */
+  issuesDisabled?: boolean;
 }
 
 export interface TreeEntry {

@@ -210,6 +210,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     const rest = m[3] ?? '';
     if (rest === '') return send(res, 200, repoRes(r));
     const byNumber = [...r.issues.values()].sort((a, b) => a.number - b.number);
+    if (r.issuesDisabled && (rest === '/issues' || /^\/issues\/\d+$/.test(rest))) return error(res, 410, 'Issues are disabled for this repo');
     if (rest === '/issues') {
       const since = u.searchParams.get('since');
       const state = u.searchParams.get('state') ?? 'open';
@@ -218,7 +219,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       if (u.searchParams.get('direction') !== 'asc') list.reverse();
       return page(res, u, list.map((i) => issueResource(r, i, users, base)));
     }
-    if (rest === '/pulls') return page(res, u, byNumber.filter((i) => i.pr && (u.searchParams.get('state') === 'all' || i.state === (u.searchParams.get('state') ?? 'open'))).map((i) => pullResource(r, i, users, base)));
+    if (rest === '/pulls') {
+      let list = byNumber.filter((i) => i.pr && (u.searchParams.get('state') === 'all' || i.state === (u.searchParams.get('state') ?? 'open')));
+      if (u.searchParams.get('sort') === 'updated') list = list.sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at));
+      if (u.searchParams.get('direction') === 'desc' || (!u.searchParams.get('direction') && u.searchParams.get('sort') === 'updated')) list.reverse();
+      return page(res, u, list.map((i) => pullResource(r, i, users, base)));
+    }
     if ((m = /^\/(issues|pulls)\/(\d+)(\/comments|\/reviews)?$/.exec(rest))) {
       const i = r.issues.get(Number(m[2]));
       if (!i || (m[1] === 'pulls' && !i.pr)) return error(res, 404, 'Not Found');

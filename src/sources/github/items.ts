@@ -7,7 +7,9 @@
  * `concurrent_downloads` at a time, in listing order: its comments when it has any; for a pull
  * request GET /pulls/{n} (merge state, requested reviewers), its reviews and its review
  * comments folded into the reviews (Elastic's `reviews_comments`). An item deleted between the
- * listing and its completion (404) is left out: the next full sync sweeps it.
+ * listing and its completion (404) is left out: the next full sync sweeps it. A repository with
+ * issues turned off answers the issue listing 410: its pull requests are listed through
+ * GET /pulls instead (newest update first with `since`, stopping at the mark).
  */
 import { mapOrdered } from '../shared/parallel.js';
 import type { SourceDocument, SyncContext } from '../source.js';
@@ -38,7 +40,7 @@ async function complete(api: GitHubApi, repo: Repo, i: GhIssue, signal: AbortSig
   const base = `/repos/${repo.full}`;
   try {
     // The requests of one item run at once: one round trip (two for review comments).
-    const comments = i.comments > 0 ? all<GhComment>(api, `${base}/issues/${i.number}/comments`, repo, `reading the comments of #${i.number} of [${repo.full}]`, signal) : Promise.resolve([]);
+    const comments = i.comments !== 0 ? all<GhComment>(api, `${base}/issues/${i.number}/comments`, repo, `reading the comments of #${i.number} of [${repo.full}]`, signal) : Promise.resolve([]);
     if (!i.pull_request) return issueDocument(repo.full, i, await comments);
     comments.catch(() => {});
     const what = `reading pull request #${i.number} of [${repo.full}]`;
@@ -54,11 +56,37 @@ async function complete(api: GitHubApi, repo: Repo, i: GhIssue, signal: AbortSig
   }
 }
 
+const valid = (i: GhIssue) => typeof i?.node_id === 'string' && Number.isSafeInteger(i.number);
+
+/** Pull requests as issue-listing items (issues turned off); `comments` unknown (-1): read. */
+async function* pullsAsIssues(api: GitHubApi, repo: Repo, since: string | undefined, signal: AbortSignal): AsyncGenerator<GhIssue> {
+  const query = since ? { state: 'all', sort: 'updated', direction: 'desc' } : { state: 'all', sort: 'created', direction: 'asc' };
+  const mark = since ? Date.parse(since) : null;
+  for await (const page of api.pages<GhIssue & { merged_at?: string | null }>(`/repos/${repo.full}/pulls`, query, repo.who, { what: `listing the pull requests of [${repo.full}]`, repo: repo.full }, signal)) {
+    for (const p of page) {
+      if (!valid(p)) continue;
+      if (mark !== null && Date.parse(p.updated_at) < mark) return;
+      yield { ...p, comments: -1, pull_request: { merged_at: p.merged_at ?? null } };
+    }
+  }
+}
+
 async function* listed(api: GitHubApi, repo: Repo, l: ItemListing, signal: AbortSignal): AsyncGenerator<GhIssue> {
-  const pages = l.search
-    ? api.pages<GhIssue>('/search/issues', { q: l.search }, repo.who, { what: `searching [${l.search.slice(0, 200)}]`, repo: repo.full }, signal, (b) => (b as { items?: unknown }).items)
-    : api.pages<GhIssue>(`/repos/${repo.full}/issues`, { state: 'all', sort: 'created', direction: 'asc', since: l.since }, repo.who, { what: `listing the issues of [${repo.full}]`, repo: repo.full }, signal);
-  for await (const page of pages) yield* page.filter((i) => typeof i?.node_id === 'string' && typeof i.number === 'number');
+  if (l.search) {
+    const pick = (b: unknown) => (b as { items?: unknown }).items;
+    for await (const page of api.pages<GhIssue>('/search/issues', { q: l.search }, repo.who, { what: `searching [${l.search.slice(0, 200)}]`, repo: repo.full }, signal, pick)) yield* page.filter(valid);
+    return;
+  }
+  let first = true;
+  try {
+    for await (const page of api.pages<GhIssue>(`/repos/${repo.full}/issues`, { state: 'all', sort: 'created', direction: 'asc', since: l.since }, repo.who, { what: `listing the issues of [${repo.full}]`, repo: repo.full }, signal)) {
+      first = false;
+      yield* page.filter(valid);
+    }
+  } catch (err) {
+    if (!(first && err instanceof GitHubError && err.status === 410)) throw err;
+    yield* pullsAsIssues(api, repo, l.since, signal);
+  }
 }
 
 export async function* itemDocuments(api: GitHubApi, repo: Repo, l: ItemListing, ctx: SyncContext, concurrency: number): AsyncGenerator<SourceDocument> {
