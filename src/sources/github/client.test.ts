@@ -3,7 +3,12 @@
  * token away), and a full listing survives items changing between its pages.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { SourceError, type SourceDocument } from '../source.js';
@@ -87,5 +92,37 @@ test('a secondary rate limit without Retry-After waits a minute (GitHub\'s advic
     await s.close();
   } finally {
     await g.close();
+  }
+});
+
+test('ssl_ca: a GitHub Server behind a private CA is trusted with it, and refused without it', async (t) => {
+  let dir: string;
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    dir = mkdtempSync(join(tmpdir(), 'gh-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', 'key.pem', '-out', 'cert.pem'], { cwd: dir, stdio: 'ignore' });
+  } catch (err) {
+    if (process.env.CI === 'true') throw err;
+    t.skip(`openssl is needed: ${(err as Error).message}`);
+    return;
+  }
+  const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+    res.writeHead(req.url === '/api/v3/user' ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(req.url === '/api/v3/user' ? '{"login":"alice","node_id":"U_1"}' : '{"message":"Not Found"}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const host = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const base = { data_source: 'github_server', host, token: 'ghp_x', repositories: 'r', retry_count: 0 };
+    const trusted = githubSource.create({ ...base, ssl_enabled: true, ssl_ca: cert });
+    await assert.rejects(trusted.ping(), (e: unknown) => e instanceof SourceError && /\[alice\/r\].*fix \[repositories\]/.test(e.message), 'TLS passes; the repository is the problem');
+    await trusted.close();
+    const untrusted = githubSource.create(base);
+    await assert.rejects(untrusted.ping(), (e: unknown) => e instanceof SourceError && /Cannot reach/.test(e.message) && /SELF_SIGNED|certificate/i.test(e.message));
+    await untrusted.close();
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
