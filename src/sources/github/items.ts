@@ -40,7 +40,12 @@ async function complete(api: GitHubApi, repo: Repo, i: GhIssue, signal: AbortSig
   const base = `/repos/${repo.full}`;
   try {
     // The requests of one item run at once: one round trip (two for review comments).
-    const comments = i.comments !== 0 ? all<GhComment>(api, `${base}/issues/${i.number}/comments`, repo, `reading the comments of #${i.number} of [${repo.full}]`, signal) : Promise.resolve([]);
+    const comments = i.comments !== 0
+      ? all<GhComment>(api, `${base}/issues/${i.number}/comments`, repo, `reading the comments of #${i.number} of [${repo.full}]`, signal).catch((err: unknown) => {
+        if (err instanceof GitHubError && err.status === 410) return []; // issues turned off: no conversation to read
+        throw err;
+      })
+      : Promise.resolve([]);
     if (!i.pull_request) return issueDocument(repo.full, i, await comments);
     comments.catch(() => {});
     const what = `reading pull request #${i.number} of [${repo.full}]`;
