@@ -7,6 +7,7 @@
 import { azureBlobStorageSource } from './azure_blob_storage/datasource.js';
 import { confluenceSource } from './confluence/datasource.js';
 import { directorySource } from './directory/datasource.js';
+import { githubSource } from './github/datasource.js';
 import { googleCloudStorageSource } from './google_cloud_storage/datasource.js';
 import { jiraSource } from './jira/datasource.js';
 import { mysqlSource } from './mysql/datasource.js';
@@ -27,4 +28,5 @@ export const sources: Readonly<Record<string, SourceFactory>> = Object.freeze({
   [networkDriveSource.serviceType]: networkDriveSource,
   [jiraSource.serviceType]: jiraSource,
   [confluenceSource.serviceType]: confluenceSource,
+  [githubSource.serviceType]: githubSource,
 });

@@ -23,9 +23,17 @@ import { isEmptyRules } from './job-spec.js';
 /** Default of the worker's `connector_timeout`: how long one source check may take. */
 export const DEFAULT_CONNECTOR_TIMEOUT_MS = 30_000;
 
+/**
+ * Required fields without a value. A field whose `depends_on` is not met (another field's value
+ * hides it, e.g. github's `host` while `data_source` is github_cloud) is not required, as in
+ * Elastic's connector framework and Kibana.
+ */
 export function missingRequired(c: Pick<Connector, 'configuration'>): string[] {
-  return Object.entries(c.configuration ?? {})
-    .filter(([, e]) => e?.required && isBlank(e.value ?? e.default_value))
+  const conf = c.configuration ?? {};
+  const valueOf = (k: string) => conf[k]?.value ?? conf[k]?.default_value ?? null;
+  const shown = (deps: { field: string; value: unknown }[] | undefined) => (deps ?? []).every((d) => String(valueOf(d.field)) === String(d.value));
+  return Object.entries(conf)
+    .filter(([, e]) => e?.required && shown(e.depends_on) && isBlank(e.value ?? e.default_value))
     .map(([k, e]) => `${k} (${e.label ?? k})`);
 }
 

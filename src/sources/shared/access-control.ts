@@ -3,7 +3,7 @@
  * connectors write it: a search template whose `access_control` parameter lists the user's
  * identities, matched against the content documents' `_allow_access_control.enum`; a document
  * without the field is visible to everyone. Every source with document-level security
- * (network_drive, the Atlassian sources) writes it through here.
+ * (network_drive, github, the Atlassian sources) writes it through here.
  */
 
 /** The DLS query Elastic's connectors put in access-control documents (docs/security.md). */
