@@ -13,7 +13,7 @@
  * are members of its organization, as `user_id:<node id>`, `username:<login>` (and
  * `email:<email>` when GitHub shows one), the prefixes Elastic's connector writes.
  */
-import { DLS_QUERY_SOURCE } from '../shared/access-control.js';
+import { accessControlQuery } from '../shared/access-control.js';
 import type { SourceDocument } from '../source.js';
 import { GitHubError, type GitHubApi, type Who } from './client.js';
 import { MAX_REPOSITORIES, repositoryProblem, type GitHubSettings } from './config.js';
@@ -42,7 +42,7 @@ export function memberAccessDocument(u: GhUser, now = new Date()): SourceDocumen
     _id: u.node_id ?? `login:${u.login}`,
     identity: { user_id: `user_id:${u.node_id}`, user_name: `username:${u.login}`, ...(u.email ? { email: `email:${u.email}` } : {}) },
     created_at: now.toISOString(),
-    query: { template: { params: { access_control: ids }, source: DLS_QUERY_SOURCE } },
+    ...accessControlQuery(ids),
   };
 }
 

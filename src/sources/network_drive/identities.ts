@@ -16,7 +16,6 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DLS_QUERY_SOURCE } from '../shared/access-control.js';
 import type { SourceDocument } from '../source.js';
 import { SourceConfigError, SourceError } from '../source.js';
 import { accessControlQuery } from '../shared/access-control.js';
