@@ -79,6 +79,8 @@ export const routes = [
       { path: 'connectors/new', element: <CreateConnector /> },
       { path: 'connectors/:id', element: <ConnectorPage tab="overview" /> },
       { path: 'connectors/:id/configuration', element: <ConnectorPage tab="configuration" /> },
+      { path: 'connectors/:id/scheduling', element: <ConnectorPage tab="scheduling" /> },
+      { path: 'connectors/:id/sync-rules', element: <ConnectorPage tab="sync-rules" /> },
       { path: 'connectors/:id/jobs', element: <ConnectorPage tab="jobs" /> },
       { path: 'connectors/:id/documents', element: <ConnectorPage tab="documents" /> },
       { path: '*', element: <Text>No such page. <Anchor component={Link} to="/connectors">Connectors</Anchor></Text> },

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import { usePoll } from '../api/poll';
+import { useCapabilities } from '../api/privileges';
 import type { ConnectorStatus } from '../api/types';
 import { CONNECTOR_STATUSES, ConnectorStatusBadge, count, SyncStatusBadge, when } from '../components/status';
 
@@ -18,6 +19,7 @@ export function ConnectorsList() {
   const type = params.get('type') ?? '';
   const status = (params.get('status') ?? '') as ConnectorStatus | '';
   const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
+  const can = useCapabilities();
   const [draft, setDraft] = useState(text);
   useEffect(() => setDraft(text), [text]);
 
@@ -48,9 +50,11 @@ export function ConnectorsList() {
     <>
       <Group justify="space-between" mb="md">
         <Title order={2}>Connectors</Title>
-        <Button component={Link} to="/connectors/new">
-          New connector
-        </Button>
+        {can?.createConnector && (
+          <Button component={Link} to="/connectors/new">
+            New connector
+          </Button>
+        )}
       </Group>
       <Group mb="md" align="end">
         <TextInput label="Search" placeholder="name, description or index" value={draft} onChange={(e) => setDraft(e.currentTarget.value)} w={280} />
