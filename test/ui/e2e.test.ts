@@ -2,7 +2,8 @@
  * The web UI end to end (docs/ui.md "Tests"), in Debian's Chromium driven by playwright-core:
  * `tributary serve` (API, UI and in-process worker) on a free loopback port; through the pages,
  * create a directory connector, fill its configuration, start a full sync, watch the job
- * complete and search the synced documents. Skipped when /usr/bin/chromium or the UI build
+ * complete and search the synced documents; change a schedule and a sync rule; with security
+ * on, sign in and out, and a read-only user offered no edit control. Skipped when /usr/bin/chromium or the UI build
  * (dist/ui, `npm run build:ui`) is missing, except under CI=true where that is a failure.
  * TRIBUTARY_UI_SCREENSHOTS=docs/ui writes a screenshot of each page there (docs/ui.md).
  */
@@ -65,6 +66,7 @@ describe('web UI in Chromium', { skip, timeout: 240_000 }, () => {
   let dir: string;
   let page: Page;
   let url: string;
+  let connectorId = '';
 
   async function shot(name: string) {
     if (!shots) return;
@@ -147,6 +149,46 @@ describe('web UI in Chromium', { skip, timeout: 240_000 }, () => {
     await page.locator(`[data-connector="${id}"]`).waitFor();
     assert.match(await page.locator(`[data-connector="${id}"]`).innerText(), /connected|configured/i);
     await shot('connectors');
+    connectorId = id;
+  });
+
+  it('changes a schedule: the sentence and next runs follow the cron, the API holds it', async () => {
+    const id = connectorId;
+    await page.goto(`${url}/_ui/connectors/${encodeURIComponent(id)}/scheduling`);
+    const full = page.locator('[data-schedule="full"]');
+    await full.waitFor();
+    const cron = page.getByRole('textbox', { name: 'Full content sync cron expression' });
+    await cron.fill('0 0 0 * * *');
+    await full.getByText(/cannot both be set/).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Save schedules' }).isDisabled(), true);
+    await cron.fill('0 15 10 ? * MON-FRI');
+    assert.equal(await full.locator('[data-cron-sentence]').innerText(), 'At 10:15, Monday through Friday (UTC)');
+    assert.equal(await full.locator('[data-next-runs="3"]').count(), 1);
+    await page.getByRole('switch', { name: 'Full content sync enabled' }).check();
+    await shot('scheduling');
+    await page.getByRole('button', { name: 'Save schedules' }).click();
+    await page.getByText('Schedules saved').waitFor();
+    const c = await (await fetch(`${url}/_connector/${encodeURIComponent(id)}`)).json();
+    assert.deepEqual(c.scheduling.full, { enabled: true, interval: '0 15 10 ? * MON-FRI' });
+  });
+
+  it('adds a sync rule: saved as a draft, validated and activated by the connector service', async () => {
+    const id = connectorId;
+    await page.getByRole('tab', { name: 'Sync rules' }).click();
+    await page.waitForURL(/\/sync-rules$/);
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('combobox', { name: 'Rule 1 policy' }).selectOption('exclude');
+    await page.getByRole('textbox', { name: 'Rule 1 field' }).fill('extension');
+    await page.getByRole('textbox', { name: 'Rule 1 value' }).fill('txt');
+    await page.getByRole('button', { name: 'Save and validate draft' }).click();
+    // The in-process worker validates the draft and activates it; the page polls the connector.
+    await page.locator('[data-draft-state="active"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-active-rules] [data-active-rule]').nth(1).waitFor();
+    await shot('sync-rules');
+    const c = await (await fetch(`${url}/_connector/${encodeURIComponent(id)}`)).json();
+    const active = c.filtering[0].active.rules.map((r: { policy: string; field: string; rule: string; value: string }) => [r.policy, r.field, r.rule, r.value]);
+    assert.deepEqual(active, [['exclude', 'extension', 'equals', 'txt'], ['include', '_', 'regex', '.*']]);
+    assert.equal(c.filtering[0].draft.validation.state, 'valid');
   });
 });
 
@@ -156,7 +198,17 @@ describe('web UI in Chromium with security on', { skip, timeout: 240_000 }, () =
   let url: string;
 
   before(async () => {
-    stack = await startStack('tributary-ui-sec-', 'security:\n  enabled: true\n  users:\n    root: {password: root-password, roles: [superuser]}\n', false);
+    const security = [
+      'security:',
+      '  enabled: true',
+      '  users:',
+      '    root: {password: root-password, roles: [superuser]}',
+      '    viewer: {password: viewer-password, roles: [viewer]}',
+      '  roles:',
+      '    viewer: {cluster: [monitor_connector]}',
+      '',
+    ].join('\n');
+    stack = await startStack('tributary-ui-sec-', security, false);
     ({ page, url } = stack);
   });
 
@@ -182,5 +234,42 @@ describe('web UI in Chromium with security on', { skip, timeout: 240_000 }, () =
     await page.waitForURL(/\/_ui\/login$/);
     await page.goto(`${url}/_ui/connectors`);
     await page.waitForURL(/\/_ui\/login\?next=/);
+  });
+
+  it('a read-only user sees the connector and no edit control', async () => {
+    const root = { authorization: `Basic ${Buffer.from('root:root-password').toString('base64')}`, 'content-type': 'application/json' };
+    const put = await fetch(`${url}/_connector/shared-notes`, { method: 'PUT', headers: root, body: JSON.stringify({ name: 'Shared notes', index_name: 'search-shared-notes', service_type: 'directory' }) });
+    assert.ok(put.ok, await put.text());
+
+    const signIn = async (user: string, password: string, next: string) => {
+      await page.goto(`${url}/_ui/login?next=${encodeURIComponent(next)}`);
+      await page.getByRole('textbox', { name: 'User name' }).fill(user);
+      await page.getByRole('textbox', { name: 'Password' }).fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+    // The superuser is offered the controls (so their absence below means something).
+    await signIn('root', 'root-password', '/connectors/shared-notes/scheduling');
+    await page.getByRole('button', { name: 'Save schedules' }).waitFor();
+    await page.getByRole('button', { name: 'Full sync' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await signIn('viewer', 'viewer-password', '/connectors');
+    await page.locator('[data-read-only]').waitFor();
+    await page.locator('[data-connector="shared-notes"]').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'New connector' }).count(), 0);
+    await page.goto(`${url}/_ui/connectors/shared-notes/scheduling`);
+    await page.locator('[data-read-only]').waitFor();
+    await page.locator('[data-schedule="full"]').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Full sync' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Save schedules' }).count(), 0);
+    assert.equal(await page.getByRole('textbox', { name: 'Full content sync cron expression' }).getAttribute('readonly'), '');
+    await page.getByRole('tab', { name: 'Sync rules' }).click();
+    await page.locator('[data-draft-state]').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Add rule' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Save and validate draft' }).count(), 0);
+    await page.getByRole('tab', { name: 'Configuration' }).click();
+    await page.getByRole('textbox', { name: 'Folder path' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Save configuration' }).count(), 0);
+    assert.equal(await page.getByRole('textbox', { name: 'Folder path' }).isDisabled(), true);
   });
 });

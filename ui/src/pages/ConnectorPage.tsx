@@ -36,7 +36,10 @@ export function ConnectorPage({ tab }: { tab: ConnectorTab }) {
     interval: (d) => (hasActiveJob(d as Page<SyncJob> | null) ? 1000 : 5000),
   });
   const running = hasActiveJob(jobs.data);
-  const connector = usePoll((s) => api.getConnector(id, s), [id], { interval: () => (running ? 1500 : 5000) });
+  // Faster while a sync runs or a saved draft of sync rules waits for the connector service.
+  const connector = usePoll((s) => api.getConnector(id, s), [id], {
+    interval: (d) => (running || (d as Connector | null)?.filtering?.[0]?.draft?.validation?.state === 'edited' ? 1500 : 5000),
+  });
   const types = usePoll((s) => api.sourceTypes(s), [], { interval: 300_000 });
   const can = useCapabilities();
   const [actionError, setActionError] = useState<string | null>(null);

@@ -11,6 +11,7 @@ import { ApiError } from '../api/client';
 import type { Connector, JobType, ScheduleConfig, Scheduling } from '../api/types';
 import { formatRun, previewCron } from './cron';
 
+const MONO = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 const LABELS: Record<JobType, string> = { full: 'Full content sync', incremental: 'Incremental content sync', access_control: 'Access control sync' };
 const DEFAULT: ScheduleConfig = { enabled: false, interval: '0 0 0 * * ?' };
 
@@ -51,7 +52,7 @@ function ScheduleCard({ type, value, onChange, readOnly, now }: {
           name={`${type}.interval`}
           label="Cron expression (Quartz: second minute hour day-of-month month day-of-week [year], UTC)"
           aria-label={`${LABELS[type]} cron expression`}
-          ff="monospace"
+          styles={MONO}
           value={value.interval}
           readOnly={readOnly}
           error={preview.valid ? undefined : preview.reason}

@@ -24,6 +24,7 @@ export interface SyncRulesTabProps {
   activate(): Promise<void>;
 }
 
+const MONO = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 const conditionLabel = (c: string) => CONDITIONS.find((x) => x.value === c)?.label ?? c;
 
 function DraftState({ connector, readOnly, activate }: Pick<SyncRulesTabProps, 'connector' | 'readOnly' | 'activate'>) {
@@ -155,7 +156,7 @@ export function SyncRulesTab({ connector, readOnly, advanced, saveDraft, activat
       await saveDraft(draftBody(shown, text));
       setRules(null);
       setSnippet(null);
-      setResult({ ok: true, message: 'Draft saved; waiting for validation' });
+      setResult(null); // the draft's state above says what happens next
     } catch (err) {
       setResult({ ok: false, message: err instanceof ApiError ? err.message : String(err) });
     } finally {
@@ -197,13 +198,13 @@ export function SyncRulesTab({ connector, readOnly, advanced, saveDraft, activat
                       <NativeSelect aria-label={`Rule ${n} policy`} data={POLICIES} value={r.policy} disabled={readOnly} onChange={(e) => update(i, { policy: e.currentTarget.value as RulePolicy })} />
                     </Table.Td>
                     <Table.Td>
-                      <TextInput aria-label={`Rule ${n} field`} ff="monospace" value={r.field} readOnly={readOnly} error={errs?.join(' ')} onChange={(e) => update(i, { field: e.currentTarget.value })} />
+                      <TextInput aria-label={`Rule ${n} field`} styles={MONO} value={r.field} readOnly={readOnly} error={errs?.join(' ')} onChange={(e) => update(i, { field: e.currentTarget.value })} />
                     </Table.Td>
                     <Table.Td>
                       <NativeSelect aria-label={`Rule ${n} condition`} data={CONDITIONS} value={r.rule} disabled={readOnly} onChange={(e) => update(i, { rule: e.currentTarget.value as RuleCondition })} />
                     </Table.Td>
                     <Table.Td>
-                      <TextInput aria-label={`Rule ${n} value`} ff="monospace" value={r.value} readOnly={readOnly} onChange={(e) => update(i, { value: e.currentTarget.value })} />
+                      <TextInput aria-label={`Rule ${n} value`} styles={MONO} value={r.value} readOnly={readOnly} onChange={(e) => update(i, { value: e.currentTarget.value })} />
                     </Table.Td>
                     {!readOnly && (
                       <Table.Td>
@@ -249,7 +250,7 @@ export function SyncRulesTab({ connector, readOnly, advanced, saveDraft, activat
             <Textarea
               label="Draft advanced rules (JSON)"
               description="The source's own query syntax (docs/sync-rules.md); empty for none."
-              ff="monospace"
+              styles={MONO}
               autosize
               minRows={3}
               maxRows={16}

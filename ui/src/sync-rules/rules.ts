@@ -98,7 +98,8 @@ export function ruleProblems(rules: EditableRule[]): { byId: Map<string, string[
   for (const e of found) {
     for (const id of e.ids.length ? e.ids : ['']) {
       if (!id) general.push(...e.messages);
-      else byId.set(id, [...(byId.get(id) ?? []), ...e.messages]);
+      // Shown on the rule's own row: the "Rule [id]: " prefix would only repeat a generated id.
+      else byId.set(id, [...(byId.get(id) ?? []), ...e.messages.map((m) => m.replace(`Rule [${id}]: `, ''))]);
     }
   }
   return { byId, general };
