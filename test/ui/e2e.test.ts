@@ -170,6 +170,8 @@ describe('web UI in Chromium', { skip, timeout: 240_000 }, () => {
     await page.getByText('Schedules saved').waitFor();
     const c = await (await fetch(`${url}/_connector/${encodeURIComponent(id)}`)).json();
     assert.deepEqual(c.scheduling.full, { enabled: true, interval: '0 15 10 ? * MON-FRI' });
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    assert.match(await page.locator('[data-next-sync="full"]').innerText(), /^full: At 10:15, Monday through Friday \(UTC\); next \d{4}-\d\d-\d\d 10:15:00 UTC$/);
   });
 
   it('adds a sync rule: saved as a draft, validated and activated by the connector service', async () => {

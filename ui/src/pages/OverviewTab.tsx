@@ -1,7 +1,8 @@
-/** The connector's overview: status, its error, the last sync, the index and the schedules. */
+/** The connector's overview: status, its error, the last sync, the index, and the enabled schedules with their next run. */
 import { Alert, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { Connector, SourceType } from '../api/types';
 import { ConnectorStatusBadge, count, SyncStatusBadge, when } from '../components/status';
+import { scheduleLine } from '../scheduling/cron';
 
 function Item({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -54,9 +55,17 @@ export function OverviewTab({ connector: c, sourceType }: { connector: Connector
           {c.last_sync_error}
         </Alert>
       )}
-      <Text size="sm">
-        Schedules: {schedules.length ? schedules.map(([type, s]) => `${type.replace('_', ' ')} (${s.interval})`).join(', ') : 'none enabled'}
-      </Text>
+      <Item label="Scheduled syncs">
+        {schedules.length ? (
+          schedules.map(([type, s]) => (
+            <Text size="sm" key={type} data-next-sync={type}>
+              {scheduleLine(type, s.interval)}
+            </Text>
+          ))
+        ) : (
+          <Text size="sm">none enabled</Text>
+        )}
+      </Item>
     </Stack>
   );
 }

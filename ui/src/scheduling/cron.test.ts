@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { validateCron } from '../../../src/domain/shared/cron';
-import { formatRun, previewCron } from './cron';
+import { formatRun, previewCron, scheduleLine } from './cron';
 
 const NOW = new Date('2026-12-07T10:30:00Z'); // a Monday
 
@@ -54,5 +54,11 @@ describe('cron preview', () => {
     const feb30 = previewCron('0 0 0 30 2 ?', NOW);
     assert.ok(feb30.valid);
     assert.equal(feb30.next.length, 0);
+  });
+
+  test('the overview line: kind, sentence, next run', () => {
+    assert.equal(scheduleLine('access_control', '0 0 0 * * ?', NOW), 'access control: At 00:00 (UTC); next 2026-12-08 00:00:00 UTC');
+    assert.equal(scheduleLine('full', '0 0 0 * * ? 2020', NOW), 'full: At 00:00, only in 2020 (UTC); next never');
+    assert.match(scheduleLine('full', '0 0 0 * * *', NOW), /^full: 0 0 0 \* \* \* \(invalid: Invalid cron expression/);
   });
 });

@@ -38,3 +38,11 @@ export function previewCron(expr: string, now: Date = new Date(), runs = 3): Cro
 export function formatRun(d: Date): string {
   return d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
 }
+
+/** An enabled schedule in one line (the overview): its kind, what the cron means, its next run. */
+export function scheduleLine(type: string, interval: string, now?: Date): string {
+  const p = previewCron(interval, now, 1);
+  const kind = type.replace('_', ' ');
+  if (!p.valid) return `${kind}: ${interval} (invalid: ${p.reason})`;
+  return `${kind}: ${p.sentence}; next ${p.next[0] ? formatRun(p.next[0]) : 'never'}`;
+}
