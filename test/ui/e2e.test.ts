@@ -109,6 +109,13 @@ describe('web UI in Chromium', { skip, timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Create connector' }).click();
     await page.waitForURL(/\/_ui\/connectors\/[^/]+\/configuration$/);
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/')[3]);
+    // The in-process connector service registers the schema within its 200 ms poll; a save at that
+    // very moment would race its registration (PUT _configuration replaces the whole schema).
+    for (let i = 0; i < 100; i++) {
+      const c = await (await fetch(`${url}/_connector/${encodeURIComponent(id)}`)).json();
+      if (Object.keys(c.configuration ?? {}).length > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     await page.getByRole('textbox', { name: 'Folder path' }).fill(join(dir, 'docs'));
     // Over this size a file is indexed without its content and listed as a per-document failure.
@@ -134,6 +141,11 @@ describe('web UI in Chromium', { skip, timeout: 240_000 }, () => {
     await page.getByLabel('Search search-field-notes').fill('fish');
     await page.locator('[data-total="2"]').waitFor();
     assert.equal(await page.locator('[data-hit]').count(), 2);
+    // The document JSON viewer, folded until asked.
+    const json = page.locator('[data-json]').first();
+    await json.locator('summary').click();
+    const source = JSON.parse(await json.locator('pre').innerText());
+    assert.match(JSON.stringify(source), /fish/);
     await shot('documents');
 
     await page.getByRole('tab', { name: 'Overview' }).click();

@@ -27,7 +27,10 @@ export function ConfigurationTab({ connector: c, sourceType, onSaved, readOnly }
         configuration={schema}
         readOnly={readOnly}
         onSave={async (values, form) => {
-          if (registered) await api.putConfigurationValues(c.id, values);
+          // The connector service may have registered the schema since the page last polled:
+          // then only values are sent, so its registration and this save cannot undo each other.
+          const now = registered || Object.keys((await api.getConnector(c.id)).configuration ?? {}).length > 0;
+          if (now) await api.putConfigurationValues(c.id, values);
           else await api.putConfiguration(c.id, configurationWithValues(schema, form));
           onSaved();
         }}
