@@ -160,6 +160,7 @@ describe('web UI in Chromium', { skip, timeout: 240_000 }, () => {
     await page.goto(`${url}/_ui/connectors`);
     await page.locator(`[data-connector="${id}"]`).waitFor();
     assert.match(await page.locator(`[data-connector="${id}"]`).innerText(), /connected|configured/i);
+    assert.equal(await page.locator(`[data-connector="${id}"] [data-source-icon="directory"]`).innerText(), 'Di');
     await shot('connectors');
     connectorId = id;
   });

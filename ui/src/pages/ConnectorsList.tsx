@@ -9,6 +9,7 @@ import { api } from '../api/client';
 import { usePoll } from '../api/poll';
 import { useCapabilities } from '../api/privileges';
 import type { ConnectorStatus } from '../api/types';
+import { SourceIcon } from '../components/SourceIcon';
 import { CONNECTOR_STATUSES, ConnectorStatusBadge, count, SyncStatusBadge, when } from '../components/status';
 
 export const PAGE_SIZE = 25;
@@ -38,6 +39,7 @@ export function ConnectorsList() {
   }, [draft]);
 
   const types = usePoll((s) => api.sourceTypes(s), [], { interval: 300_000 });
+  const typeNames = new Map((types.data?.results ?? []).map((t) => [t.service_type, t.name]));
   const list = usePoll(
     (s) => api.listConnectors({ from: (page - 1) * PAGE_SIZE, size: PAGE_SIZE, query: text || undefined, service_type: type ? [type] : undefined }, s),
     [text, type, page],
@@ -108,7 +110,12 @@ export function ConnectorsList() {
                     {c.id}
                   </Text>
                 </Table.Td>
-                <Table.Td>{c.service_type ?? '—'}</Table.Td>
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <SourceIcon serviceType={c.service_type} name={typeNames.get(c.service_type ?? '')} size="xs" />
+                    <Text size="sm">{c.service_type ?? '—'}</Text>
+                  </Group>
+                </Table.Td>
                 <Table.Td>
                   <ConnectorStatusBadge status={c.status} />
                 </Table.Td>

@@ -1,8 +1,9 @@
 /** The connector's overview: status, its error, the last sync, the index, and the enabled schedules with their next run. */
-import { Alert, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Alert, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { Connector, SourceType } from '../api/types';
 import { ConnectorStatusBadge, count, SyncStatusBadge, when } from '../components/status';
 import { scheduleLine } from '../scheduling/cron';
+import { SourceIcon } from '../components/SourceIcon';
 
 function Item({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -38,7 +39,12 @@ export function OverviewTab({ connector: c, sourceType }: { connector: Connector
         <Item label="Status">
           <ConnectorStatusBadge status={c.status} />
         </Item>
-        <Item label="Source">{sourceType ? `${sourceType.name} (${c.service_type})` : (c.service_type ?? '—')}</Item>
+        <Item label="Source">
+          <Group gap={6} wrap="nowrap">
+            <SourceIcon serviceType={c.service_type} name={sourceType?.name} size="xs" />
+            {sourceType ? `${sourceType.name} (${c.service_type})` : (c.service_type ?? '—')}
+          </Group>
+        </Item>
         <Item label="Index">{c.index_name ?? '—'}</Item>
         <Item label="Id">
           <Text ff="monospace">{c.id}</Text>
