@@ -161,6 +161,61 @@ describe('web UI in Chromium', { skip, timeout: 240_000 }, () => {
     assert.deepEqual(active, [['exclude', 'extension', 'equals', 'txt'], ['include', '_', 'regex', '.*']]);
     assert.equal(c.filtering[0].draft.validation.state, 'valid');
   });
+
+  it('every control has an accessible name, and each page fits a phone screen', async () => {
+    const base = `${url}/_ui/connectors/${encodeURIComponent(connectorId)}`;
+    const pages: [string, string][] = [
+      [`${url}/_ui/connectors`, '[data-connector]'],
+      [`${url}/_ui/connectors/new`, '[data-source-type]'],
+      [base, '[data-status]'],
+      [`${base}/configuration`, 'form[aria-label="Configuration"]'],
+      [`${base}/scheduling`, '[data-schedule]'],
+      [`${base}/sync-rules`, '[data-draft-state]'],
+      [`${base}/jobs`, '[data-job-status]'],
+      [`${base}/documents`, '[data-hit]'],
+    ];
+    for (const [width, height] of [[1280, 800], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      for (const [href, ready] of pages) {
+        await page.goto(href);
+        await page.locator(ready).first().waitFor();
+        const problems = await page.evaluate(() => {
+          const out: string[] = [];
+          for (const el of document.querySelectorAll<HTMLElement>('input:not([type=hidden]), select, textarea, button, a[href], [role=tab], [role=switch]')) {
+            if (el.closest('[aria-hidden="true"]')) continue; // not for assistive technology (autosize's mirror)
+            const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title') || el.textContent?.trim();
+            if (!labelled) out.push(el.outerHTML.slice(0, 120));
+          }
+          // Wide tables scroll inside their own container; the page itself does not.
+          if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`page is ${document.documentElement.scrollWidth} px wide in ${window.innerWidth}`);
+          return out;
+        });
+        assert.deepEqual(problems, [], `${href} at ${width} px`);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('the sync rules editor works from the keyboard', async () => {
+    await page.goto(`${url}/_ui/connectors/${encodeURIComponent(connectorId)}/sync-rules`);
+    await page.locator('[data-draft-state]').waitFor();
+    const rows = await page.locator('form [data-rule]').count();
+    let reached = false;
+    for (let i = 0; i < 80 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.textContent?.trim() === 'Add rule');
+    }
+    assert.ok(reached, 'Tab reaches Add rule');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('form [data-rule]').count(), rows + 1);
+    // Focus moves on into the new row's controls in order, then Discard puts the draft back.
+    await page.getByRole('textbox', { name: `Rule ${rows} field` }).focus();
+    await page.keyboard.type('title');
+    assert.equal(await page.getByRole('textbox', { name: `Rule ${rows} field` }).inputValue(), 'title');
+    await page.getByRole('button', { name: 'Discard changes' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('form [data-rule]').count(), rows);
+  });
 });
 
 describe('web UI in Chromium with security on', { skip, timeout: 240_000 }, () => {

@@ -100,28 +100,30 @@ function ActiveRules({ connector }: { connector: Connector }) {
   return (
     <Stack gap="xs" data-active-rules>
       <Title order={4}>Active rules</Title>
-      <Table withTableBorder striped>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>#</Table.Th>
-            <Table.Th>Policy</Table.Th>
-            <Table.Th>Field</Table.Th>
-            <Table.Th>Rule</Table.Th>
-            <Table.Th>Value</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rules.map((r, i) => (
-            <Table.Tr key={r.id} data-active-rule={r.id}>
-              <Table.Td>{i + 1}</Table.Td>
-              <Table.Td>{r.policy}</Table.Td>
-              <Table.Td ff="monospace">{r.field}</Table.Td>
-              <Table.Td>{conditionLabel(r.rule)}</Table.Td>
-              <Table.Td ff="monospace">{r.value}</Table.Td>
+      <Table.ScrollContainer minWidth={480}>
+        <Table withTableBorder striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>#</Table.Th>
+              <Table.Th>Policy</Table.Th>
+              <Table.Th>Field</Table.Th>
+              <Table.Th>Rule</Table.Th>
+              <Table.Th>Value</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {rules.map((r, i) => (
+              <Table.Tr key={r.id} data-active-rule={r.id}>
+                <Table.Td>{i + 1}</Table.Td>
+                <Table.Td>{r.policy}</Table.Td>
+                <Table.Td ff="monospace">{r.field}</Table.Td>
+                <Table.Td>{conditionLabel(r.rule)}</Table.Td>
+                <Table.Td ff="monospace">{r.value}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       {snippet && (
         <Text component="pre" size="xs" ff="monospace" style={{ whiteSpace: 'pre-wrap' }}>
           {snippet}
@@ -176,64 +178,66 @@ export function SyncRulesTab({ connector, readOnly, advanced, saveDraft, activat
           <Text size="sm" c="dimmed">
             Checked top to bottom: the first rule whose field matches decides whether a document is synced; the default rule includes everything else.
           </Text>
-          <Table withTableBorder>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>#</Table.Th>
-                <Table.Th>Policy</Table.Th>
-                <Table.Th>Field</Table.Th>
-                <Table.Th>Rule</Table.Th>
-                <Table.Th>Value</Table.Th>
-                {!readOnly && <Table.Th>Order</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {shown.map((r, i) => {
-                const errs = problems.byId.get(r.id);
-                const n = i + 1;
-                return (
-                  <Table.Tr key={r.id} data-rule={n}>
-                    <Table.Td>{n}</Table.Td>
-                    <Table.Td>
-                      <NativeSelect aria-label={`Rule ${n} policy`} data={POLICIES} value={r.policy} disabled={readOnly} onChange={(e) => update(i, { policy: e.currentTarget.value as RulePolicy })} />
-                    </Table.Td>
-                    <Table.Td>
-                      <TextInput aria-label={`Rule ${n} field`} styles={MONO} value={r.field} readOnly={readOnly} error={errs?.join(' ')} onChange={(e) => update(i, { field: e.currentTarget.value })} />
-                    </Table.Td>
-                    <Table.Td>
-                      <NativeSelect aria-label={`Rule ${n} condition`} data={CONDITIONS} value={r.rule} disabled={readOnly} onChange={(e) => update(i, { rule: e.currentTarget.value as RuleCondition })} />
-                    </Table.Td>
-                    <Table.Td>
-                      <TextInput aria-label={`Rule ${n} value`} styles={MONO} value={r.value} readOnly={readOnly} onChange={(e) => update(i, { value: e.currentTarget.value })} />
-                    </Table.Td>
-                    {!readOnly && (
+          <Table.ScrollContainer minWidth={720}>
+            <Table withTableBorder>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>#</Table.Th>
+                  <Table.Th>Policy</Table.Th>
+                  <Table.Th>Field</Table.Th>
+                  <Table.Th>Rule</Table.Th>
+                  <Table.Th>Value</Table.Th>
+                  {!readOnly && <Table.Th>Order</Table.Th>}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {shown.map((r, i) => {
+                  const errs = problems.byId.get(r.id);
+                  const n = i + 1;
+                  return (
+                    <Table.Tr key={r.id} data-rule={n}>
+                      <Table.Td>{n}</Table.Td>
                       <Table.Td>
-                        <Group gap={4} wrap="nowrap">
-                          <ActionIcon variant="subtle" aria-label={`Move rule ${n} up`} disabled={i === 0} onClick={() => setRules(move(shown, i, i - 1))}>
-                            ↑
-                          </ActionIcon>
-                          <ActionIcon variant="subtle" aria-label={`Move rule ${n} down`} disabled={i === shown.length - 1} onClick={() => setRules(move(shown, i, i + 1))}>
-                            ↓
-                          </ActionIcon>
-                          <ActionIcon variant="subtle" color="red" aria-label={`Remove rule ${n}`} onClick={() => setRules(shown.filter((_, j) => j !== i))}>
-                            ✕
-                          </ActionIcon>
-                        </Group>
+                        <NativeSelect aria-label={`Rule ${n} policy`} data={POLICIES} value={r.policy} disabled={readOnly} onChange={(e) => update(i, { policy: e.currentTarget.value as RulePolicy })} />
                       </Table.Td>
-                    )}
-                  </Table.Tr>
-                );
-              })}
-              <Table.Tr data-rule="default">
-                <Table.Td>{shown.length + 1}</Table.Td>
-                <Table.Td>include</Table.Td>
-                <Table.Td ff="monospace">_</Table.Td>
-                <Table.Td>regex</Table.Td>
-                <Table.Td ff="monospace">.* (default rule: everything else; always last)</Table.Td>
-                {!readOnly && <Table.Td />}
-              </Table.Tr>
-            </Table.Tbody>
-          </Table>
+                      <Table.Td>
+                        <TextInput aria-label={`Rule ${n} field`} styles={MONO} value={r.field} readOnly={readOnly} error={errs?.join(' ')} onChange={(e) => update(i, { field: e.currentTarget.value })} />
+                      </Table.Td>
+                      <Table.Td>
+                        <NativeSelect aria-label={`Rule ${n} condition`} data={CONDITIONS} value={r.rule} disabled={readOnly} onChange={(e) => update(i, { rule: e.currentTarget.value as RuleCondition })} />
+                      </Table.Td>
+                      <Table.Td>
+                        <TextInput aria-label={`Rule ${n} value`} styles={MONO} value={r.value} readOnly={readOnly} onChange={(e) => update(i, { value: e.currentTarget.value })} />
+                      </Table.Td>
+                      {!readOnly && (
+                        <Table.Td>
+                          <Group gap={4} wrap="nowrap">
+                            <ActionIcon variant="subtle" aria-label={`Move rule ${n} up`} disabled={i === 0} onClick={() => setRules(move(shown, i, i - 1))}>
+                              ↑
+                            </ActionIcon>
+                            <ActionIcon variant="subtle" aria-label={`Move rule ${n} down`} disabled={i === shown.length - 1} onClick={() => setRules(move(shown, i, i + 1))}>
+                              ↓
+                            </ActionIcon>
+                            <ActionIcon variant="subtle" color="red" aria-label={`Remove rule ${n}`} onClick={() => setRules(shown.filter((_, j) => j !== i))}>
+                              ✕
+                            </ActionIcon>
+                          </Group>
+                        </Table.Td>
+                      )}
+                    </Table.Tr>
+                  );
+                })}
+                <Table.Tr data-rule="default">
+                  <Table.Td>{shown.length + 1}</Table.Td>
+                  <Table.Td>include</Table.Td>
+                  <Table.Td ff="monospace">_</Table.Td>
+                  <Table.Td>regex</Table.Td>
+                  <Table.Td ff="monospace">.* (default rule: everything else; always last)</Table.Td>
+                  {!readOnly && <Table.Td />}
+                </Table.Tr>
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
           {problems.general.map((m, i) => (
             <Text size="sm" c="red" key={i} role="alert">
               {m}
