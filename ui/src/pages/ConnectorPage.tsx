@@ -88,21 +88,23 @@ export function ConnectorPage({ tab }: { tab: ConnectorTab }) {
           <Title order={2}>{c.name || c.id}</Title>
           <ConnectorStatusBadge status={c.status} />
         </Group>
-        {can?.sync && <Group gap="xs">
-          <Button onClick={() => sync('full')} loading={starting === 'full'}>
-            Full sync
-          </Button>
-          {incremental && (
-            <Button variant="light" onClick={() => sync('incremental')} loading={starting === 'incremental'}>
-              Incremental sync
+        {can?.sync && (
+          <Group gap="xs">
+            <Button onClick={() => sync('full')} loading={starting === 'full'}>
+              Full sync
             </Button>
-          )}
-          {dls && (
-            <Button variant="light" onClick={() => sync('access_control')} loading={starting === 'access_control'}>
-              Access control sync
-            </Button>
-          )}
-        </Group>}
+            {incremental && (
+              <Button variant="light" onClick={() => sync('incremental')} loading={starting === 'incremental'}>
+                Incremental sync
+              </Button>
+            )}
+            {dls && (
+              <Button variant="light" onClick={() => sync('access_control')} loading={starting === 'access_control'}>
+                Access control sync
+              </Button>
+            )}
+          </Group>
+        )}
       </Group>
       {actionError && (
         <Alert color="red" mb="md" role="alert" withCloseButton onClose={() => setActionError(null)}>
