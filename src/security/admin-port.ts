@@ -6,6 +6,7 @@
  */
 import { errors } from '../domain/errors.js';
 import type { Principal, SecurityPort } from './port.js';
+import type { HasPrivilegesAnswer, HasPrivilegesRequest } from './has-privileges.js';
 
 /** The part of the application context these helpers read. */
 type WithSecurity = { security: SecurityPort };
@@ -48,6 +49,8 @@ export interface SecurityAdmin extends SecurityPort {
   principalOf(req: EndpointRequest): Principal | undefined;
   /** `GET /_security/_authenticate` body for a principal. */
   describe(p: Principal): Record<string, unknown>;
+  /** `_security/user/_has_privileges` for a principal (has-privileges.ts). */
+  hasPrivileges(p: Principal, r: HasPrivilegesRequest): HasPrivilegesAnswer;
   /** Absent when the state store has no API key table (`store.apiKeys`). */
   apiKeys?: ApiKeyAdmin;
   /** Why `apiKeys` is absent, for the 400 reason. */

@@ -45,6 +45,8 @@ const ALIASES: Record<string, string> = {
 };
 const CONNECTOR = 'cluster:admin/xpack/connector/';
 const AUTHENTICATE = 'cluster:admin/xpack/security/user/authenticate';
+/** Every user may ask about their own privileges, as in Elasticsearch. */
+export const HAS_PRIVILEGES = 'cluster:admin/xpack/security/user/has_privileges';
 const API_KEY = 'cluster:admin/xpack/security/api_key/';
 
 /** The index writes / reads a connector action amounts to, or null for other actions. */
@@ -87,7 +89,7 @@ function allowedBy(p: Permission, req: ActionRequest): boolean {
 
 /** Null when allowed, else Elasticsearch's denial message. */
 export function authorizeAction(s: Subject, req: ActionRequest): string | null {
-  if (req.action === AUTHENTICATE) return null;
+  if (req.action === AUTHENTICATE || req.action === HAS_PRIVILEGES) return null;
   const ok = allowedBy(s.permission, req) && (!s.apiKey?.permission || allowedBy(s.apiKey.permission, req));
   return ok ? null : denial(s, req);
 }

@@ -134,3 +134,49 @@ export function indexPrivilegesGranting(action: string): string[] {
 
 export const clusterPrivilegeNames = clusterPrivileges.map((p) => p.name);
 export const indexPrivilegeNames = indexPrivileges.map((p) => p.name);
+
+/* ------------------------------------------------ coverage, for `_has_privileges` */
+
+function literalPrefix(pattern: string): string {
+  const i = pattern.search(/[*?]/);
+  return i < 0 ? pattern : pattern.slice(0, i);
+}
+
+/**
+ * Every name `p` matches is matched by `q` (both wildcard patterns). Exact for a literal `p`
+ * and for `q` of the form `prefix*`; otherwise only an identical pattern counts, so an answer
+ * can say "not held" where Elasticsearch's automata would say held, never the reverse.
+ */
+export function patternCovers(q: string, p: string): boolean {
+  if (literalPrefix(p) === p) return indexPattern(q)(p);
+  if (q === p) return true;
+  const prefix = literalPrefix(q);
+  return q === prefix + '*' && literalPrefix(p).startsWith(prefix);
+}
+
+/** Two patterns may match a common name (conservative: true unless their literal starts differ). */
+function mayOverlap(a: string, b: string): boolean {
+  const pa = literalPrefix(a);
+  const pb = literalPrefix(b);
+  if (pa === a && pb === b) return a === b;
+  if (pa === a) return indexPattern(b)(a);
+  if (pb === b) return indexPattern(a)(b);
+  return pa.startsWith(pb) || pb.startsWith(pa);
+}
+
+/**
+ * The privileges `held` together grant every action `requested` grants: each of its patterns is
+ * granted by one held privilege whose exclusions `requested` excludes too.
+ */
+export function privilegesCover(held: readonly NamedPrivilege[], requested: NamedPrivilege): boolean {
+  const excludedToo = (e: string) => (requested.exclude ?? []).some((x) => patternCovers(x, e));
+  return requested.include.every((pattern) => {
+    if (literalPrefix(pattern) === pattern) {
+      if ((requested.exclude ?? []).some((x) => indexPattern(x)(pattern))) return true;
+      return held.some((q) => grants(q, pattern));
+    }
+    return held.some(
+      (q) => q.include.some((i) => patternCovers(i, pattern)) && (q.exclude ?? []).every((e) => !mayOverlap(e, pattern) || excludedToo(e)),
+    );
+  });
+}

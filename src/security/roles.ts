@@ -11,6 +11,8 @@ import {
   resolveCluster,
   resolveIndex,
   indexPattern,
+  patternCovers,
+  privilegesCover,
   type NamedPrivilege,
 } from './privileges.js';
 import { isPlainObject } from '../domain/shared/json.js';
@@ -162,6 +164,10 @@ export interface Permission {
    * query renders to no valid query for this user.
    */
   restriction(action: string, index: string, user: TemplateUser): Restriction | null;
+  /** Holds every action of a cluster privilege (a name or an action pattern), as `_has_privileges` asks. */
+  clusterCovers(requested: NamedPrivilege): boolean;
+  /** Holds every action of an index privilege on every index `index` (a name or a pattern) names. */
+  indexCovers(requested: NamedPrivilege, index: string): boolean;
 }
 
 export function compile(descriptors: RoleDescriptor[]): Permission {
@@ -169,6 +175,7 @@ export function compile(descriptors: RoleDescriptor[]): Permission {
   const cluster = held.filter((p) => p.name !== 'manage_own_api_key');
   const groups = descriptors.flatMap((d) =>
     d.indices.map((g) => ({
+      patterns: g.names,
       names: g.names.map(indexPattern),
       privileges: g.privileges.map((p) => resolveIndex(p)!),
       query: parsedQueries.get(g) ?? (g.query !== undefined ? parseRoleQuery(g.query) : undefined),
@@ -182,6 +189,12 @@ export function compile(descriptors: RoleDescriptor[]): Permission {
     index: (action, index) =>
       groups.some((g) => g.names.some((m) => m(index)) && g.privileges.some((p) => grants(p, action))),
     indexAny: (action) => groups.some((g) => g.privileges.some((p) => grants(p, action))),
+    clusterCovers: (requested) => privilegesCover(requested.name === 'manage_own_api_key' ? held : cluster, requested),
+    indexCovers: (requested, index) =>
+      privilegesCover(
+        groups.filter((g) => g.patterns.some((n) => patternCovers(n, index))).flatMap((g) => g.privileges),
+        requested,
+      ),
     restriction(action, index, user) {
       if (!restricted) return null;
       const reaching = groups.filter((g) => g.names.some((m) => m(index)) && g.privileges.some((p) => grants(p, action)));

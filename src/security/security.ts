@@ -13,6 +13,7 @@ import { ApiKeyService } from './api-keys.js';
 import { Authenticator, realmOf } from './authentication.js';
 import { authorizeAction, type ActionRequest } from './authorize.js';
 import type { SecurityConfig } from './config.js';
+import { checkPrivileges, type HasPrivilegesAnswer, type HasPrivilegesRequest } from './has-privileges.js';
 import type { IndexAccess, IndexRestrictions, Principal } from './port.js';
 import { intersect } from './document-security.js';
 import type { GuardedAction as Endpoint, GuardedRequest as EndpointRequest } from './port.js';
@@ -141,6 +142,12 @@ class ConfigSecurity implements SecurityAdmin {
 
   principalOf(req: EndpointRequest): Principal | undefined {
     return this.requests.get(req);
+  }
+
+  hasPrivileges(p: Principal, r: HasPrivilegesRequest): HasPrivilegesAnswer {
+    const subject = this.authn.subjectOf(p);
+    if (!subject) throw errors.authenticationFailed('missing authentication credentials for REST request [/_security/user/_has_privileges]');
+    return checkPrivileges(subject, p.username, r);
   }
 
   describe(p: Principal): Record<string, unknown> {

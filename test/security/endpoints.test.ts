@@ -30,7 +30,7 @@ function securityError(res: { statusCode: number; json(): any; headers: Record<s
 describe('every endpoint', () => {
   test('the registry has the secret and security endpoints', () => {
     const names = new Set(endpoints.map((e) => e.name));
-    for (const n of ['connector.secret_post', 'connector.secret_put', 'connector.secret_get', 'connector.secret_delete', 'security.create_api_key', 'security.get_api_key', 'security.invalidate_api_key', 'security.authenticate']) {
+    for (const n of ['connector.secret_post', 'connector.secret_put', 'connector.secret_get', 'connector.secret_delete', 'security.create_api_key', 'security.get_api_key', 'security.invalidate_api_key', 'security.authenticate', 'security.has_privileges']) {
       assert.ok(names.has(n), n);
     }
   });
@@ -61,6 +61,11 @@ describe('every endpoint', () => {
       const res = await srv.inject({ method: ep.method, url, remoteAddress, auth: ['nobody', 'nobody-password'] });
       if (ep.action === 'cluster:admin/xpack/security/user/authenticate') {
         assert.equal(res.statusCode, 200);
+        return;
+      }
+      if (ep.action === 'cluster:admin/xpack/security/user/has_privileges') {
+        // Everyone may ask about their own privileges; this request has no body.
+        assert.equal(res.statusCode, 400);
         return;
       }
       const reason = securityError(res, 403, isHead);

@@ -1,7 +1,8 @@
 /** The UI's routes, under `/_ui/` (docs/ui.md "Pages"). */
-import { AppShell, Anchor, Button, Group, Text } from '@mantine/core';
+import { AppShell, Anchor, Badge, Button, Group, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { createBrowserRouter, Link, Navigate, Outlet, RouterProvider, useLocation, useNavigate } from 'react-router';
+import { useCapabilities } from './api/privileges';
 import { currentSession, endSession, onSessionChange, onUnauthorized } from './api/session';
 import { Login } from './pages/Login';
 import { ConnectorPage } from './pages/ConnectorPage';
@@ -31,6 +32,8 @@ function useSessionGate() {
 function Layout() {
   const session = useSessionGate();
   const navigate = useNavigate();
+  const can = useCapabilities();
+  const readOnly = can !== null && Object.values(can).every((v) => !v);
   return (
     <AppShell header={{ height: 52 }} padding="md">
       <AppShell.Header>
@@ -43,6 +46,11 @@ function Layout() {
               <Text size="sm" data-user={session.user}>
                 {session.user}
               </Text>
+              {readOnly && (
+                <Badge color="gray" variant="light" data-read-only title="This user may view connectors but not change them">
+                  read only
+                </Badge>
+              )}
               <Button
                 size="xs"
                 variant="subtle"
@@ -79,6 +87,8 @@ export const routes = [
       { path: 'connectors/new', element: <CreateConnector /> },
       { path: 'connectors/:id', element: <ConnectorPage tab="overview" /> },
       { path: 'connectors/:id/configuration', element: <ConnectorPage tab="configuration" /> },
+      { path: 'connectors/:id/scheduling', element: <ConnectorPage tab="scheduling" /> },
+      { path: 'connectors/:id/sync-rules', element: <ConnectorPage tab="sync-rules" /> },
       { path: 'connectors/:id/jobs', element: <ConnectorPage tab="jobs" /> },
       { path: 'connectors/:id/documents', element: <ConnectorPage tab="documents" /> },
       { path: '*', element: <Text>No such page. <Anchor component={Link} to="/connectors">Connectors</Anchor></Text> },

@@ -66,4 +66,30 @@ describe('UI API client', () => {
     });
     await assert.rejects(api.createConnector({ name: 'x', index_name: 'Bad Index', service_type: 'directory' }), (e: unknown) => e instanceof ApiError && e.status === 400);
   });
+
+  test('schedules, sync rules draft → activate, privileges', async () => {
+    await api.createConnector({ id: 'ui-c2', name: 'Rules', index_name: 'search-rules', service_type: 'directory' });
+    await api.putScheduling('ui-c2', { full: { enabled: true, interval: '0 0 6 ? * MON' } });
+    assert.deepEqual((await api.getConnector('ui-c2')).scheduling?.full, { enabled: true, interval: '0 0 6 ? * MON' });
+    // A parse error names the field; the message carries its cause (the cron reason) too.
+    await assert.rejects(api.putScheduling('ui-c2', { full: { enabled: true, interval: '0 0 0 * * *' } }), (e: unknown) => {
+      assert.ok(e instanceof ApiError);
+      assert.equal(e.status, 400);
+      assert.match(e.message, /failed to parse field.*: Invalid cron expression \[0 0 0 \* \* \*\]: day-of-month/);
+      return true;
+    });
+
+    await api.putFilteringDraft('ui-c2', { rules: [{ id: 'r1', order: 0, policy: 'exclude', field: 'extension', rule: 'equals', value: 'pdf' }], advanced_snippet: { value: {} } });
+    let f = (await api.getConnector('ui-c2')).filtering![0];
+    assert.equal(f.draft.validation.state, 'edited');
+    assert.deepEqual(f.draft.rules.map((r) => r.id), ['r1', 'DEFAULT']);
+    // Only a validated draft can be activated (the connector service validates; no worker here).
+    await assert.rejects(api.activateFiltering('ui-c2'), (e: unknown) => e instanceof ApiError && e.status === 400 && /validated/.test(e.message));
+
+    const p = await api.hasPrivileges(['cluster:admin/xpack/connector/update_scheduling']);
+    assert.deepEqual(p.cluster, { 'cluster:admin/xpack/connector/update_scheduling': true });
+    assert.equal(p.has_all_requested, true);
+    f = (await api.getConnector('ui-c2')).filtering![0];
+    assert.deepEqual(f.active.rules.map((r) => r.id), ['DEFAULT']);
+  });
 });

@@ -4,7 +4,7 @@
  * (docs/api.md). An error answer becomes an `ApiError` carrying Elasticsearch's `reason`.
  */
 import { currentSession, reportUnauthorized, touchSession } from './session';
-import type { Configuration, ConfigScalar, Connector, JobType, Page, SearchResult, SourceType, SyncJob } from './types';
+import type { Configuration, ConfigScalar, Connector, FilteringRule, HasPrivileges, JobType, Page, Scheduling, SearchResult, SourceType, SyncJob } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -34,8 +34,11 @@ function queryString(q: Query | undefined): string {
 function reasonOf(status: number, body: unknown): { type: string; reason: string } {
   const err = (body as { error?: unknown } | null)?.error;
   if (err && typeof err === 'object') {
-    const e = err as { type?: string; reason?: string; root_cause?: { reason?: string }[] };
-    return { type: e.type ?? 'error', reason: e.reason ?? e.root_cause?.[0]?.reason ?? `HTTP ${status}` };
+    const e = err as { type?: string; reason?: string; root_cause?: { reason?: string }[]; caused_by?: { reason?: string } };
+    const reason = e.reason ?? e.root_cause?.[0]?.reason ?? `HTTP ${status}`;
+    // A parse failure names the field; the cause says what is wrong with it (a cron expression).
+    const cause = e.caused_by?.reason;
+    return { type: e.type ?? 'error', reason: cause && cause !== reason ? `${reason}: ${cause}` : reason };
   }
   if (typeof err === 'string') return { type: 'error', reason: err };
   return { type: 'error', reason: `HTTP ${status}` };
@@ -95,6 +98,15 @@ export const api = {
   putConfiguration: (id: string, configuration: Configuration) => call<{ result: string }>('PUT', `/_connector/${enc(id)}/_configuration`, { body: { configuration } }),
   /** Sets values of registered fields only. */
   putConfigurationValues: (id: string, values: Record<string, ConfigScalar>) => call<{ result: string }>('PUT', `/_connector/${enc(id)}/_configuration`, { body: { values } }),
+  /** Writes the given schedule types (`PUT _connector/<id>/_scheduling`); the server checks each cron. */
+  putScheduling: (id: string, scheduling: Partial<Scheduling>) => call<{ result: string }>('PUT', `/_connector/${enc(id)}/_scheduling`, { body: { scheduling } }),
+  /** Replaces the draft sync rules (state `edited`, for the connector service to validate). */
+  putFilteringDraft: (id: string, draft: { rules?: FilteringRule[]; advanced_snippet?: { value: unknown } }) =>
+    call<{ result: string }>('PUT', `/_connector/${enc(id)}/_filtering`, { body: draft }),
+  /** Makes a validated draft the active sync rules. */
+  activateFiltering: (id: string) => call<{ result: string }>('PUT', `/_connector/${enc(id)}/_filtering/_activate`),
+  /** What the signed-in user may do (`POST _security/user/_has_privileges`). */
+  hasPrivileges: (cluster: string[], signal?: AbortSignal) => call<HasPrivileges>('POST', '/_security/user/_has_privileges', { body: { cluster }, signal }),
   listSyncJobs: (q: { connector_id: string; from?: number; size?: number }, signal?: AbortSignal) => call<Page<SyncJob>>('GET', '/_connector/_sync_job', { query: q, signal }),
   startSync: (connectorId: string, jobType: JobType) => call<{ id: string }>('POST', '/_connector/_sync_job', { body: { id: connectorId, job_type: jobType, trigger_method: 'on_demand' } }),
   cancelSync: (jobId: string) => call<{ result: string }>('PUT', `/_connector/_sync_job/${enc(jobId)}/_cancel`),

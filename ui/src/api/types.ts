@@ -43,8 +43,52 @@ export interface Connector {
   last_seen?: string | null;
   last_indexed_document_count?: number | null;
   last_deleted_document_count?: number | null;
-  scheduling?: Record<JobType, { enabled: boolean; interval: string }>;
-  features?: { incremental_sync?: { enabled: boolean }; document_level_security?: { enabled: boolean } };
+  scheduling?: Scheduling;
+  features?: {
+    incremental_sync?: { enabled: boolean };
+    document_level_security?: { enabled: boolean };
+    sync_rules?: { basic?: { enabled: boolean }; advanced?: { enabled: boolean } };
+  };
+  filtering?: ConnectorFiltering[];
+}
+
+export interface ScheduleConfig {
+  enabled: boolean;
+  interval: string;
+}
+export type Scheduling = Record<JobType, ScheduleConfig>;
+
+/** Sync rules (connector-api.md §3.3): one element, domain DEFAULT, an active and a draft set. */
+export type RulePolicy = 'include' | 'exclude';
+export type RuleCondition = 'equals' | 'contains' | 'starts_with' | 'ends_with' | 'regex' | '<' | '>';
+export interface FilteringRule {
+  id: string;
+  order: number;
+  policy: RulePolicy;
+  field: string;
+  rule: RuleCondition;
+  value: string;
+  created_at?: string;
+  updated_at?: string;
+}
+export type ValidationState = 'edited' | 'valid' | 'invalid';
+export interface FilteringRules {
+  advanced_snippet: { value: unknown; created_at?: string; updated_at?: string };
+  rules: FilteringRule[];
+  validation: { state: ValidationState; errors: { ids: string[]; messages: string[] }[] };
+}
+export interface ConnectorFiltering {
+  domain: string;
+  active: FilteringRules;
+  draft: FilteringRules;
+}
+
+/** `_security/user/_has_privileges` answer (Elasticsearch's shape). */
+export interface HasPrivileges {
+  username: string;
+  has_all_requested: boolean;
+  cluster: Record<string, boolean>;
+  index: Record<string, Record<string, boolean>>;
 }
 
 export interface SyncJob {

@@ -8,7 +8,7 @@ import type { Connector, SourceType } from '../api/types';
 import { ConfigForm } from '../config-form/ConfigForm';
 import { configurationWithValues } from '../config-form/fields';
 
-export function ConfigurationTab({ connector: c, sourceType, onSaved }: { connector: Connector; sourceType: SourceType | undefined; onSaved(): void }) {
+export function ConfigurationTab({ connector: c, sourceType, onSaved, readOnly }: { connector: Connector; sourceType: SourceType | undefined; onSaved(): void; readOnly: boolean }) {
   const registered = Object.keys(c.configuration ?? {}).length > 0;
   const schema = registered ? c.configuration : sourceType?.configuration;
   if (!schema) {
@@ -25,8 +25,12 @@ export function ConfigurationTab({ connector: c, sourceType, onSaved }: { connec
         // Not re-created when the service registers the schema meanwhile: what was typed stays.
         key={c.id}
         configuration={schema}
+        readOnly={readOnly}
         onSave={async (values, form) => {
-          if (registered) await api.putConfigurationValues(c.id, values);
+          // The connector service may have registered the schema since the page last polled:
+          // then only values are sent, so its registration and this save cannot undo each other.
+          const now = registered || Object.keys((await api.getConnector(c.id)).configuration ?? {}).length > 0;
+          if (now) await api.putConfigurationValues(c.id, values);
           else await api.putConfiguration(c.id, configurationWithValues(schema, form));
           onSaved();
         }}

@@ -7,7 +7,9 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import { usePoll } from '../api/poll';
+import { useCapabilities } from '../api/privileges';
 import type { ConnectorStatus } from '../api/types';
+import { SourceIcon } from '../components/SourceIcon';
 import { CONNECTOR_STATUSES, ConnectorStatusBadge, count, SyncStatusBadge, when } from '../components/status';
 
 export const PAGE_SIZE = 25;
@@ -18,6 +20,7 @@ export function ConnectorsList() {
   const type = params.get('type') ?? '';
   const status = (params.get('status') ?? '') as ConnectorStatus | '';
   const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
+  const can = useCapabilities();
   const [draft, setDraft] = useState(text);
   useEffect(() => setDraft(text), [text]);
 
@@ -36,6 +39,7 @@ export function ConnectorsList() {
   }, [draft]);
 
   const types = usePoll((s) => api.sourceTypes(s), [], { interval: 300_000 });
+  const typeNames = new Map((types.data?.results ?? []).map((t) => [t.service_type, t.name]));
   const list = usePoll(
     (s) => api.listConnectors({ from: (page - 1) * PAGE_SIZE, size: PAGE_SIZE, query: text || undefined, service_type: type ? [type] : undefined }, s),
     [text, type, page],
@@ -48,9 +52,11 @@ export function ConnectorsList() {
     <>
       <Group justify="space-between" mb="md">
         <Title order={2}>Connectors</Title>
-        <Button component={Link} to="/connectors/new">
-          New connector
-        </Button>
+        {can?.createConnector && (
+          <Button component={Link} to="/connectors/new">
+            New connector
+          </Button>
+        )}
       </Group>
       <Group mb="md" align="end">
         <TextInput label="Search" placeholder="name, description or index" value={draft} onChange={(e) => setDraft(e.currentTarget.value)} w={280} />
@@ -104,7 +110,12 @@ export function ConnectorsList() {
                     {c.id}
                   </Text>
                 </Table.Td>
-                <Table.Td>{c.service_type ?? '—'}</Table.Td>
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <SourceIcon serviceType={c.service_type} name={typeNames.get(c.service_type ?? '')} size="xs" />
+                    <Text size="sm">{c.service_type ?? '—'}</Text>
+                  </Group>
+                </Table.Td>
                 <Table.Td>
                   <ConnectorStatusBadge status={c.status} />
                 </Table.Td>

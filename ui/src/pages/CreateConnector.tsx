@@ -6,6 +6,7 @@ import { Alert, Button, Card, Group, Radio, SimpleGrid, Stack, Text, TextInput, 
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api/client';
+import { SourceIcon } from '../components/SourceIcon';
 import { usePoll } from '../api/poll';
 
 /** An index name from a connector name, as Kibana suggests it. */
@@ -53,11 +54,14 @@ export function CreateConnector() {
         <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} mt="xs">
           {(types.data?.results ?? []).map((t) => (
             <Card key={t.service_type} withBorder padding="sm" data-source-type={t.service_type}>
-              <Radio value={t.service_type} label={t.name} description={`${t.service_type} · ${[
-                t.features.incremental_sync && 'incremental sync',
-                t.features.document_level_security && 'document-level security',
-                t.features.sync_rules.advanced && 'advanced sync rules',
-              ].filter(Boolean).join(' · ') || 'full sync'}`} />
+              <Group gap="sm" wrap="nowrap" align="start">
+                <SourceIcon serviceType={t.service_type} name={t.name} size="md" />
+                <Radio value={t.service_type} label={t.name} description={`${t.service_type} · ${[
+                  t.features.incremental_sync && 'incremental sync',
+                  t.features.document_level_security && 'document-level security',
+                  t.features.sync_rules.advanced && 'advanced sync rules',
+                ].filter(Boolean).join(' · ') || 'full sync'}`} />
+              </Group>
             </Card>
           ))}
         </SimpleGrid>

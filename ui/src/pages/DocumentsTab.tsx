@@ -23,6 +23,12 @@ function Fragment({ text }: { text: string }) {
   );
 }
 
+/** A document's source as indented JSON, cut at 100 000 characters (a page shows ten). */
+export function documentJson(source: unknown, max = 100_000): string {
+  const text = JSON.stringify(source ?? {}, null, 2);
+  return text.length > max ? `${text.slice(0, max)}\n… (${(text.length - max).toLocaleString()} more characters)` : text;
+}
+
 export function DocumentsTab({ connector: c }: { connector: Connector }) {
   const [draft, setDraft] = useState('');
   const [text, setText] = useState('');
@@ -78,6 +84,12 @@ export function DocumentsTab({ connector: c }: { connector: Connector }) {
           <Text size="xs" c="dimmed" ff="monospace">
             {h._id}
           </Text>
+          <details data-json={h._id}>
+            <summary style={{ cursor: 'pointer', fontSize: 'var(--mantine-font-size-xs)' }}>Document JSON</summary>
+            <Code block style={{ maxHeight: 480, overflow: 'auto' }}>
+              {documentJson(h._source)}
+            </Code>
+          </details>
         </Stack>
       ))}
       {result && result.total > SIZE && <Pagination total={Math.min(1000, Math.ceil(result.total / SIZE))} value={page} onChange={setPage} />}

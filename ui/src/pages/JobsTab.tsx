@@ -48,7 +48,7 @@ function Failures({ job }: { job: SyncJob }) {
   );
 }
 
-export function JobsTab({ jobs }: { jobs: Polled<Page<SyncJob>> }) {
+export function JobsTab({ jobs, canCancel = true }: { jobs: Polled<Page<SyncJob>>; canCancel?: boolean }) {
   const [error, setError] = useState<string | null>(null);
   async function cancel(id: string) {
     try {
@@ -102,7 +102,7 @@ export function JobsTab({ jobs }: { jobs: Polled<Page<SyncJob>> }) {
                   <Failures job={j} />
                 </Table.Td>
                 <Table.Td>
-                  {CANCELLABLE.has(j.status) && (
+                  {canCancel && CANCELLABLE.has(j.status) && (
                     <Button size="xs" variant="subtle" color="red" onClick={() => cancel(j.id)}>
                       Cancel
                     </Button>

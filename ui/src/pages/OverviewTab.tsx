@@ -1,7 +1,9 @@
-/** The connector's overview: status, its error, the last sync, the index and the schedules. */
-import { Alert, SimpleGrid, Stack, Text } from '@mantine/core';
+/** The connector's overview: status, its error, the last sync, the index, and the enabled schedules with their next run. */
+import { Alert, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { Connector, SourceType } from '../api/types';
 import { ConnectorStatusBadge, count, SyncStatusBadge, when } from '../components/status';
+import { scheduleLine } from '../scheduling/cron';
+import { SourceIcon } from '../components/SourceIcon';
 
 function Item({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -37,7 +39,12 @@ export function OverviewTab({ connector: c, sourceType }: { connector: Connector
         <Item label="Status">
           <ConnectorStatusBadge status={c.status} />
         </Item>
-        <Item label="Source">{sourceType ? `${sourceType.name} (${c.service_type})` : (c.service_type ?? '—')}</Item>
+        <Item label="Source">
+          <Group gap={6} wrap="nowrap">
+            <SourceIcon serviceType={c.service_type} name={sourceType?.name} size="xs" />
+            {sourceType ? `${sourceType.name} (${c.service_type})` : (c.service_type ?? '—')}
+          </Group>
+        </Item>
         <Item label="Index">{c.index_name ?? '—'}</Item>
         <Item label="Id">
           <Text ff="monospace">{c.id}</Text>
@@ -54,9 +61,17 @@ export function OverviewTab({ connector: c, sourceType }: { connector: Connector
           {c.last_sync_error}
         </Alert>
       )}
-      <Text size="sm">
-        Schedules: {schedules.length ? schedules.map(([type, s]) => `${type.replace('_', ' ')} (${s.interval})`).join(', ') : 'none enabled'}
-      </Text>
+      <Item label="Scheduled syncs">
+        {schedules.length ? (
+          schedules.map(([type, s]) => (
+            <Text size="sm" key={type} data-next-sync={type}>
+              {scheduleLine(type, s.interval)}
+            </Text>
+          ))
+        ) : (
+          <Text size="sm">none enabled</Text>
+        )}
+      </Item>
     </Stack>
   );
 }
