@@ -19,6 +19,7 @@ import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import { createOrExplain } from '../shared/misconfigured-source.js';
 import { ownSignal } from '../shared/object-store-sync.js';
 import type { ConfigValues, RulesValidation, Source, SourceDeletion, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
+import { withAccess } from '../shared/access-control.js';
 import { OPEN_POLICY, SourceError } from '../source.js';
 import { GitHubApi, GitHubError } from './client.js';
 import { githubConfigSchema, readGitHubSettings, type GitHubSettings } from './config.js';
@@ -88,8 +89,7 @@ class GitHubSource implements Source {
     let readers: Promise<string[]> | null = null;
     return async (d) => {
       readers ??= this.repos.readers(repo, ctx.signal);
-      d._allow_access_control = await readers;
-      return d;
+      return withAccess(d, await readers);
     };
   }
 

@@ -18,6 +18,7 @@ import { Budget } from '../../extraction/budget.js';
 import { DEFAULT_EXTRACT_TIMEOUT_MS } from '../../extraction/extract-pool.js';
 import type { ConfigValues, RulesValidation, Source, SourceDocument, SourceFactory, SourcePolicy, SyncContext } from '../source.js';
 import { OPEN_POLICY, SourceError } from '../source.js';
+import { withAccess } from '../shared/access-control.js';
 import { createOrExplain } from '../shared/misconfigured-source.js';
 import { wantsContent, withObjectText } from '../shared/object-store-content.js';
 import { objectDocuments, ObjectStoreSource, ObjectStoreSync, selectionHash } from '../shared/object-store-sync.js';
@@ -134,9 +135,7 @@ class NetworkDriveSource extends ObjectStoreSource<Listed> implements Source {
     if (!l.acls) return;
     const aces = (await l.acls()).get(l.e.name);
     if (!aces) ctx.reportFailure?.(doc._id, `The permissions of [${doc.path}] could not be read: indexed visible to nobody under document level security.`);
-    const ids = aces ? readersOf(aces).map(sidIdentity) : [];
-    doc._allow_access_control = ids;
-    doc._allow_permissions = ids;
+    withAccess(doc, aces ? readersOf(aces).map(sidIdentity) : []);
   }
 
   private async withContent(l: Listed, doc: SourceDocument, ctx: SyncContext): Promise<SourceDocument> {

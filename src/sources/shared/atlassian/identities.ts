@@ -103,8 +103,4 @@ export function userAccessDocument(u: AtlassianUser, now = new Date()): SourceDo
   return { _id: id, identity, created_at: now.toISOString(), ...accessControlQuery(access) };
 }
 
-/** Sets `_allow_access_control` (and `_allow_permissions`, its older name) on a content document. */
-export function withAccess<T extends SourceDocument>(doc: T, identities: Iterable<string>): T & { _allow_access_control: string[]; _allow_permissions: string[] } {
-  const ids = [...new Set(identities)].sort();
-  return Object.assign(doc, { _allow_access_control: ids, _allow_permissions: ids });
-}
+export { withAccess } from '../access-control.js';
