@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { docxWithText, pdfWithText } from './binary-documents.fixture.js';
 import { detectFormat } from './detect.js';
 import { extractBytes, ExtractionRefused } from './extract-bytes.js';
-import { ExtractionAborted } from './extract-pool.js';
+import { ExtractionAborted, thePool } from './extract-pool.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -62,5 +62,11 @@ describe('extractBytes', () => {
     assert.ok(ticks >= Math.floor(took / 10) / 3, `the event loop ticked ${ticks} times in ${took} ms`);
     // The pool replaced the ended thread: the next document is extracted.
     assert.equal((await extractBytes(utf8('<p>after</p>'), { maxChars: 100 })).content, 'after');
+  });
+
+  it("a thread's message about a task the pool no longer tracks does not crash the process", async () => {
+    // What piscina emits when a thread's result crosses the abort of a cancelled sync's task.
+    assert.doesNotThrow(() => thePool().emit('error', new Error('Unexpected message from Worker: { taskId: 542 }')));
+    assert.equal((await extractBytes(utf8('<p>still serving</p>'), { maxChars: 100 })).content, 'still serving');
   });
 });

@@ -38,7 +38,8 @@ let nextId = 1;
 const onStart = new Map<number, () => void>();
 const threads = new Budget(EXTRACT_THREADS);
 
-function thePool(): Piscina<ExtractTask, ExtractResult> {
+/** The process's extraction pool (exported for its tests). */
+export function thePool(): Piscina<ExtractTask, ExtractResult> {
   if (!pool) {
     pool = new Piscina<ExtractTask, ExtractResult>({
       ...threadModule(import.meta.url, 'extract-worker'),
@@ -49,6 +50,10 @@ function thePool(): Piscina<ExtractTask, ExtractResult> {
       idleTimeout: 30_000,
       resourceLimits: { maxOldGenerationSizeMb: EXTRACT_HEAP_MB, maxYoungGenerationSizeMb: 32 },
     });
+    // piscina emits 'error' for a thread's message about a task it no longer tracks: a result
+    // posted just as a cancelled sync's abort ended that task (the task itself has settled).
+    // Unheard, an EventEmitter 'error' is thrown: an uncaught exception, the process down.
+    pool.on('error', () => {});
     pool.on('message', (m: { extractStarted?: number }) => {
       if (typeof m?.extractStarted === 'number') onStart.get(m.extractStarted)?.();
     });

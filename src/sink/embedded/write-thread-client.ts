@@ -32,6 +32,9 @@ export class WriteThread {
       // time (measured: ~20 MB less peak RSS of the serving process, same rate).
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
+    // A thread that dies fails its task (the caller sees it); piscina also emits 'error', which
+    // unheard would be thrown as an uncaught exception and take the server down.
+    this.pool.on('error', () => {});
   }
 
   async call<T>(req: Exclude<WriteRequest, { op: 'close' }>): Promise<T> {
