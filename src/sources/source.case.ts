@@ -63,10 +63,21 @@ export function testContext(o: Partial<SyncContext> = {}): SyncContext & { failu
   return ctx;
 }
 
-async function collect(it: AsyncIterable<SourceDocument>): Promise<SourceDocument[]> {
-  const out: SourceDocument[] = [];
+/** Everything a source's stream yields (tests only: a real sync never holds a source whole). */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
   for await (const d of it) out.push(d);
   return out;
+}
+
+/**
+ * The documents a user's access-control document lets through, as the DLS query Elastic's
+ * connectors write does (src/sources/shared/access-control.ts): those without
+ * `_allow_access_control` (public) and those sharing an identity with the user's list.
+ */
+export function visibleTo(docs: SourceDocument[], acl: SourceDocument): SourceDocument[] {
+  const ids = new Set((acl.query as { template: { params: { access_control: string[] } } }).template.params.access_control);
+  return docs.filter((d) => d._allow_access_control === undefined || (d._allow_access_control as string[]).some((i) => ids.has(i)));
 }
 
 export function runSourceSuite(fx: SourceFixture): void {

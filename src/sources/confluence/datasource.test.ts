@@ -7,19 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { testContext } from '../source.case.js';
+import { collect, testContext } from '../source.case.js';
 import { SourceError, type SourceDocument } from '../source.js';
 import { createConfluenceSource } from './datasource.js';
 import { confluenceConfig, populate } from './confluence-source.fixture.js';
 import { startFakeConfluence, type FakeConfluence } from './confluence.fixture.js';
 
 const fast = { backoff: { initialDelayMs: 10, maxDelayMs: 50 } };
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const d of it) out.push(d);
-  return out;
-}
 
 async function incremental(f: FakeConfluence, config: Record<string, unknown>, cursor: Record<string, unknown> | null) {
   const s = createConfluenceSource(config, undefined, fast);

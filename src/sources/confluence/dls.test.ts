@@ -9,22 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { testContext } from '../source.case.js';
+import { collect, testContext, visibleTo } from '../source.case.js';
 import type { SourceDocument } from '../source.js';
 import { createConfluenceSource } from './datasource.js';
 import { confluenceConfig, confluenceShows, dlsScenario } from './confluence-source.fixture.js';
 import { startFakeConfluence, type FakeConfluence } from './confluence.fixture.js';
 
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const d of it) out.push(d);
-  return out;
-}
-
-/** Titles of the documents a user's access-control document lets through. */
+/** The titles of the documents a user's access-control document lets through. */
 function visible(docs: SourceDocument[], acl: SourceDocument): string[] {
-  const ids = new Set((acl.query as { template: { params: { access_control: string[] } } }).template.params.access_control);
-  return docs.filter((d) => d._allow_access_control === undefined || (d._allow_access_control as string[]).some((i) => ids.has(i))).map((d) => String(d.title)).sort();
+  return visibleTo(docs, acl).map((d) => String(d.title)).sort();
 }
 
 for (const dialect of ['cloud', 'server'] as const) {

@@ -7,17 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SourceError, type SourceDocument } from '../source.js';
-import { testContext } from '../source.case.js';
+import { collect, testContext } from '../source.case.js';
 import { githubSource } from './datasource.js';
 import { githubConfig, ORG } from './github-contract.fixture.js';
 import { APP_ID, startFakeGitHub, type FakeGitHub } from './github.fixture.js';
 import type { FRepo } from './github-data.fixture.js';
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const d of it) out.push(d);
-  return out;
-}
 
 async function sync(config: Record<string, unknown>, ctx = testContext()): Promise<SourceDocument[]> {
   const s = githubSource.create(config);

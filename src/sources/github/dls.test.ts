@@ -8,21 +8,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SourceDocument } from '../source.js';
-import { testContext } from '../source.case.js';
+import { collect, testContext, visibleTo } from '../source.case.js';
 import { githubSource } from './datasource.js';
 import { githubConfig, ORG } from './github-contract.fixture.js';
 import { APP_ID, startFakeGitHub, type FakeGitHub } from './github.fixture.js';
 import type { FRepo, FUser } from './github-data.fixture.js';
 
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const d of it) out.push(d);
-  return out;
-}
-
+/** The ids of the documents a user's access-control document lets through. */
 function visible(docs: SourceDocument[], acl: SourceDocument): string[] {
-  const ids = new Set((acl.query as { template: { params: { access_control: string[] } } }).template.params.access_control);
-  return docs.filter((d) => !('_allow_access_control' in d) || (d._allow_access_control as string[]).some((i) => ids.has(i))).map((d) => String(d._id)).sort();
+  return visibleTo(docs, acl).map((d) => String(d._id)).sort();
 }
 
 describe('github document level security', () => {

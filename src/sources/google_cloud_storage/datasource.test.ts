@@ -8,18 +8,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { docxWithText, pdfWithText } from '../../extraction/binary-documents.fixture.js';
 import { bombDeclared, DOCUMENTS } from '../../extraction/sample-documents.fixture.js';
-import { testContext } from '../source.case.js';
+import { collect, testContext } from '../source.case.js';
 import { SourceError, type SourceDocument } from '../source.js';
 import { googleCloudStorageSource as gcs } from './datasource.js';
 import { gcsConfig, PROJECT, startFakeGcs, type FakeGcs } from './gcs.fixture.js';
 
 const MANY = 2500;
-
-async function collect(it: AsyncIterable<SourceDocument>): Promise<SourceDocument[]> {
-  const out: SourceDocument[] = [];
-  for await (const d of it) out.push(d);
-  return out;
-}
 
 describe('google_cloud_storage source', () => {
   let g: FakeGcs;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { SourceError, type SourceDocument } from '../source.js';
-import { testContext } from '../source.case.js';
+import { collect, testContext } from '../source.case.js';
 import { expectedIds, jiraConfig, seed } from './contract.fixture.js';
 import { jiraSource } from './datasource.js';
 import { FakeJira, type Deployment } from './jira.fixture.js';
@@ -12,12 +12,6 @@ afterEach(() => j?.close());
 async function start(d: Deployment = 'cloud'): Promise<FakeJira> {
   j = await new FakeJira(d).start();
   return j;
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
 }
 
 async function full(config: Record<string, unknown>, ctx = testContext()) {

@@ -8,15 +8,9 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SourceError, type SourceDocument, type SyncContext } from '../source.js';
-import { testContext } from '../source.case.js';
+import { collect, testContext } from '../source.case.js';
 import { documentId, networkDriveSource } from './datasource.js';
 import { SHARE, settle, startSamba, withSamba, writeTree, type SambaServer } from './network_drive.fixture.js';
-
-async function collect(it: AsyncIterable<SourceDocument>): Promise<SourceDocument[]> {
-  const out: SourceDocument[] = [];
-  for await (const d of it) out.push(d);
-  return out;
-}
 
 async function sync(config: Record<string, unknown>, ctx: SyncContext = testContext()): Promise<SourceDocument[]> {
   const s = networkDriveSource.create(config);

@@ -12,22 +12,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { SourceError, type SourceDocument } from '../source.js';
-import { testContext } from '../source.case.js';
+import { collect, testContext, visibleTo } from '../source.case.js';
 import { networkDriveSource } from './datasource.js';
 import { GROUP, PEOPLE, SHARE, startSamba, withSamba, type SambaServer } from './network_drive.fixture.js';
 
 const run = promisify(execFile);
 
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const d of it) out.push(d);
-  return out;
-}
-
-/** Titles of the documents a user's access-control document lets through. */
+/** The titles of the documents a user's access-control document lets through. */
 function visible(docs: SourceDocument[], acl: SourceDocument): string[] {
-  const ids = new Set((acl.query as { template: { params: { access_control: string[] } } }).template.params.access_control);
-  return docs.filter((d) => (d._allow_access_control as string[]).some((i) => ids.has(i))).map((d) => String(d.title)).sort();
+  return visibleTo(docs, acl).map((d) => String(d.title)).sort();
 }
 
 await withSamba('network_drive document level security', () => {
