@@ -92,7 +92,7 @@ test('every section is checked when the file is loaded, content included', async
     [{ worker: { connector_concurrency: 300 } }, /^f\.yml: worker\.connector_concurrency: expected a whole number from 1 to 256/],
     [{ worker: { connector_timeout: '10ms' } }, /^f\.yml: worker\.connector_timeout: expected a time value from 100ms to 1h/],
     [{ worker: { api_key: 12 } }, /^f\.yml: worker\.api_key: expected the encoded API key/],
-    [{ worker: { service_types: ['dirctory'] } }, /^f\.yml: worker\.service_types: unknown service type\(s\) \[dirctory\]; known: azure_blob_storage, (\w+, )*directory, google_cloud_storage, (\w+, )*mysql, network_drive, postgresql/],
+    [{ worker: { service_types: ['dirctory'] } }, /^f\.yml: worker\.service_types: unknown service type\(s\) \[dirctory\]; known: azure_blob_storage, (\w+, )*directory, (\w+, )*mysql, network_drive, postgresql/],
     [{ sources: { directory: { roots: ['docs'] } } }, /^f\.yml: sources\.directory\.roots: \[docs\] is not an absolute path/],
     [{ security: { enabled: true } }, /^f\.yml: security: security is enabled but no user is declared/],
     [['a', 'list'], /^f\.yml: the config file must hold a mapping of sections/],
@@ -129,5 +129,5 @@ test('compatibility.version: the Elasticsearch version answered, 8.x.y or 9.x.y,
 
 test('worker.exclude_service_types names known source types', async () => {
   assert.deepEqual((await settingsFrom({ worker: { exclude_service_types: ['mysql'] } }, 'c.yml', opts)).worker.excludeServiceTypes, ['mysql']);
-  await assert.rejects(settingsFrom({ worker: { exclude_service_types: ['sharepoint_online'] } }, 'c.yml', opts), /c\.yml: worker\.exclude_service_types: unknown service type\(s\) \[sharepoint_online\]; known: azure_blob_storage, (\w+, )*directory, google_cloud_storage, (\w+, )*mysql, network_drive, postgresql/);
+  await assert.rejects(settingsFrom({ worker: { exclude_service_types: ['sharepoint_online'] } }, 'c.yml', opts), /c\.yml: worker\.exclude_service_types: unknown service type\(s\) \[sharepoint_online\]; known: azure_blob_storage, (\w+, )*directory, (\w+, )*mysql, network_drive, postgresql/);
 });
