@@ -9,6 +9,7 @@ import { Client, type estypes } from '@elastic/elasticsearch';
 import { CONNECTORS_INDEX, type Configuration, type Connector, type ConnectorFeatures, type LastSyncFields } from '../../domain/connector/document.js';
 import type { ConnectorStatus, SyncJobType, SyncStatus, TriggerMethod } from '../../domain/connector/enums.js';
 import type { ValidationInfo } from '../../domain/connector/filtering.js';
+import { parseConfiguration } from '../../domain/connector/requests.js';
 import { SYNC_JOBS_INDEX, type SyncJob, type SyncJobStats } from '../../domain/sync-job/document.js';
 
 /** A partial document for `_update` (deep merge; null replaces). */
@@ -134,9 +135,28 @@ export class ConnectorApi {
     await orNull(this.client.connector.checkIn({ connector_id: id }));
   }
 
-  async registerConfiguration(id: string, schema: Configuration): Promise<void> {
-    // The client types every entry field as required; Elasticsearch fills the missing ones.
-    await this.client.connector.updateConfiguration({ connector_id: id, configuration: schema as estypes.ConnectorConnectorConfiguration });
+  /**
+   * Registers a source's schema on a connector whose configuration was empty when the loop read
+   * it — only if it still is: a user (the web UI registers the schema with the values typed) may
+   * have configured it since, and a plain `PUT _configuration` would replace those values with
+   * the bare schema. The connector's numbers are read first (a no-op update answers them), the
+   * configuration checked empty, then written under `if_seq_no`: a write in between is a 409.
+   * False when someone else configured it (nothing written).
+   */
+  async registerConfiguration(id: string, schema: Configuration): Promise<boolean> {
+    const now = await this.client.update({ index: CONNECTORS_INDEX, id, doc: {} });
+    const current = await this.getConnector(id);
+    if (!current || Object.keys(current.configuration ?? {}).length > 0) return false;
+    // What `PUT _configuration` would store: the entries as the Connector API parses them, status configured.
+    const parsed = parseConfiguration({ configuration: schema });
+    const configuration = parsed.kind === 'schema' ? parsed.configuration : schema;
+    try {
+      await this.client.update({ index: CONNECTORS_INDEX, id, doc: { configuration, status: 'configured' }, if_seq_no: now._seq_no, if_primary_term: now._primary_term });
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 409) return false;
+      throw err;
+    }
   }
 
   async setFeatures(id: string, features: ConnectorFeatures): Promise<void> {

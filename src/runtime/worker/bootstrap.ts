@@ -94,13 +94,20 @@ export async function bootstrapConnector(
 ): Promise<string> {
   let status = c.status;
   if (Object.keys(c.configuration ?? {}).length === 0) {
-    await api.registerConfiguration(c.id, f.configSchema());
-    c = { ...c, configuration: f.configSchema() };
-    status = 'configured';
-    log.info(`connector [${c.id}]: registered the ${f.displayName} configuration schema`);
-    if (missingRequired(c).length) {
-      await api.setStatus(c.id, 'needs_configuration');
-      status = 'needs_configuration';
+    if (await api.registerConfiguration(c.id, f.configSchema())) {
+      c = { ...c, configuration: f.configSchema() };
+      status = 'configured';
+      log.info(`connector [${c.id}]: registered the ${f.displayName} configuration schema`);
+      if (missingRequired(c).length) {
+        await api.setStatus(c.id, 'needs_configuration');
+        status = 'needs_configuration';
+      }
+    } else {
+      // Configured by someone else since the loop read it: go on with what they wrote.
+      const now = await api.getConnector(c.id);
+      if (!now) return status;
+      c = now;
+      status = c.status;
     }
   }
   const features = featuresOf(f);
