@@ -125,8 +125,10 @@ async function search(s: SystemIndex, req: EndpointRequest, app: AppContext) {
   const exactTotal = String(req.query.track_total_hits ?? b.track_total_hits) === 'true';
   const pushed = s.kind === 'connector' && cursor === null && !withSeq && !withVersion ? await listPushdown(app, b, from, size, exactTotal) : null;
   if (pushed) {
+    // The store's list holds values as stored (sealed): opened for who may see them, else removed, as GET _connector.
+    const reveal = app.security.allows ? app.security.allows(req, REVEAL_ACTION) : true;
     const hits = pushed.hits.map((h) => {
-      const doc = present(JSON.parse(h.json) as Record<string, unknown>);
+      const doc = JSON.parse(presentJson(app.secretCodec, s.kind, h.json, reveal)) as Record<string, unknown>;
       return { _index: s.concrete, _id: h.id, _score: null, ...(source.enabled ? { _source: applySourceFilter(doc, source) } : {}), sort: sort!.values({ id: h.id, doc }) };
     });
     const total = req.query.rest_total_hits_as_int === true ? pushed.total : { value: pushed.total, relation: pushed.relation };
