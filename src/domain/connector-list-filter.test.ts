@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connectorListFilter } from './connector-list-filter.js';
 import { SYSTEM_INDICES } from './system-index-mappings.js';
-import { compileDocQuery } from './system-index-query.js';
+import { compileDocQuery, compileDocSort } from './system-index-query.js';
 
 const SORT = [{ index_name: 'asc' }];
 const text = (t: string) => ({
@@ -67,4 +67,14 @@ test('wildcard: whole value, * and ?, escapes, ASCII case folding, bounded patte
   assert.ok(performance.now() - started < 2000);
   assert.throws(() => compileDocQuery({ wildcard: { name: 'x'.repeat(1001) } }, connectors.mappings), /longer than/);
   assert.throws(() => compileDocQuery({ wildcard: { name: { value: 'x', fuzzy: 1 } } }, connectors.mappings), /does not support \[fuzzy\]/);
+});
+
+test('sort compares strings in code-point (UTF-8 byte) order, as the stores list them', () => {
+  const [connectors] = SYSTEM_INDICES;
+  const names = ['b', '\u{1F680}', '\uFF21', 'a', 'ab', '\uE000', 'é'];
+  const byBytes = [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+  const sort = compileDocSort([{ index_name: 'asc' }], connectors.mappings)!;
+  const rows = names.map((n, i) => ({ id: String(i), doc: { index_name: n } }));
+  assert.deepEqual(rows.sort(sort.compare).map((r) => r.doc.index_name), byBytes);
+  assert.deepEqual(byBytes, ['a', 'ab', 'b', 'é', '\uE000', '\uFF21', '\u{1F680}']);
 });

@@ -286,6 +286,24 @@ export function compileDocQuery(query: unknown, mappings: Record<string, unknown
   return compile(query, { types: fieldTypes(mappings), now, clauses: 0 }, 0);
 }
 
+/**
+ * Strings in code-point order, which is UTF-8 byte order: as Elasticsearch sorts keywords and
+ * both stores sort (SQLite BINARY, PostgreSQL COLLATE "C"). JavaScript's `<` compares UTF-16
+ * units, which puts U+E000–U+FFFF after the astral planes; surrogates are moved above them.
+ */
+export function codePointCompare(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x += x <= 0xdfff ? 0x2000 : -0x800;
+    if (y >= 0xd800) y += y <= 0xdfff ? 0x2000 : -0x800;
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
 /** A compiled `sort`: the comparator (missing values last, as Elasticsearch) and a hit's `sort` values. */
 export interface DocSort {
   compare: DocComparator;
@@ -325,7 +343,7 @@ export function compileDocSort(sort: unknown, mappings: Record<string, unknown>)
       if (x === y) continue;
       if (x === null) return 1;
       if (y === null) return -1;
-      const c = x < y ? -1 : 1;
+      const c = typeof x === 'string' && typeof y === 'string' ? codePointCompare(x, y) : x < y ? -1 : 1;
       return k.desc ? -c : c;
     }
     return 0;

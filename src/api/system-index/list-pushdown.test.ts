@@ -48,6 +48,11 @@ describe('connector list searches on the system index', () => {
       ok(await req('PUT', `/_connector/${id}`, body), 201);
       ok(await req('POST', `/.elastic-connectors/_update/${id}`, { doc: { status: STATUSES[i % 4] } }));
     }
+    // Index names beyond ASCII: both answers in code-point (UTF-8 byte) order.
+    for (const [id, index] of [['u1', 'search-\u{1F680}'], ['u2', 'search-\uFF41'], ['u3', 'search-\u00E9']]) {
+      ok(await req('PUT', `/_connector/${id}`, { index_name: index, service_type: 'mysql', name: id }), 201);
+      ok(await req('POST', `/.elastic-connectors/_update/${id}`, { doc: { status: 'error' } }));
+    }
     ok(await req('DELETE', '/_connector/c01'));
     ok(await req('DELETE', '/_connector/c05'));
   });
@@ -77,7 +82,7 @@ describe('connector list searches on the system index', () => {
     }
     const errors = await search({ query: listQuery({ status: ['error'] }), sort: [{ index_name: 'asc' }, { _id: 'asc' }], size: 100 });
     assert.equal(errors.walked, false);
-    assert.deepEqual(errors.r.hits.total, { value: 13, relation: 'eq' });
+    assert.deepEqual(errors.r.hits.total, { value: 16, relation: 'eq' });
     assert.ok(errors.r.hits.hits.every((h: { _source: { status: string } }) => h._source.status === 'error'));
     assert.equal(errors.r.hits.hits.at(-1)._source.index_name, undefined, 'a connector without index name sorts last');
     assert.deepEqual(errors.r.hits.hits.at(-1).sort, [null, errors.r.hits.hits.at(-1)._id]);
@@ -90,7 +95,7 @@ describe('connector list searches on the system index', () => {
     assert.equal((await search({ query: { bool: { filter: [{ term: { name: 'Sales 10' } }] } }, sort: [{ index_name: 'asc' }] })).walked, true);
     assert.equal((await search({ query: listQuery({ text: 'sa*' }), sort: [{ index_name: 'asc' }] })).walked, true);
     const r = ok(await req('POST', '/.elastic-connectors/_search?rest_total_hits_as_int=true&_source_includes=status', { query: listQuery({ status: ['error'] }), sort: ['index_name'], size: 1 }));
-    assert.equal(r.hits.total, 13);
+    assert.equal(r.hits.total, 16);
     assert.deepEqual(Object.keys(r.hits.hits[0]._source), ['status']);
   });
 });
