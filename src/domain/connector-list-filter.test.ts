@@ -24,7 +24,15 @@ test('the list shape: status, type, text, live only, in index_name order', () =>
   assert.equal(connectorListFilter({ bool: { filter: [{ terms: { status: [] } }] } }, SORT)!.none, true);
 });
 
-test('anything else is walked: other sorts, fields, clauses, texts with wildcard characters or non-ASCII', () => {
+test('texts beyond ASCII and with escaped wildcard characters are the list\'s query', () => {
+  const textOf = (t: string) => connectorListFilter({ bool: { filter: [text(t)] } }, SORT)?.text;
+  assert.equal(textOf('école'), 'école');
+  assert.equal(textOf('日本語'), '日本語');
+  assert.equal(textOf('a\\*b\\?\\\\'), 'a*b?\\');
+  assert.equal(textOf('50%_x'), '50%_x');
+});
+
+test('anything else is walked: other sorts, fields, clauses, texts with wildcards, control characters or non-ASCII capitals', () => {
   const status = { bool: { filter: [{ term: { status: 'error' } }] } };
   for (const sort of [undefined, [{ index_name: 'desc' }], [{ name: 'asc' }], [{ index_name: 'asc' }, { name: 'asc' }]]) assert.equal(connectorListFilter(status, sort), null);
   for (const q of [
@@ -35,7 +43,10 @@ test('anything else is walked: other sorts, fields, clauses, texts with wildcard
     { bool: { must_not: [{ term: { deleted: false } }] } },
     { bool: { must_not: [{ term: { status: 'error' } }] } },
     { bool: { filter: [text('a*b')] } },
-    { bool: { filter: [text('é')] } },
+    { bool: { filter: [text('É')] } },
+    { bool: { filter: [text('a\u0000')] } },
+    { bool: { filter: [text('a?')] } },
+    { bool: { filter: [text('a\\')] } },
     { bool: { filter: [{ bool: { should: [{ wildcard: { name: '*a*' } }, { wildcard: { index_name: '*b*' } }, { wildcard: { description: { value: '*a*', case_insensitive: true } } }] } }] } },
     { bool: { filter: [{ bool: { should: [{ wildcard: { name: '*a*' } }, { wildcard: { index_name: '*a*' } }, { wildcard: { description: '*a*' } }] } }] } },
     { bool: { filter: [{ bool: { should: [{ wildcard: { name: '*a*' } }, { wildcard: { index_name: '*a*' } }] } }] } },

@@ -11,14 +11,15 @@
  *       must_not: [ {term: {deleted: true}} ] } },
  *     sort: [ {index_name: 'asc'} ]            (the list's order; `_id` may follow as a tie-break)
  *
- * `must` may stand for `filter`, and each part may be left out. The text part is taken only for
- * printable ASCII without wildcard characters: then its meaning (case-sensitive substring of
- * name or index name, ASCII-case-insensitive substring of the description) is exactly the
- * list's `query`. Anything else answers null and is evaluated document by document
+ * `must` may stand for `filter`, and each part may be left out. The text part (wildcard
+ * characters escaped) is taken when its meaning (case-sensitive substring of name or index
+ * name, ASCII-case-insensitive substring of the description) is exactly the list's `query`:
+ * not for control characters, nor for letters whose lowercase is not ASCII folding (`É`). Anything else answers null and is evaluated document by document
  * (system-index-query.ts), with the same result: this only chooses how, never what.
  * Pure: no I/O.
  */
 import { isPlainObject } from './shared/json.js';
+import { asciiLower } from './system-index-query.js';
 
 export interface ConnectorListFilter {
   statuses?: string[];
@@ -31,7 +32,6 @@ export interface ConnectorListFilter {
   none: boolean;
 }
 
-const TEXT = /^[\x20-\x7e]+$/;
 
 const arr = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const only = (o: Record<string, unknown>, allowed: string[]) => Object.keys(o).every((k) => allowed.includes(k));
@@ -56,6 +56,29 @@ function termValues(clause: Record<string, unknown>, fields: string[]): { field:
   return null;
 }
 
+/**
+ * The text of a pattern `*text*` whose text has no wildcard (`\\*`, `\\?`, `\\\\` are literal),
+ * else null. Taken only when the list's `query` means the same: no control characters, and
+ * lowercasing the text changes ASCII letters only (the list lowercases the text fully but the
+ * description by ASCII letters; the wildcard folds ASCII letters of both).
+ */
+function substringOf(pattern: string): string | null {
+  if (pattern.length < 3 || !pattern.startsWith('*')) return null;
+  let text = '';
+  for (let i = 1; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      if (i + 1 >= pattern.length) return null;
+      text += pattern[++i];
+    } else if (c === '*') {
+      if (i !== pattern.length - 1) return null;
+      return text !== '' && !/[\u0000-\u001f\u007f]/.test(text) && text.toLowerCase() === asciiLower(text) ? text : null;
+    } else if (c === '?') return null;
+    else text += c;
+  }
+  return null;
+}
+
 /** `{wildcard: {field: '*t*' | {value: '*t*', case_insensitive}}}`: [field, t, folded], else null. */
 function wildcard(clause: unknown): [string, string, boolean] | null {
   if (!isPlainObject(clause) || !only(clause, ['wildcard']) || !isPlainObject(clause.wildcard)) return null;
@@ -70,9 +93,9 @@ function wildcard(clause: unknown): [string, string, boolean] | null {
     if (v.case_insensitive !== undefined && typeof v.case_insensitive !== 'boolean') return null;
     v = v.value;
   }
-  if (typeof v !== 'string' || v.length < 3 || !v.startsWith('*') || !v.endsWith('*')) return null;
-  const text = v.slice(1, -1);
-  if (!TEXT.test(text) || /[*?\\]/.test(text)) return null;
+  if (typeof v !== 'string') return null;
+  const text = substringOf(v);
+  if (text === null) return null;
   return [keys[0], text, folded];
 }
 

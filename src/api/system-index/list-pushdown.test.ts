@@ -50,7 +50,7 @@ describe('connector list searches on the system index', () => {
     }
     // Index names beyond ASCII: both answers in code-point (UTF-8 byte) order.
     for (const [id, index] of [['u1', 'search-\u{1F680}'], ['u2', 'search-\uFF41'], ['u3', 'search-\u00E9']]) {
-      ok(await req('PUT', `/_connector/${id}`, { index_name: index, service_type: 'mysql', name: id }), 201);
+      ok(await req('PUT', `/_connector/${id}`, { index_name: index, service_type: 'mysql', name: `${id} École*`, description: 'ÉCOLE é' }), 201);
       ok(await req('POST', `/.elastic-connectors/_update/${id}`, { doc: { status: 'error' } }));
     }
     ok(await req('DELETE', '/_connector/c01'));
@@ -64,6 +64,9 @@ describe('connector list searches on the system index', () => {
       listQuery({ status: ['error', 'connected'], type: 'mysql' }),
       listQuery({ text: 'sales' }),
       listQuery({ text: 'Sales', status: ['created'] }),
+      listQuery({ text: 'é' }),
+      listQuery({ text: 'cole\\*' }),
+      listQuery({ text: '\u{1F680}', status: ['error'] }),
       listQuery({ status: ['created'], live: false }),
       listQuery({}),
       { match_all: {} },
