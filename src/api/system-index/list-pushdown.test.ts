@@ -1,12 +1,14 @@
 /**
  * `.elastic-connectors/_search` shaped as the connectors list (status, type, text, live only,
  * sorted by index_name): answered from the store's list indexes without walking the store,
- * with the same hits, order and totals as the walk that any other search takes.
+ * with the same hits, order and totals as the walk that any other search takes; beyond 10 000
+ * matches the total is `gte` unless `track_total_hits: true` asks for the walk's exact count.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ok } from '../../../test/helpers/assert-es.js';
 import { startServer, type TestServer } from '../../../test/helpers/server.js';
+import { newConnectorDoc } from '../../domain/connector/defaults.js';
 
 const STATUSES = ['created', 'error', 'connected', 'configured'];
 const TYPES = ['mysql', 'postgresql', 'directory'];
@@ -102,3 +104,27 @@ describe('connector list searches on the system index', () => {
     assert.deepEqual(Object.keys(r.hits.hits[0]._source), ['status']);
   });
 });
+
+describe('list answers beyond 10 000 connectors', () => {
+  let srv: TestServer;
+  before(async () => {
+    srv = await startServer();
+    const doc = (i: number) => newConnectorDoc({ name: `n${i}`, index_name: `search-${i}`, service_type: 'mysql' }, new Date().toISOString());
+    for (let i = 0; i < 10_001; i += 1000) {
+      await Promise.all(Array.from({ length: Math.min(1000, 10_001 - i) }, (_, k) => srv.app.store.connectors.put(`c${i + k}`, doc(i + k))));
+    }
+  });
+  after(() => srv.close());
+
+  it("the total is Elasticsearch's default: exact to 10 000, then gte; track_total_hits: true counts them all", async () => {
+    const body = { query: { bool: { must_not: { term: { deleted: true } } } }, sort: ['index_name'], size: 1 };
+    const capped = ok(await srv.inject({ method: 'POST', url: '/.elastic-connectors/_search', body }));
+    assert.deepEqual(capped.hits.total, { value: 10_000, relation: 'gte' });
+    const exact = ok(await srv.inject({ method: 'POST', url: '/.elastic-connectors/_search', body: { ...body, track_total_hits: true } }));
+    assert.deepEqual(exact.hits.total, { value: 10_001, relation: 'eq' });
+    assert.deepEqual(exact.hits.hits.map((h: { _id: string }) => h._id), capped.hits.hits.map((h: { _id: string }) => h._id));
+    const window = ok(await srv.inject({ method: 'POST', url: '/.elastic-connectors/_search', body: { ...body, from: 9_999 } }));
+    assert.equal(window.hits.hits.length, 1);
+  });
+});
+
