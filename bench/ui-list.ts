@@ -11,7 +11,11 @@
  * - **warm load**: the same, reloading in a context that has the assets cached;
  * - **deep page**: `/_ui/connectors?page=400` (from = 9,975) until its rows are rendered;
  * - **search**: typing a word that about 1 % of the connectors have in their description until
- *   the table shows only those (includes the list's 300 ms typing pause).
+ *   the table shows only those (includes the list's 300 ms typing pause);
+ * - **status filter**: `/_ui/connectors?status=error` (1 % of the connectors are in `error`)
+ *   until the table shows only those: a `.elastic-connectors/_search` the server answers from
+ *   its list indexes. Also that search alone over HTTP, against the same search made to walk
+ *   every connector (`version: true`), the cost without the list indexes.
  * Also the compressed JavaScript the first load transfers.
  *
  * The server (`tributary serve --no-worker`, in this process) has its 10,000 connectors written
@@ -54,11 +58,19 @@ function fields(i: number) {
   };
 }
 
+/** Connector i is in `error` when this holds (1 %), else as created. */
+const inError = (i: number) => i % 100 === 13;
+
 async function seed(dataDir: string): Promise<void> {
   const store = await openStore({ dataDir });
   const now = new Date().toISOString();
+  const doc = (i: number) => {
+    const d = newConnectorDoc(fields(i), now);
+    if (inError(i)) d.status = 'error';
+    return d;
+  };
   for (let i = 0; i < N; i += 1000) {
-    await Promise.all(Array.from({ length: Math.min(1000, N - i) }, (_, k) => store.connectors.put(`c-${i + k}`, newConnectorDoc(fields(i + k), now))));
+    await Promise.all(Array.from({ length: Math.min(1000, N - i) }, (_, k) => store.connectors.put(`c-${i + k}`, doc(i + k))));
   }
   await store.close();
 }
@@ -113,6 +125,9 @@ async function main(): Promise<void> {
     const warm: number[] = [];
     const deep: number[] = [];
     const search: number[] = [];
+    const status: number[] = [];
+    const apiList: number[] = [];
+    const apiWalk: number[] = [];
     let jsBytes = 0;
     const warmContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await timeLoad(warmContext, `${base}/_ui/connectors`, rowsOf); // fills the cache
@@ -139,7 +154,27 @@ async function main(): Promise<void> {
         return ids.length > 0 && ids.every((i) => i % 100 === 7);
       });
       search.push(performance.now() - t);
+
+      const t2 = performance.now();
+      await page.goto(`${base}/_ui/connectors?status=error`);
+      await page.waitForFunction(() => {
+        const ids = [...document.querySelectorAll('[data-connector]')].map((e) => Number(e.getAttribute('data-connector')!.slice(2)));
+        return ids.length === 25 && ids.every((i) => i % 100 === 13);
+      });
+      status.push(performance.now() - t2);
       await page.close();
+
+      const body = {
+        query: { bool: { filter: [{ terms: { status: ['error'] } }], must_not: [{ term: { deleted: true } }] } },
+        sort: [{ index_name: 'asc' }], from: 0, size: 25,
+      };
+      for (const [xs, b] of [[apiList, body], [apiWalk, { ...body, version: true }]] as const) {
+        const t3 = performance.now();
+        const res = await fetch(`${base}/.elastic-connectors/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+        const hits = ((await res.json()) as { hits: { hits: unknown[] } }).hits.hits;
+        if (hits.length !== 25) throw new Error(`status search: ${hits.length} hits`);
+        xs.push(performance.now() - t3);
+      }
     }
     const load = loadavg().map((x) => x.toFixed(2)).join(' ');
     console.log(`\nweb UI connectors list, ${N} connectors (seeded in ${(seeded / 1000).toFixed(1)} s), ${RUNS} runs, load ${load}, ${new Date().toISOString()}\n`);
@@ -147,9 +182,10 @@ async function main(): Promise<void> {
     console.log('|---|---:|---:|');
     const c = median(ceiling);
     console.log(`| bare node:http page with a 25-row table (ceiling) | ${fmt(ceiling)} | 1.0× |`);
-    for (const [name, xs] of [['cold load of /_ui/connectors (empty cache)', cold], ['warm load (assets cached)', warm], [`deep page (?page=${Math.ceil(N / 25)})`, deep], [`search "${WORD}" → matching rows (incl. 300 ms typing pause)`, search]] as const) {
+    for (const [name, xs] of [['cold load of /_ui/connectors (empty cache)', cold], ['warm load (assets cached)', warm], [`deep page (?page=${Math.ceil(N / 25)})`, deep], [`search "${WORD}" → matching rows (incl. 300 ms typing pause)`, search], ['status filter (?status=error, 1 %)', status]] as const) {
       console.log(`| ${name} | ${fmt(xs)} | ${(median(xs) / c).toFixed(1)}× |`);
     }
+    console.log(`\nThe status filter's search alone (HTTP, 25 of ${N / 100}): ${fmt(apiList)} from the list indexes; ${fmt(apiWalk)} walking every connector`);
     console.log(`\nJavaScript transferred on the first load: ${(jsBytes / 1024).toFixed(0)} KiB (compressed as served)`);
   } finally {
     await browser?.close();

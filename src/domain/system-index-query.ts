@@ -2,7 +2,9 @@
  * The Query DSL subset Elastic's connector service sends to the connector system indices
  * (`.elastic-connectors`, `.elastic-connectors-sync-jobs`), evaluated on their documents as
  * plain JSON: `match_all`, `match_none`, `bool` (`must`, `filter`, `should` with
- * `minimum_should_match`, `must_not`), `term`, `terms`, `ids`, `match`, `exists` and `range`
+ * `minimum_should_match`, `must_not`), `term`, `terms`, `ids`, `match`, `wildcard` (`*`, `?`,
+ * `\\` on a field's whole string value; `case_insensitive` lowers ASCII letters, as the
+ * store's list filter does), `exists` and `range`
  * (numbers, keywords, dates with date math such as `now-300s`), on dotted paths
  * (`connector.id`) and `_id`; and `sort` by fields. Field types come from the indices'
  * mappings (system-index-mappings.ts): `keyword` compares whole values, `text` matches any
@@ -137,6 +139,19 @@ function compile(q: unknown, ctx: Ctx, depth: number): DocPredicate {
       const want = new Set(tokens(String(wanted)));
       return (doc) => valuesAt(doc, field).some((v) => typeof v === 'string' && tokens(v).some((tok) => want.has(tok)));
     }
+    case 'wildcard': {
+      const { field, value, opts } = single(body, 'wildcard', 'value');
+      const pattern = opts.value ?? opts.wildcard ?? value;
+      if (typeof pattern !== 'string') throw errors.parsing('[wildcard] query requires a string [value]');
+      if (pattern.length > MAX_PATTERN) throw errors.parsing(`[wildcard] pattern is longer than [${MAX_PATTERN}] characters`);
+      for (const k of Object.keys(opts)) {
+        if (!['value', 'wildcard', 'case_insensitive', 'boost', 'rewrite', '_name'].includes(k)) throw errors.parsing(`[wildcard] query does not support [${k}]`);
+      }
+      const fold = opts.case_insensitive === true;
+      const glob = parseGlob(fold ? asciiLower(pattern) : pattern);
+      if (field === '_id') return (_doc, id) => globMatch(glob, fold ? asciiLower(id) : id);
+      return (doc) => valuesAt(doc, field).some((v) => typeof v === 'string' && globMatch(glob, fold ? asciiLower(v) : v));
+    }
     case 'exists': {
       const field = isPlainObject(body) ? body.field : undefined;
       if (typeof field !== 'string') throw errors.parsing('[exists] must be provided with a [field]');
@@ -145,8 +160,58 @@ function compile(q: unknown, ctx: Ctx, depth: number): DocPredicate {
     case 'range':
       return range(body, ctx);
     default:
-      throw errors.parsing(`unknown query [${type}] (the connector system indices answer match_all, match_none, bool, term, terms, ids, match, exists and range)`);
+      throw errors.parsing(`unknown query [${type}] (the connector system indices answer match_all, match_none, bool, term, terms, ids, match, wildcard, exists and range)`);
   }
+}
+
+/** Longest `wildcard` pattern taken (matching is O(pattern × value)). */
+export const MAX_PATTERN = 1000;
+
+/** Lowercases ASCII letters only (the same as the store's `asciiLower`). */
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** A glob's parts: literal code points, `*` (any run) or `?` (one code point); `\\` escapes. */
+type Glob = (string | typeof STAR | typeof ONE)[];
+const STAR = Symbol('*');
+const ONE = Symbol('?');
+
+function parseGlob(pattern: string): Glob {
+  const out: Glob = [];
+  const cps = Array.from(pattern);
+  for (let i = 0; i < cps.length; i++) {
+    const c = cps[i];
+    if (c === '\\' && i + 1 < cps.length) out.push(cps[++i]);
+    else if (c === '*') {
+      if (out[out.length - 1] !== STAR) out.push(STAR);
+    } else if (c === '?') out.push(ONE);
+    else out.push(c);
+  }
+  return out;
+}
+
+/** Whole-value glob match, iterative with one backtrack point (no regular expression, no blow-up). */
+function globMatch(g: Glob, value: string): boolean {
+  const v = Array.from(value);
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < v.length) {
+    if (j < g.length && g[j] !== STAR && (g[j] === ONE || g[j] === v[i])) {
+      i++;
+      j++;
+    } else if (j < g.length && g[j] === STAR) {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++mark;
+    } else return false;
+  }
+  while (j < g.length && g[j] === STAR) j++;
+  return j === g.length;
 }
 
 function bool(body: unknown, ctx: Ctx, depth: number): DocPredicate {
@@ -221,6 +286,24 @@ export function compileDocQuery(query: unknown, mappings: Record<string, unknown
   return compile(query, { types: fieldTypes(mappings), now, clauses: 0 }, 0);
 }
 
+/**
+ * Strings in code-point order, which is UTF-8 byte order: as Elasticsearch sorts keywords and
+ * both stores sort (SQLite BINARY, PostgreSQL COLLATE "C"). JavaScript's `<` compares UTF-16
+ * units, which puts U+E000–U+FFFF after the astral planes; surrogates are moved above them.
+ */
+export function codePointCompare(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x += x <= 0xdfff ? 0x2000 : -0x800;
+    if (y >= 0xd800) y += y <= 0xdfff ? 0x2000 : -0x800;
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
 /** A compiled `sort`: the comparator (missing values last, as Elasticsearch) and a hit's `sort` values. */
 export interface DocSort {
   compare: DocComparator;
@@ -260,7 +343,7 @@ export function compileDocSort(sort: unknown, mappings: Record<string, unknown>)
       if (x === y) continue;
       if (x === null) return 1;
       if (y === null) return -1;
-      const c = x < y ? -1 : 1;
+      const c = typeof x === 'string' && typeof y === 'string' ? codePointCompare(x, y) : x < y ? -1 : 1;
       return k.desc ? -c : c;
     }
     return 0;

@@ -59,6 +59,7 @@ export function connectorWhere(q: ConnectorQuery, d: SqlDialect, opts: { textInd
   w.in('index_name', q.indexNames);
   w.in('name', q.names);
   w.in('service_type', q.serviceTypes);
+  w.in('status', q.statuses);
   if (q.query) {
     // Wildcard *q* on keyword name/index_name (case-sensitive), lowercase on description.
     // One parameter per placeholder: SQLite's `?` are positional.

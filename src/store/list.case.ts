@@ -12,6 +12,7 @@ import type { ConnectorQuery, Doc, Store, SyncJobQuery } from './store.js';
 import { connectorDoc, job, withStores, type StoreBackend } from './store.case.js';
 
 const SERVICE_TYPES = ['mysql', 'postgresql', 'directory'];
+const STATUSES = ['created', 'error', 'connected', 'configured'];
 /** Texts the `query` cases look for, mixed into names, index names and descriptions. */
 const WORDS = ['50%', 'a_b', "o'brien", 'say "hi"', 'back\\slash', 'École', 'ÉCOLE', 'straße', 'naïve', '日本語', '🚀 rocket', 'Alpha', 'ALPHA', 'alpha'];
 
@@ -28,6 +29,7 @@ function rows(): Row[] {
       name: i % 3 === 0 ? `conn ${w} ${i}` : `Connector ${i}`,
       service_type: SERVICE_TYPES[i % SERVICE_TYPES.length],
       deleted: i % 7 === 6,
+      status: STATUSES[i % STATUSES.length],
     };
     if (i % 11 !== 5) doc.index_name = i % 3 === 1 ? `search-${w}-${i}` : `search-${String(i).padStart(3, '0')}`;
     if (i % 4 !== 3) doc.description = i % 3 === 2 ? `About ${w} things` : 'Plain description';
@@ -47,6 +49,7 @@ function model(all: Row[], q: Omit<ConnectorQuery, 'from' | 'size'>): string[] {
     .filter(({ doc }) => !q.indexNames?.length || q.indexNames.includes(str(doc.index_name)!))
     .filter(({ doc }) => !q.names?.length || q.names.includes(str(doc.name)!))
     .filter(({ doc }) => !q.serviceTypes?.length || q.serviceTypes.includes(str(doc.service_type)!))
+    .filter(({ doc }) => !q.statuses?.length || q.statuses.includes(str(doc.status)!))
     .filter(({ doc }) => {
       if (!q.query) return true;
       const [name, index, description] = [str(doc.name), str(doc.index_name), str(doc.description)];
@@ -90,6 +93,10 @@ export function listCases(backend: StoreBackend): void {
       await assertPages(a, all, { serviceTypes: ['mysql', 'directory'] });
       await assertPages(a, all, { serviceTypes: ['mysql'], includeDeleted: true });
       await assertPages(a, all, { serviceTypes: ['none'] });
+      for (const st of STATUSES) await assertPages(a, all, { statuses: [st] });
+      await assertPages(a, all, { statuses: ['error', 'connected'], serviceTypes: ['mysql'] });
+      await assertPages(a, all, { statuses: ['error'], includeDeleted: true });
+      await assertPages(a, all, { statuses: ['error'], query: 'alpha' });
       const someIndexes = all.filter((_, i) => i % 5 === 0).map((r) => String(r.doc.index_name)).filter((n) => n !== 'undefined');
       await assertPages(a, all, { indexNames: someIndexes });
       await assertPages(a, all, { indexNames: someIndexes, includeDeleted: true });

@@ -56,6 +56,8 @@ export interface ConnectorQuery {
   indexNames?: string[];
   names?: string[];
   serviceTypes?: string[];
+  /** Connector `status` values (the system index's `term`/`terms` on `status`, api/system-index/list-pushdown.ts). */
+  statuses?: string[];
   query?: string;
   includeDeleted?: boolean;
 }

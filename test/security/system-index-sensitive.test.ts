@@ -39,21 +39,24 @@ before(async () => {
 after(() => srv.close());
 
 test('system-index reads remove sensitive values for a reader, and show them to a manager', async () => {
-  const reads: [string, (b: any) => any][] = [
+  // The connectors-list search (answered from the store's list, api/system-index/list-pushdown.ts) presents alike.
+  const list = { query: { bool: { filter: [{ term: { status: 'configured' } }], must_not: [{ term: { deleted: true } }] } }, sort: [{ index_name: 'asc' }] };
+  const reads: [string, (b: any) => any, unknown?][] = [
     ['/.elastic-connectors/_doc/pg', (b) => b._source.configuration],
     ['/.elastic-connectors/_search', (b) => b.hits.hits[0]._source.configuration],
+    ['/.elastic-connectors/_search', (b) => b.hits.hits[0]._source.configuration, list],
     [`/.elastic-connectors-sync-jobs/_doc/${jobId}`, (b) => b._source.connector.configuration],
     ['/.elastic-connectors-sync-jobs-v1/_search', (b) => b.hits.hits[0]._source.connector.configuration],
   ];
-  for (const [url, config] of reads) {
-    const r = await srv.inject({ method: 'GET', url, auth: sys });
+  for (const [url, config, body] of reads) {
+    const r = await srv.inject({ method: body ? 'POST' : 'GET', url, auth: sys, body });
     assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
     assert.ok(!r.body.includes(PASSWORD), `${url} shows the password to a reader`);
     assert.ok(!r.body.includes('enc:v1:'), `${url} shows the ciphertext`);
     const c = config(r.json());
     assert.equal(Object.hasOwn(c.password, 'value'), false);
     assert.equal(c.host.value, 'db.internal');
-    const m = await srv.inject({ method: 'GET', url, auth: manager });
+    const m = await srv.inject({ method: body ? 'POST' : 'GET', url, auth: manager, body });
     assert.equal(config(m.json()).password.value, PASSWORD, `${url}: a manager sees the value`);
   }
   // No index privilege on the system indices: refused.

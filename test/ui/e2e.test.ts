@@ -255,7 +255,7 @@ describe('web UI in Chromium with security on', { skip, timeout: 240_000 }, () =
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/_ui\/connectors\?q=x$/);
     await page.locator('[data-user="root"]').waitFor();
-    await page.getByText('No connectors yet.').waitFor();
+    await page.getByText('No connector matches these filters.').waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/_ui\/login$/);
     await page.goto(`${url}/_ui/connectors`);

@@ -9,7 +9,9 @@
  *
  * A search walks the store in id order, a page at a time, keeping only the best `from + size`
  * matches (at most 10 000, Elasticsearch's `index.max_result_window`): memory stays bounded
- * whatever the number of connectors and jobs.
+ * whatever the number of connectors and jobs. A connector search that is the connectors list
+ * in another form (status, type, text, live only, sorted by `index_name`) is answered from the
+ * store's list indexes instead (list-pushdown.ts), the same documents without the walk.
  */
 import { applySourceFilter, parseSourceFilter } from '../../content-index/source-filter.js';
 import { errors } from '../../domain/errors.js';
@@ -22,6 +24,7 @@ import type { AppContext } from '../app-context.js';
 import type { Endpoint, EndpointRequest, HttpMethod, ParamType } from '../endpoint.js';
 import { REVEAL_ACTION } from '../sensitive.js';
 import { presentJson } from '../../security/sensitive-config.js';
+import { listPushdown } from './list-pushdown.js';
 import { seqNoCursor } from './seq-no-cursor.js';
 
 const MAX_WINDOW = 10_000;
@@ -119,6 +122,18 @@ async function search(s: SystemIndex, req: EndpointRequest, app: AppContext) {
   // `_source` as Elasticsearch filters it: false, patterns, or includes/excludes (body or query string).
   const source = parseSourceFilter(b._source ?? req.query._source, req.query._source_includes, req.query._source_excludes);
   const present = presenter(app, req, s);
+  const exactTotal = String(req.query.track_total_hits ?? b.track_total_hits) === 'true';
+  const pushed = s.kind === 'connector' && cursor === null && !withSeq && !withVersion ? await listPushdown(app, b, from, size, exactTotal) : null;
+  if (pushed) {
+    // The store's list holds values as stored (sealed): opened for who may see them, else removed, as GET _connector.
+    const reveal = app.security.allows ? app.security.allows(req, REVEAL_ACTION) : true;
+    const hits = pushed.hits.map((h) => {
+      const doc = JSON.parse(presentJson(app.secretCodec, s.kind, h.json, reveal)) as Record<string, unknown>;
+      return { _index: s.concrete, _id: h.id, _score: null, ...(source.enabled ? { _source: applySourceFilter(doc, source) } : {}), sort: sort!.values({ id: h.id, doc }) };
+    });
+    const total = req.query.rest_total_hits_as_int === true ? pushed.total : { value: pushed.total, relation: pushed.relation };
+    return { body: { took: Math.round(performance.now() - started), timed_out: false, _shards: SHARDS, hits: { total, max_score: null, hits } } };
+  }
   const { total, kept } = cursor === null ? await matches(app, s, b.query, from + size, sort) : await changed(app, cursor, size);
   const sorted = sort !== undefined || cursor !== null;
   const hits = kept.slice(from).map((e) => ({

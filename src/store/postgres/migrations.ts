@@ -136,4 +136,13 @@ export const migrations: { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // Connector `status` as a column with an index in list order, as SQLite's version 8: the
+    // connector system index's `_search` filtered by status (api/system-index/list-pushdown.ts).
+    version: 6,
+    sql: `
+      ALTER TABLE connectors ADD COLUMN status text COLLATE "C" GENERATED ALWAYS AS (doc ->> 'status') STORED;
+      CREATE INDEX connectors_status_live ON connectors (status, (index_name IS NULL), index_name, id) WHERE NOT deleted;
+    `,
+  },
 ];

@@ -181,4 +181,15 @@ export const migrations: { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // Connector `status` as a column with an index in list order, for the connector system
+    // index's `_search` filtered by status (api/system-index/list-pushdown.ts): the UI's
+    // status filter over every connector, not one page. A VIRTUAL column can be added in place
+    // (its values live in the index only).
+    version: 8,
+    sql: `
+      ALTER TABLE connectors ADD COLUMN status TEXT GENERATED ALWAYS AS (json_extract(doc, '$.status')) VIRTUAL;
+      CREATE INDEX connectors_status_live ON connectors (status, index_name IS NULL, index_name, id) WHERE deleted = 0;
+    `,
+  },
 ];

@@ -74,9 +74,9 @@ test('the list-index migration (6) keeps a version-5 store\'s rows, numbers and 
       old.prepare("INSERT INTO schema_migrations VALUES (?, 'then')").run(m.version);
     }
     const docs: Record<string, object> = {
-      a: { name: 'Alpha Drive', index_name: 'search-alpha', service_type: 'google_drive', description: 'Quarterly REPORTS' },
-      b: { name: 'beta', index_name: 'search-beta', service_type: 'mysql', description: 'orders' },
-      c: { name: 'gamma', service_type: 'mysql', description: 'Reports of gamma', deleted: true },
+      a: { name: 'Alpha Drive', index_name: 'search-alpha', service_type: 'google_drive', description: 'Quarterly REPORTS', status: 'error' },
+      b: { name: 'beta', index_name: 'search-beta', service_type: 'mysql', description: 'orders', status: 'connected' },
+      c: { name: 'gamma', service_type: 'mysql', description: 'Reports of gamma', deleted: true, status: 'error' },
       d: { name: 'delta', index_name: 'search-delta', service_type: 'mysql' },
     };
     const insert = old.prepare('INSERT INTO connectors (id, doc, seq_no, version) VALUES (?, ?, ?, ?)');
@@ -93,6 +93,9 @@ test('the list-index migration (6) keeps a version-5 store\'s rows, numbers and 
       assert.deepEqual(await ids({ serviceTypes: ['mysql'], includeDeleted: true }), ['b', 'd', 'c']);
       assert.deepEqual(await ids({ names: ['gamma'], includeDeleted: true }), ['c']);
       assert.deepEqual(await ids({ indexNames: ['search-delta'] }), ['d']);
+      // Migration 8's status column over rows written before it.
+      assert.deepEqual(await ids({ statuses: ['error'] }), ['a']);
+      assert.deepEqual(await ids({ statuses: ['error', 'connected'], includeDeleted: true }), ['a', 'b', 'c']);
       assert.deepEqual(await ids({ query: 'reports' }), ['a'], 'trigram lookup, then the exact test (lowercased description)');
       assert.deepEqual(await ids({ query: 'reports', includeDeleted: true }), ['a', 'c']);
       assert.deepEqual(await ids({ query: 'Alpha' }), ['a']);

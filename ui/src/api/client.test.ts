@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openApp } from '../../../src/app/open-app';
 import { buildServer } from '../../../src/api/server';
-import { api, ApiError } from './client';
+import { api, ApiError, call, connectorSearchBody } from './client';
 
 describe('UI API client', () => {
   let dataDir: string;
@@ -54,6 +54,41 @@ describe('UI API client', () => {
     await api.cancelSync(job.id);
     const after = await api.listSyncJobs({ connector_id: 'ui-c1' });
     assert.match(after.results[0].status, /cancel/);
+  });
+
+  test('searchConnectors: the list by status through the system index, the same connectors as GET _connector', async () => {
+    for (const [id, status, type, name] of [
+      ['st-1', 'error', 'mysql', 'Alpha *star*'], ['st-2', 'error', 'postgresql', 'Beta'], ['st-3', 'connected', 'mysql', 'alpha two'], ['st-4', 'error', 'mysql', 'Gamma'],
+    ]) {
+      await api.createConnector({ id, name, index_name: `search-${id}`, service_type: type, description: id === 'st-4' ? 'ALPHA team' : undefined });
+      await call('POST', `/.elastic-connectors/_update/${id}`, { body: { doc: { status } } });
+    }
+    await call('POST', '/.elastic-connectors/_update/ui-c1', { body: { doc: { status: 'error' } } });
+    await api.deleteConnector('st-2');
+    const errors = await api.searchConnectors({ status: ['error'], size: 10 });
+    // By index name: search-notes, search-st-1, search-st-4 (st-2 is deleted, st-3 connected).
+    assert.deepEqual(errors.results.map((c) => [c.id, c.status]), [['ui-c1', 'error'], ['st-1', 'error'], ['st-4', 'error']]);
+    assert.equal(errors.count, 3);
+    // The same rows GET _connector lists, status aside: text (name case-sensitive, description not) and type.
+    const same = async (q: { query?: string; service_type?: string[] }) => {
+      const listed = (await api.listConnectors({ ...q, size: 100 })).results.filter((c) => c.status === 'error');
+      const searched = await api.searchConnectors({ ...q, status: ['error'], size: 100 });
+      assert.deepEqual(searched.results, listed, JSON.stringify(q));
+      return searched.results.map((c) => c.id);
+    };
+    assert.deepEqual(await same({ query: 'alpha' }), ['st-4']);
+    assert.deepEqual(await same({ query: 'Alpha' }), ['st-1', 'st-4']);
+    assert.deepEqual(await same({ query: '*star*' }), ['st-1'], 'wildcard characters are literal');
+    assert.deepEqual(await same({ query: 'a?' }), []);
+    assert.deepEqual(await same({ service_type: ['mysql'] }), ['st-1', 'st-4']);
+    const paged = await api.searchConnectors({ status: ['error'], from: 1, size: 1 });
+    assert.deepEqual([paged.count, paged.results.length], [3, 1]);
+    assert.deepEqual(connectorSearchBody({ query: 'a*b\\' }).query, {
+      bool: {
+        filter: [{ bool: { should: [{ wildcard: { name: '*a\\*b\\\\*' } }, { wildcard: { index_name: '*a\\*b\\\\*' } }, { wildcard: { description: { value: '*a\\*b\\\\*', case_insensitive: true } } }], minimum_should_match: 1 } }],
+        must_not: [{ term: { deleted: true } }],
+      },
+    });
   });
 
   test('an error answer is an ApiError with the API reason and status', async () => {

@@ -84,10 +84,50 @@ export interface ListConnectorsQuery {
   service_type?: string[];
 }
 
+export interface SearchConnectorsQuery extends ListConnectorsQuery {
+  status?: string[];
+}
+
+/** `*`, `?` and `\\` taken literally in a wildcard pattern. */
+const globEscape = (s: string) => s.replace(/[*?\\]/g, (c) => `\\${c}`);
+
+/**
+ * The `.elastic-connectors/_search` body of a connectors list filtered by status, type and
+ * text, a page at a time, as Kibana reads its list: the same connectors, order and meaning of
+ * `query` as `GET _connector` (live only, by index name; text a substring of name or index
+ * name, or of the description ignoring ASCII case). The server answers this shape from its list
+ * indexes (docs/ui.md).
+ */
+export function connectorSearchBody(q: SearchConnectorsQuery): Record<string, unknown> {
+  const filter: unknown[] = [];
+  if (q.status?.length) filter.push({ terms: { status: q.status } });
+  if (q.service_type?.length) filter.push({ terms: { service_type: q.service_type } });
+  if (q.query) {
+    const p = `*${globEscape(q.query)}*`;
+    filter.push({
+      bool: {
+        should: [{ wildcard: { name: p } }, { wildcard: { index_name: p } }, { wildcard: { description: { value: p, case_insensitive: true } } }],
+        minimum_should_match: 1,
+      },
+    });
+  }
+  return { query: { bool: { filter, must_not: [{ term: { deleted: true } }] } }, sort: [{ index_name: 'asc' }], from: q.from ?? 0, size: q.size ?? 10 };
+}
+
+interface SearchHits<T> {
+  hits: { total: { value: number; relation: string } | number; hits: { _id: string; _source: T }[] };
+}
+
 export const api = {
   /** Who these credentials are (`GET _security/_authenticate`); rejects on wrong ones. */
   authenticate: (authorization: string) => call<{ username: string; roles: string[] }>('GET', '/_security/_authenticate', { authorization }),
   listConnectors: (q: ListConnectorsQuery, signal?: AbortSignal) => call<Page<Connector>>('GET', '/_connector', { query: { ...q }, signal }),
+  /** The connectors list through the system index, which can filter by status (`GET _connector` cannot). */
+  searchConnectors: async (q: SearchConnectorsQuery, signal?: AbortSignal): Promise<Page<Connector>> => {
+    const r = await call<SearchHits<Omit<Connector, 'id'>>>('POST', '/.elastic-connectors/_search', { body: connectorSearchBody(q), signal });
+    const total = r.hits.total;
+    return { count: typeof total === 'number' ? total : total.value, results: r.hits.hits.map((h) => ({ ...h._source, id: h._id }) as Connector) };
+  },
   getConnector: (id: string, signal?: AbortSignal) => call<Connector>('GET', `/_connector/${enc(id)}`, { signal }),
   createConnector: (c: { id?: string; name: string; index_name: string; service_type: string; description?: string }) => {
     const { id, ...body } = c;

@@ -1,11 +1,14 @@
 /**
  * `/_ui/connectors`: the connectors, a page at a time (`GET _connector?from&size`), filtered by
  * text (`query`), type (`service_type`) and status; the filters and the page are in the URL.
+ * `GET _connector` has no status filter (in Elasticsearch either), so with a status chosen the
+ * list is read as Kibana reads it, by searching `.elastic-connectors` (api.searchConnectors):
+ * the same connectors and order, filtered and paged by the server over all of them.
  */
 import { Alert, Anchor, Button, Group, Pagination, Select, Table, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
 import { usePoll } from '../api/poll';
 import { useCapabilities } from '../api/privileges';
 import type { ConnectorStatus } from '../api/types';
@@ -41,11 +44,15 @@ export function ConnectorsList() {
   const types = usePoll((s) => api.sourceTypes(s), [], { interval: 300_000 });
   const typeNames = new Map((types.data?.results ?? []).map((t) => [t.service_type, t.name]));
   const list = usePoll(
-    (s) => api.listConnectors({ from: (page - 1) * PAGE_SIZE, size: PAGE_SIZE, query: text || undefined, service_type: type ? [type] : undefined }, s),
-    [text, type, page],
+    (s) => {
+      const q = { from: (page - 1) * PAGE_SIZE, size: PAGE_SIZE, query: text || undefined, service_type: type ? [type] : undefined };
+      return status ? api.searchConnectors({ ...q, status: [status] }, s) : api.listConnectors(q, s);
+    },
+    [text, type, status, page],
     { interval: 5000 },
   );
-  const rows = (list.data?.results ?? []).filter((c) => !status || c.status === status);
+  const rows = list.data?.results ?? [];
+  const denied = status && list.error instanceof ApiError && list.error.status === 403;
   const pages = Math.max(1, Math.ceil((list.data?.count ?? 0) / PAGE_SIZE));
 
   return (
@@ -81,7 +88,7 @@ export function ConnectorsList() {
       </Group>
       {list.error && (
         <Alert color="red" mb="md" role="alert">
-          {list.error.message}
+          {denied ? 'Filtering by status searches the .elastic-connectors index: your user needs the read privilege on it. Clear the status filter to list connectors.' : list.error.message}
         </Alert>
       )}
       <Table.ScrollContainer minWidth={900}>
@@ -132,7 +139,7 @@ export function ConnectorsList() {
             {!list.loading && rows.length === 0 && (
               <Table.Tr>
                 <Table.Td colSpan={7}>
-                  <Text c="dimmed">{list.data?.count ? 'No connector on this page has that status.' : 'No connectors yet.'}</Text>
+                  <Text c="dimmed">{status || text || type ? 'No connector matches these filters.' : 'No connectors yet.'}</Text>
                 </Table.Td>
               </Table.Tr>
             )}
@@ -141,7 +148,7 @@ export function ConnectorsList() {
       </Table.ScrollContainer>
       <Group justify="space-between" mt="md">
         <Text size="sm" c="dimmed">
-          {count(list.data?.count ?? 0)} connectors{status ? ' (status filters the page shown)' : ''}
+          {count(list.data?.count ?? 0)} connectors
         </Text>
         {pages > 1 && <Pagination total={pages} value={page} onChange={(p) => update({ page: String(p) })} />}
       </Group>
