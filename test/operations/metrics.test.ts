@@ -224,7 +224,7 @@ describe('connector label values', () => {
   });
 });
 
-describe('tributary worker --metrics-port', () => {
+describe('tributary worker --metrics-port', { timeout: 60_000 }, () => {
   it('serves the worker process metrics on 127.0.0.1', async () => {
     const port = await freePort();
     const srv = await startServer({ listen: true });
