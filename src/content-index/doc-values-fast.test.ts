@@ -67,6 +67,19 @@ describe('doc-value fast paths', () => {
     };
     const got = new Map(res.aggregations.c.buckets.map((b) => [b.key, b.doc_count]));
     assert.deepEqual(got, want, `${label}: terms buckets`);
+    // Histograms count documents per bucket: once however many of its values fall in it.
+    const hist = (values: (s: Src) => number[], width: number) => {
+      const m = new Map<number, number>();
+      for (const s of docs.values()) if (pred(s)) for (const k of new Set(values(s).map((v) => Math.floor(v / width) * width))) m.set(k, (m.get(k) ?? 0) + 1);
+      return new Map([...m].sort((a, b) => a[0] - b[0]));
+    };
+    const h = t.ci.search('f', { query, size: 0, aggs: {
+      n: { histogram: { field: 'n', interval: 100, min_doc_count: 1 } },
+      d: { date_histogram: { field: 'day', calendar_interval: 'day', min_doc_count: 1 } },
+    } }) as unknown as { aggregations: Record<'n' | 'd', { buckets: { key: number; doc_count: number }[] }> };
+    const buckets = (a: 'n' | 'd') => new Map(h.aggregations[a].buckets.map((b) => [b.key, b.doc_count]));
+    assert.deepEqual(buckets('n'), hist((s) => list(s.n), 100), `${label}: histogram`);
+    assert.deepEqual(buckets('d'), hist((s) => (s.day === undefined ? [] : [Date.parse(s.day)]), 86_400_000), `${label}: date_histogram`);
   }
 
   const cases: [string, unknown, (s: Src) => boolean][] = [

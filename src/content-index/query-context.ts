@@ -7,7 +7,7 @@
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
 import { hasDocValues } from './doc-values.js';
-import { F_ARRAY, F_DOTTED, F_UNDER_ARRAY, type FieldInfo } from './fields.js';
+import { F_ARRAY, F_DOTTED, F_UNDER_ARRAY, oneValuePerDoc, type FieldInfo } from './fields.js';
 import type { IndexHandle } from './index-handle.js';
 import { DOC_BITS, DOC_MASK, type Db } from './schema.js';
 import { StatementCache } from './statement-cache.js';
@@ -198,7 +198,7 @@ export class QueryContext {
 
   /** Whether every document has at most one doc value of `f` (see `dvSingle`). */
   singleValued(f: FieldInfo): boolean {
-    return (this.flagsOf(f) & (F_ARRAY | F_UNDER_ARRAY | F_DOTTED)) === 0;
+    return oneValuePerDoc(this.h.fields, f);
   }
 
   /**
