@@ -2,9 +2,10 @@
  * The doc-value fast paths of search.ts (issue 14's performance work) against a straightforward
  * evaluation of the same documents: counts and first pages read from the doc values' index alone
  * (without DISTINCT when a field holds one value per document), `exists` on a field most
- * documents have, and `match_all` totals from the documents table. Each case runs after
- * deletes and updates, with a field that turns into an array part-way, and under a point in
- * time, where the fast paths must not apply.
+ * documents have, and `match_all` totals from the documents table; aggregations over the
+ * matches. Each case runs after deletes and updates, with a field that turns into an array
+ * part-way, and under a point in time, where the fast paths must not apply (aggregations
+ * included: they once counted documents created after the point in time opened).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -135,6 +136,12 @@ describe('doc-value fast paths', () => {
       const res = (await t.ci.searchAsync('f', { query: q, size: 5, track_total_hits: true, pit: { id: pit } })) as unknown as Hits;
       assert.equal(res.hits.total.value, want, `${label} in the point in time`);
       for (const h of res.hits.hits) assert.ok(!h._id.startsWith('late'), `${label}: ${h._id} was created after the point in time`);
+      // Aggregations see the point in time's documents too (match_all included: no shortcut over every doc value).
+      const want3 = [...before.values()].filter((s) => pred(s) && list(s.cat).includes('c3')).length;
+      const aggd = (await t.ci.searchAsync('f', { query: q, size: 0, pit: { id: pit }, aggs: { c: { terms: { field: 'cat', include: ['c3'] } } } })) as unknown as {
+        aggregations: { c: { buckets: { key: string; doc_count: number }[] } };
+      };
+      assert.deepEqual(aggd.aggregations.c.buckets, want3 ? [{ key: 'c3', doc_count: want3 }] : [], `${label}: terms in the point in time`);
       check(q, pred, `${label} outside it`);
     }
     t.ci.closePit([pit]);

@@ -187,10 +187,9 @@ function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req:
   const started = performance.now();
   const c = compile(h, req.query, o.limits, o.budget);
   // A point in time sees the documents that existed when it opened (pit.ts).
-  if (req.maxRowid !== undefined) {
-    const view = `d.r <= ${Math.floor(req.maxRowid)} AND NOT (d.ver = 1 AND d.seq > ${Math.floor(req.maxSeq ?? -1)})`;
-    c.node = { ...c.node, where: `(${c.node.where}) AND ${view}` };
-  }
+  const view = req.maxRowid === undefined ? undefined
+    : `d.r <= ${Math.floor(req.maxRowid)} AND NOT (d.ver = 1 AND d.seq > ${Math.floor(req.maxSeq ?? -1)})`;
+  if (view !== undefined) c.node = { ...c.node, where: `(${c.node.where}) AND ${view}` };
   const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
   const fill = scoring && c.ctx.scored.length > 0;
   if (fill) ensureTempTables(cache.db, c.ctx.scored.length);
@@ -206,7 +205,7 @@ function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req:
       } finally {
         cleanup();
       }
-      if (aggs) page.response.aggregations = aggs(req.aggQuery, (query, table) => materialize(cache, h, query, table, o.limits), o.budget);
+      if (aggs) page.response.aggregations = aggs(req.aggQuery, (query, table) => materialize(cache, h, query, table, o.limits, view), o.budget, view !== undefined);
       // Inner hits are searches of their own: after this one's score tables are emptied.
       if (req.collapse?.innerHits && page.groups) addInnerHits(page, req, (sub) => searchPage(cache, hl, h, sub, o).response);
       if (req.suggest && first) page.response.suggest = runSuggest(h, req.suggest, o.budget);
@@ -350,16 +349,20 @@ function collect(v: unknown, path: string[]): unknown[] {
   return out;
 }
 
-/** Writes the rowids matching `query` into the temp table `table` (aggregations). */
-function materialize(cache: StatementCache, h: IndexHandle, query: unknown, table: string, limits?: QueryLimits): void {
+/**
+ * Writes the rowids matching `query` into the temp table `table` (aggregations); within a point
+ * in time, only those its `view` sees.
+ */
+function materialize(cache: StatementCache, h: IndexHandle, query: unknown, table: string, limits?: QueryLimits, view?: string): void {
   const c = compile(h, query, limits);
   // One listed doc-value condition: its rows straight from the index (every doc-value row
   // belongs to a live document), without a lookup of each document; a document with several
   // matching values is written once (OR IGNORE on the table's primary key).
-  const rows = c.with === '' && c.node.where.startsWith('d.r IN (') ? c.ctx.dvRows.get(c.node.where) : undefined;
+  const rows = view === undefined && c.with === '' && c.node.where.startsWith('d.r IN (') ? c.ctx.dvRows.get(c.node.where) : undefined;
+  const where = view === undefined ? c.node.where : `(${c.node.where}) AND ${view}`;
   const sql = rows !== undefined
     ? `INSERT OR IGNORE INTO temp.${table} (r) SELECT r FROM (${rows}) WHERE ci_live()`
-    : `${c.with}INSERT INTO temp.${table} (r) SELECT d.r FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where})`;
+    : `${c.with}INSERT INTO temp.${table} (r) SELECT d.r FROM ${from(h, c, [where])} WHERE ci_live() AND (${where})`;
   cache.get(sql).run(c.ctx.params);
 }
 

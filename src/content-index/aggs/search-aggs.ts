@@ -54,14 +54,15 @@ export type Materialize = (query: unknown, table: string) => void;
 export function prepareAggs(cache: StatementCache, h: IndexHandle, aggs: AggNode[], typedKeys = false) {
   const n = tablesNeeded(aggs);
   ensureTables(cache.db, n);
-  return (query: unknown, materialize: Materialize, budget?: Budget): Record<string, unknown> => {
+  // `viewed`: a point in time's search, whose view `materialize` applies; never read as match_all.
+  return (query: unknown, materialize: Materialize, budget?: Budget, viewed = false): Record<string, unknown> => {
     const run: AggRun = {
       cache, h, budget, buckets: 0, materialize, tables: 1, filterTables: new Map(),
       runAggs: (list, set) => runAggs(run, list, set, typedKeys),
     };
     try {
       // A match_all (no role query either) reads the doc values without probing a set.
-      const all = isMatchAll(query);
+      const all = !viewed && isMatchAll(query);
       if (!all) materialize(query, 'ci_a0');
       const sql = all ? `SELECT r FROM ${h.docs}` : 'SELECT r FROM temp.ci_a0';
       const n = (cache.get(`SELECT count(*) AS n FROM (${sql} LIMIT ${AGG_TUNING.smallSet + 1})`).get() as { n: number }).n;
