@@ -65,8 +65,11 @@ export function prepareAggs(cache: StatementCache, h: IndexHandle, aggs: AggNode
       const all = !viewed && isMatchAll(query);
       if (!all) materialize(query, 'ci_a0');
       const sql = all ? `SELECT r FROM ${h.docs}` : 'SELECT r FROM temp.ci_a0';
-      const n = (cache.get(`SELECT count(*) AS n FROM (${sql} LIMIT ${AGG_TUNING.smallSet + 1})`).get() as { n: number }).n;
-      return runAggs(run, aggs, { sql, params: [], all, small: n <= AGG_TUNING.smallSet, empty: n === 0 }, typedKeys);
+      // The highest rowid stands for the index's size (one index seek; deletes leave gaps).
+      const docs = all ? 0 : (cache.get(`SELECT coalesce(max(r), 0) AS n FROM ${h.docs}`).get() as { n: number }).n;
+      const smallUpTo = Math.max(AGG_TUNING.smallSet, Math.floor(docs * AGG_TUNING.smallShare));
+      const n = (cache.get(`SELECT count(*) AS n FROM (${sql} LIMIT ${smallUpTo + 1})`).get() as { n: number }).n;
+      return runAggs(run, aggs, { sql, params: [], all, small: n <= smallUpTo, empty: n === 0 }, typedKeys);
     } finally {
       for (let i = 0; i < n; i++) cache.get(`DELETE FROM temp.ci_a${i}`).run();
       clearRoundings();
