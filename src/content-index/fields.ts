@@ -51,6 +51,16 @@ export interface FieldsMark {
   flags: [FieldInfo, number][];
 }
 
+/**
+ * Whether every document has at most one value of `f`: never seen as an array, under an array
+ * of objects or under a dotted key (a multi-field such as `title.keyword` has its parent's
+ * shape). Such a field has at most one doc-value row per document.
+ */
+export function oneValuePerDoc(reg: FieldRegistry, f: FieldInfo): boolean {
+  const flags = f.multi ? (reg.get(f.src)?.flags ?? f.flags) : f.flags;
+  return (flags & (F_ARRAY | F_UNDER_ARRAY | F_DOTTED)) === 0;
+}
+
 export class FieldRegistry {
   private readonly byPath = new Map<string, FieldInfo>();
   private nextFid = 1;

@@ -7,7 +7,7 @@
 import { errors } from '../domain/errors.js';
 import { isPlainObject } from '../domain/shared/json.js';
 import { hasDocValues } from './doc-values.js';
-import { F_ARRAY, F_DOTTED, F_UNDER_ARRAY, type FieldInfo } from './fields.js';
+import { F_ARRAY, F_DOTTED, F_UNDER_ARRAY, oneValuePerDoc, type FieldInfo } from './fields.js';
 import type { IndexHandle } from './index-handle.js';
 import { DOC_BITS, DOC_MASK, type Db } from './schema.js';
 import { StatementCache } from './statement-cache.js';
@@ -189,6 +189,17 @@ export class QueryContext {
 
   /** The `SELECT r …` of each doc-value condition, by its SQL (query-plan.ts). */
   readonly dvRows = new Map<string, string>();
+  /**
+   * The doc-value conditions (by SQL) whose rows hold each document at most once: the field has
+   * never been seen as an array, under an array of objects or under a dotted key, so a document
+   * has at most one value of it (and one row). Counting and paging those rows need no DISTINCT.
+   */
+  readonly dvSingle = new Set<string>();
+
+  /** Whether every document has at most one doc value of `f` (see `dvSingle`). */
+  singleValued(f: FieldInfo): boolean {
+    return oneValuePerDoc(this.h.fields, f);
+  }
 
   /**
    * `pred(v)` over the field's doc values, v being one converted value at a time (`convert`'s
@@ -207,6 +218,7 @@ export class QueryContext {
       ? `EXISTS (SELECT 1 FROM ${this.h.dv} WHERE r = d.r AND f = ${f.fid} AND ${pred('v')})`
       : `d.r IN (${rows})`;
     this.dvRows.set(where, rows);
+    if (this.singleValued(f)) this.dvSingle.add(where);
     return where;
   }
 

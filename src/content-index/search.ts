@@ -48,7 +48,24 @@ function compile(h: IndexHandle, query: unknown, limits?: QueryLimits, budget?: 
 function from(h: IndexHandle, c: Compiled, extra: string[] = []): string {
   const driver = c.node.driver;
   const needsDocs = [c.node.where, c.node.score, ...extra].some((sql) => /\bd\.(src|id|ver|seq)\b/.test(sql));
-  return driver && !needsDocs ? `(SELECT doc AS r FROM ${driver}) AS d` : `${h.docs} AS d`;
+  return driver && !needsDocs ? `(SELECT doc AS r, s FROM ${driver}) AS d` : `${h.docs} AS d`;
+}
+
+/**
+ * The query's condition where the FROM clause is its one full-text leaf's rows: a query that
+ * is that leaf alone (`d.r IN (SELECT doc FROM ci_m0)`) holds for every row, so its per-row
+ * lookup is dropped.
+ */
+function whereOver(h: IndexHandle, c: Compiled, extra: string[] = []): string {
+  const driver = c.node.driver;
+  return driver && c.node.where === `d.r IN (SELECT doc FROM ${driver})` && from(h, c, extra) !== `${h.docs} AS d` ? '1' : c.node.where;
+}
+
+/** The score where the FROM clause is the leaf's rows: its score lookup is the row's own `s`. */
+function scoreOver(h: IndexHandle, c: Compiled, score: string, extra: string[] = []): string {
+  const m = c.node.driver;
+  if (!m || from(h, c, extra) === `${h.docs} AS d`) return score;
+  return score.split(`COALESCE((SELECT ${m}.s FROM ${m} WHERE ${m}.doc = d.r), 0)`).join('d.s');
 }
 
 const tempTables = new WeakMap<object, number>();
@@ -84,13 +101,26 @@ function countMatches(cache: StatementCache, h: IndexHandle, c: Compiled, cap: n
   // rows alone: every row belongs to a live document (they are written and removed with it),
   // so the per-document lookups and budget checks of the general count are not needed. The
   // count is one index range, capped like the general one (or the field's range when uncapped).
+  // A field that holds at most one value per document has one row per document: no DISTINCT
+  // (which sorts the rows), and a broad condition (`exists` on a field every document has)
+  // counts its rows as an index range too; a broad one over several values per document only
+  // when capped (DISTINCT over every row of the field costs more than checking each document).
+  const limit = Number.isFinite(cap) ? ` LIMIT ${Math.max(0, Math.floor(cap))}` : '';
   const rows = minScore === undefined && c.with === '' ? c.ctx.dvRows.get(c.node.where) : undefined;
-  if (rows !== undefined && c.node.where.startsWith('d.r IN (')) {
-    const limit = Number.isFinite(cap) ? ` LIMIT ${Math.max(0, Math.floor(cap))}` : '';
-    return (cache.get(`SELECT count(*) AS n FROM (SELECT DISTINCT r FROM (${rows})${limit})`).get(c.ctx.params) as { n: number }).n;
+  const single = c.ctx.dvSingle.has(c.node.where);
+  if (rows !== undefined && (single || limit !== '' || c.node.where.startsWith('d.r IN ('))) {
+    const docs = single ? rows : `SELECT DISTINCT r FROM (${rows})`;
+    return (cache.get(`SELECT count(*) AS n FROM (${docs}${limit})`).get(c.ctx.params) as { n: number }).n;
+  }
+  // match_all: the index's documents table holds only live documents (a delete removes the
+  // row); a point in time's view adds a condition, so it never gets here. SQLite counts a
+  // table by its smallest index page by page (cells per page), far cheaper than stepping
+  // through `cap` rows, so the whole count is read and then capped.
+  if (minScore === undefined && c.node.where === '1' && !c.node.driver) {
+    return Math.min(cap, (cache.get(`SELECT count(*) AS n FROM ${h.docs}`).get() as { n: number }).n);
   }
   const scoreFilter = minScore === undefined ? '' : ` AND (${c.node.score}) >= ${Number(minScore)}`;
-  const inner = `SELECT 1 FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where})${scoreFilter}`;
+  const inner = `SELECT 1 FROM ${from(h, c)} WHERE ci_live() AND (${whereOver(h, c)})${scoreFilter}`;
   const sql = Number.isFinite(cap)
     ? `${c.with}SELECT count(*) AS n FROM (${inner} LIMIT ${Math.max(0, Math.floor(cap))})`
     : `${c.with}SELECT count(*) AS n FROM (${inner})`;
@@ -157,10 +187,9 @@ function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req:
   const started = performance.now();
   const c = compile(h, req.query, o.limits, o.budget);
   // A point in time sees the documents that existed when it opened (pit.ts).
-  if (req.maxRowid !== undefined) {
-    const view = `d.r <= ${Math.floor(req.maxRowid)} AND NOT (d.ver = 1 AND d.seq > ${Math.floor(req.maxSeq ?? -1)})`;
-    c.node = { ...c.node, where: `(${c.node.where}) AND ${view}` };
-  }
+  const view = req.maxRowid === undefined ? undefined
+    : `d.r <= ${Math.floor(req.maxRowid)} AND NOT (d.ver = 1 AND d.seq > ${Math.floor(req.maxSeq ?? -1)})`;
+  if (view !== undefined) c.node = { ...c.node, where: `(${c.node.where}) AND ${view}` };
   const scoring = req.sort.length === 0 || req.trackScores || req.minScore !== undefined || req.sort.some((k) => k.kind === 'score');
   const fill = scoring && c.ctx.scored.length > 0;
   if (fill) ensureTempTables(cache.db, c.ctx.scored.length);
@@ -176,7 +205,7 @@ function searchPage(cache: StatementCache, hl: Highlighter, h: IndexHandle, req:
       } finally {
         cleanup();
       }
-      if (aggs) page.response.aggregations = aggs(req.aggQuery, (query, table) => materialize(cache, h, query, table, o.limits), o.budget);
+      if (aggs) page.response.aggregations = aggs(req.aggQuery, (query, table) => materialize(cache, h, query, table, o.limits, view), o.budget, view !== undefined);
       // Inner hits are searches of their own: after this one's score tables are emptied.
       if (req.collapse?.innerHits && page.groups) addInnerHits(page, req, (sub) => searchPage(cache, hl, h, sub, o).response);
       if (req.suggest && first) page.response.suggest = runSuggest(h, req.suggest, o.budget);
@@ -214,7 +243,7 @@ function run(
   const seek = req.searchAfter ? afterCondition(c.ctx, sortKeys, req.searchAfter) : '';
   const collapseF = req.collapse ? collapseField(c.ctx, req.collapse.field) : undefined;
   if (collapseF) columns.push(collapseKey(c.ctx, collapseF));
-  const select = `SELECT d.r AS r, (${scoreExpr}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} WHERE ci_live() AND (${c.node.where})${bound}`;
+  const select = `SELECT d.r AS r, (${scoring ? scoreOver(h, c, scoreExpr, columns) : 'NULL'}) AS sc${columns.map((c) => ', ' + c).join('')} FROM ${from(h, c, columns)} WHERE ci_live() AND (${whereOver(h, c, columns)})${bound}`;
   if (cursor && !keyset && offset + req.size > MAX_RESULT_WINDOW) {
     throw errors.illegalArgument(
       `a scroll sorted by score or by fields can return at most [${MAX_RESULT_WINDOW}] hits on the embedded index; ` +
@@ -232,7 +261,7 @@ function run(
   const dvOnly = cursor === undefined && !collapseF && bound === '' && seek === '' && minScore === '' && c.with === '' && constant &&
     columns.length === 0 && orderBy === 'd.r ASC' && c.node.where.startsWith('d.r IN (') ? c.ctx.dvRows.get(c.node.where) : undefined;
   const pageSql = dvOnly !== undefined
-    ? `SELECT r, (${scoreExpr}) AS sc FROM (SELECT DISTINCT r FROM (${dvOnly}) ORDER BY r LIMIT ${req.size} OFFSET ${offset})`
+    ? `SELECT r, (${scoreExpr}) AS sc FROM (SELECT ${c.ctx.dvSingle.has(c.node.where) ? '' : 'DISTINCT '}r FROM (${dvOnly}) ORDER BY r LIMIT ${req.size} OFFSET ${offset})`
     : `${c.with}${ranked} ORDER BY ${keyset ? 'r' : orderBy} LIMIT ${req.size} OFFSET ${offset}`;
   const rows = req.size === 0 ? [] : (cache.get(pageSql).all(c.ctx.params) as HitRow[]);
   const next: ScrollCursor = keyset ? { after: rows.length ? rows[rows.length - 1].r : Number(cursor.after ?? 0) } : { offset: offset + rows.length };
@@ -320,10 +349,21 @@ function collect(v: unknown, path: string[]): unknown[] {
   return out;
 }
 
-/** Writes the rowids matching `query` into the temp table `table` (aggregations). */
-function materialize(cache: StatementCache, h: IndexHandle, query: unknown, table: string, limits?: QueryLimits): void {
+/**
+ * Writes the rowids matching `query` into the temp table `table` (aggregations); within a point
+ * in time, only those its `view` sees.
+ */
+function materialize(cache: StatementCache, h: IndexHandle, query: unknown, table: string, limits?: QueryLimits, view?: string): void {
   const c = compile(h, query, limits);
-  cache.get(`${c.with}INSERT INTO temp.${table} (r) SELECT d.r FROM ${from(h, c)} WHERE ci_live() AND (${c.node.where})`).run(c.ctx.params);
+  // One listed doc-value condition: its rows straight from the index (every doc-value row
+  // belongs to a live document), without a lookup of each document; a document with several
+  // matching values is written once (OR IGNORE on the table's primary key).
+  const rows = view === undefined && c.with === '' && c.node.where.startsWith('d.r IN (') ? c.ctx.dvRows.get(c.node.where) : undefined;
+  const where = view === undefined ? c.node.where : `(${c.node.where}) AND ${view}`;
+  const sql = rows !== undefined
+    ? `INSERT OR IGNORE INTO temp.${table} (r) SELECT r FROM (${rows}) WHERE ci_live()`
+    : `${c.with}INSERT INTO temp.${table} (r) SELECT d.r FROM ${from(h, c, [where])} WHERE ci_live() AND (${where})`;
+  cache.get(sql).run(c.ctx.params);
 }
 
 /** One page of matching rowids above `after`, in rowid order (delete by query walks these). */

@@ -59,6 +59,7 @@ for (const smallSet of [5000, 0]) describe(`aggregations (small sets up to ${sma
   before(() => {
     seed = 1207;
     AGG_TUNING.smallSet = smallSet;
+    AGG_TUNING.smallShare = smallSet ? 0.25 : 0;
     t = tempIndex();
     ci = t.ci;
     ci.createIndex('a', { mappings: { properties: { cat: { type: 'keyword' }, price: { type: 'long' }, d: { type: 'date' }, flag: { type: 'boolean' }, title: { type: 'text' } } } });
@@ -68,6 +69,7 @@ for (const smallSet of [5000, 0]) describe(`aggregations (small sets up to ${sma
   });
   after(() => {
     AGG_TUNING.smallSet = 5000;
+    AGG_TUNING.smallShare = 0.25;
     t.cleanup();
   });
   const all = () => [...docs.values()];

@@ -9,6 +9,7 @@ import { errors } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/shared/json.js';
 import { parseDateMath } from '../../domain/shared/date-math.js';
 import { dateFormatter, parseInterval, parseZone, type Rounding } from './dates.js';
+import { oneValuePerDoc } from '../fields.js';
 import { AGG_LIMITS, fieldName, intOption, numberOption, type AggNode } from './parse.js';
 import { addBuckets, aggField, bucketBody, count, EMPTY, valuesIn, type AggField, type AggRun, type DocSet } from './run.js';
 
@@ -279,7 +280,9 @@ function histogram(run: AggRun, a: AggNode, set: DocSet): Obj {
   let groups: Group[] = [];
   if (f && !set.empty) {
     const q = valuesIn(f, set);
-    groups = run.cache.get(`SELECT k, count(DISTINCT r) AS n FROM (SELECT ci_agg_key(v, ${id}) AS k, r ${q.sql}) GROUP BY k ORDER BY k`).all(...q.params) as Group[];
+    // One value per document: each row is a document, counted without a distinct set per bucket.
+    const n = oneValuePerDoc(run.h.fields, f.info) ? 'count(*)' : 'count(DISTINCT r)';
+    groups = run.cache.get(`SELECT k, ${n} AS n FROM (SELECT ci_agg_key(v, ${id}) AS k, r ${q.sql}) GROUP BY k ORDER BY k`).all(...q.params) as Group[];
   }
   let list = groups as { k: number; n: number }[];
   const eb = a.body.extended_bounds;

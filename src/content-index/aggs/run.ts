@@ -27,8 +27,14 @@ export interface DocSet {
   small?: boolean;
 }
 
-/** Matches up to `smallSet` documents make a small set (DocSet.small); tests set it to cover both paths. */
-export const AGG_TUNING = { smallSet: 5000 };
+/**
+ * Matches up to `smallSet` documents, or up to `smallShare` of the index's documents, make a
+ * small set (DocSet.small); tests set both to cover both paths. Reading values per document is
+ * a primary-key seek per document in rowid order; walking the field's index reads every row
+ * of the field and probes the set: at 1M documents a 1 % filter (10 000 documents) took
+ * 421 ms walking against 25 ms for the raw GROUP BY.
+ */
+export const AGG_TUNING = { smallSet: 5000, smallShare: 0.25 };
 
 export const EMPTY: DocSet = { sql: 'SELECT NULL AS r WHERE 0', params: [], empty: true };
 

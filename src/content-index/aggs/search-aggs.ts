@@ -54,18 +54,22 @@ export type Materialize = (query: unknown, table: string) => void;
 export function prepareAggs(cache: StatementCache, h: IndexHandle, aggs: AggNode[], typedKeys = false) {
   const n = tablesNeeded(aggs);
   ensureTables(cache.db, n);
-  return (query: unknown, materialize: Materialize, budget?: Budget): Record<string, unknown> => {
+  // `viewed`: a point in time's search, whose view `materialize` applies; never read as match_all.
+  return (query: unknown, materialize: Materialize, budget?: Budget, viewed = false): Record<string, unknown> => {
     const run: AggRun = {
       cache, h, budget, buckets: 0, materialize, tables: 1, filterTables: new Map(),
       runAggs: (list, set) => runAggs(run, list, set, typedKeys),
     };
     try {
       // A match_all (no role query either) reads the doc values without probing a set.
-      const all = isMatchAll(query);
+      const all = !viewed && isMatchAll(query);
       if (!all) materialize(query, 'ci_a0');
       const sql = all ? `SELECT r FROM ${h.docs}` : 'SELECT r FROM temp.ci_a0';
-      const n = (cache.get(`SELECT count(*) AS n FROM (${sql} LIMIT ${AGG_TUNING.smallSet + 1})`).get() as { n: number }).n;
-      return runAggs(run, aggs, { sql, params: [], all, small: n <= AGG_TUNING.smallSet, empty: n === 0 }, typedKeys);
+      // The highest rowid stands for the index's size (one index seek; deletes leave gaps).
+      const docs = all ? 0 : (cache.get(`SELECT coalesce(max(r), 0) AS n FROM ${h.docs}`).get() as { n: number }).n;
+      const smallUpTo = Math.max(AGG_TUNING.smallSet, Math.floor(docs * AGG_TUNING.smallShare));
+      const n = (cache.get(`SELECT count(*) AS n FROM (${sql} LIMIT ${smallUpTo + 1})`).get() as { n: number }).n;
+      return runAggs(run, aggs, { sql, params: [], all, small: n <= smallUpTo, empty: n === 0 }, typedKeys);
     } finally {
       for (let i = 0; i < n; i++) cache.get(`DELETE FROM temp.ci_a${i}`).run();
       clearRoundings();
