@@ -94,6 +94,18 @@ function fillScores(cache: StatementCache, c: Compiled): () => void {
   };
 }
 
+/**
+ * The doc-value rows (`SELECT r …`) of a query that is one doc-value condition and nothing else
+ * (no full-text leaf, no point-in-time view, which changes the condition): `single` when the
+ * field holds at most one value per document (one row each, no DISTINCT needed), `listed` when
+ * the condition gathers its rows as an IN list (not the per-document EXISTS of a broad one).
+ */
+function docValueRows(c: Compiled): { rows: string; single: boolean; listed: boolean } | undefined {
+  if (c.with !== '') return undefined;
+  const rows = c.ctx.dvRows.get(c.node.where);
+  return rows === undefined ? undefined : { rows, single: c.ctx.dvSingle.has(c.node.where), listed: c.node.where.startsWith('d.r IN (') };
+}
+
 /** Number of matching documents, counting at most `cap` (+1 to tell "more than cap"). */
 function countMatches(cache: StatementCache, h: IndexHandle, c: Compiled, cap: number, minScore?: number): number {
   // A query that is one doc-value condition (a term, terms, range, exists or ids filter, not in
@@ -106,10 +118,9 @@ function countMatches(cache: StatementCache, h: IndexHandle, c: Compiled, cap: n
   // counts its rows as an index range too; a broad one over several values per document only
   // when capped (DISTINCT over every row of the field costs more than checking each document).
   const limit = Number.isFinite(cap) ? ` LIMIT ${Math.max(0, Math.floor(cap))}` : '';
-  const rows = minScore === undefined && c.with === '' ? c.ctx.dvRows.get(c.node.where) : undefined;
-  const single = c.ctx.dvSingle.has(c.node.where);
-  if (rows !== undefined && (single || limit !== '' || c.node.where.startsWith('d.r IN ('))) {
-    const docs = single ? rows : `SELECT DISTINCT r FROM (${rows})`;
+  const dv = minScore === undefined ? docValueRows(c) : undefined;
+  if (dv !== undefined && (dv.single || limit !== '' || dv.listed)) {
+    const docs = dv.single ? dv.rows : `SELECT DISTINCT r FROM (${dv.rows})`;
     return (cache.get(`SELECT count(*) AS n FROM (${docs}${limit})`).get(c.ctx.params) as { n: number }).n;
   }
   // match_all: the index's documents table holds only live documents (a delete removes the
@@ -258,10 +269,10 @@ function run(
     : matches;
   // One doc-value condition in document order (a filter's first page): the page's rowids come
   // straight from the doc values' index, without gathering every match and looking each up.
-  const dvOnly = cursor === undefined && !collapseF && bound === '' && seek === '' && minScore === '' && c.with === '' && constant &&
-    columns.length === 0 && orderBy === 'd.r ASC' && c.node.where.startsWith('d.r IN (') ? c.ctx.dvRows.get(c.node.where) : undefined;
-  const pageSql = dvOnly !== undefined
-    ? `SELECT r, (${scoreExpr}) AS sc FROM (SELECT ${c.ctx.dvSingle.has(c.node.where) ? '' : 'DISTINCT '}r FROM (${dvOnly}) ORDER BY r LIMIT ${req.size} OFFSET ${offset})`
+  const dv = cursor === undefined && !collapseF && bound === '' && seek === '' && minScore === '' && constant && columns.length === 0 && orderBy === 'd.r ASC'
+    ? docValueRows(c) : undefined;
+  const pageSql = dv?.listed
+    ? `SELECT r, (${scoreExpr}) AS sc FROM (SELECT ${dv.single ? '' : 'DISTINCT '}r FROM (${dv.rows}) ORDER BY r LIMIT ${req.size} OFFSET ${offset})`
     : `${c.with}${ranked} ORDER BY ${keyset ? 'r' : orderBy} LIMIT ${req.size} OFFSET ${offset}`;
   const rows = req.size === 0 ? [] : (cache.get(pageSql).all(c.ctx.params) as HitRow[]);
   const next: ScrollCursor = keyset ? { after: rows.length ? rows[rows.length - 1].r : Number(cursor.after ?? 0) } : { offset: offset + rows.length };
@@ -358,10 +369,10 @@ function materialize(cache: StatementCache, h: IndexHandle, query: unknown, tabl
   // One listed doc-value condition: its rows straight from the index (every doc-value row
   // belongs to a live document), without a lookup of each document; a document with several
   // matching values is written once (OR IGNORE on the table's primary key).
-  const rows = view === undefined && c.with === '' && c.node.where.startsWith('d.r IN (') ? c.ctx.dvRows.get(c.node.where) : undefined;
+  const dv = view === undefined ? docValueRows(c) : undefined;
   const where = view === undefined ? c.node.where : `(${c.node.where}) AND ${view}`;
-  const sql = rows !== undefined
-    ? `INSERT OR IGNORE INTO temp.${table} (r) SELECT r FROM (${rows}) WHERE ci_live()`
+  const sql = dv?.listed
+    ? `INSERT OR IGNORE INTO temp.${table} (r) SELECT r FROM (${dv.rows}) WHERE ci_live()`
     : `${c.with}INSERT INTO temp.${table} (r) SELECT d.r FROM ${from(h, c, [where])} WHERE ci_live() AND (${where})`;
   cache.get(sql).run(c.ctx.params);
 }
