@@ -4,10 +4,11 @@
  * `validations` checked inline, fields hidden by `depends_on`, `tooltip` as the description,
  * sensitive fields as password inputs that start empty and are sent only when typed into.
  */
-import { Alert, Button, Group, NativeSelect, PasswordInput, Stack, Switch, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, NativeSelect, PasswordInput, Stack, Switch, Textarea, TextInput } from '@mantine/core';
 import { useMemo, useState, type FormEvent } from 'react';
 import type { ConfigScalar, Configuration } from '../api/types';
 import { formErrors, hasStoredValue, initialValues, isToggle, isVisible, orderedKeys, valuesToSend, type FieldValue, type FormValues } from './fields';
+import { SaveResult, type SaveOutcome } from '../components/SaveResult';
 
 export interface ConfigFormProps {
   configuration: Configuration;
@@ -20,7 +21,7 @@ export function ConfigForm({ configuration, onSave, readOnly = false }: ConfigFo
   const [values, setValues] = useState<FormValues>(() => initialValues(configuration));
   const [showErrors, setShowErrors] = useState(false);
   const [saving, setSaving] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+  const [result, setResult] = useState<SaveOutcome | null>(null);
   const errors = useMemo(() => formErrors(configuration, values), [configuration, values]);
   const keys = orderedKeys(configuration).filter((k) => isVisible(configuration, values, k));
 
@@ -95,11 +96,7 @@ export function ConfigForm({ configuration, onSave, readOnly = false }: ConfigFo
             />
           );
         })}
-        {result && (
-          <Alert color={result.ok ? 'green' : 'red'} role={result.ok ? 'status' : 'alert'}>
-            {result.message}
-          </Alert>
-        )}
+        <SaveResult result={result} />
         {!readOnly && (
           <Group>
             <Button type="submit" loading={saving}>

@@ -5,11 +5,12 @@
  * by the server's own rules; saving sends `PUT _connector/<id>/_scheduling` and shows the API's
  * reason inline when it refuses.
  */
-import { Alert, Button, Card, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError } from '../api/client';
 import type { Connector, JobType, ScheduleConfig, Scheduling } from '../api/types';
 import { formatRun, previewCron } from './cron';
+import { SaveResult, type SaveOutcome } from '../components/SaveResult';
 
 const MONO = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 const LABELS: Record<JobType, string> = { full: 'Full content sync', incremental: 'Incremental content sync', access_control: 'Access control sync' };
@@ -78,7 +79,7 @@ function ScheduleCard({ type, value, onChange, readOnly, now }: {
 export function SchedulingTab({ connector, types, readOnly, save, now }: SchedulingTabProps) {
   const [edited, setEdited] = useState<Partial<Scheduling>>({});
   const [saving, setSaving] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+  const [result, setResult] = useState<SaveOutcome | null>(null);
   const stored = (t: JobType) => connector.scheduling?.[t] ?? DEFAULT;
   const current = (t: JobType) => edited[t] ?? stored(t);
   const invalid = types.some((t) => !previewCron(current(t).interval).valid);
@@ -107,11 +108,7 @@ export function SchedulingTab({ connector, types, readOnly, save, now }: Schedul
         {types.map((t) => (
           <ScheduleCard key={t} type={t} value={current(t)} readOnly={readOnly} now={now} onChange={(v) => setEdited((x) => ({ ...x, [t]: v }))} />
         ))}
-        {result && (
-          <Alert color={result.ok ? 'green' : 'red'} role={result.ok ? 'status' : 'alert'} data-schedule-result={result.ok ? 'ok' : 'error'}>
-            {result.message}
-          </Alert>
-        )}
+        <SaveResult result={result} data-schedule-result={result?.ok ? 'ok' : 'error'} />
         {!readOnly && (
           <Group>
             <Button type="submit" loading={saving} disabled={invalid}>

@@ -10,6 +10,7 @@ import { ActionIcon, Alert, Badge, Button, Group, Loader, NativeSelect, Stack, T
 import { useState } from 'react';
 import { ApiError } from '../api/client';
 import type { Connector, RuleCondition, RulePolicy } from '../api/types';
+import { SaveResult, type SaveOutcome } from '../components/SaveResult';
 import {
   CONDITIONS, DEFAULT_RULE, draftBody, draftStatus, editableRules, filteringOf, move, newRuleId, POLICIES, ruleProblems, snippetProblem, snippetText,
   type EditableRule,
@@ -102,15 +103,7 @@ function ActiveRules({ connector }: { connector: Connector }) {
       <Title order={4}>Active rules</Title>
       <Table.ScrollContainer minWidth={480}>
         <Table withTableBorder striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>#</Table.Th>
-              <Table.Th>Policy</Table.Th>
-              <Table.Th>Field</Table.Th>
-              <Table.Th>Rule</Table.Th>
-              <Table.Th>Value</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <RuleHeader />
           <Table.Tbody>
             {rules.map((r, i) => (
               <Table.Tr key={r.id} data-active-rule={r.id}>
@@ -133,13 +126,29 @@ function ActiveRules({ connector }: { connector: Connector }) {
   );
 }
 
+/** The column headers of a rules table (active rules; the draft's, with an Order column when editable). */
+function RuleHeader({ order = false }: { order?: boolean }) {
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        <Table.Th>#</Table.Th>
+        <Table.Th>Policy</Table.Th>
+        <Table.Th>Field</Table.Th>
+        <Table.Th>Rule</Table.Th>
+        <Table.Th>Value</Table.Th>
+        {order && <Table.Th>Order</Table.Th>}
+      </Table.Tr>
+    </Table.Thead>
+  );
+}
+
 export function SyncRulesTab({ connector, readOnly, advanced, saveDraft, activate }: SyncRulesTabProps) {
   const draft = filteringOf(connector.filtering)?.draft;
   // Local edits; until the first one, the page follows the stored draft as it is polled.
   const [rules, setRules] = useState<EditableRule[] | null>(null);
   const [snippet, setSnippet] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+  const [result, setResult] = useState<SaveOutcome | null>(null);
   const shown = rules ?? editableRules(draft);
   const text = snippet ?? snippetText(draft);
   const problems = ruleProblems(shown);
@@ -180,16 +189,7 @@ export function SyncRulesTab({ connector, readOnly, advanced, saveDraft, activat
           </Text>
           <Table.ScrollContainer minWidth={720}>
             <Table withTableBorder>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>#</Table.Th>
-                  <Table.Th>Policy</Table.Th>
-                  <Table.Th>Field</Table.Th>
-                  <Table.Th>Rule</Table.Th>
-                  <Table.Th>Value</Table.Th>
-                  {!readOnly && <Table.Th>Order</Table.Th>}
-                </Table.Tr>
-              </Table.Thead>
+              <RuleHeader order={!readOnly} />
               <Table.Tbody>
                 {shown.map((r, i) => {
                   const errs = problems.byId.get(r.id);
@@ -264,11 +264,7 @@ export function SyncRulesTab({ connector, readOnly, advanced, saveDraft, activat
               onChange={(e) => setSnippet(e.currentTarget.value)}
             />
           )}
-          {result && (
-            <Alert color={result.ok ? 'green' : 'red'} role={result.ok ? 'status' : 'alert'}>
-              {result.message}
-            </Alert>
-          )}
+          <SaveResult result={result} />
           {!readOnly && (
             <Group>
               <Button type="submit" loading={saving} disabled={blocked}>
